@@ -1,0 +1,143 @@
+"""200 slash-command interactions in a burst over the fake gateway: Steward vs a bare discord.py bot.
+
+Prints p50/p99 from dispatch to the interaction callback for both, and their ratio.
+Targets: every interaction answered (or deferred) inside 3 s; Steward's p99 within 2x the bare bot's.
+Run: .venv/bin/python bench/discord_interactions.py
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import discord
+
+from bot.adapters.discord import build_adapter
+from bot.app import App
+from bot.config import load_config_text
+from tests.fakes.discord import FakeDiscord, FakeInteraction
+from tests.fixtures.console import config_text
+
+BURST = 200
+USERS = 20
+COMMANDS = ("help", "me", "timezone")
+
+
+def _data(sub: str) -> dict[str, Any]:
+    options = [{"name": "zone", "type": 3, "value": "Asia/Kolkata"}] if sub == "timezone" else []
+    return {
+        "id": "1",
+        "name": "steward",
+        "type": 1,
+        "options": [{"name": sub, "type": 1, "options": options}],
+    }
+
+
+async def _burst(fake: FakeDiscord, channel: str) -> list[FakeInteraction]:
+    users = [fake.add_user(f"user{i}") for i in range(USERS)]
+    sent = []
+    for i in range(BURST):
+        interaction = fake.interaction_payload(
+            2, users[i % USERS], channel, _data(COMMANDS[i % len(COMMANDS)])
+        )
+        sent.append(await fake.send_interaction(interaction))
+    await asyncio.wait_for(asyncio.gather(*(i.answered.wait() for i in sent)), 60)
+    return sent
+
+
+def _final(fake: FakeDiscord, sent: list[FakeInteraction]) -> tuple[float, float]:
+    """p50/p99 ms from dispatch to the message the user reads (the follow-up when deferred)."""
+    done = sorted(fake.messages[i.messages[-1]].created - i.created for i in sent if i.messages)
+    return statistics.median(done) * 1000, done[min(len(done) - 1, int(len(done) * 0.99))] * 1000
+
+
+def _stats(sent: list[FakeInteraction]) -> tuple[float, float, int, int]:
+    latencies = sorted(i.latency or 0.0 for i in sent)
+    p50 = statistics.median(latencies)
+    p99 = latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))]
+    late = sum(1 for x in latencies if x > 3.0)
+    deferred = sum(1 for i in sent if i.response_type == 5)
+    return p50 * 1000, p99 * 1000, late, deferred
+
+
+async def steward_run(tmp: Path) -> tuple[list[FakeInteraction], tuple[float, float]]:
+    fake = FakeDiscord()
+    await fake.start()
+    channel = fake.add_channel("general").id
+    section = f"discord:\n  token: {fake.token}\n  guild_ids: [{fake.guild_id}]\n"
+    text = config_text(f"sqlite:///{tmp / 'bench.db'}", section)
+    config = load_config_text(text, str(tmp / "steward.yaml"), base_dir=tmp)
+    with fake.patched_discord_py():
+        app = App(config)
+        app.adapters.append(build_adapter(app, guild_ready_timeout=0.05))
+        await app.start()
+        try:
+            await _burst(fake, channel)  # warm-up: creates the members, fills caches
+            await app.adapters[0].wait_idle()  # type: ignore[attr-defined]
+            fake.interactions.clear()
+            sent = await _burst(fake, channel)
+            await app.adapters[0].wait_idle()  # type: ignore[attr-defined]
+            final = _final(fake, sent)
+        finally:
+            await app.stop()
+    await fake.stop()
+    return sent, final
+
+
+async def bare_run() -> list[FakeInteraction]:
+    fake = FakeDiscord()
+    await fake.start()
+    channel = fake.add_channel("general").id
+    with fake.patched_discord_py():
+        client = discord.Client(intents=discord.Intents.none(), guild_ready_timeout=0.05)
+        ready = asyncio.Event()
+
+        async def on_ready() -> None:
+            ready.set()
+
+        async def on_interaction(interaction: discord.Interaction) -> None:
+            await interaction.response.send_message("ok", ephemeral=True)
+
+        client.event(on_ready)
+        client.event(on_interaction)
+        await client.login(fake.token)
+        task = asyncio.create_task(client.connect())
+        await asyncio.wait_for(ready.wait(), 10)
+        await _burst(fake, channel)
+        fake.interactions.clear()
+        sent = await _burst(fake, channel)
+        await client.close()
+        await task
+    await fake.stop()
+    return sent
+
+
+async def main() -> int:
+    logging.basicConfig(level=logging.WARNING)
+    with tempfile.TemporaryDirectory() as tmp:
+        started = time.monotonic()
+        bare = _stats(await bare_run())
+        steward_sent, final = await steward_run(Path(tmp))
+        steward = _stats(steward_sent)
+    print(f"{BURST} slash-command interactions in one burst over the fake gateway (after a warm-up burst)")
+    print(f"{'':10} {'p50 ms':>9} {'p99 ms':>9} {'>3 s':>6} {'deferred':>9}")
+    for name, (p50, p99, late, deferred) in (("bare bot", bare), ("steward", steward)):
+        print(f"{name:10} {p50:9.1f} {p99:9.1f} {late:6d} {deferred:9d}")
+    print(f"steward, until the reply itself is shown: p50 {final[0]:.1f} ms, p99 {final[1]:.1f} ms")
+    ratio50, ratio99 = steward[0] / bare[0], steward[1] / bare[1]
+    print(f"ratio steward/bare: p50 {ratio50:.2f}x, p99 {ratio99:.2f}x (target p99 <= 2x)")
+    answered = "yes" if steward[2] == 0 else "NO"
+    print(f"all answered inside 3 s: {answered}; run took {time.monotonic() - started:.1f} s")
+    return 0 if steward[2] == 0 and ratio99 <= 2.0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(asyncio.run(main()))

@@ -1,0 +1,172 @@
+"""Benchmark: GitHub sync cost against the loopback fake, next to a naive PyGithub loop.
+
+10 repos, 20,000 issues/PRs. For (a) initial sync, (b) unchanged re-poll, (c) re-poll after 50
+issues changed, prints requests, rate-limit points and wall time for Steward's sync and for the
+obvious PyGithub loop over the same data in the same run, with ratios.
+Targets: (a) <= ceil(n/100) list requests per repo + a small constant; (b) 0 points; (c) <= 2
+requests per repo; no per-issue requests anywhere.
+
+Run: .venv/bin/python bench/github_sync.py [--repos 10] [--issues 20000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import math
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from github import Auth, Github
+
+from bot.config import load_config_text
+from bot.core.clock import FakeClock
+from bot.core.events import EventBus
+from bot.db.database import Database
+from bot.db.migrate import upgrade
+from bot.github.client import GitHubClient
+from bot.github.service import GitHubService
+from tests.fakes.github import FakeGitHub, FakeGitHubState
+
+TOKEN = "bench-token"
+
+
+@dataclass
+class Figures:
+    requests: int
+    points: int
+    per_issue: int
+    seconds: float
+
+
+def measure(fake: FakeGitHub, started: float) -> Figures:
+    per_issue = sum(1 for e in fake.log if "/issues/" in e.path)
+    return Figures(len(fake.log), fake.points_spent, per_issue, time.perf_counter() - started)
+
+
+def populate(fake: FakeGitHub, repos: list[str], total: int) -> None:
+    per_repo = total // len(repos)
+    for name in repos:
+        fake.state.add_repo(name)
+        for n in range(per_repo):
+            kind = n % 10
+            fake.state.add_issue(
+                name,
+                title=f"Issue {n} of {name}",
+                labels=["good first issue"] if n % 7 == 0 else ["bug"],
+                pull_request=kind == 0,
+                state="closed" if kind == 1 else "open",
+                author=f"user{n % 300}",
+            )
+
+
+def change_50(fake: FakeGitHub, repos: list[str]) -> None:
+    for i in range(50):
+        name = repos[i % len(repos)]
+        number = 3 + 10 * (i // len(repos))  # open, plain issues
+        fake.state.update_issue(name, number, labels=["good first issue", "claimed"])
+
+
+async def steward_run(fake: FakeGitHub, repos: list[str], db_path: Path, phase: str) -> Figures:
+    text = (
+        f"project:\n  name: Bench\ndatabase:\n  sqlite_path: {db_path}\n"
+        f"github:\n  repos: [{', '.join(repos)}]\n  token: {TOKEN}\n  api_url: {fake.base_url}\n"
+    )
+    config = load_config_text(text, "bench.yaml", base_dir=db_path.parent)
+    assert config.github is not None
+    db = Database(config.database_url())
+    clock = FakeClock()
+    client = GitHubClient(config.github, clock)
+    service = GitHubService(db, clock, EventBus(), lambda: config, client)
+    assert service.sync is not None
+    fake.reset_counters()
+    started = time.perf_counter()
+    try:
+        for name in repos:
+            await service.sync.sync(name)
+        return measure(fake, started)
+    finally:
+        client.close()
+        db.dispose()
+
+
+def naive_run(fake: FakeGitHub, repos: list[str], since: datetime | None) -> Figures:
+    """What the obvious PyGithub code does: iterate get_issues() and read the fields it needs."""
+    g = Github(
+        auth=Auth.Token(TOKEN), base_url=fake.base_url, per_page=100, seconds_between_requests=0, lazy=True
+    )
+    fake.reset_counters()
+    started = time.perf_counter()
+    for name in repos:
+        repo = g.get_repo(name)
+        issues = repo.get_issues(state="all", since=since) if since else repo.get_issues(state="open")
+        for issue in issues:
+            _ = (issue.number, issue.title, issue.state, [lab.name for lab in issue.labels])
+            _ = [a.login for a in issue.assignees]
+            _ = issue.pull_request is not None  # "is it a PR?": a lazy re-fetch for every plain issue
+    g.close()
+    return measure(fake, started)
+
+
+def row(label: str, ours: Figures, naive: Figures) -> str:
+    def ratio(a: float, b: float) -> str:
+        return f"{b / a:,.1f}x" if a else ("-" if not b else "inf")
+
+    return (
+        f"{label:<28} {ours.requests:>8} {ours.points:>8} {ours.per_issue:>9} {ours.seconds:>8.2f}s | "
+        f"{naive.requests:>8} {naive.points:>8} {naive.per_issue:>9} {naive.seconds:>8.2f}s | "
+        f"req {ratio(ours.requests, naive.requests):>8}  pts {ratio(ours.points, naive.points):>8}"
+    )
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--repos", type=int, default=10)
+    parser.add_argument("--issues", type=int, default=20_000)
+    args = parser.parse_args()
+    repos = [f"bench-org/repo{i}" for i in range(args.repos)]
+    fake = FakeGitHub(FakeGitHubState(start=FakeClock().now()), token=TOKEN).start()
+    fake.rate.limit = fake.rate.remaining = 10_000_000  # the naive loop would exhaust 5,000 at once
+    try:
+        populate(fake, repos, args.issues)
+        open_per_repo = [
+            sum(1 for i in fake.state.repo(r).issues.values() if i["state"] == "open") for r in repos
+        ]
+        with tempfile.TemporaryDirectory() as tmp:
+            db_path = Path(tmp) / "bench.db"
+            upgrade(f"sqlite:///{db_path}")
+            mark = fake.state.now
+            results = {}
+            results["a"] = (await steward_run(fake, repos, db_path, "a"), naive_run(fake, repos, None))
+            results["b"] = (await steward_run(fake, repos, db_path, "b"), naive_run(fake, repos, mark))
+            change_50(fake, repos)
+            results["c"] = (await steward_run(fake, repos, db_path, "c"), naive_run(fake, repos, mark))
+    finally:
+        fake.stop()
+
+    print(f"{args.repos} repos, {args.issues:,} issues/PRs ({sum(open_per_repo):,} open)")
+    head = f"{'requests':>8} {'points':>8} {'per-issue':>9} {'wall':>9}"
+    print(f"{'':<28} {head} | {head}")
+    print(f"{'':<28} {'steward':^38} | {'naive PyGithub loop':^38} | naive / steward")
+    print(row("(a) initial sync", *results["a"]))
+    print(row("(b) unchanged re-poll", *results["b"]))
+    print(row("(c) re-poll, 50 changed", *results["c"]))
+    a, b, c = results["a"][0], results["b"][0], results["c"][0]
+    budget_a = sum(math.ceil(n / 100) for n in open_per_repo) + 2 * len(repos)
+    print("targets:")
+    print(
+        f"  (a) requests {a.requests} <= sum(ceil(open/100)) + 2/repo = {budget_a}: {a.requests <= budget_a}"
+    )
+    print(f"  (b) points {b.points} == 0: {b.points == 0}")
+    print(f"  (c) requests {c.requests} <= 2/repo = {2 * len(repos)}: {c.requests <= 2 * len(repos)}")
+    print(f"  no per-issue requests: {a.per_issue + b.per_issue + c.per_issue == 0}")
+
+
+if __name__ == "__main__":
+    asyncio.run(main())

@@ -1,0 +1,198 @@
+"""Benchmark: /oncall queue and /oncall stats over 100k issues of history on PostgreSQL.
+
+Seeds a fresh PostgreSQL database with 100,000 tracked issues/PRs over two years (about 3% still
+open), their labels and triage records, then times the queue query and the stats report (the
+database work behind both commands, rendering included) and prints p50/p99 next to a baseline
+measured in the same run: a primary-key lookup of one issue (the floor of any round trip).
+
+    STEWARD_BENCH_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/postgres \
+        .venv/bin/python bench/oncall_queue.py
+
+Target: p99 < 100 ms for both commands.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import statistics
+import sys
+import time
+import uuid
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import insert, text
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bot.config.sections.oncall import OncallConfig
+from bot.db.database import Database
+from bot.db.engine import make_engine, normalize_url
+from bot.db.migrate import upgrade
+from bot.db.models import IssueLabel, Repo, TrackedIssue
+from cogs.oncall.models import OncallTriage
+from cogs.oncall.stats import build_report
+from cogs.oncall.triage import TriageStore
+from cogs.oncall.views import QUEUE_LIMIT, queue_message, stats_blocks
+
+ISSUES = 100_000
+RUNS = 200
+NOW = datetime(2026, 3, 2, 12, tzinfo=UTC)
+CONFIG = OncallConfig.model_validate(
+    {
+        "rotations": [
+            {"name": "core", "repos": ["acme/core"], "members": ["alice", "bob"]},
+            {"name": "docs", "repos": ["acme/docs"], "members": ["carol"]},
+        ],
+        "triage_labels": ["bug", "enhancement", "question", "docs"],
+        "required_sections": ["Environment", "Steps to reproduce"],
+    }
+)
+
+
+def seed(db: Database) -> None:
+    rng = random.Random(7)
+    repos = ["acme/core", "acme/docs", "acme/site"]
+    with db.session() as session:
+        for i, name in enumerate(repos, start=1):
+            session.add(Repo(id=i, full_name=name, full_name_lower=name))
+    issues: list[dict[str, Any]] = []
+    labels: list[dict[str, Any]] = []
+    triage: list[dict[str, Any]] = []
+    span = timedelta(days=730).total_seconds()
+    for n in range(1, ISSUES + 1):
+        repo_id = rng.choice((1, 1, 1, 2, 3))
+        created = NOW - timedelta(seconds=rng.random() * span)
+        is_open = rng.random() < 0.03
+        triaged = not is_open or rng.random() < 0.4
+        author_maintainer = rng.random() < 0.2
+        issues.append(
+            {
+                "id": n,
+                "repo_id": repo_id,
+                "number": n,
+                "github_id": n,
+                "title": f"Issue {n}",
+                "state": "open" if is_open else "closed",
+                "is_pull_request": rng.random() < 0.3,
+                "draft": False,
+                "author_login": "alice" if author_maintainer else f"user{n % 5000}",
+                "author_association": "MEMBER" if author_maintainer else "NONE",
+                "assignees": [],
+                "comments": 0,
+                "html_url": f"https://github.com/{repos[repo_id - 1]}/issues/{n}",
+                "body_excerpt": "### Environment\nLinux\n" if n % 2 else "steps: run it",
+                "linked_numbers": [],
+                "created_at": created,
+                "updated_at": created,
+                "closed_at": None if is_open else created + timedelta(days=3),
+                "merged": False,
+            }
+        )
+        if triaged:
+            labels.append({"issue_id": n, "name": rng.choice(CONFIG.triage_labels)})
+        if rng.random() < 0.5:
+            labels.append({"issue_id": n, "name": "area/x"})
+        if not author_maintainer:
+            responded = created + timedelta(hours=rng.expovariate(1 / 20))
+            triage.append(
+                {
+                    "repo": repos[repo_id - 1],
+                    "number": n,
+                    "rotation": "core" if repo_id == 1 else "docs",
+                    "is_pull_request": False,
+                    "author_login": f"user{n % 5000}",
+                    "opened_at": created,
+                    "first_response_at": responded if triaged else None,
+                    "first_response_by": "alice" if triaged else None,
+                    "triaged_at": responded if triaged else None,
+                    "triaged_by": "bob" if triaged else None,
+                    "triage_kind": "label" if triaged else None,
+                    "extra": {},
+                    "closed_at": None if is_open else created + timedelta(days=3),
+                }
+            )
+    with db.engine.begin() as conn:
+        for table, rows in ((TrackedIssue, issues), (IssueLabel, labels), (OncallTriage, triage)):
+            for start in range(0, len(rows), 5000):
+                conn.execute(insert(table), rows[start : start + 5000])  # type: ignore[arg-type]
+        conn.execute(text("ANALYZE"))
+
+
+def timed(fn: Callable[[], Any]) -> tuple[float, float]:
+    for _ in range(5):
+        fn()
+    samples = []
+    for _ in range(RUNS):
+        t0 = time.perf_counter()
+        fn()
+        samples.append((time.perf_counter() - t0) * 1000)
+    samples.sort()
+    return statistics.median(samples), samples[int(0.99 * len(samples)) - 1]
+
+
+def main() -> int:
+    admin_url = os.environ.get("STEWARD_BENCH_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+    admin = make_engine(normalize_url(admin_url).render_as_string(hide_password=False))
+    admin = admin.execution_options(isolation_level="AUTOCOMMIT")
+    name = f"steward_bench_{uuid.uuid4().hex[:10]}"
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url = normalize_url(admin_url).set(database=name).render_as_string(hide_password=False)
+    try:
+        upgrade(url)
+        db = Database(url)
+        t0 = time.perf_counter()
+        seed(db)
+        print(f"seeded {ISSUES} issues in {time.perf_counter() - t0:.1f}s")
+        store = TriageStore(CONFIG, frozenset({"alice"}))
+        core = CONFIG.rotations[0]
+        tz = ZoneInfo("UTC")
+
+        def t(key: str, **params: Any) -> str:
+            return key
+
+        def baseline() -> None:
+            with db.session() as s:
+                s.get(TrackedIssue, 4242)
+
+        def queue() -> None:
+            with db.session() as s:
+                items = store.queue(s, core, limit=QUEUE_LIMIT)
+                total = store.queue_size(s, core)
+            queue_message(t, core.name, items, NOW, CONFIG.sla, total)
+
+        def stats() -> None:
+            with db.session() as s:
+                report = build_report(s, NOW, tz, 8, None)
+            stats_blocks(t, report, {}, tz)
+
+        with db.session() as s:
+            size = len(store.queue(s, core))
+        base = timed(baseline)
+        q = timed(queue)
+        st = timed(stats)
+        print(f"queue size (core): {size}")
+        print(f"{'what':<28}{'p50 ms':>10}{'p99 ms':>10}{'p99 / baseline':>16}")
+        for label, (p50, p99) in (
+            ("baseline: pk lookup", base),
+            ("/oncall queue (core)", q),
+            ("/oncall stats (8 weeks)", st),
+        ):
+            print(f"{label:<28}{p50:>10.2f}{p99:>10.2f}{p99 / base[1]:>16.1f}")
+        ok = q[1] < 100 and st[1] < 100
+        print("target p99 < 100 ms:", "met" if ok else "NOT met")
+        db.dispose()
+        return 0 if ok else 1
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.engine.dispose()
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,185 @@
+"""Slack HTTP mode under load: 1,000 signed slash commands at concurrency 50.
+
+Measures ack latency (p50/p99) and throughput of Steward's Slack adapter (the real App, slack-bolt,
+SQLite, replies through the fake Slack's response_url) and, in the same run, of a bare Bolt app
+that acks a constant. Targets: 0 failures, p99 ack < 300 ms, throughput >= 0.5x the bare app.
+
+    .venv/bin/python bench/slack_http.py [--requests 1000] [--concurrency 50]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import multiprocessing as mp
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+from aiohttp import web
+from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_bolt.app.async_app import AsyncApp
+from slack_sdk.web.async_client import AsyncWebClient
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bot.adapters.slack import build_adapter
+from bot.app import App
+from bot.config import load_config_text
+from tests.fakes.slack import FakeSlack
+from tests.fakes.slack.sender import SlackSender
+from tests.fixtures.chat_slack import SIGNING_SECRET, slack_yaml
+
+USERS = 50
+
+
+async def fire(sender: SlackSender, url: str, n: int, concurrency: int) -> tuple[list[float], float, int]:
+    """Send ``n`` signed /steward commands; returns ack latencies (s), wall time (s), failures."""
+    sender.url = url
+    sem = asyncio.Semaphore(concurrency)
+    latencies: list[float] = []
+    failures = 0
+
+    async def one(i: int) -> None:
+        nonlocal failures
+        body = urlencode(sender.slash_payload("/steward", "me", f"U{i % USERS:08d}"))
+        async with sem:
+            start = time.perf_counter()
+            sent = await sender.post(body, "application/x-www-form-urlencoded")
+            latencies.append(time.perf_counter() - start)
+        if sent.status != 200:
+            failures += 1
+
+    started = time.perf_counter()
+    await asyncio.gather(*(one(i) for i in range(n)))
+    return latencies, time.perf_counter() - started, failures
+
+
+async def serve(handler: object) -> tuple[web.AppRunner, int]:
+    app = web.Application()
+    app.router.add_post("/slack/events", handler)  # type: ignore[arg-type]
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    return runner, site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+
+
+async def _server(kind: str, api_url: str, ports: Any, stop: Any) -> None:
+    """The server under test: a bare Bolt app, or the real App with the Slack adapter."""
+    logging.basicConfig(level=logging.WARNING)
+    if kind == "bare":
+        bare = AsyncApp(
+            client=AsyncWebClient(token="xoxb-test-token", base_url=api_url), signing_secret=SIGNING_SECRET
+        )
+
+        @bare.command("/steward")
+        async def _ack(ack: Any) -> None:
+            await ack("ok")
+
+        async def handler(request: web.Request) -> web.StreamResponse:
+            return await to_aiohttp_response(await bare.async_dispatch(await to_bolt_request(request)))
+
+        runner, port = await serve(handler)
+        ports.put(port)
+        await asyncio.get_running_loop().run_in_executor(None, stop.wait)
+        await runner.cleanup()
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        text = f"project:\n  name: Bench\ndatabase:\n  sqlite_path: {tmp}/bench.db\n" + slack_yaml(
+            socket=False
+        )
+        app = App(load_config_text(text, "<bench>", base_dir=Path(tmp)))
+        app.adapters.append(build_adapter(app, client=AsyncWebClient(base_url=api_url)))
+        await app.start()
+        ports.put(app.http.port)
+        await asyncio.get_running_loop().run_in_executor(None, stop.wait)
+        await app.stop()
+
+
+def _server_process(kind: str, api_url: str, ports: Any, stop: Any) -> None:
+    asyncio.run(_server(kind, api_url, ports, stop))
+
+
+async def measure(
+    kind: str, fake: FakeSlack, sender: SlackSender, n: int, concurrency: int
+) -> tuple[list[float], float, int, float]:
+    """Start the server in its own process (the load generator and fake Slack stay here)."""
+    ctx = mp.get_context("spawn")
+    ports, stop = ctx.Queue(), ctx.Event()
+    proc = ctx.Process(target=_server_process, args=(kind, fake.api_url, ports, stop))
+    proc.start()
+    try:
+        port = await asyncio.get_running_loop().run_in_executor(None, ports.get, True, 60)
+        url = f"http://127.0.0.1:{port}/slack/events"
+        warm = len(fake.recorded) + (100 if kind == "steward" else 0)
+        await fire(sender, url, 100, concurrency)  # warm-up: members created, profiles cached
+        await _replies(fake, warm, 30)
+        before = len(fake.recorded)
+        started = time.perf_counter()
+        latencies, wall, failures = await fire(sender, url, n, concurrency)
+        delivered = await _replies(fake, before + (n if kind == "steward" else 0), 60) - before
+        done = time.perf_counter() - started
+    finally:
+        stop.set()
+        proc.join(30)
+    return latencies, wall, failures + (n - delivered if kind == "steward" else 0), done
+
+
+async def _replies(fake: FakeSlack, expected: int, wait: float) -> int:
+    deadline = time.monotonic() + wait
+    # Replies land in the fake from another process's requests: poll its record.
+    while len(fake.recorded) < expected and time.monotonic() < deadline:  # noqa: ASYNC110
+        await asyncio.sleep(0.02)
+    await asyncio.sleep(0.2)
+    return len(fake.recorded)
+
+
+def report(name: str, latencies: list[float], wall: float, failures: int) -> float:
+    qs = statistics.quantiles(latencies, n=100)
+    rate = len(latencies) / wall
+    print(
+        f"{name:<22} p50 {qs[49] * 1000:7.1f} ms   p99 {qs[98] * 1000:7.1f} ms   "
+        f"{rate:7.1f} req/s   failures {failures}"
+    )
+    return rate
+
+
+async def main(n: int, concurrency: int) -> int:
+    logging.basicConfig(level=logging.WARNING)
+    fake = FakeSlack()
+    await fake.start()
+    for i in range(USERS):
+        fake.add_user(f"U{i:08d}", f"user{i}")
+    sender = SlackSender(fake, SIGNING_SECRET)
+    bare_lat, bare_wall, bare_fail, _ = await measure("bare", fake, sender, n, concurrency)
+    lat, wall, fail, done = await measure("steward", fake, sender, n, concurrency)
+    await sender.close()
+    await fake.stop()
+
+    print(f"{n} signed slash commands, concurrency {concurrency} (server in its own process)")
+    bare_rate = report("bare Bolt (constant ack)", bare_lat, bare_wall, bare_fail)
+    rate = report("Steward /steward me", lat, wall, fail)
+    print(
+        f"Steward: every reply delivered through the response_url after {done:.2f} s"
+        f" ({n / done:.1f} commands/s)"
+    )
+    p99 = statistics.quantiles(lat, n=100)[98]
+    print(f"throughput ratio Steward / bare: {rate / bare_rate:.2f}x  (target >= 0.5x)")
+    print(f"p99 ack: {p99 * 1000:.1f} ms (target < 300 ms); failures (ack or reply): {fail}")
+    ok = fail == 0 and p99 < 0.3 and rate >= 0.5 * bare_rate
+    print("PASS" if ok else "MISS")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--requests", type=int, default=1000)
+    parser.add_argument("--concurrency", type=int, default=50)
+    args = parser.parse_args()
+    sys.exit(asyncio.run(main(args.requests, args.concurrency)))

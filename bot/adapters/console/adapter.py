@@ -1,0 +1,295 @@
+"""Console adapter: reads command lines from a terminal, a file or stdin, prints replies as text."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sys
+import tempfile
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TextIO
+
+from bot.adapters.console.render import ButtonBook, render_console
+from bot.core.dispatch import Dispatcher, PlatformUser
+from bot.core.events import MemberJoined
+from bot.core.messages import File, Form, Message
+from bot.i18n import Catalog
+
+log = logging.getLogger(__name__)
+PLATFORM = "console"
+
+
+@dataclass(frozen=True)
+class ConsoleRecord:
+    """One thing the console showed: a reply, a DM, a channel post or a topic change."""
+
+    kind: str  # "reply" | "dm" | "post" | "topic" | "note"
+    target: str  # user for replies/DMs, channel purpose for posts/topics
+    text: str
+    buttons: dict[str, int] = field(default_factory=dict)
+    ephemeral: bool = False
+    files: tuple[tuple[str, bytes], ...] = ()  # attached files (name, bytes), also saved to disk
+
+
+@dataclass
+class _PendingForm:
+    form: Form
+    user: PlatformUser
+    answers: dict[str, str] = field(default_factory=dict)
+    index: int = 0
+
+
+class ConsoleAdapter:
+    """A line-oriented chat: ``/gfi list`` runs a command, ``:join NAME`` simulates a join."""
+
+    platform = PLATFORM
+
+    def __init__(
+        self,
+        catalog: Catalog,
+        locale: str = "en",
+        stdin: TextIO | None = None,
+        stdout: TextIO | None = None,
+        operator: str = "operator",
+        echo: bool = False,
+        interactive: bool | None = None,
+        read_input: bool = True,
+        files_dir: Path | None = None,
+    ) -> None:
+        self.catalog = catalog
+        self.locale = locale
+        self.stdin = stdin or sys.stdin
+        self.stdout = stdout or sys.stdout
+        self.operator = operator
+        self.current = operator
+        self.echo = echo
+        self.interactive = self.stdin.isatty() if interactive is None else interactive
+        self.book = ButtonBook()
+        self.read_input = read_input
+        self.files_dir = files_dir  # where attached files are saved; a fresh temp dir when None
+        self.transcript: list[ConsoleRecord] = []
+        self._pending: _PendingForm | None = None
+        self._dispatcher: Dispatcher | None = None
+        self._task: asyncio.Task[None] | None = None
+        self.finished = asyncio.Event()
+
+    # -- adapter protocol -------------------------------------------------
+    async def start(self, dispatcher: Dispatcher) -> None:
+        self._dispatcher = dispatcher
+        self._print(self._t("core.console.welcome"))
+        if self.read_input:
+            self._task = asyncio.create_task(self._read_loop(), name="console-input")
+
+    async def stop(self) -> None:
+        if self._task is not None and not self._task.done():
+            self._task.cancel()
+        self.finished.set()
+
+    def channel_for(self, purpose: str) -> str | None:
+        # The terminal is every channel at once; the purpose is printed with each post.
+        return purpose
+
+    async def post(self, channel_id: str, message: Message) -> str:
+        self.emit("post", channel_id, message, header=f"[#{channel_id}]")
+        return f"console:{channel_id}:{len(self.transcript)}"
+
+    async def send_dm(self, user_id: str, message: Message) -> bool:
+        self.emit("dm", user_id, message, header=f"[{self._t('core.console.dm_to', name=user_id)}]")
+        return True
+
+    async def set_topic(self, channel_id: str, text: str) -> bool:
+        self.transcript.append(ConsoleRecord("topic", channel_id, text))
+        self._print(f"[#{channel_id} topic] {text}")
+        return True
+
+    # -- input ------------------------------------------------------------
+    async def _read_loop(self) -> None:
+        loop = asyncio.get_running_loop()
+        lines: asyncio.Queue[str] = asyncio.Queue()
+
+        def read() -> None:
+            # A daemon thread, not the default executor: a blocked readline must not hold up shutdown.
+            while True:
+                line = self.stdin.readline()
+                loop.call_soon_threadsafe(lines.put_nowait, line)
+                if not line:
+                    return
+
+        threading.Thread(target=read, name="console-stdin", daemon=True).start()
+        try:
+            while True:
+                if self.interactive:
+                    self.stdout.write(f"{self.current}> ")
+                    self.stdout.flush()
+                line = await lines.get()
+                if not line:
+                    break
+                if not await self.handle_line(line.rstrip("\n")):
+                    break
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            log.exception("console input loop failed")
+        finally:
+            self.finished.set()
+
+    async def handle_line(self, line: str) -> bool:
+        """Handle one input line; False means quit."""
+        assert self._dispatcher is not None
+        stripped = line.strip()
+        if self._pending is not None:
+            if self.echo:
+                self._print(f"{self.current}> {line}")
+            await self._answer(stripped)
+            return True
+        if not stripped or stripped.startswith("#"):
+            return True
+        if self.echo:
+            self._print(f"{self.current}> {stripped}")
+        if stripped.startswith(":"):
+            return await self._control(stripped)
+        text = stripped[1:] if stripped.startswith("/") else stripped
+        await self._dispatcher.run_line(self._user(), PLATFORM, text, _ConsoleResponder(self, self._user()))
+        return True
+
+    async def _control(self, line: str) -> bool:
+        assert self._dispatcher is not None
+        name, _, arg = line[1:].partition(" ")
+        arg = arg.strip()
+        if name in ("quit", "exit", "q"):
+            return False
+        if name == "help":
+            self._print(self._t("core.console.controls"))
+        elif name == "join" and arg:
+            await self._dispatcher.publish(MemberJoined(PLATFORM, arg, arg, channel_id="welcome"))
+            self._print(self._t("core.console.joined", name=arg))
+        elif name == "as":
+            self.current = arg or self.operator
+            self._print(self._t("core.console.now_acting_as", name=self.current))
+        elif name == "click" and arg.isdigit():
+            button = self.book.buttons.get(int(arg))
+            if button is None:
+                self._print(self._t("core.console.no_button", number=arg))
+            else:
+                user = self._user()
+                await self._dispatcher.run_action(
+                    user, PLATFORM, button.action, button.value, _ConsoleResponder(self, user)
+                )
+        elif name == "cancel":
+            self._print(self._t("core.console.form_cancelled"))
+        else:
+            self._print(self._t("core.console.unknown_control", name=name))
+        return True
+
+    # -- forms ------------------------------------------------------------
+    def begin_form(self, form: Form, user: PlatformUser) -> None:
+        self._pending = _PendingForm(form, user)
+        questions = "\n".join(q.label for q in form.questions)
+        self.transcript.append(ConsoleRecord("form", user.user_id, f"{form.title}\n{questions}"))
+        self._print(self._t("core.console.form_title", title=form.title))
+        self._ask()
+
+    def _ask(self) -> None:
+        assert self._pending is not None
+        q = self._pending.form.questions[self._pending.index]
+        default = f" [{q.default}]" if q.default else ""
+        optional = "" if q.required else " (optional)"
+        self._print(f"{self._pending.index + 1}. {q.label}{optional}{default}")
+
+    async def _answer(self, text: str) -> None:
+        pending = self._pending
+        assert pending is not None and self._dispatcher is not None
+        if text == ":cancel":
+            self._pending = None
+            self._print(self._t("core.console.form_cancelled"))
+            return
+        q = pending.form.questions[pending.index]
+        value = text or (q.default or "")
+        if not value and q.required:
+            self._print(self._t("core.console.form_required"))
+            self._ask()
+            return
+        pending.answers[q.id] = value[: q.max_length]
+        pending.index += 1
+        if pending.index < len(pending.form.questions):
+            self._ask()
+            return
+        self._pending = None
+        errors = await self._dispatcher.submit_form(
+            pending.user,
+            PLATFORM,
+            pending.form.action,
+            pending.form.value,
+            pending.answers,
+            _ConsoleResponder(self, pending.user),
+        )
+        if errors:
+            labels = {q.id: q.label for q in pending.form.questions}
+            for qid, err in errors.items():
+                self._print(self._t("core.console.form_invalid", question=labels.get(qid, qid), error=err))
+            self.begin_form(pending.form, pending.user)
+
+    @property
+    def pending_form(self) -> Form | None:
+        """The form being filled in, if any."""
+        return self._pending.form if self._pending is not None else None
+
+    # -- output -----------------------------------------------------------
+    def _user(self) -> PlatformUser:
+        return PlatformUser(PLATFORM, self.current, self.current, locale=None)
+
+    def _t(self, key: str, **params: object) -> str:
+        return self.catalog.translate(self.locale, key, **params)
+
+    def _print(self, text: str) -> None:
+        self.stdout.write(text + "\n")
+        self.stdout.flush()
+
+    def emit(
+        self, kind: str, target: str, message: Message, header: str = "", ephemeral: bool = False
+    ) -> None:
+        """Print a message and keep a structured record of it (scripted tests read the records)."""
+        numbers: dict[str, int] = {}
+        text = render_console(message, self.book, numbers)
+        saved = self._save_files(message)
+        if saved:
+            text += "\n" + "\n".join(saved)
+        files = tuple((b.filename, b.data) for b in message.blocks if isinstance(b, File))
+        self.transcript.append(ConsoleRecord(kind, target, text, numbers, ephemeral, files))
+        self._print((header + "\n" if header else "") + text)
+
+    def _save_files(self, message: Message) -> list[str]:
+        """Write attached files (the terminal cannot show them) and say where they are."""
+        lines = []
+        for block in message.blocks:
+            if not isinstance(block, File):
+                continue
+            if self.files_dir is None:
+                self.files_dir = Path(tempfile.mkdtemp(prefix="steward-files-"))
+            self.files_dir.mkdir(parents=True, exist_ok=True)
+            path = self.files_dir / (Path(block.filename).name or "file")
+            path.write_bytes(block.data)
+            lines.append(self._t("core.console.file_saved", path=str(path)))
+        return lines
+
+
+class _ConsoleResponder:
+    """Answers one console invocation by printing."""
+
+    def __init__(self, adapter: ConsoleAdapter, user: PlatformUser) -> None:
+        self.adapter = adapter
+        self.user = user
+
+    async def reply(self, message: Message, ephemeral: bool) -> None:
+        self.adapter.emit("reply", self.user.user_id, message, ephemeral=ephemeral)
+
+    async def defer(self, ephemeral: bool) -> None:
+        return None
+
+    async def send_dm(self, message: Message) -> bool:
+        return await self.adapter.send_dm(self.user.user_id, message)
+
+    async def open_form(self, form: Form) -> None:
+        self.adapter.begin_form(form, self.user)

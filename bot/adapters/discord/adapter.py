@@ -1,0 +1,422 @@
+"""The Discord adapter: discord.py client lifecycle, command sync, posting, DMs and member joins."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import OrderedDict
+from collections.abc import Coroutine
+from typing import Any
+
+import aiohttp
+
+import discord
+from bot.adapters.discord.commands import command_payloads
+from bot.adapters.discord.forms import FormBook
+from bot.adapters.discord.interactions import InteractionRouter
+from bot.adapters.discord.pacing import RequestPacer
+from bot.adapters.discord.render import (
+    DEFAULT_FILE_LIMIT,
+    PLATFORM,
+    Outgoing,
+    render,
+    size_text,
+    without_oversized,
+)
+from bot.config.sections.chat import DiscordConfig
+from bot.core.commands import CommandRegistry
+from bot.core.dispatch import Dispatcher, PlatformUser
+from bot.core.events import MemberJoined
+from bot.core.messages import Form, Mention, Message, Section
+from bot.i18n import Catalog
+from bot.shards import ShardPlan
+
+log = logging.getLogger(__name__)
+SEND_ATTEMPTS = 4
+STOP_GRACE = 10.0  # seconds in-flight interactions get to finish on shutdown
+PRIVILEGED_INTENT_HELP = (
+    "Discord refused the Server Members privileged intent, so Steward cannot see people join and will "
+    "not greet newcomers. Enable it: Discord Developer Portal -> your application -> Bot -> Privileged "
+    "Gateway Intents -> Server Members Intent. Continuing without it; commands keep working."
+)
+# Gateway close codes that refuse a shard plan (Discord's opcodes-and-status-codes table).
+SHARD_REFUSALS = {
+    4010: "Discord refused the shard (close code 4010, invalid shard): check --shard-ids and --shard-count",
+    4011: "Discord requires more shards for this bot (close code 4011, sharding required): "
+    "raise --shard-count on every instance",
+}
+IDENTIFY_WINDOW = 5.0  # seconds; Discord allows max_concurrency IDENTIFYs per window
+_TRANSIENT = (discord.DiscordServerError, aiohttp.ClientError, asyncio.TimeoutError, OSError)
+
+
+class AdapterStartError(RuntimeError):
+    """Discord refused the connection (bad token, gateway unreachable)."""
+
+
+class _AdapterEvents:
+    """The gateway events the adapter handles, for the plain and the sharded client alike."""
+
+    adapter: DiscordAdapter
+
+    async def on_ready(self) -> None:
+        # A sharded client fires this once every shard it runs has received its guilds.
+        self.adapter.ready.set()
+
+    async def on_interaction(self, interaction: discord.Interaction[Any]) -> None:
+        await self.adapter.track(self.adapter.router.handle(interaction))
+
+    async def on_member_join(self, member: discord.Member) -> None:
+        await self.adapter.track(self.adapter.member_joined(member))
+
+
+class _Client(_AdapterEvents, discord.Client):
+    """discord.Client whose events go to the adapter (one connection, every guild)."""
+
+    def __init__(self, adapter: DiscordAdapter, **options: Any) -> None:
+        super().__init__(**options)
+        self.adapter = adapter
+
+
+class _ShardedClient(_AdapterEvents, discord.AutoShardedClient):
+    """discord.AutoShardedClient running only this process's shards; events go to the adapter."""
+
+    def __init__(self, adapter: DiscordAdapter, shards: ShardPlan, **options: Any) -> None:
+        super().__init__(shard_ids=list(shards.shard_ids), shard_count=shards.shard_count, **options)
+        self.adapter = adapter
+        self.max_concurrency = 1  # from GET /gateway/bot, set before connecting
+        self._identified: dict[int, float] = {}  # rate-limit key -> when its last IDENTIFY went out
+
+    async def before_identify_hook(self, shard_id: int | None, *, initial: bool = False) -> None:
+        """Space IDENTIFYs as Discord asks: ``max_concurrency`` per 5 s, keyed by shard_id % it.
+
+        discord.py's default waits 5 s before every shard but the first, whatever the bot's limit.
+        """
+        loop = asyncio.get_running_loop()
+        key = (shard_id or 0) % self.max_concurrency
+        last = self._identified.get(key)
+        if last is not None and loop.time() - last < IDENTIFY_WINDOW:
+            await asyncio.sleep(IDENTIFY_WINDOW - (loop.time() - last))
+        self._identified[key] = loop.time()
+
+
+class DiscordAdapter:
+    """Connects the core to one Discord application over the gateway."""
+
+    platform = PLATFORM
+
+    def __init__(
+        self,
+        config: DiscordConfig,
+        registry: CommandRegistry,
+        catalog: Catalog,
+        locale: str = "en",
+        *,
+        guild_ready_timeout: float = 2.0,
+        defer_after: float = 2.0,
+        ready_timeout: float = 60.0,
+        retry_delay: float = 1.0,
+        busy_threshold: int = 4,
+        pacer: RequestPacer | None = None,
+        shards: ShardPlan | None = None,
+    ) -> None:
+        self.config = config
+        self.registry = registry
+        self.catalog = catalog
+        self.locale = locale
+        self.guild_ready_timeout = guild_ready_timeout
+        self.ready_timeout = ready_timeout
+        self.retry_delay = retry_delay
+        self.busy_threshold = busy_threshold
+        self.pacer = pacer or RequestPacer()
+        self.shards = shards
+        self.router = InteractionRouter(self, defer_after)
+        self.forms = FormBook()
+        self.dispatcher: Dispatcher | None = None
+        self.client: discord.Client | None = None
+        self.ready = asyncio.Event()
+        self.members_intent = False
+        self._connection: asyncio.Task[None] | None = None
+        self._inflight: set[asyncio.Task[Any]] = set()
+        self._recent_forms: OrderedDict[tuple[str, str], Form] = OrderedDict()
+
+    # -- lifecycle --------------------------------------------------------
+    def _new_client(self, members: bool) -> discord.Client:
+        intents = discord.Intents.none()
+        intents.guilds = True
+        intents.members = members
+        options: dict[str, Any] = {
+            "intents": intents,
+            "allowed_mentions": discord.AllowedMentions.none(),  # only deliberate user mentions ping
+            "guild_ready_timeout": self.guild_ready_timeout,
+            "chunk_guilds_at_startup": False,  # no member list needed: interactions carry the member
+        }
+        if self.shards is not None:
+            return _ShardedClient(self, self.shards, **options)
+        return _Client(self, **options)
+
+    async def start(self, dispatcher: Dispatcher) -> None:
+        """Log in, sync commands to the configured guilds, connect and wait until ready."""
+        self.dispatcher = dispatcher
+        want_members = self.config.greet_new_members
+        try:
+            await self._connect(want_members)
+        except discord.PrivilegedIntentsRequired:
+            log.error(PRIVILEGED_INTENT_HELP)
+            await self._connect(False)
+
+    async def _connect(self, members: bool) -> None:
+        if self.client is not None:
+            await self.client.close()
+        self.ready.clear()
+        client = self.client = self._new_client(members)
+        self.members_intent = members
+        try:
+            await client.login(self.config.token)
+        except discord.LoginFailure as exc:
+            await client.close()
+            raise AdapterStartError("Discord rejected the bot token (discord.token)") from exc
+        if self.shards is not None:
+            await self._check_shard_plan(self.shards)
+        await self.sync_commands()
+        self._connection = asyncio.create_task(client.connect(reconnect=True), name="discord-gateway")
+        ready = asyncio.create_task(self.ready.wait())
+        done, _ = await asyncio.wait(
+            {ready, self._connection}, timeout=self.ready_timeout, return_when="FIRST_COMPLETED"
+        )
+        if self._connection in done:
+            ready.cancel()
+            try:
+                self._connection.result()  # raises PrivilegedIntentsRequired and other refusals
+            except discord.ConnectionClosed as exc:
+                if exc.code in SHARD_REFUSALS:
+                    raise AdapterStartError(SHARD_REFUSALS[exc.code]) from exc
+                raise
+            raise AdapterStartError("the Discord gateway connection ended before the bot was ready")
+        if ready not in done:
+            ready.cancel()
+            raise AdapterStartError(f"Discord did not become ready within {self.ready_timeout:.0f} s")
+        log.info(
+            "discord: connected as %s to %d guild(s)%s",
+            client.user,
+            len(client.guilds),
+            f" on {self.shards.describe()}" if self.shards else "",
+        )
+
+    async def _check_shard_plan(self, shards: ShardPlan) -> None:
+        """Ask Discord (GET /gateway/bot) whether the plan can start: identify budget and shard count."""
+        assert self.client is not None
+        recommended, _, limits = await self.client.http.get_bot_gateway()
+        if isinstance(self.client, _ShardedClient):
+            self.client.max_concurrency = max(1, int(limits["max_concurrency"]))
+        remaining, starting = int(limits["remaining"]), len(shards.shard_ids)
+        if remaining < starting:
+            # Running out of session starts gets the token reset by Discord: refuse before that.
+            minutes = int(limits["reset_after"]) // 60000
+            raise AdapterStartError(
+                f"Discord allows {remaining} more session start(s) today and {starting} shard(s) would "
+                f"start; the budget resets in about {minutes} minute(s)"
+            )
+        if shards.shard_count < recommended:
+            log.warning(
+                "discord: --shard-count %d is below the %d shards Discord recommends for this bot; "
+                "Discord closes shards that hold more than 2500 guilds",
+                shards.shard_count,
+                recommended,
+            )
+
+    @property
+    def application_id(self) -> int:
+        assert self.client is not None
+        app_id = self.config.application_id or self.client.application_id
+        if app_id is None:
+            raise AdapterStartError("no application id: set discord.application_id")
+        return int(app_id)
+
+    async def sync_commands(self, global_: bool | None = None) -> int:
+        """Overwrite the application commands: per configured guild (instant) or globally.
+
+        Sharded, each guild is synced by the instance whose shards own it and the global commands by
+        the holder of shard 0, so a deployment syncs every guild exactly once, from the code serving it.
+        """
+        assert self.client is not None
+        payload = command_payloads(self.registry, self.catalog)
+        http = self.client.http
+        use_global = not self.config.guild_ids if global_ is None else global_
+        shards = self.shards
+        try:
+            if use_global and (shards is None or shards.holds_shard_zero):
+                await http.bulk_upsert_global_commands(self.application_id, payload)
+            for guild_id in [] if use_global else self.config.guild_ids:
+                if shards is None or shards.owns(guild_id):
+                    await http.bulk_upsert_guild_commands(self.application_id, guild_id, payload)
+        except discord.HTTPException as exc:
+            log.error("discord: command sync refused (%s): %s", exc.status, exc.text)
+            raise
+        return len(payload)
+
+    async def stop(self) -> None:
+        """Let in-flight interactions finish, then disconnect."""
+        try:
+            await asyncio.wait_for(self.wait_idle(), STOP_GRACE)
+        except TimeoutError:
+            log.warning("discord: %d handler(s) still running at shutdown", len(self._inflight))
+        if self.client is not None:
+            await self.client.close()
+        if self._connection is not None:
+            try:
+                await asyncio.wait_for(self._connection, 5.0)
+            except (TimeoutError, asyncio.CancelledError, Exception):
+                log.debug("discord gateway task ended during stop", exc_info=True)
+
+    def spawn(self, work: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]:
+        """Start ``work`` as tracked in-flight work (stop and wait_idle wait for it)."""
+        task = asyncio.ensure_future(work)
+        self._inflight.add(task)
+        task.add_done_callback(self._inflight.discard)
+        return task
+
+    async def track(self, work: Coroutine[Any, Any, Any]) -> Any:
+        """Run ``work`` as tracked in-flight work; errors are logged, never lost silently."""
+        task = self.spawn(work)
+        try:
+            return await asyncio.shield(task)
+        except Exception:
+            log.exception("discord: handling an event failed")
+            return None
+
+    def busy(self) -> bool:
+        """More interactions in flight than handlers usually finish within a moment."""
+        return len(self._inflight) > self.busy_threshold
+
+    async def wait_idle(self) -> None:
+        """Wait until no interaction or event is being handled."""
+        while self._inflight:
+            await asyncio.wait(set(self._inflight))
+
+    # -- helpers for the router ------------------------------------------
+    async def locale_of(self, interaction: discord.Interaction[Any]) -> str:
+        """The language of the interaction's user (their setting, else their client's)."""
+        assert self.dispatcher is not None
+        user = PlatformUser(PLATFORM, str(interaction.user.id), interaction.user.display_name,
+                            locale=str(interaction.locale))  # fmt: skip
+        actor = await self.dispatcher.actor_for(user)
+        return actor.locale
+
+    async def text(self, interaction: discord.Interaction[Any], key: str, **params: Any) -> str:
+        """A catalog string in the language of the interaction's user."""
+        return self.catalog.translate(await self.locale_of(interaction), key, **params)
+
+    def remember_form(self, form: Form) -> None:
+        self._recent_forms[(form.action, form.value)] = form
+        while len(self._recent_forms) > 500:
+            self._recent_forms.popitem(last=False)
+
+    def last_form(self, action: str, value: str) -> Form | None:
+        return self._recent_forms.get((action, value))
+
+    # -- events -----------------------------------------------------------
+    async def member_joined(self, member: discord.Member) -> None:
+        if member.bot or not self.config.greet_new_members or self.dispatcher is None:
+            return
+        await self.dispatcher.publish(
+            MemberJoined(
+                PLATFORM,
+                str(member.id),
+                member.display_name,
+                member.bot,
+                channel_id=self.channel_for("welcome"),
+            )
+        )
+
+    # -- adapter protocol: output ----------------------------------------
+    def channel_for(self, purpose: str) -> str | None:
+        channel = self.config.channels.get(purpose)
+        return str(channel) if channel is not None else None
+
+    async def _channel(self, channel_id: str) -> discord.abc.Messageable:
+        assert self.client is not None
+        channel = self.client.get_channel(int(channel_id))
+        if channel is None:
+            await self.pacer.wait()
+            channel = await self.client.fetch_channel(int(channel_id))
+        if not isinstance(channel, discord.abc.Messageable):
+            raise ValueError(f"discord channel {channel_id} cannot hold messages")
+        return channel
+
+    async def _send(self, target: discord.abc.Messageable, out: Outgoing, where: str) -> discord.Message:
+        """Send one message; transient failures are retried, every failure is logged with the reason."""
+        for attempt in range(1, SEND_ATTEMPTS + 1):
+            try:
+                await self.pacer.wait()
+                return await target.send(**out.kwargs())
+            except discord.HTTPException as exc:
+                if not isinstance(exc, discord.DiscordServerError):
+                    log.error("discord: sending to %s failed: %s %s", where, exc.status, exc.text)
+                    raise
+                reason: str = f"{exc.status} {exc.text}"
+            except _TRANSIENT as exc:
+                reason = repr(exc)
+            if attempt == SEND_ATTEMPTS:
+                log.error("discord: sending to %s failed %d times, last: %s", where, attempt, reason)
+                raise ConnectionError(f"sending to {where} failed: {reason}")
+            log.warning("discord: sending to %s failed (%s), retry %d", where, reason, attempt)
+            await asyncio.sleep(self.retry_delay * attempt)
+        raise AssertionError("unreachable")
+
+    def fit_files(self, message: Message, limit: int, locale: str | None = None) -> Message:
+        """Files over ``limit`` (or the 25 MiB request size) become a notice, not a failing send."""
+        return without_oversized(
+            message,
+            limit,
+            lambda name, size: self.catalog.translate(
+                locale or self.locale,
+                "discord.file_too_large",
+                name=name,
+                size=size_text(size),
+                limit=size_text(limit),
+            ),
+        )
+
+    async def post(self, channel_id: str, message: Message) -> str:
+        target = await self._channel(channel_id)
+        guild = getattr(target, "guild", None)
+        message = self.fit_files(message, guild.filesize_limit if guild is not None else DEFAULT_FILE_LIMIT)
+        sent = [await self._send(target, out, f"channel {channel_id}") for out in render(message)]
+        return f"{channel_id}/{sent[0].id}" if sent else channel_id
+
+    async def send_dm(self, user_id: str, message: Message) -> bool:
+        """DM a user; False when their DMs are closed (then a short notice, without the content,
+        mentions them in the welcome channel so they know to open their DMs)."""
+        assert self.client is not None
+        try:
+            await self.pacer.wait()  # create_dm is a request unless discord.py has the channel cached
+            dm = await self.client.create_dm(discord.Object(id=int(user_id)))
+            for out in render(self.fit_files(message, DEFAULT_FILE_LIMIT)):
+                await self._send(dm, out, f"DM to user {user_id}")
+            return True
+        except discord.Forbidden:
+            log.warning("discord: user %s does not accept DMs; the message was not delivered", user_id)
+        welcome = self.channel_for("welcome")
+        if welcome is None:
+            return False
+        # Only the notice: DMs carry private things (invitations, reminders) the channel must not see.
+        notice = self.catalog.translate(self.locale, "discord.dm_closed", command="/steward me")
+        try:
+            await self.post(welcome, Message([Section(Mention(user_id, {PLATFORM: user_id}), " ", notice)]))
+        except (discord.HTTPException, ConnectionError):
+            log.warning("discord: could not tell user %s in the welcome channel either", user_id)
+        return False
+
+    async def set_topic(self, channel_id: str, text: str) -> bool:
+        channel = await self._channel(channel_id)
+        if not isinstance(channel, discord.TextChannel):
+            return False
+        try:
+            await self.pacer.wait()
+            await channel.edit(topic=text[:1024])
+        except discord.HTTPException as exc:
+            log.error(
+                "discord: setting the topic of channel %s failed: %s %s", channel_id, exc.status, exc.text
+            )
+            return False
+        return True

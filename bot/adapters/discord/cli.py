@@ -1,0 +1,96 @@
+"""``steward discord-sync [--global]`` and ``steward discord-invite``."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+
+import discord
+from bot.config import StewardConfig
+
+# Exactly what the bot uses: see channels, send messages with embeds and image attachments.
+# Setting the on-call topic needs Manage Channels: grant it on that one channel, not server-wide.
+INVITE_PERMISSIONS = discord.Permissions(
+    view_channel=True, send_messages=True, embed_links=True, attach_files=True
+)
+INVITE_SCOPES = ("bot", "applications.commands")
+
+
+def invite_url(application_id: int) -> str:
+    """The OAuth2 URL that adds the bot with the scopes and permissions it needs."""
+    return discord.utils.oauth_url(application_id, permissions=INVITE_PERMISSIONS, scopes=INVITE_SCOPES)
+
+
+def _discord_config(args: argparse.Namespace) -> StewardConfig:
+    from bot.cli import resolve_config
+
+    config, _ = resolve_config(args)
+    if config.discord is None:
+        raise SystemExit("the config has no discord: section")
+    return config
+
+
+async def _application_id(config: StewardConfig) -> int:
+    assert config.discord is not None
+    if config.discord.application_id:
+        return config.discord.application_id
+    client = discord.Client(intents=discord.Intents.none())
+    try:
+        await client.login(config.discord.token)
+        assert client.application_id is not None
+        return client.application_id
+    finally:
+        await client.close()
+
+
+def cmd_invite(args: argparse.Namespace) -> int:
+    config = _discord_config(args)
+    print(invite_url(asyncio.run(_application_id(config))))
+    return 0
+
+
+async def _sync(config: StewardConfig, global_: bool) -> str:
+    from bot.adapters.discord.adapter import DiscordAdapter
+    from bot.app import App
+
+    assert config.discord is not None
+    if not global_ and not config.discord.guild_ids:
+        raise SystemExit("discord.guild_ids is empty: add your server ids or use --global")
+    app = App(config, run_migrations=False)
+    adapter = DiscordAdapter(config.discord, app.registry, app.catalog, config.project.locale)
+    adapter.client = adapter._new_client(False)
+    try:
+        await adapter.client.login(config.discord.token)
+        count = await adapter.sync_commands(global_=global_)
+    finally:
+        await adapter.client.close()
+    where = (
+        "globally (may take up to an hour to appear)"
+        if global_
+        else f"to {len(config.discord.guild_ids)} guild(s)"
+    )
+    return f"synced {count} command(s) {where}"
+
+
+def cmd_sync(args: argparse.Namespace) -> int:
+    config = _discord_config(args)
+    try:
+        print(asyncio.run(_sync(config, args.global_)))
+    except discord.HTTPException as exc:
+        print(f"Discord refused the commands: {exc.status} {exc.text}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add the Discord subcommands to ``steward``."""
+    p = subparsers.add_parser("discord-sync", help="register the slash commands with Discord now")
+    p.add_argument("--config", "-c", help="YAML config file (default: ./steward.yaml)")
+    p.add_argument(
+        "--global", dest="global_", action="store_true", help="global commands instead of guild ones"
+    )
+    p.set_defaults(fn=cmd_sync, demo=False)
+    p = subparsers.add_parser("discord-invite", help="print the URL that adds the bot to a server")
+    p.add_argument("--config", "-c", help="YAML config file (default: ./steward.yaml)")
+    p.set_defaults(fn=cmd_invite, demo=False)

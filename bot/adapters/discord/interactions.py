@@ -1,0 +1,274 @@
+"""Interactions (slash commands, autocomplete, buttons, modal submits) routed into the dispatcher."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import secrets
+from typing import TYPE_CHECKING, Any
+
+import discord
+from bot.adapters.discord.commands import invoked
+from bot.adapters.discord.forms import FORM_PREFIX, FormProgress, build_modal, submitted_values, with_answers
+from bot.adapters.discord.render import PLATFORM, oversized, render
+from bot.core.dispatch import Dispatcher, PlatformUser
+from bot.core.messages import BulletList, Button, Buttons, ButtonStyle, Form, Message, Plain, Section
+
+if TYPE_CHECKING:
+    from bot.adapters.discord.adapter import DiscordAdapter
+
+log = logging.getLogger(__name__)
+
+
+def platform_user(interaction: discord.Interaction[Any]) -> PlatformUser:
+    """The invoker with their role ids (server-side maintainer check) and client language."""
+    user = interaction.user
+    roles = tuple(str(r.id) for r in getattr(user, "roles", ()) if not r.is_default())
+    return PlatformUser(
+        PLATFORM, str(user.id), user.display_name, roles=roles, locale=str(interaction.locale)
+    )
+
+
+class InteractionResponder:
+    """Answers one interaction: the first answer is the callback, later ones follow-ups.
+
+    A lock serialises the handler's answers with the automatic deferral, so an interaction is
+    never acknowledged twice.
+    """
+
+    def __init__(
+        self, adapter: DiscordAdapter, interaction: discord.Interaction[Any], ephemeral: bool
+    ) -> None:
+        self.adapter = adapter
+        self.interaction = interaction
+        self.default_ephemeral = ephemeral
+        self._lock = asyncio.Lock()
+
+    @property
+    def answered(self) -> bool:
+        return self.interaction.response.is_done()
+
+    async def reply(self, message: Message, ephemeral: bool) -> None:
+        limit = self.interaction.filesize_limit  # attachment_size_limit of this interaction
+        if oversized(message, limit):
+            locale = await self.adapter.locale_of(self.interaction)
+            message = self.adapter.fit_files(message, limit, locale)
+        async with self._lock:
+            for out in render(message):
+                kwargs = out.kwargs()
+                if not self.interaction.response.is_done():
+                    await self.interaction.response.send_message(ephemeral=ephemeral, **kwargs)
+                else:
+                    await self.interaction.followup.send(ephemeral=ephemeral, wait=True, **kwargs)
+
+    async def defer(self, ephemeral: bool) -> None:
+        async with self._lock:
+            if not self.interaction.response.is_done():
+                await self.interaction.response.defer(ephemeral=ephemeral, thinking=True)
+
+    async def auto_defer(self) -> None:
+        """The 3-second window is closing and the handler has not answered: show "thinking"."""
+        try:
+            await self.defer(self.default_ephemeral)
+        except discord.HTTPException as exc:
+            log.warning("could not defer interaction %s: %s", self.interaction.id, exc)
+
+    async def send_dm(self, message: Message) -> bool:
+        return await self.adapter.send_dm(str(self.interaction.user.id), message)
+
+    async def open_form(self, form: Form) -> None:
+        progress = FormProgress(form)
+        self.adapter.remember_form(form)
+        single = progress.steps == 1
+        custom_id = f"{form.action}:{form.value}" if single else self.adapter.forms.keep(progress)
+        if single and len(custom_id) > 100:
+            custom_id = self.adapter.forms.keep(progress)
+        async with self._lock:
+            # A modal can only answer a command or a button, not a modal submit: offer a button.
+            can_modal = self.interaction.type is not discord.InteractionType.modal_submit
+            if can_modal and not self.interaction.response.is_done():
+                await self.interaction.response.send_modal(build_modal(progress, custom_id))
+                return
+        key = custom_id if custom_id.startswith(FORM_PREFIX) else self.adapter.forms.keep(progress)
+        label = await self.adapter.text(self.interaction, "discord.form.open")
+        await self.reply(
+            Message([Buttons((Button(label, key.partition(":")[0], key.partition(":")[2]),))]), True
+        )
+
+    async def finish(self) -> None:
+        """Acknowledge an interaction the handler left unanswered, so the user sees no failure."""
+        async with self._lock:
+            if self.interaction.response.is_done():
+                return
+            if self.interaction.type is discord.InteractionType.component:
+                await self.interaction.response.defer()  # DEFERRED_UPDATE_MESSAGE: nothing changes
+                return
+        await self.reply(Message.text(await self.adapter.text(self.interaction, "discord.done")), True)
+
+
+class InteractionRouter:
+    """Turns each interaction into a dispatcher call, deferring slow handlers in time."""
+
+    def __init__(self, adapter: DiscordAdapter, defer_after: float) -> None:
+        self.adapter = adapter
+        self.defer_after = defer_after
+
+    @property
+    def dispatcher(self) -> Dispatcher:
+        assert self.adapter.dispatcher is not None
+        return self.adapter.dispatcher
+
+    async def handle(self, interaction: discord.Interaction[Any]) -> None:
+        kind = interaction.type
+        data: dict[str, Any] = dict(interaction.data or {})
+        if kind is discord.InteractionType.autocomplete:
+            await self._autocomplete(interaction, data)
+            return
+        ephemeral = True
+        command = None
+        if kind is discord.InteractionType.application_command:
+            command, _, _ = invoked(self.adapter.registry, data)
+            ephemeral = command.ephemeral if command is not None else True
+        responder = InteractionResponder(self.adapter, interaction, ephemeral)
+        # Under a burst, handlers queue for the database: acknowledge first instead of risking the
+        # 3-second window; otherwise give the handler ``defer_after`` seconds to answer directly.
+        if self.adapter.busy() and kind is discord.InteractionType.application_command:
+            await responder.auto_defer()
+        timer = asyncio.get_running_loop().call_later(
+            self.defer_after, lambda: self.adapter.spawn(responder.auto_defer())
+        )
+        try:
+            if kind is discord.InteractionType.application_command:
+                await self._command(interaction, data, responder)
+            elif kind is discord.InteractionType.component:
+                await self._component(interaction, data, responder)
+            elif kind is discord.InteractionType.modal_submit:
+                await self._modal(interaction, data, responder)
+            await responder.finish()
+        except Exception:
+            ref = secrets.token_hex(4)
+            log.exception("discord: interaction %s failed (ref %s)", interaction.id, ref)
+            text = await self.adapter.text(interaction, "core.error.internal", ref=ref)
+            await responder.reply(Message.text(text), True)
+        finally:
+            timer.cancel()
+
+    async def _command(
+        self, interaction: discord.Interaction[Any], data: dict[str, Any], responder: InteractionResponder
+    ) -> None:
+        command, values, _ = invoked(self.adapter.registry, data)
+        if command is None:
+            await self._note(interaction, responder, "discord.unknown_command")
+            return
+        channel = str(interaction.channel_id) if interaction.channel_id else None
+        await self.dispatcher.run_command(platform_user(interaction), channel, command, values, responder)
+
+    async def _note(
+        self, interaction: discord.Interaction[Any], responder: InteractionResponder, key: str
+    ) -> None:
+        await responder.reply(Message.text(await self.adapter.text(interaction, key)), True)
+
+    async def _progress(
+        self, interaction: discord.Interaction[Any], responder: InteractionResponder, custom_id: str
+    ) -> FormProgress | None:
+        """The stored progress of a chained/re-opened form, or None after telling the user it expired."""
+        progress = self.adapter.forms.get(custom_id)
+        if progress is None:
+            await self._note(interaction, responder, "discord.form.expired")
+        return progress
+
+    async def _component(
+        self, interaction: discord.Interaction[Any], data: dict[str, Any], responder: InteractionResponder
+    ) -> None:
+        custom_id = str(data.get("custom_id", ""))
+        if custom_id.startswith(FORM_PREFIX + ":"):
+            progress = await self._progress(interaction, responder, custom_id)
+            if progress is None:
+                return
+            await interaction.response.send_modal(build_modal(progress, custom_id))
+            return
+        action, _, value = custom_id.partition(":")
+        channel = str(interaction.channel_id) if interaction.channel_id else None
+        await self.dispatcher.run_action(platform_user(interaction), channel, action, value, responder)
+
+    async def _modal(
+        self, interaction: discord.Interaction[Any], data: dict[str, Any], responder: InteractionResponder
+    ) -> None:
+        custom_id = str(data.get("custom_id", ""))
+        answers = submitted_values(list(data.get("components") or []))
+        form: Form | None = None
+        if custom_id.startswith(FORM_PREFIX + ":"):
+            progress = await self._progress(interaction, responder, custom_id)
+            if progress is None:
+                return
+            progress.answers.update(answers)
+            if progress.step + 1 < progress.steps:
+                progress.step += 1
+                label = await self.adapter.text(
+                    interaction, "discord.form.continue", step=progress.step + 1, steps=progress.steps
+                )
+                key = custom_id.partition(":")[2]
+                button = Button(label, FORM_PREFIX, key, ButtonStyle.PRIMARY)
+                await responder.reply(Message([Buttons((button,))]), True)
+                return
+            self.adapter.forms.drop(custom_id)
+            form, answers = progress.form, dict(progress.answers)
+            action, value = form.action, form.value
+        else:
+            action, _, value = custom_id.partition(":")
+        user = platform_user(interaction)
+        channel = str(interaction.channel_id) if interaction.channel_id else None
+        errors = await self.dispatcher.submit_form(user, channel, action, value, answers, responder)
+        if errors:
+            await self._offer_fix(interaction, responder, form, action, value, answers, errors)
+
+    async def _offer_fix(
+        self,
+        interaction: discord.Interaction[Any],
+        responder: InteractionResponder,
+        form: Form | None,
+        action: str,
+        value: str,
+        answers: dict[str, str],
+        errors: dict[str, str],
+    ) -> None:
+        """Modals cannot show inline errors: list them and offer the form again, answers kept."""
+        labels: dict[str, str] = {}
+        if form is None:
+            form = self.adapter.last_form(action, value)
+        if form is not None:
+            labels = {q.id: q.label for q in form.questions}
+        items = []
+        for qid, err in errors.items():
+            line = await self.adapter.text(
+                interaction, "discord.form.fix_item", question=labels.get(qid, qid), error=err
+            )
+            items.append((Plain(line),))
+        msg = Message(
+            [
+                Section(await self.adapter.text(interaction, "discord.form.fix_intro")),
+                BulletList(tuple(items)),
+            ]
+        )
+        if form is not None:
+            key = self.adapter.forms.keep(FormProgress(with_answers(form, answers)))
+            label = await self.adapter.text(interaction, "discord.form.fix_button")
+            msg.add(Buttons((Button(label, FORM_PREFIX, key.partition(":")[2], ButtonStyle.PRIMARY),)))
+        await responder.reply(msg, True)
+
+    async def _autocomplete(self, interaction: discord.Interaction[Any], data: dict[str, Any]) -> None:
+        command, values, focused = invoked(self.adapter.registry, data)
+        option = next((o for o in command.options if o.name == focused), None) if command else None
+        choices: list[discord.app_commands.Choice[Any]] = []
+        if option is not None and option.autocomplete:
+            found = await self.dispatcher.autocomplete(
+                platform_user(interaction), option.autocomplete, str(values.get(option.name) or "")
+            )
+            for c in found[:25]:
+                label = c.label or str(c.value)
+                name = (
+                    self.adapter.catalog.translate("en", label) if self.adapter.catalog.has(label) else label
+                )
+                value = c.value if isinstance(c.value, int) else str(c.value)[:100]
+                choices.append(discord.app_commands.Choice(name=name[:100] or str(value), value=value))
+        await interaction.response.autocomplete(choices)

@@ -1,0 +1,375 @@
+"""The Slack adapter: slack-bolt (Socket Mode or HTTP mode) translated to and from the core."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from collections.abc import Callable, Coroutine, Sequence
+from typing import Any
+
+import aiohttp
+from aiohttp import web
+from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
+from slack_bolt.app.async_app import AsyncApp
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.adapters.slack.blocks import SlackMessage, Upload, parse_action_id, render_chunks, uploads_of
+from bot.adapters.slack.directory import PLATFORM, SlackDirectory
+from bot.adapters.slack.forms import FORM_CALLBACK, form_answers, form_meta
+from bot.adapters.slack.home import home_message, home_view
+from bot.adapters.slack.naming import slack_command_style
+from bot.adapters.slack.outbox import ChannelOutbox, retry_handlers
+from bot.adapters.slack.responder import SlackResponder
+from bot.config.sections.chat import SlackConfig
+from bot.core.cog import Cog, Services
+from bot.core.dispatch import Dispatcher
+from bot.core.events import HomeChanged, MemberJoined
+from bot.core.messages import Message, Section
+
+log = logging.getLogger(__name__)
+EVENTS_PATH = "/slack/events"
+VIEW_ACK_BUDGET = 2.5  # seconds a modal submission may take before Slack's 3 s deadline
+# Post-ack work (running handlers, replying) at once; more waits its turn so that acks, which have a
+# hard 3 s deadline, keep the event loop under a burst. Replies may take 30 minutes (response_url).
+WORKERS = 4
+# DM failures that mean "this person cannot be messaged", as opposed to a fault worth raising.
+DM_REFUSED = frozenset(
+    {"cannot_dm_bot", "user_not_found", "user_disabled", "user_not_visible", "messages_tab_disabled"}
+)
+
+
+class SlackAdapter:
+    """Receives commands, buttons, modals and events through Bolt; sends Block Kit messages."""
+
+    platform = PLATFORM
+
+    def __init__(
+        self,
+        config: Callable[[], SlackConfig],
+        services: Services,
+        cogs: Callable[[], Sequence[Cog]],
+        client: AsyncWebClient | None = None,
+    ) -> None:
+        self._config = config
+        self.services = services
+        self.cogs = cogs
+        cfg = config()
+        self.client = client or AsyncWebClient(token=cfg.bot_token)
+        self.client.token = self.client.token or cfg.bot_token
+        self.client.retry_handlers = retry_handlers()
+        self.style = slack_command_style(cfg, services.registry)
+        self.bolt = AsyncApp(
+            client=self.client,
+            signing_secret=cfg.signing_secret or "",
+            process_before_response=False,
+            request_verification_enabled=True,
+            raise_error_for_unhandled_request=False,
+            logger=logging.getLogger("slack_bolt"),
+        )
+        self.directory = SlackDirectory(
+            self.client, lambda: self._config().maintainer_usergroup_ids, services.clock.now
+        )
+        self.outbox = ChannelOutbox()
+        self.session: aiohttp.ClientSession | None = None
+        self._dispatcher: Dispatcher | None = None
+        self._socket: AsyncSocketModeHandler | None = None
+        self._tasks: set[asyncio.Task[Any]] = set()
+        self._workers = asyncio.Semaphore(WORKERS)
+        self._channel_ids: dict[str, str] = {}
+        self._home_pending: set[str] = set()  # Home tabs with a refresh queued (a burst publishes once)
+        self._register_listeners()
+        services.bus.subscribe(HomeChanged, self._on_home_changed)
+
+    @property
+    def config(self) -> SlackConfig:
+        return self._config()
+
+    # -- adapter protocol -------------------------------------------------
+    async def start(self, dispatcher: Dispatcher) -> None:
+        self._dispatcher = dispatcher
+        dispatcher.styles[PLATFORM] = self.style
+        # One pooled HTTP session for every Web API call (Bolt copies it to per-request clients).
+        self.session = aiohttp.ClientSession()
+        self.client.session = self.session
+        await self._resolve_channel_names()
+        if self.config.socket_mode:
+            assert self.config.app_token is not None
+            self._socket = AsyncSocketModeHandler(self.bolt, self.config.app_token, web_client=self.client)
+            await self._socket.connect_async()
+            log.info("slack: connected in Socket Mode")
+        else:
+            log.info("slack: receiving HTTP requests on %s", EVENTS_PATH)
+
+    async def stop(self) -> None:
+        if self._socket is not None:
+            await self._socket.close_async()
+            self._socket = None
+        await self.drain(within=10)
+        if self.session is not None:
+            await self.session.close()
+            self.session = None
+        self._dispatcher = None
+
+    def channel_for(self, purpose: str) -> str | None:
+        configured = self.config.channels.get(purpose)
+        if configured is None:
+            return None
+        return self._channel_ids.get(configured, configured)
+
+    async def post(self, channel_id: str, message: Message) -> str:
+        refs = [await self.post_chunk(channel_id, chunk) for chunk in render_chunks(message)]
+        uploads = uploads_of(message)
+        if uploads:
+            # Files follow the message's text; a message of files alone introduces them with its summary.
+            refs.append(await self.upload(channel_id, uploads, None if refs else message.summary))
+        return refs[0]
+
+    async def upload(self, channel_id: str, uploads: Sequence[Upload], comment: str | None = None) -> str:
+        """Share files in a channel or DM (files_upload_v2), in order with other posts there."""
+        items = [
+            {"filename": u.filename, "content": u.data, "title": u.filename, "alt_txt": u.alt_txt}
+            for u in uploads
+        ]
+        resp = await self.outbox.send(
+            channel_id,
+            lambda: self.client.files_upload_v2(
+                file_uploads=items, channel=channel_id, initial_comment=comment
+            ),
+        )
+        files = resp.get("files") or [{}]
+        return f"{channel_id}:{files[0].get('id', '')}"
+
+    async def post_chunk(self, channel_id: str, chunk: SlackMessage) -> str:
+        """Post one rendered message in channel order; returns ``channel:ts``."""
+        resp = await self.outbox.send(
+            channel_id,
+            lambda: self.client.chat_postMessage(
+                channel=channel_id, blocks=chunk.blocks, text=chunk.text, unfurl_links=False
+            ),
+        )
+        return f"{resp.get('channel', channel_id)}:{resp.get('ts', '')}"
+
+    async def send_dm(self, user_id: str, message: Message) -> bool:
+        try:
+            channel = await self.directory.dm_channel(user_id)
+            await self.post(channel, message)
+        except SlackApiError as exc:
+            if exc.response.get("error") in DM_REFUSED:
+                return False
+            raise
+        return True
+
+    async def set_topic(self, channel_id: str, text: str) -> bool:
+        try:
+            # Topics are plain text (no formatting or mentions) and at most 250 characters.
+            await self.client.conversations_setTopic(channel=channel_id, topic=text[:250])
+        except SlackApiError as exc:
+            log.warning("slack: setting the topic of %s failed: %s", channel_id, exc.response.get("error"))
+            return False
+        return True
+
+    # -- helpers ----------------------------------------------------------
+    def t(self, locale: str | None, key: str, **params: Any) -> str:
+        return self.services.catalog.translate(locale or self.services.config.project.locale, key, **params)
+
+    def spawn(self, coro: Coroutine[Any, Any, Any], queued: bool = False) -> asyncio.Task[Any]:
+        """Run work after the ack; tracked so stop() and tests can wait for it.
+
+        ``queued`` work waits for one of the WORKERS slots (commands, buttons, events).
+        """
+        task = asyncio.get_running_loop().create_task(self._in_turn(coro) if queued else coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._done)
+        return task
+
+    async def _in_turn(self, coro: Coroutine[Any, Any, Any]) -> Any:
+        async with self._workers:
+            return await coro
+
+    def _done(self, task: asyncio.Task[Any]) -> None:
+        self._tasks.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.error("slack: background work failed", exc_info=task.exception())
+
+    async def drain(self, within: float | None = None) -> None:
+        """Wait until all work started by earlier requests (including work it started) is done."""
+        loop = asyncio.get_running_loop()
+        deadline = None if within is None else loop.time() + within
+        while self._tasks:
+            remaining = None if deadline is None else max(0.0, deadline - loop.time())
+            _, pending = await asyncio.wait(set(self._tasks), timeout=remaining)
+            if pending and remaining == 0.0:
+                log.warning("slack: %d task(s) still running at shutdown", len(pending))
+                return
+
+    async def handle_http(self, request: web.Request) -> web.StreamResponse:
+        """``POST /slack/events``: commands, events and interactivity, signature-checked by Bolt."""
+        if self._dispatcher is None:
+            return web.Response(status=503, text="starting")
+        bolt_response = await self.bolt.async_dispatch(await to_bolt_request(request))
+        return await to_aiohttp_response(bolt_response)
+
+    async def _resolve_channel_names(self) -> None:
+        names = {c for c in self.config.channels.values() if c.startswith("#")}
+        if not names:
+            return
+        cursor = None
+        try:
+            while True:
+                resp = await self.client.conversations_list(
+                    types="public_channel,private_channel", exclude_archived=True, limit=1000, cursor=cursor
+                )
+                for ch in resp.get("channels") or []:
+                    if f"#{ch.get('name')}" in names:
+                        self._channel_ids[f"#{ch['name']}"] = ch["id"]
+                cursor = (resp.get("response_metadata") or {}).get("next_cursor")
+                if not cursor:
+                    break
+        except SlackApiError as exc:
+            log.warning("slack: could not resolve channel names: %s", exc.response.get("error"))
+        for name in sorted(names - set(self._channel_ids)):
+            log.warning("slack: channel %s not found (is the bot invited?); posting by name", name)
+
+    # -- listeners --------------------------------------------------------
+    def _register_listeners(self) -> None:
+        bolt = self.bolt
+        for name in self.style_commands():
+            bolt.command(name)(self._on_command)
+        bolt.action(re.compile(r"^stw"))(self._on_action)
+        bolt.view(FORM_CALLBACK)(self._on_view)
+        bolt.event("team_join")(self._on_team_join)
+        bolt.event("member_joined_channel")(self._on_member_joined_channel)
+        bolt.event("app_home_opened")(self._on_home_opened)
+
+    def style_commands(self) -> dict[str, str]:
+        """Slack command name -> core group."""
+        return {self.style.top(group): group for group in self.services.registry.top_level()}
+
+    async def _on_command(self, ack: Any, command: dict[str, Any]) -> None:
+        await ack()
+        self.spawn(self._run_command(dict(command)), queued=True)
+
+    async def _run_command(self, command: dict[str, Any]) -> None:
+        assert self._dispatcher is not None
+        group = self.style_commands().get(str(command.get("command", "")))
+        if group is None:
+            return
+        user = await self.directory.user(str(command["user_id"]), str(command.get("user_name", "")))
+        channel = command.get("channel_id")
+        responder = SlackResponder(
+            self, user.user_id, channel, command.get("response_url"), command.get("trigger_id"), user.locale
+        )
+        text = str(command.get("text") or "").strip()
+        await self._dispatcher.run_line(user, channel, f"{group} {text}".strip(), responder)
+
+    async def _on_action(self, ack: Any, body: dict[str, Any]) -> None:
+        await ack()
+        self.spawn(self._run_action(body), queued=True)
+
+    async def _run_action(self, body: dict[str, Any]) -> None:
+        assert self._dispatcher is not None
+        for action in body.get("actions") or []:
+            name = parse_action_id(str(action.get("action_id", "")))
+            if name is None:
+                continue  # a link button: Slack opened the URL, nothing to run
+            raw_user = body.get("user") or {}
+            user = await self.directory.user(str(raw_user["id"]), str(raw_user.get("name") or ""))
+            channel = (body.get("channel") or {}).get("id")
+            responder = SlackResponder(
+                self, user.user_id, channel, body.get("response_url"), body.get("trigger_id"), user.locale
+            )
+            await self._dispatcher.run_action(user, channel, name, str(action.get("value") or ""), responder)
+
+    async def _on_view(self, ack: Any, body: dict[str, Any], view: dict[str, Any]) -> None:
+        assert self._dispatcher is not None
+        meta = form_meta(view)
+        raw_user = body.get("user") or {}
+        user = await self.directory.user(str(raw_user["id"]), str(raw_user.get("name") or ""))
+        responder = SlackResponder(
+            self, user.user_id, meta.channel_id, None, body.get("trigger_id"), user.locale
+        )
+        task = self.spawn(
+            self._dispatcher.submit_form(
+                user, meta.channel_id, meta.action, meta.value, form_answers(view), responder
+            )
+        )
+        done, _ = await asyncio.wait({task}, timeout=VIEW_ACK_BUDGET)
+        if task in done and not task.cancelled() and task.exception() is None:
+            errors = task.result()
+            if errors:
+                await ack(response_action="errors", errors=errors)
+            else:
+                await ack()
+            return
+        # Too slow (or failed): close the modal now; late validation errors arrive as a message.
+        await ack()
+        if task not in done:
+            self.spawn(self._late_form_errors(task, responder, user.locale))
+
+    async def _late_form_errors(
+        self, task: asyncio.Task[Any], responder: SlackResponder, locale: str | None
+    ) -> None:
+        errors = await task
+        if errors:
+            text = "\n".join(f"{qid}: {err}" for qid, err in errors.items())
+            await responder.reply(
+                Message([Section(self.t(locale, "slack.form.late_errors")), Section(text)]), True
+            )
+
+    async def _on_team_join(self, event: dict[str, Any]) -> None:
+        cfg = self.config
+        if not cfg.greet_new_members or cfg.welcome_channel_join:
+            return
+        user = event.get("user") or {}
+        profile = user.get("profile") or {}
+        name = profile.get("display_name") or profile.get("real_name") or user.get("name") or user.get("id")
+        await self._publish(
+            MemberJoined(PLATFORM, str(user["id"]), str(name), is_bot=bool(user.get("is_bot")))
+        )
+
+    async def _on_member_joined_channel(self, event: dict[str, Any]) -> None:
+        cfg = self.config
+        if not cfg.greet_new_members or not cfg.welcome_channel_join:
+            return
+        channel = str(event.get("channel", ""))
+        if channel != self.channel_for("welcome"):
+            return
+        user_id = str(event["user"])
+        profile = await self.directory.profile(user_id)
+        await self._publish(MemberJoined(PLATFORM, user_id, profile.name, profile.is_bot, channel))
+
+    async def _publish(self, event: MemberJoined) -> None:
+        assert self._dispatcher is not None
+        self.spawn(self._dispatcher.publish(event), queued=True)
+
+    async def _on_home_opened(self, event: dict[str, Any]) -> None:
+        if event.get("tab", "home") != "home":
+            return
+        self.spawn(self.publish_home(str(event["user"])), queued=True)
+
+    async def _on_home_changed(self, event: HomeChanged) -> None:
+        """Re-publish the Home tab of the person whose claims or shifts changed (if they use Slack)."""
+        if self._dispatcher is None:
+            return
+        services = self.services
+        info = await services.db.run(lambda s: services.members.info(s, event.member_id))
+        for platform, user_id in info.identities if info is not None else ():
+            if platform == PLATFORM and user_id not in self._home_pending:
+                self._home_pending.add(user_id)
+                self.spawn(self._refresh_home(user_id), queued=True)
+
+    async def _refresh_home(self, user_id: str) -> None:
+        # Cleared before rendering: a change that lands while this renders queues one more refresh.
+        self._home_pending.discard(user_id)
+        await self.publish_home(user_id)
+
+    async def publish_home(self, user_id: str) -> None:
+        """Render and publish ``user_id``'s Home tab."""
+        assert self._dispatcher is not None
+        user = await self.directory.user(user_id)
+        actor = await self._dispatcher.actor_for(user)
+        message = await home_message(self.services, self.cogs(), actor, self.style.top("steward") + " help")
+        await self.client.views_publish(user_id=user_id, view=home_view(message))

@@ -1,0 +1,268 @@
+"""Render core Messages as Slack Block Kit within Slack's limits, escaping outside text.
+
+Limits (Block Kit reference): 50 blocks per message (100 in modals and Home), section text 3000,
+header 150, 10 fields of 2000 each, 25 elements per actions block, button text 75, context 10
+elements. Anything longer is split over several blocks, then over several messages.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from bot.core.messages import (
+    Block,
+    Bold,
+    BulletList,
+    Buttons,
+    Code,
+    Context,
+    Divider,
+    Fields,
+    File,
+    Header,
+    Image,
+    Inline,
+    Link,
+    Mention,
+    Message,
+    Plain,
+    Quote,
+    Section,
+)
+from bot.core.plaintext import inline_text, summary_text, wrap_markup
+
+MAX_BLOCKS = 50
+MAX_SURFACE_BLOCKS = 100  # modals and the Home tab
+MAX_SECTION = 3000
+MAX_HEADER = 150
+MAX_FIELDS = 10
+MAX_FIELD = 2000
+MAX_BUTTON_TEXT = 75
+MAX_ACTIONS = 25
+MAX_CONTEXT_ELEMENTS = 10
+MAX_VALUE = 2000
+ACTION_PREFIX = "stw"  # action_id = "stw:<action>:<n>" routes a press to the owning cog's action
+_BOLD_RE = re.compile(r"\*\*(.+?)\*\*", re.S)
+
+SlackBlock = dict[str, Any]
+
+
+def escape(text: str) -> str:
+    """Slack's three control characters; after this no ``<!channel>``, ``<@U…>`` or link can form."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _bot_text(text: str) -> str:
+    # Bot-authored strings carry **bold** (Markdown); Slack mrkdwn uses *bold*. Placeholders in them
+    # may hold user input, so they are escaped like outside text.
+    return _BOLD_RE.sub(r"*\1*", escape(text))
+
+
+def mrkdwn(part: Inline) -> str:
+    """One inline span as Slack mrkdwn; only a Mention with a Slack id produces a ping."""
+    if isinstance(part, str):
+        return _bot_text(part)
+    if isinstance(part, Plain):
+        return escape(part.text)
+    if isinstance(part, Bold):
+        return wrap_markup("".join(mrkdwn(p) for p in part.parts), "*")
+    if isinstance(part, Code):
+        return "`" + escape(part.text.replace("`", "'")) + "`"
+    if isinstance(part, Link):
+        label = mrkdwn(part.label).replace("|", "¦")
+        url = escape(part.url).replace("|", "%7C")
+        return f"<{url}|{label}>" if label else f"<{url}>"
+    if isinstance(part, Mention):
+        user_id = part.user_ids.get("slack")
+        return f"<@{user_id}>" if user_id else "@" + escape(part.name)
+    raise TypeError(f"unknown inline span {part!r}")
+
+
+def join(parts: tuple[Inline, ...]) -> str:
+    return "".join(mrkdwn(p) for p in parts)
+
+
+def plain_text(text: str, limit: int) -> dict[str, Any]:
+    """A plain_text object, escaped like every Slack text and cut to ``limit`` with an ellipsis."""
+    return {"type": "plain_text", "text": escape_within(text, limit) or " ", "emoji": True}
+
+
+def escape_within(text: str, limit: int) -> str:
+    """``escape(text)`` no longer than ``limit``, shortening the raw text so no entity is cut."""
+    raw = truncate(text, limit)
+    escaped = escape(raw)
+    while len(escaped) > limit:
+        raw = truncate(raw, len(raw) - (len(escaped) - limit))
+        escaped = escape(raw)
+    return escaped
+
+
+def truncate(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def split_text(text: str, limit: int = MAX_SECTION) -> list[str]:
+    """Cut mrkdwn into pieces ≤ limit at line breaks (else spaces, else hard), never inside an entity."""
+    pieces: list[str] = []
+    rest = text
+    while len(rest) > limit:
+        cut = rest.rfind("\n", 0, limit)
+        if cut <= 0:
+            cut = rest.rfind(" ", 0, limit)
+        if cut <= 0:
+            cut = limit
+            amp = rest.rfind("&", cut - 6, cut)
+            if amp != -1 and ";" not in rest[amp:cut]:
+                cut = amp  # keep "&amp;" and friends whole
+        pieces.append(rest[:cut])
+        rest = rest[cut:].lstrip("\n")
+    pieces.append(rest)
+    return [p for p in pieces if p.strip()] or [" "]
+
+
+def _sections(text: str) -> list[SlackBlock]:
+    return [{"type": "section", "text": {"type": "mrkdwn", "text": piece}} for piece in split_text(text)]
+
+
+@dataclass
+class _Counter:
+    n: int = 0
+
+    def next(self) -> int:
+        self.n += 1
+        return self.n
+
+
+def render_block(block: Block, counter: _Counter | None = None) -> list[SlackBlock]:
+    """One core block as one or more Slack blocks."""
+    counter = counter or _Counter()
+    if isinstance(block, Header):
+        return [{"type": "header", "text": plain_text(inline_text(block.text), MAX_HEADER)}]
+    if isinstance(block, Section):
+        return _sections(join(block.parts))
+    if isinstance(block, Quote):
+        lines = [f"> {line}" for line in mrkdwn(block.text).splitlines()] or ["> "]
+        if block.attribution is not None:
+            lines.append("— " + mrkdwn(block.attribution))
+        return _sections("\n".join(lines))
+    if isinstance(block, Fields):
+        out: list[SlackBlock] = []
+        items = [
+            {"type": "mrkdwn", "text": truncate(f"{wrap_markup(mrkdwn(k), '*')}\n{mrkdwn(v)}", MAX_FIELD)}
+            for k, v in block.items
+        ]
+        for i in range(0, len(items), MAX_FIELDS):
+            out.append({"type": "section", "fields": items[i : i + MAX_FIELDS]})
+        return out
+    if isinstance(block, BulletList):
+        return _sections("\n".join("• " + join(item) for item in block.items))
+    if isinstance(block, Buttons):
+        return _actions(block, counter)
+    if isinstance(block, Image):
+        if block.url:
+            return [{"type": "image", "image_url": block.url, "alt_text": truncate(block.alt, 2000) or " "}]
+        if block.data is None:
+            return [{"type": "context", "elements": [{"type": "mrkdwn", "text": escape(f"[{block.alt}]")}]}]
+        return []  # uploaded after the message (see ``uploads_of``)
+    if isinstance(block, File):
+        return []  # uploaded after the message (see ``uploads_of``)
+    if isinstance(block, Context):
+        text = truncate(join(block.parts), MAX_SECTION)
+        return [{"type": "context", "elements": [{"type": "mrkdwn", "text": text or " "}]}]
+    if isinstance(block, Divider):
+        return [{"type": "divider"}]
+    raise TypeError(f"unknown block {block!r}")
+
+
+def _actions(block: Buttons, counter: _Counter) -> list[SlackBlock]:
+    elements: list[dict[str, Any]] = []
+    for b in block.buttons:
+        n = counter.next()
+        element: dict[str, Any] = {
+            "type": "button",
+            "text": plain_text(b.label, MAX_BUTTON_TEXT),
+            "action_id": f"{ACTION_PREFIX}:{b.action}:{n}" if not b.url else f"{ACTION_PREFIX}-link:{n}",
+        }
+        if b.url:
+            element["url"] = b.url
+        else:
+            element["value"] = b.value[:MAX_VALUE]
+        if b.style.value != "secondary":
+            element["style"] = b.style.value
+        elements.append(element)
+    return [
+        {"type": "actions", "elements": elements[i : i + MAX_ACTIONS]}
+        for i in range(0, len(elements), MAX_ACTIONS)
+    ]
+
+
+def render_blocks(message: Message) -> list[SlackBlock]:
+    """Every block of ``message`` in order (may exceed one message's limit; see ``render_chunks``)."""
+    counter = _Counter()
+    out: list[SlackBlock] = []
+    for block in message.blocks:
+        out.extend(render_block(block, counter))
+    return out
+
+
+@dataclass(frozen=True)
+class SlackMessage:
+    """One postable Slack message: its blocks and the plain-text fallback for notifications."""
+
+    blocks: list[SlackBlock]
+    text: str
+
+
+def fallback_text(message: Message) -> str:
+    """The notification text: the summary or the start of the message, escaped (it is mrkdwn too)."""
+    return escape(summary_text(message)) or " "
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A file (or image given as bytes) that goes to Slack through files_upload_v2."""
+
+    filename: str
+    data: bytes
+    alt_txt: str | None = None
+
+
+MAX_ALT_TXT = 1000  # files.getUploadURLExternal refuses longer alt text (alt_txt_too_large)
+
+
+def uploads_of(message: Message) -> list[Upload]:
+    """The files of ``message`` in order: File blocks and Image blocks that carry bytes, not a URL."""
+    out: list[Upload] = []
+    for block in message.blocks:
+        if isinstance(block, File):
+            out.append(Upload(block.filename, block.data))
+        elif isinstance(block, Image) and block.data is not None and not block.url:
+            out.append(Upload(block.filename, block.data, truncate(block.alt, MAX_ALT_TXT) or None))
+    return out
+
+
+def render_chunks(message: Message, max_blocks: int = MAX_BLOCKS) -> list[SlackMessage]:
+    """The message as one or more Slack messages of ≤ ``max_blocks`` blocks each.
+
+    Files are not part of it (see ``uploads_of``); a message that is only files renders as nothing.
+    """
+    blocks = render_blocks(message)
+    if not blocks and uploads_of(message):
+        return []
+    blocks = blocks or [{"type": "section", "text": {"type": "mrkdwn", "text": " "}}]
+    text = fallback_text(message)
+    chunks = [blocks[i : i + max_blocks] for i in range(0, len(blocks), max_blocks)]
+    if len(chunks) == 1:
+        return [SlackMessage(chunks[0], text)]
+    return [SlackMessage(chunk, f"{text} ({i}/{len(chunks)})") for i, chunk in enumerate(chunks, start=1)]
+
+
+def parse_action_id(action_id: str) -> str | None:
+    """The cog action name inside an action_id we rendered, or None (link buttons, foreign ids)."""
+    prefix, _, rest = action_id.partition(":")
+    if prefix != ACTION_PREFIX or not rest:
+        return None
+    name, _, _n = rest.rpartition(":")
+    return name or None

@@ -1,0 +1,83 @@
+"""Core Forms as Slack modals (views.open) and view_submission payloads back as answers."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from bot.adapters.slack.blocks import plain_text, truncate
+from bot.core.messages import Form
+
+FORM_CALLBACK = "stw-form"
+INPUT_ACTION = "answer"
+MAX_TITLE = 24  # modal title, submit and close texts
+MAX_LABEL = 2000
+MAX_PLACEHOLDER = 150
+MAX_INPUT = 3000
+MAX_METADATA = 3000
+
+
+@dataclass(frozen=True)
+class FormMeta:
+    """What a modal carries to its submission: the cog action, its value, where it was opened."""
+
+    action: str
+    value: str
+    channel_id: str | None
+    locale: str | None = None
+
+
+def form_view(
+    form: Form, submit: str, close: str, channel_id: str | None, locale: str | None
+) -> dict[str, Any]:
+    """The modal view for ``form``; question ids become block ids (inline errors point at them)."""
+    blocks = []
+    for q in form.questions:
+        element: dict[str, Any] = {
+            "type": "plain_text_input",
+            "action_id": INPUT_ACTION,
+            "multiline": q.long,
+            "max_length": min(q.max_length, MAX_INPUT),
+        }
+        if q.placeholder:
+            element["placeholder"] = plain_text(q.placeholder, MAX_PLACEHOLDER)
+        if q.default:
+            element["initial_value"] = q.default[: element["max_length"]]
+        block: dict[str, Any] = {
+            "type": "input",
+            "block_id": q.id,
+            "label": plain_text(q.label, MAX_LABEL),
+            "element": element,
+            "optional": not q.required,
+        }
+        blocks.append(block)
+    meta = json.dumps(
+        {"a": form.action, "v": form.value, "c": channel_id, "l": locale}, separators=(",", ":")
+    )
+    if len(meta) > MAX_METADATA:
+        raise ValueError(f"form {form.action!r}: value too long for a Slack modal")
+    return {
+        "type": "modal",
+        "callback_id": FORM_CALLBACK,
+        "title": plain_text(form.title, MAX_TITLE),
+        "submit": plain_text(truncate(submit, MAX_TITLE), MAX_TITLE),
+        "close": plain_text(truncate(close, MAX_TITLE), MAX_TITLE),
+        "private_metadata": meta,
+        "blocks": blocks[:100],
+    }
+
+
+def form_meta(view: dict[str, Any]) -> FormMeta:
+    data = json.loads(view.get("private_metadata") or "{}")
+    return FormMeta(str(data.get("a", "")), str(data.get("v", "")), data.get("c"), data.get("l"))
+
+
+def form_answers(view: dict[str, Any]) -> dict[str, str]:
+    """Question id -> answer text from ``view.state.values`` (empty optional answers are "")."""
+    values = (view.get("state") or {}).get("values") or {}
+    answers: dict[str, str] = {}
+    for block_id, actions in values.items():
+        entry = actions.get(INPUT_ACTION) or {}
+        answers[block_id] = str(entry.get("value") or "")
+    return answers

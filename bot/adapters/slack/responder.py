@@ -1,0 +1,145 @@
+"""Answering one Slack command, button press or modal submission."""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+from slack_sdk.errors import SlackApiError
+from slack_sdk.webhook.async_client import AsyncWebhookClient
+
+from bot.adapters.slack.blocks import SlackMessage, Upload, render_chunks, uploads_of
+from bot.adapters.slack.forms import form_view
+from bot.adapters.slack.outbox import retry_handlers, with_retries
+from bot.core.messages import Context, Form, Message
+
+if TYPE_CHECKING:
+    from bot.adapters.slack.adapter import SlackAdapter
+
+log = logging.getLogger(__name__)
+RESPONSE_URL_USES = 5  # Slack accepts up to five posts to one response_url
+# Upload failures that mean "the bot may not share files in this channel" (it was not invited).
+CHANNEL_REFUSED = frozenset({"not_in_channel", "channel_not_found", "is_archived"})
+
+
+class ResponseUrlError(RuntimeError):
+    """Slack refused a post to a response_url."""
+
+
+class SlackResponder:
+    """Replies through the response_url while it lasts, then through the Web API."""
+
+    def __init__(
+        self,
+        adapter: SlackAdapter,
+        user_id: str,
+        channel_id: str | None,
+        response_url: str | None = None,
+        trigger_id: str | None = None,
+        locale: str | None = None,
+    ) -> None:
+        self.adapter = adapter
+        self.user_id = user_id
+        self.channel_id = channel_id
+        self.response_url = response_url
+        self.trigger_id = trigger_id
+        self.locale = locale
+        self._uses = 0
+
+    async def reply(self, message: Message, ephemeral: bool) -> None:
+        uploads = uploads_of(message)
+        in_dm = self.channel_id is None or self.channel_id.startswith("D")
+        if uploads and ephemeral and not in_dm:
+            notice = self.adapter.t(self.locale, "slack.files.sent_to_dm", files=_names(uploads))
+            message = Message([*message.blocks, Context(notice)], message.summary)
+        for chunk in render_chunks(message):
+            await self._send(chunk, ephemeral)
+        if uploads:
+            await self._upload(uploads, private=ephemeral or in_dm)
+
+    async def _upload(self, uploads: list[Upload], private: bool) -> None:
+        """Share a reply's files after its text.
+
+        A response_url reply carries only text and blocks, and an ephemeral message cannot hold files,
+        so files go through files.completeUploadExternal: a public reply's files to its channel, a
+        private reply's to the person's DM (a file shared in a channel is visible to everyone in it).
+        """
+        if not private and self.channel_id is not None:
+            try:
+                await self.adapter.upload(self.channel_id, uploads)
+                return
+            except SlackApiError as exc:
+                if exc.response.get("error") not in CHANNEL_REFUSED:
+                    raise
+                log.info("slack: cannot share files in %s (%s); sending them by DM", self.channel_id,
+                         exc.response.get("error"))  # fmt: skip
+            dm = await self.adapter.directory.dm_channel(self.user_id)
+            await self.adapter.upload(dm, uploads)
+            text = self.adapter.t(self.locale, "slack.files.channel_refused", files=_names(uploads))
+            await self.reply(Message.text(text), True)
+            return
+        dm = await self.adapter.directory.dm_channel(self.user_id)
+        await self.adapter.upload(dm, uploads)
+
+    async def _send(self, chunk: SlackMessage, ephemeral: bool) -> None:
+        if self.response_url and self._uses < RESPONSE_URL_USES:
+            self._uses += 1
+            await with_retries(lambda: self._respond(chunk, ephemeral), what="response_url")
+            return
+        client = self.adapter.client
+        channel = self.channel_id
+        if channel is None or channel.startswith("D"):
+            channel = await self.adapter.directory.dm_channel(self.user_id)
+            ephemeral = False  # a DM is private already
+        if ephemeral:
+            await self.adapter.outbox.send(
+                channel,
+                lambda: client.chat_postEphemeral(
+                    channel=channel, user=self.user_id, blocks=chunk.blocks, text=chunk.text
+                ),
+            )
+        else:
+            await self.adapter.post_chunk(channel, chunk)
+
+    async def _respond(self, chunk: SlackMessage, ephemeral: bool) -> None:
+        assert self.response_url is not None
+        hook = AsyncWebhookClient(
+            self.response_url, session=self.adapter.session, retry_handlers=retry_handlers()
+        )
+        resp = await hook.send(
+            text=chunk.text,
+            blocks=chunk.blocks,
+            response_type="ephemeral" if ephemeral else "in_channel",
+            replace_original=False,
+        )
+        if resp.status_code != 200:
+            raise ResponseUrlError(f"response_url refused the reply: {resp.status_code} {resp.body}")
+
+    async def defer(self, ephemeral: bool) -> None:
+        # Slack was acknowledged before the handler ran; replies go to the response_url afterwards.
+        return None
+
+    async def send_dm(self, message: Message) -> bool:
+        return await self.adapter.send_dm(self.user_id, message)
+
+    async def open_form(self, form: Form) -> None:
+        if not self.trigger_id:
+            await self.reply(Message.text(self.adapter.t(self.locale, "slack.form.no_trigger")), True)
+            return
+        view = form_view(
+            form,
+            self.adapter.t(self.locale, "slack.form.submit"),
+            self.adapter.t(self.locale, "slack.form.cancel"),
+            self.channel_id,
+            self.locale,
+        )
+        try:
+            await self.adapter.client.views_open(trigger_id=self.trigger_id, view=view)
+        except SlackApiError as exc:
+            # expired_trigger_id: the handler took longer than Slack's 3 s; the person can retry.
+            log.warning("views.open failed: %s", exc.response.get("error"))
+            await self.reply(Message.text(self.adapter.t(self.locale, "slack.form.expired")), True)
+
+
+def _names(uploads: list[Upload]) -> str:
+    return ", ".join(u.filename for u in uploads)

@@ -1,0 +1,71 @@
+"""Load a config file: YAML with marks, ``${VAR}`` substitution, pydantic, one ConfigError listing all."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from bot.config.errors import translate_errors
+from bot.config.models import StewardConfig
+from bot.config.problems import ConfigError, ConfigProblem
+from bot.config.yamltree import Located, build_tree, format_path
+
+__all__ = ["load_config", "load_config_text"]
+
+
+def load_config(path: str | Path, env: Mapping[str, str] | None = None) -> StewardConfig:
+    """Load and validate the config file at ``path``; raise ``ConfigError`` listing every problem."""
+    file = Path(path)
+    try:
+        text = file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise ConfigError(
+            [ConfigProblem(str(file), 0, 0, "", f"cannot read config file: {reason}")]
+        ) from None
+    absolute = file.absolute()
+    return _load(text, str(file), env, absolute.parent, absolute)
+
+
+def load_config_text(
+    text: str,
+    filename: str = "<string>",
+    env: Mapping[str, str] | None = None,
+    base_dir: Path | None = None,
+) -> StewardConfig:
+    """Validate config ``text``; ``filename`` only labels problems, ``base_dir`` anchors relative paths."""
+    return _load(text, filename, env, base_dir, None)
+
+
+def _load(
+    text: str, filename: str, env: Mapping[str, str] | None, base_dir: Path | None, source: Path | None
+) -> StewardConfig:
+    def problem(item: Located) -> ConfigProblem:
+        return ConfigProblem(filename, item.line, item.col, format_path(item.path), item.message)
+
+    try:
+        tree = build_tree(text.removeprefix("\ufeff"), os.environ if env is None else env)
+        if tree.fatal:
+            raise ConfigError(sorted({problem(p) for p in tree.problems}))
+        located = list(tree.problems)
+        config: StewardConfig | None = None
+        try:
+            config = StewardConfig.model_validate(tree.data)
+        except ValidationError as exc:
+            located.extend(translate_errors(exc.errors(include_url=False), tree, StewardConfig))
+        if located or config is None:
+            raise ConfigError(sorted({problem(p) for p in located}))
+        config.attach_source(source, base_dir)
+        return config
+    except ConfigError:
+        raise
+    except RecursionError:
+        raise ConfigError([ConfigProblem(filename, 1, 1, "", "config is nested too deeply")]) from None
+    except (
+        Exception
+    ) as exc:  # the contract is "only ConfigError"; a bug here must still refuse the file cleanly
+        message = f"internal error while checking the config: {type(exc).__name__}: {exc}"
+        raise ConfigError([ConfigProblem(filename, 1, 1, "", message)]) from exc

@@ -1,0 +1,96 @@
+"""The top-level ``StewardConfig`` model and the ``project:`` section."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, PrivateAttr, model_validator
+
+from bot.config.base import StrictModel
+from bot.config.sections.chat import DiscordConfig, SlackConfig
+from bot.config.sections.community import GoodFirstIssuesConfig, MaintainerConfig
+from bot.config.sections.github import GitHubConfig
+from bot.config.sections.infra import DatabaseConfig, HttpConfig, LoggingConfig
+from bot.config.sections.onboarding import OnboardingConfig
+from bot.config.sections.oncall import OncallConfig
+from bot.config.sections.schedules import ScheduleConfig
+from bot.config.sections.spotlight import SpotlightConfig
+from bot.config.types import TimeZoneName
+
+
+class ProjectConfig(StrictModel):
+    """The project the bot serves."""
+
+    name: str = Field(min_length=1, description="Project name shown in messages.")
+    locale: Literal["en", "zh-CN"] = Field(default="en", description="Default language of bot messages.")
+    timezone: TimeZoneName = Field(default="UTC", description="IANA time zone for schedules and rotations.")
+
+
+class StewardConfig(StrictModel):
+    """The whole config file. Feature sections are optional; a section's presence enables its feature."""
+
+    project: ProjectConfig = Field(description="The project the bot serves (required).")
+    github: GitHubConfig | None = Field(default=None, description="GitHub repositories and credentials.")
+    discord: DiscordConfig | None = Field(
+        default=None, description="Discord connection; enables the Discord adapter."
+    )
+    slack: SlackConfig | None = Field(
+        default=None, description="Slack connection; enables the Slack adapter."
+    )
+    maintainers: list[MaintainerConfig] = Field(default_factory=list, description="Project maintainers.")
+    good_first_issues: GoodFirstIssuesConfig | None = Field(
+        default=None, description="Good-first-issue board."
+    )
+    oncall: OncallConfig | None = Field(default=None, description="On-call triage rotations.")
+    spotlight: SpotlightConfig | None = Field(default=None, description="Contributor spotlights.")
+    onboarding: OnboardingConfig | None = Field(default=None, description="Newcomer onboarding.")
+    schedules: list[ScheduleConfig] = Field(default_factory=list, description="When scheduled jobs run.")
+    database: DatabaseConfig = Field(
+        default_factory=DatabaseConfig, description="Database (SQLite by default)."
+    )
+    http: HttpConfig = Field(default_factory=HttpConfig, description="HTTP server.")
+    logging: LoggingConfig = Field(default_factory=LoggingConfig, description="Logging.")
+
+    _source_path: Path | None = PrivateAttr(default=None)
+    _base_dir: Path | None = PrivateAttr(default=None)
+
+    @model_validator(mode="after")
+    def _default_timezones(self) -> StewardConfig:
+        # Unset time zones mean "the project's"; filling them here spares every consumer the fallback.
+        tz = self.project.timezone
+        if self.oncall is not None:
+            for rotation in self.oncall.rotations:
+                rotation.timezone = rotation.timezone or tz
+        for schedule in self.schedules:
+            schedule.timezone = schedule.timezone or tz
+        return self
+
+    @property
+    def source_path(self) -> Path | None:
+        """The file this config was loaded from (None when loaded from text)."""
+        return self._source_path
+
+    def resolve_path(self, p: str | Path) -> Path:
+        """Resolve ``p`` against the config file's directory (or the working directory)."""
+        path = Path(os.path.expanduser(p))
+        if path.is_absolute():
+            return path
+        base = self._base_dir or (self._source_path.parent if self._source_path else None) or Path.cwd()
+        return base / path
+
+    def database_url(self) -> str:
+        """SQLAlchemy URL: the PostgreSQL ``url`` (psycopg 3 driver) if set, else the SQLite file."""
+        url = self.database.url
+        if url:
+            for prefix in ("postgresql://", "postgres://"):
+                if url.startswith(prefix):
+                    return "postgresql+psycopg://" + url[len(prefix) :]
+            return url
+        return f"sqlite:///{self.resolve_path(self.database.sqlite_path)}"
+
+    def attach_source(self, source_path: Path | None, base_dir: Path | None) -> None:
+        """Record where the config came from (used by the loader)."""
+        self._source_path = source_path
+        self._base_dir = base_dir

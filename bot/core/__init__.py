@@ -1,0 +1,1 @@
+"""The platform-neutral core: commands, messages, events, invocations, clock, permissions."""

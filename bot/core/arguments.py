@@ -1,0 +1,182 @@
+"""Parse a command line against the command specs (Slack slash-command text, console lines).
+
+Positional and ``key:value`` arguments, quoted strings, ``<@U123|name>`` users and
+``<#C123|name>`` channels. Discord gets typed values from the platform and only runs
+:func:`convert_value` so both paths validate the same way.
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+from dataclasses import dataclass
+from typing import Any
+
+from bot.core.commands import Command, CommandRegistry, CommandStyle, Option, OptionType
+from bot.core.errors import UsageError
+from bot.core.refs import ChannelRef, UserRef
+
+_USER_RE = re.compile(r"^<@([A-Z0-9a-z]+)(?:\|([^>]*))?>$")
+_DISCORD_USER_RE = re.compile(r"^<@!?(\d+)>$")
+_CHANNEL_RE = re.compile(r"^<#([A-Z0-9a-z]+)(?:\|([^>]*))?>$")
+_TRUE = {"true", "yes", "on", "1", "y"}
+_FALSE = {"false", "no", "off", "0", "n"}
+
+
+@dataclass(frozen=True)
+class ParsedCommand:
+    """A command found in the registry with its converted arguments."""
+
+    command: Command
+    args: dict[str, Any]
+
+
+def tokenize(text: str) -> list[str]:
+    """Split like a shell, keeping quoted strings whole."""
+    lexer = shlex.shlex(text, posix=True)
+    lexer.whitespace_split = True
+    lexer.commenters = ""
+    try:
+        return list(lexer)
+    except ValueError as exc:  # unbalanced quotes
+        raise UsageError("core.usage.unbalanced_quotes", usage=text) from exc
+
+
+def resolve(
+    registry: CommandRegistry, tokens: list[str], prefix: str | CommandStyle = "/"
+) -> tuple[Command, list[str]]:
+    """Walk the command tree with the leading tokens; the rest are arguments."""
+    style = CommandStyle.of(prefix)
+    help_usage = style.top("steward") + " help"
+    path: tuple[str, ...] = ()
+    rest = list(tokens)
+    while True:
+        found = registry.find(path) if path else None
+        if found is not None:
+            return found, rest
+        children = registry.children(path)
+        if not children:
+            raise UsageError("core.usage.unknown_command", usage=help_usage, name=" ".join(path))
+        if not rest or rest[0].lower() not in children:
+            if not path:
+                raise UsageError("core.usage.unknown_command", usage=help_usage, name=rest[0] if rest else "")
+            raise UsageError(
+                "core.usage.choose_subcommand",
+                usage=f"{' '.join([style.top(path[0]), *path[1:]])} <{'|'.join(children)}>",
+                name=(rest[0] if rest else " ".join(path)),
+                choices=", ".join(children),
+            )
+        path = (*path, rest.pop(0).lower())
+
+
+def parse_line(
+    registry: CommandRegistry, text: str, platform: str, prefix: str | CommandStyle = "/"
+) -> ParsedCommand:
+    """Parse a whole line such as ``gfi claim #123`` (without the leading slash)."""
+    tokens = tokenize(text)
+    command, rest = resolve(registry, tokens, prefix)
+    return ParsedCommand(command, bind_arguments(command, rest, platform, prefix, raw=text))
+
+
+def bind_arguments(
+    command: Command, tokens: list[str], platform: str, prefix: str | CommandStyle = "/", raw: str = ""
+) -> dict[str, Any]:
+    """Assign tokens to options (named ``key:value`` first, then positional) and convert them."""
+    usage = command.usage(prefix)
+    by_name = {o.name: o for o in command.options}
+    raw_values: dict[str, str] = {}
+    positional: list[str] = []
+    for i, token in enumerate(tokens):
+        key, sep, value = token.partition(":")
+        if sep and key.lower() in by_name and not token.startswith("<"):
+            if key.lower() in raw_values:
+                raise UsageError("core.usage.duplicate_option", usage=usage, option=key)
+            raw_values[key.lower()] = value
+            continue
+        greedy = _next_positional(command, raw_values, positional)
+        if greedy is not None and greedy.greedy:
+            positional.append(" ".join(tokens[i:]))
+            break
+        positional.append(token)
+    free = [o for o in command.options if o.name not in raw_values]
+    if len(positional) > len(free):
+        raise UsageError("core.usage.too_many", usage=usage, extra=" ".join(positional[len(free) :]))
+    for opt, value in zip(free, positional, strict=False):
+        raw_values[opt.name] = value
+    args: dict[str, Any] = {}
+    for opt in command.options:
+        if opt.name in raw_values:
+            args[opt.name] = convert_value(opt, raw_values[opt.name], platform, usage)
+        elif opt.required:
+            raise UsageError("core.usage.missing", usage=usage, option=opt.name)
+        else:
+            args[opt.name] = None
+    return args
+
+
+def _next_positional(command: Command, named: dict[str, str], positional: list[str]) -> Option | None:
+    free = [o for o in command.options if o.name not in named]
+    return free[len(positional)] if len(positional) < len(free) else None
+
+
+def convert_value(opt: Option, value: Any, platform: str, usage: str) -> Any:
+    """Convert and validate one option value; raises UsageError with the usage line."""
+    if opt.type is OptionType.INTEGER:
+        try:
+            number = int(str(value).strip().lstrip("#"))
+        except ValueError:
+            raise UsageError("core.usage.not_integer", usage=usage, option=opt.name, value=value) from None
+        if opt.min_value is not None and number < opt.min_value:
+            raise UsageError("core.usage.too_small", usage=usage, option=opt.name, min=opt.min_value)
+        if opt.max_value is not None and number > opt.max_value:
+            raise UsageError("core.usage.too_large", usage=usage, option=opt.name, max=opt.max_value)
+        result: Any = number
+    elif opt.type is OptionType.BOOLEAN:
+        if isinstance(value, bool):
+            result = value
+        elif str(value).lower() in _TRUE:
+            result = True
+        elif str(value).lower() in _FALSE:
+            result = False
+        else:
+            raise UsageError("core.usage.not_boolean", usage=usage, option=opt.name, value=value)
+    elif opt.type is OptionType.USER:
+        result = value if isinstance(value, UserRef) else parse_user(str(value), platform)
+    elif opt.type is OptionType.CHANNEL:
+        result = value if isinstance(value, ChannelRef) else parse_channel(str(value), platform)
+    else:
+        result = str(value)
+        if not result.strip():
+            raise UsageError("core.usage.missing", usage=usage, option=opt.name)
+        if opt.max_length is not None and len(result) > opt.max_length:
+            raise UsageError("core.usage.too_long", usage=usage, option=opt.name, max=opt.max_length)
+    if opt.choices:
+        allowed = {str(c.value).lower(): c.value for c in opt.choices}
+        key = str(result).lower()
+        if key not in allowed:
+            raise UsageError(
+                "core.usage.bad_choice",
+                usage=usage,
+                option=opt.name,
+                value=result,
+                choices=", ".join(allowed),
+            )
+        result = allowed[key]
+    return result
+
+
+def parse_user(text: str, platform: str) -> UserRef:
+    """``<@U123|name>``, ``<@123>``, ``@name`` or a bare name/id."""
+    if m := _USER_RE.match(text):
+        return UserRef(platform, m.group(1), m.group(2) or None)
+    if m := _DISCORD_USER_RE.match(text):
+        return UserRef(platform, m.group(1))
+    name = text.lstrip("@")
+    return UserRef(platform, None, name)
+
+
+def parse_channel(text: str, platform: str) -> ChannelRef:
+    """``<#C123|name>``, ``#name`` or a bare id/name."""
+    if m := _CHANNEL_RE.match(text):
+        return ChannelRef(platform, m.group(1), m.group(2) or None)
+    return ChannelRef(platform, None, text.lstrip("#"))

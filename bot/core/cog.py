@@ -1,0 +1,109 @@
+"""The base of every feature cog and the services the composition root hands it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from bot.core.clock import Clock
+from bot.core.commands import ActionRoute, Command, CommandRegistry, declared
+from bot.core.events import EventBus
+from bot.core.github_port import GitHubPort
+from bot.core.members import MemberDirectory
+from bot.core.messages import Block
+from bot.core.permissions import MaintainerPolicy
+from bot.i18n import Catalog
+
+if TYPE_CHECKING:
+    from bot.config import StewardConfig
+    from bot.core.posting import Poster
+    from bot.db.database import Database
+    from bot.http_server import HttpServer
+
+
+@dataclass
+class Services:
+    """Everything a cog may use; built once by ``bot.app.App``. ``config`` follows reloads."""
+
+    config_ref: Callable[[], StewardConfig]
+    db: Database
+    clock: Clock
+    catalog: Catalog
+    bus: EventBus
+    registry: CommandRegistry
+    members: MemberDirectory
+    maintainers: Callable[[], MaintainerPolicy]
+    poster: Poster
+    reload_config: Callable[[], Any]
+    http: HttpServer
+    github: GitHubPort | None = None  # set when the config has a ``github`` section
+    metrics: Any = None  # bot.metrics.Metrics
+    scheduler: Any = None  # bot.scheduling.JobScheduler (run_job_now for "send it now" commands)
+    cogs: Callable[[], list[Cog]] = lambda: []  # every loaded cog (the digest asks each for its section)
+
+    @property
+    def config(self) -> StewardConfig:
+        return self.config_ref()
+
+
+class Cog:
+    """A feature: declares commands, actions, listeners and jobs; logic lives in its service."""
+
+    name: ClassVar[str] = ""
+
+    def __init__(self, services: Services) -> None:
+        self.services = services
+
+    def register(self) -> None:
+        """Add everything this cog declares with the decorators to the registry and the bus."""
+        registry = self.services.registry
+        for kind, decl, fn in declared(self):
+            if kind == "command":
+                registry.add(
+                    Command(
+                        path=decl.path,
+                        description=decl.description,
+                        handler=fn,
+                        options=decl.options,
+                        access=decl.access,
+                        ephemeral=decl.ephemeral,
+                        cog=self.name,
+                    )
+                )
+            elif kind == "action":
+                name, access = decl
+                registry.add_action(ActionRoute(name=name, handler=fn, cog=self.name, access=access))
+            elif kind == "autocomplete":
+                registry.autocompleters[decl] = fn
+        for attr in dir(type(self)):
+            event_type = getattr(getattr(type(self), attr, None), "__steward_listener__", None)
+            if event_type is not None:
+                self.services.bus.subscribe(event_type, getattr(self, attr))
+
+    def jobs(self) -> dict[str, Callable[..., Any]]:
+        """Scheduled jobs this cog offers, by job name (the config's ``schedules`` chooses when)."""
+        return {}
+
+    def default_schedules(self) -> dict[str, tuple[Any, timedelta]]:
+        """Job name -> (APScheduler trigger, grace) used when ``schedules:`` does not name the job.
+
+        For jobs that must run for the feature to work at all (pollers, tickers); they still run only
+        on the scheduler leader.
+        """
+        return {}
+
+    async def digest_section(self, start: datetime, end: datetime, locale: str) -> list[Block]:
+        """This feature's part of the weekly digest for [start, end); empty when it has nothing."""
+        return []
+
+    async def home_section(self, member_id: int, locale: str) -> list[Block]:
+        """This feature's part of a person's home page (Slack App Home): their claims, shifts, progress."""
+        return []
+
+    async def start(self) -> None:
+        """Called once the adapters are up."""
+
+    async def stop(self) -> None:
+        """Called on shutdown."""

@@ -1,0 +1,124 @@
+"""The member directory: platform identities mapped onto people, with their preferences."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlmodel import Session, func, select
+
+from bot.db.models import Member, PlatformIdentity
+
+
+@dataclass(frozen=True)
+class MemberInfo:
+    """A detached snapshot of a member (safe to use outside the session)."""
+
+    id: int
+    display_name: str
+    github_login: str | None
+    github_verified: bool
+    timezone: str | None
+    locale: str | None
+    identities: tuple[tuple[str, str], ...]  # (platform, user id)
+
+    def user_ids(self) -> dict[str, str]:
+        return dict(self.identities)
+
+
+class MemberDirectory:
+    """Finds or creates members by platform identity and stores personal preferences."""
+
+    def ensure(
+        self, session: Session, platform: str, user_id: str, display_name: str, now: datetime
+    ) -> Member:
+        """The member behind (platform, user id), created on first sight."""
+        identity = session.exec(
+            select(PlatformIdentity).where(
+                PlatformIdentity.platform == platform, PlatformIdentity.platform_user_id == user_id
+            )
+        ).first()
+        if identity is not None:
+            member = session.get(Member, identity.member_id)
+            if member is not None:
+                if display_name and identity.display_name != display_name:
+                    identity.display_name = display_name
+                    session.add(identity)
+                return member
+        member = Member(display_name=display_name or user_id, created_at=now)
+        session.add(member)
+        session.flush()
+        assert member.id is not None
+        session.add(
+            PlatformIdentity(
+                member_id=member.id,
+                platform=platform,
+                platform_user_id=user_id,
+                display_name=display_name,
+                created_at=now,
+            )
+        )
+        session.flush()
+        return member
+
+    def ensure_many(
+        self, session: Session, platform: str, users: list[tuple[str, str]], now: datetime
+    ) -> dict[str, Member]:
+        """``ensure`` for many (user id, display name) pairs of one platform in a few statements."""
+        ids = list(dict.fromkeys(uid for uid, _ in users))
+        found: dict[str, Member] = {}
+        for identity, member in session.exec(
+            select(PlatformIdentity, Member)
+            .join(Member, Member.id == PlatformIdentity.member_id)  # type: ignore[arg-type]
+            .where(PlatformIdentity.platform == platform, PlatformIdentity.platform_user_id.in_(ids))  # type: ignore[attr-defined]
+        ).all():
+            found[identity.platform_user_id] = member
+        names = dict(users)
+        new = {uid: Member(display_name=names[uid] or uid, created_at=now) for uid in ids if uid not in found}
+        if new:
+            session.add_all(new.values())
+            session.flush()
+            session.add_all(
+                PlatformIdentity(
+                    member_id=m.id,  # type: ignore[arg-type]
+                    platform=platform,
+                    platform_user_id=uid,
+                    display_name=names[uid],
+                    created_at=now,
+                )
+                for uid, m in new.items()
+            )
+            session.flush()
+        return {**found, **new}
+
+    def info(self, session: Session, member_id: int) -> MemberInfo | None:
+        member = session.get(Member, member_id)
+        if member is None or member.id is None:
+            return None
+        identities = session.exec(
+            select(PlatformIdentity).where(PlatformIdentity.member_id == member.id)
+        ).all()
+        return MemberInfo(
+            id=member.id,
+            display_name=member.display_name,
+            github_login=member.github_login,
+            github_verified=member.github_verified_at is not None,
+            timezone=member.timezone,
+            locale=member.locale,
+            identities=tuple(sorted((i.platform, i.platform_user_id) for i in identities)),
+        )
+
+    def find_by_github(self, session: Session, login: str) -> Member | None:
+        return session.exec(select(Member).where(func.lower(Member.github_login) == login.lower())).first()
+
+    def set_timezone(self, session: Session, member_id: int, timezone: str | None) -> None:
+        member = session.get(Member, member_id)
+        if member is not None:
+            member.timezone = timezone
+            session.add(member)
+
+    def set_locale(self, session: Session, member_id: int, locale: str | None) -> None:
+        member = session.get(Member, member_id)
+        if member is not None:
+            member.locale = locale
+            session.add(member)

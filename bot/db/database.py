@@ -1,0 +1,87 @@
+"""The `Database` service: an engine plus transactional sessions, usable from async code."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from typing import Concatenate, ParamSpec, TypeVar
+
+from sqlalchemy import Engine
+from sqlmodel import Session
+
+from bot.db.engine import make_engine
+
+T = TypeVar("T")
+P = ParamSpec("P")
+
+ChangeHook = Callable[[Session, frozenset[int]], None]
+_CHANGED = "steward_changed"
+
+
+def mark_changed(session: Session, topic: str, ids: Iterable[int | None]) -> None:
+    """Note that rows of ``topic`` changed in this session; its commit hooks see them before commit."""
+    marked: dict[str, set[int]] = session.info.setdefault(_CHANGED, {})
+    marked.setdefault(topic, set()).update(i for i in ids if i is not None)
+
+
+class Database:
+    """Owns the engine; hands out sessions that commit on success and roll back on error."""
+
+    def __init__(self, url: str, *, echo: bool = False, engine: Engine | None = None) -> None:
+        self._url = url
+        self._engine = engine if engine is not None else make_engine(url, echo=echo)
+        self._hooks: dict[str, list[ChangeHook]] = {}
+
+    @property
+    def url(self) -> str:
+        """The URL this database was opened with (as given, password included)."""
+        return self._url
+
+    @property
+    def engine(self) -> Engine:
+        """The underlying SQLAlchemy engine."""
+        return self._engine
+
+    def on_change(self, topic: str, hook: ChangeHook) -> None:
+        """Run ``hook(session, ids)`` inside every transaction that marked ``topic`` rows changed,
+        just before it commits, so derived tables change atomically with what they derive from."""
+        self._hooks.setdefault(topic, []).append(hook)
+
+    def _run_change_hooks(self, session: Session) -> None:
+        marked: dict[str, set[int]] = session.info.pop(_CHANGED, {})
+        for topic, ids in marked.items():
+            for hook in self._hooks.get(topic, ()):
+                hook(session, frozenset(ids))
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """Yield a session in a transaction; commit when the block succeeds, roll back if it raises."""
+        # expire_on_commit=False: objects returned out of a finished session (e.g. from `run`) keep
+        # their loaded values instead of trying to lazy-load from a closed session.
+        with Session(self._engine, expire_on_commit=False) as session:
+            try:
+                yield session
+                self._run_change_hooks(session)
+                session.commit()
+            except BaseException:
+                session.rollback()
+                raise
+
+    def call(self, fn: Callable[Concatenate[Session, P], T], *args: P.args, **kwargs: P.kwargs) -> T:
+        """Run `fn(session, *args, **kwargs)` in one transaction on the calling thread."""
+        with self.session() as session:
+            return fn(session, *args, **kwargs)
+
+    async def run(self, fn: Callable[Concatenate[Session, P], T], *args: P.args, **kwargs: P.kwargs) -> T:
+        """Run `fn(session, *args, **kwargs)` in one transaction on a worker thread."""
+
+        # SQL drivers block; a worker thread keeps the event loop (gateway heartbeats etc.) responsive.
+        def work() -> T:
+            return self.call(fn, *args, **kwargs)
+
+        return await asyncio.to_thread(work)
+
+    def dispose(self) -> None:
+        """Close every pooled connection."""
+        self._engine.dispose()

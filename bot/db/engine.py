@@ -1,0 +1,73 @@
+"""SQLAlchemy engine construction for SQLite (embedded default) and PostgreSQL (at scale)."""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.pool import ConnectionPoolEntry, StaticPool
+
+# Applied to every new SQLite connection: WAL lets readers run beside the writer, foreign keys are off
+# by default in SQLite, busy_timeout makes a blocked writer wait instead of failing at once, and
+# synchronous=NORMAL is the documented safe pairing with WAL.
+SQLITE_PRAGMAS: tuple[str, ...] = (
+    "PRAGMA journal_mode=WAL",
+    "PRAGMA foreign_keys=ON",
+    "PRAGMA busy_timeout=5000",
+    "PRAGMA synchronous=NORMAL",
+)
+
+
+def normalize_url(url: str | URL) -> URL:
+    """Parse `url`, pointing bare `postgresql://`/`postgres://` URLs at the psycopg 3 driver."""
+    text = url.render_as_string(hide_password=False) if isinstance(url, URL) else url
+    # SQLAlchemy no longer accepts Heroku-style `postgres://`; both spellings mean psycopg 3 here.
+    for prefix in ("postgres://", "postgresql://"):
+        if text.startswith(prefix):
+            text = "postgresql+psycopg://" + text[len(prefix) :]
+            break
+    return make_url(text)
+
+
+def _is_memory_sqlite(url: URL) -> bool:
+    return url.database in (None, "", ":memory:") or (url.query.get("mode") == "memory")
+
+
+def _on_sqlite_connect(dbapi_connection: sqlite3.Connection, _record: ConnectionPoolEntry) -> None:
+    # Take transaction control away from the sqlite3 module (SQLAlchemy's documented recipe): its
+    # legacy mode only emits BEGIN before DML, which breaks SAVEPOINTs and non-transactional DDL.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    try:
+        for pragma in SQLITE_PRAGMAS:
+            cursor.execute(pragma)
+    finally:
+        cursor.close()
+
+
+def _on_sqlite_begin(conn: Any) -> None:
+    # IMMEDIATE takes the write lock up front, so two sessions that read then write wait on
+    # busy_timeout instead of one failing with SQLITE_BUSY_SNAPSHOT when upgrading its lock.
+    conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def make_engine(url: str, echo: bool = False) -> Engine:
+    """Create an engine for `url`: SQLite with WAL/foreign-key pragmas, or PostgreSQL via psycopg 3."""
+    parsed = normalize_url(url)
+    kwargs: dict[str, Any] = {"echo": echo}
+    if parsed.get_backend_name() == "sqlite":
+        # Database.run uses worker threads, so connections must be shareable across threads.
+        kwargs["connect_args"] = {"check_same_thread": False}
+        if _is_memory_sqlite(parsed):
+            # Each connection to :memory: is a separate empty database; keep exactly one.
+            kwargs["poolclass"] = StaticPool
+        engine = create_engine(parsed, **kwargs)
+        event.listen(engine, "connect", _on_sqlite_connect)
+        event.listen(engine, "begin", _on_sqlite_begin)
+        return engine
+    if parsed.get_backend_name() == "postgresql":
+        # Long-lived bots outlive server restarts and idle-connection reapers.
+        kwargs["pool_pre_ping"] = True
+    return create_engine(parsed, **kwargs)

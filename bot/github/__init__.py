@@ -1,0 +1,1 @@
+"""GitHub integration: the issue store (REST JSON -> tables); PyGithub client, sync and webhooks."""

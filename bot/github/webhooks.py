@@ -1,0 +1,141 @@
+"""`POST /github/webhook`: verify, de-duplicate, store, answer at once, process afterwards."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import hmac
+import json
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from aiohttp import web
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+from bot.core.clock import Clock
+from bot.db.database import Database
+from bot.github.models import WebhookDelivery
+
+log = logging.getLogger(__name__)
+PATH = "/github/webhook"
+Processor = Callable[[str, dict[str, Any], str], Awaitable[None]]  # (event, payload, delivery id)
+
+
+def signature_valid(secret: str, body: bytes, header: str | None) -> bool:
+    """`X-Hub-Signature-256: sha256=<hex HMAC-SHA256(secret, raw body)>`, compared in constant time."""
+    if not header or not header.startswith("sha256="):
+        return False
+    expected = "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+    return hmac.compare_digest(expected, header)
+
+
+def ordering_key(payload: dict[str, Any]) -> str:
+    """The issue or PR a delivery is about (else its repository): deliveries sharing it stay in order."""
+    repository = payload.get("repository")
+    repo = str(repository.get("full_name", "")).lower() if isinstance(repository, dict) else ""
+    item = payload.get("issue") or payload.get("pull_request")
+    number = item.get("number") if isinstance(item, dict) else payload.get("number")
+    return f"{repo}#{number}" if number is not None else repo
+
+
+class WebhookReceiver:
+    """The aiohttp handler plus the background processing of stored deliveries."""
+
+    def __init__(self, secret: str, db: Database, clock: Clock, processor: Processor) -> None:
+        self.secret = secret
+        self.db = db
+        self.clock = clock
+        self.processor = processor
+        self._tasks: set[asyncio.Task[None]] = set()
+        # The last task per item: deliveries about one issue or PR are processed in arrival order
+        # (a comment handled before its `opened` would find nothing to attach to).
+        self._tails: dict[str, asyncio.Task[None]] = {}
+
+    async def handle(self, request: web.Request) -> web.Response:
+        body = await request.read()
+        # Nothing is parsed or stored before the signature checks out.
+        if not signature_valid(self.secret, body, request.headers.get("X-Hub-Signature-256")):
+            return web.json_response({"error": "invalid signature"}, status=401)
+        event = request.headers.get("X-GitHub-Event", "")
+        delivery = request.headers.get("X-GitHub-Delivery", "")
+        if not event or not delivery:
+            return web.json_response({"error": "missing X-GitHub-Event or X-GitHub-Delivery"}, status=400)
+        try:
+            payload = json.loads(body)
+        except ValueError:
+            return web.json_response({"error": "body is not JSON"}, status=400)
+        text = body.decode("utf-8", errors="replace")
+        if not await self.db.run(self._record, delivery, event, text):
+            return web.json_response({"ok": True, "duplicate": True})
+        key = ordering_key(payload)
+        previous = self._tails.get(key)
+        task = asyncio.get_running_loop().create_task(self._process_after(previous, event, payload, delivery))
+        self._tasks.add(task)
+        self._tails[key] = task
+        task.add_done_callback(lambda done: self._forget(key, done))
+        return web.json_response({"ok": True})
+
+    def _forget(self, key: str, task: asyncio.Task[None]) -> None:
+        self._tasks.discard(task)
+        if self._tails.get(key) is task:
+            del self._tails[key]
+
+    async def _process_after(
+        self, previous: asyncio.Task[None] | None, event: str, payload: dict[str, Any], delivery: str
+    ) -> None:
+        if previous is not None:
+            await asyncio.wait([previous])  # its failure is recorded on its own delivery row
+        await self._process(event, payload, delivery)
+
+    def _record(self, session: Session, delivery: str, event: str, body: str) -> bool:
+        if session.get(WebhookDelivery, delivery) is not None:
+            return False
+        try:
+            with session.begin_nested():
+                session.add(
+                    WebhookDelivery(
+                        delivery_id=delivery, event=event, body=body, received_at=self.clock.now()
+                    )
+                )
+        except IntegrityError:  # the same delivery arriving twice at once
+            return False
+        return True
+
+    async def _process(self, event: str, payload: dict[str, Any], delivery: str) -> None:
+        error: str | None = None
+        try:
+            await self.processor(event, payload, delivery)
+        except Exception as exc:
+            log.exception("webhook %s (%s) failed; kept for a retry at the next start", delivery, event)
+            error = f"{type(exc).__name__}: {exc}"[:500]
+        await self.db.run(self._mark, delivery, error)
+
+    def _mark(self, session: Session, delivery: str, error: str | None) -> None:
+        row = session.get(WebhookDelivery, delivery)
+        if row is None:
+            return
+        if error is None:
+            row.processed_at = self.clock.now()
+            row.body = None
+        row.error = error
+        session.add(row)
+
+    async def replay_pending(self) -> int:
+        """Process deliveries accepted but not processed (the process stopped in between)."""
+        query = select(WebhookDelivery).where(
+            col(WebhookDelivery.processed_at).is_(None), col(WebhookDelivery.body).is_not(None)
+        )
+        pending = await self.db.run(
+            lambda s: list(s.exec(query.order_by(col(WebhookDelivery.received_at))).all())
+        )
+        for row in pending:
+            assert row.body is not None
+            await self._process(row.event, json.loads(row.body), row.delivery_id)
+        return len(pending)
+
+    async def drain(self) -> None:
+        """Wait for deliveries being processed (tests, shutdown)."""
+        while self._tasks:
+            await asyncio.gather(*list(self._tasks), return_exceptions=True)

@@ -1,0 +1,95 @@
+"""Message catalogs (en, zh-CN): every user-facing string is looked up here by key."""
+
+from __future__ import annotations
+
+import logging
+import string
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+log = logging.getLogger(__name__)
+
+LOCALES = ("en", "zh-CN")
+DEFAULT_LOCALE = "en"
+_FORMATTER = string.Formatter()
+
+
+def normalize_locale(value: str | None) -> str | None:
+    """Map platform locale codes (``zh-CN``, ``zh_CN``, ``zh``, ``en-US``) onto a supported one."""
+    if not value:
+        return None
+    low = value.replace("_", "-").lower()
+    if low.startswith("zh"):
+        return "zh-CN"
+    if low.startswith("en"):
+        return "en"
+    return None
+
+
+def _flatten(data: Mapping[str, Any], prefix: str = "") -> dict[str, str]:
+    out: dict[str, str] = {}
+    for key, value in data.items():
+        full = f"{prefix}{key}"
+        if isinstance(value, Mapping):
+            out.update(_flatten(value, full + "."))
+        else:
+            out[full] = str(value)
+    return out
+
+
+class Catalog:
+    """All strings of all loaded catalogs, by locale and dotted key."""
+
+    def __init__(self, directories: Iterable[Path] = ()) -> None:
+        self.strings: dict[str, dict[str, str]] = {loc: {} for loc in LOCALES}
+        for directory in directories:
+            self.load_directory(directory)
+
+    def load_directory(self, directory: Path) -> None:
+        """Load ``en.yaml`` / ``zh-CN.yaml`` from ``directory`` (missing files are fine)."""
+        for locale in LOCALES:
+            path = directory / f"{locale}.yaml"
+            if not path.exists():
+                continue
+            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+            for key, text in _flatten(data).items():
+                if key in self.strings[locale]:
+                    raise ValueError(f"{path}: key {key!r} is already defined by another catalog")
+                self.strings[locale][key] = text
+
+    def has(self, key: str, locale: str = DEFAULT_LOCALE) -> bool:
+        return key in self.strings.get(locale, {})
+
+    def translate(self, locale: str | None, key: str, **params: Any) -> str:
+        """The text for ``key`` in ``locale`` (falling back to English), formatted with ``params``."""
+        loc = normalize_locale(locale) or DEFAULT_LOCALE
+        text = self.strings[loc].get(key) or self.strings[DEFAULT_LOCALE].get(key)
+        if text is None:
+            log.warning("missing catalog key %s", key)
+            return key
+        try:
+            return _FORMATTER.vformat(text, (), _SafeParams(params))
+        except (ValueError, IndexError, AttributeError):
+            log.warning("bad format string for %s in %s", key, loc)
+            return text
+
+
+class _SafeParams(dict[str, Any]):
+    """Leave unknown placeholders visible instead of raising KeyError."""
+
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+def catalog_directories() -> list[Path]:
+    """The core catalog, every ``bot/<area>/locales`` and ``bot/adapters/<platform>/locales``, and
+    every cog's ``locales/`` folder."""
+    root = Path(__file__).resolve().parent
+    dirs = [root / "locales"]
+    for parent in (root, root / "adapters", root.parent / "cogs"):
+        if parent.is_dir():
+            dirs.extend(sorted(p / "locales" for p in parent.iterdir() if (p / "locales").is_dir()))
+    return dirs

@@ -1,0 +1,25 @@
+"""Scheduler state that must survive restarts: when each scheduled job last ran."""
+
+from datetime import datetime
+
+from sqlalchemy import UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from bot.db.models import TZDateTime
+
+
+class JobRun(SQLModel, table=True):
+    """The last run of one schedule entry (``key`` = job name + trigger), for catch-up and recovery."""
+
+    __tablename__ = "job_run"
+    __table_args__ = (UniqueConstraint("key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str
+    job: str
+    last_fire_at: datetime | None = Field(default=None, sa_type=TZDateTime)  # scheduled time of the last run
+    started_at: datetime | None = Field(default=None, sa_type=TZDateTime)
+    finished_at: datetime | None = Field(default=None, sa_type=TZDateTime)
+    status: str = "never"  # "running" | "ok" | "failed" | "never"
+    runs: int = 0
+    error: str | None = None

@@ -1,0 +1,294 @@
+"""APScheduler wiring: the config's ``schedules`` entries pick when cog jobs run.
+
+APScheduler (3.11, AsyncIOScheduler) does the waiting. Every run goes through :meth:`JobScheduler.run`,
+which only runs on the leader, records the run in ``job_run`` and hands the job a :class:`JobContext`
+whose ``period`` (the scheduled fire time) keys the post log, so a run repeated after a crash or
+on another instance posts nothing twice. Missed runs are caught up once, coalesced, at start-up or
+when leadership is taken over, if the latest missed one is within the entry's grace period.
+"""
+
+from __future__ import annotations
+
+import inspect
+import logging
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
+from sqlmodel import Session, select
+
+from bot.core.clock import Clock
+from bot.scheduling.fire_times import fire_times_between, latest_fire_time, next_fire_time, period_key
+from bot.scheduling.models import JobRun
+
+if TYPE_CHECKING:
+    from bot.config import StewardConfig
+    from bot.db.database import Database
+    from bot.metrics import Metrics
+
+log = logging.getLogger(__name__)
+Job = Callable[..., Awaitable[Any]]
+# How far back catch-up looks for a missed run at most, whatever the grace says.
+MAX_CATCH_UP = timedelta(days=62)
+# At most this many missed periods are replayed one by one after a fail-over or a late fire.
+MAX_REPLAY = 50
+
+
+@dataclass(frozen=True)
+class JobContext:
+    """What a scheduled job is told about its run."""
+
+    job: str
+    key: str
+    scheduled_at: datetime
+    period: str
+    channels: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # platform -> purposes or ids
+    catch_up: bool = False
+
+
+@dataclass
+class ScheduledEntry:
+    """One ``schedules:`` entry bound to the job function that a cog offers."""
+
+    key: str
+    job: str
+    trigger: Any
+    grace: timedelta
+    fn: Job
+    channels: Mapping[str, tuple[str, ...]]
+    description: str
+
+
+def _accepts_context(fn: Job) -> bool:
+    try:
+        return len(inspect.signature(fn).parameters) >= 1
+    except (TypeError, ValueError):
+        return False
+
+
+class JobScheduler:
+    """Keeps APScheduler's jobs in line with the config; re-applied on every reload."""
+
+    def __init__(self, clock: Clock, db: Database | None = None, metrics: Metrics | None = None) -> None:
+        self.clock = clock
+        self.db = db
+        self.metrics = metrics
+        self.is_leader: Callable[[], bool] = lambda: True
+        self.entries: dict[str, ScheduledEntry] = {}
+        self._scheduler: AsyncIOScheduler | None = None
+
+    # -- configuration ----------------------------------------------------
+    def apply(
+        self,
+        config: StewardConfig,
+        jobs: Mapping[str, Job],
+        defaults: Mapping[str, tuple[Any, timedelta]] = {},
+    ) -> list[str]:
+        """Replace all entries with the config's schedules (plus ``defaults`` for jobs it does not name)."""
+        project_tz = ZoneInfo(config.project.timezone)
+        entries: dict[str, ScheduledEntry] = {}
+        named = set()
+        for entry in config.schedules:
+            named.add(entry.job)
+            if not entry.enabled:
+                continue
+            fn = jobs.get(entry.job)
+            if fn is None:
+                log.warning(
+                    "schedule %r: no loaded feature offers this job (is its section configured?)", entry.job
+                )
+                continue
+            tz = ZoneInfo(entry.timezone) if entry.timezone else project_tz
+            if entry.cron:
+                trigger: Any = CronTrigger.from_crontab(entry.cron, timezone=tz)
+                description = f"cron {entry.cron} {tz.key}"
+            else:
+                assert entry.interval is not None
+                trigger = IntervalTrigger(
+                    seconds=entry.interval.total_seconds(),
+                    timezone=tz,
+                    start_date=datetime(2020, 1, 1, tzinfo=tz),
+                )
+                description = f"every {entry.interval}"
+            key = f"{entry.job}@{description}"
+            channels = {p: tuple(ids) for p, ids in entry.channels.model_dump().items() if ids}
+            entries[key] = ScheduledEntry(key, entry.job, trigger, entry.grace, fn, channels, description)
+        for job, (trigger, grace) in defaults.items():
+            if job in named or job not in jobs:
+                continue
+            key = f"{job}@default"
+            entries[key] = ScheduledEntry(key, job, trigger, grace, jobs[job], {}, "default")
+        self.entries = entries
+        if self._scheduler is not None:
+            self._install()
+        return sorted(entries)
+
+    # -- running ----------------------------------------------------------
+    def start(self) -> None:
+        self._scheduler = AsyncIOScheduler()
+        self._install()
+        self._scheduler.start()
+
+    def _install(self) -> None:
+        assert self._scheduler is not None
+        self._scheduler.remove_all_jobs()
+        for key, entry in self.entries.items():
+            self._scheduler.add_job(
+                self.fire,
+                entry.trigger,
+                args=[key],
+                id=key,
+                name=key,
+                coalesce=True,
+                misfire_grace_time=max(1, int(entry.grace.total_seconds())),
+                max_instances=1,
+                replace_existing=True,
+            )
+
+    def shutdown(self) -> None:
+        if self._scheduler is not None and self._scheduler.running:
+            self._scheduler.shutdown(wait=False)
+        self._scheduler = None
+
+    def job_ids(self) -> list[str]:
+        return sorted(self.entries)
+
+    async def fire(self, key: str) -> None:
+        """APScheduler's callback, on the leader only: run every period due since the last recorded run.
+
+        A busy event loop or a leader fail-over can make APScheduler fire late; periods that fell in
+        between (within grace) are run one by one, so none is lost while the bot as a whole was up.
+        """
+        entry = self.entries.get(key)
+        if entry is None or not self.is_leader():
+            return
+        now = self.clock.now()
+        state = await self._state(entry.key)
+        if state is not None and state.last_fire_at is not None and state.status != "running":
+            due = [
+                t
+                for t in fire_times_between(entry.trigger, state.last_fire_at, now, MAX_REPLAY)
+                if now - t <= entry.grace
+            ]
+            for fire_at in due:
+                await self.run(entry, fire_at)
+            return
+        latest = latest_fire_time(entry.trigger, now, None, max(entry.grace, timedelta(minutes=5)))
+        await self.run(entry, latest or now)
+
+    async def run(self, entry: ScheduledEntry, fire_at: datetime, catch_up: bool = False) -> bool:
+        """Run one entry for the period of ``fire_at``; returns False if it raised."""
+        ctx = JobContext(entry.job, entry.key, fire_at, period_key(fire_at), entry.channels, catch_up)
+        started = self.clock.now()
+        await self._record(entry, fire_at, "running", started=started)
+        try:
+            if _accepts_context(entry.fn):
+                await entry.fn(ctx)
+            else:
+                await entry.fn()
+        except Exception as exc:
+            log.exception("job %s (%s) failed", entry.job, ctx.period)
+            await self._record(entry, fire_at, "failed", error=repr(exc)[:500])
+            self._count(entry.job, "failed", started, fire_at)
+            return False
+        await self._record(entry, fire_at, "ok")
+        self._count(entry.job, "ok", started, fire_at)
+        return True
+
+    async def run_job_now(self, job: str) -> bool:
+        """Run the first entry of ``job`` for the current time (``/steward digest send`` and tests)."""
+        for entry in self.entries.values():
+            if entry.job == job:
+                return await self.run(entry, self.clock.now())
+        raise KeyError(job)
+
+    async def catch_up(self, replay: bool = False) -> list[str]:
+        """Run what was missed: after downtime (``replay=False``) the latest missed run once, coalesced;
+        on a fail-over (``replay=True``, the bot as a whole stayed up) every missed period in order.
+        Both only within grace; a run cut short by a crash is always repeated."""
+        ran = []
+        now = self.clock.now()
+        for entry in list(self.entries.values()):
+            state = await self._state(entry.key)
+            if state is None or state.last_fire_at is None:
+                # Never ran: nothing was missed; remember "now" as the starting point.
+                await self._record(entry, now, "ok", mark_only=True)
+                continue
+            if state.status == "running":
+                log.warning("job %s was interrupted at %s; running it again", entry.job, state.last_fire_at)
+                await self.run(entry, state.last_fire_at, catch_up=True)
+                ran.append(entry.key)
+            if replay:
+                due = fire_times_between(entry.trigger, state.last_fire_at, now, MAX_REPLAY)
+            else:
+                latest = latest_fire_time(entry.trigger, now, state.last_fire_at, MAX_CATCH_UP)
+                due = [latest] if latest is not None else []
+            for missed in due:
+                if now - missed > entry.grace:
+                    log.warning(
+                        "job %s missed its run at %s, beyond its grace of %s: skipped",
+                        entry.job,
+                        missed.isoformat(),
+                        entry.grace,
+                    )
+                    await self._record(entry, missed, "ok", mark_only=True)
+                    continue
+                log.info("catching up job %s for %s", entry.job, missed.isoformat())
+                await self.run(entry, missed, catch_up=True)
+                ran.append(entry.key)
+        return ran
+
+    async def tick(self) -> list[str]:
+        """Run every entry that is due by the injected clock (tests drive time with this, not sleeps)."""
+        return await self.catch_up()
+
+    def next_runs(self) -> dict[str, datetime | None]:
+        now = self.clock.now()
+        return {key: next_fire_time(e.trigger, now) for key, e in self.entries.items()}
+
+    # -- persistence ------------------------------------------------------
+    async def _state(self, key: str) -> JobRun | None:
+        if self.db is None:
+            return None
+        return await self.db.run(lambda s: s.exec(select(JobRun).where(JobRun.key == key)).first())
+
+    async def _record(
+        self,
+        entry: ScheduledEntry,
+        fire_at: datetime,
+        status: str,
+        *,
+        started: datetime | None = None,
+        error: str | None = None,
+        mark_only: bool = False,
+    ) -> None:
+        if self.db is None:
+            return
+        now = self.clock.now()
+
+        def write(session: Session) -> None:
+            row = session.exec(select(JobRun).where(JobRun.key == entry.key)).first()
+            if row is None:
+                row = JobRun(key=entry.key, job=entry.job)
+            row.last_fire_at = fire_at
+            row.status = status
+            if not mark_only:
+                if started is not None:
+                    row.started_at = started
+                    row.runs += 1
+                if status in ("ok", "failed"):
+                    row.finished_at = now
+                row.error = error
+            session.add(row)
+
+        await self.db.run(write)
+
+    def _count(self, job: str, outcome: str, started: datetime, fire_at: datetime) -> None:
+        if self.metrics is not None:
+            self.metrics.job_runs.labels(job=job, outcome=outcome).inc()
+            self.metrics.job_lag.labels(job=job).set(max(0.0, (started - fire_at).total_seconds()))

@@ -1,0 +1,68 @@
+"""Wiring of the weekly digest: the job, /steward digest preview and /steward digest send."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from bot.core.cog import Cog
+from bot.core.commands import Access, command
+from bot.core.invocation import Invocation
+from bot.core.messages import Block, Message
+from bot.scheduling import JobContext
+from cogs.digest.render import render_digest, week_ending
+from cogs.digest.service import community_week
+
+JOB = "weekly_digest"
+PURPOSE = "digest"
+
+
+class DigestCog(Cog):
+    """Always loaded; the ``weekly_digest`` schedule decides when it posts."""
+
+    name = "digest"
+
+    def jobs(self) -> dict[str, Callable[..., Any]]:
+        return {JOB: self.weekly_digest}
+
+    async def build(self, start: datetime, end: datetime, locale: str) -> Message:
+        """The digest for [start, end) in ``locale``, with every loaded feature's section."""
+        config = self.services.config
+        bots = {b.lower() for b in (config.github.bot_logins if config.github else [])}
+        week = await self.services.db.run(lambda s: community_week(s, start, end, bots))
+        sections: list[list[Block]] = []
+        for cog in self.services.cogs():
+            if cog is not self:
+                sections.append(await cog.digest_section(start, end, locale))
+
+        def t(key: str, **params: object) -> str:
+            return self.services.catalog.translate(locale, key, **params)
+
+        return render_digest(t, config.project.name, start, end, week, sections)
+
+    async def weekly_digest(self, ctx: JobContext) -> None:
+        """Scheduled: post the digest of the week before the scheduled time, once per period."""
+        start, end = week_ending(ctx.scheduled_at)
+        message = await self.build(start, end, self.services.config.project.locale)
+        await self.services.poster.post_once(JOB, ctx.period, PURPOSE, message, ctx.channels)
+
+    @command("steward digest preview", "digest.preview.description")
+    async def preview(self, inv: Invocation) -> None:
+        start, end = week_ending(self.services.clock.now())
+        await inv.reply(await self.build(start, end, inv.locale))
+
+    @command("steward digest send", "digest.send.description", access=Access.MAINTAINERS)
+    async def send(self, inv: Invocation) -> None:
+        now = self.services.clock.now()
+        start, end = week_ending(now)
+        message = await self.build(start, end, self.services.config.project.locale)
+        # Keyed by the minute: a double click posts once, a deliberate resend later posts again.
+        results = await self.services.poster.post_once(JOB, f"manual-{now:%Y-%m-%dT%H:%M}", PURPOSE, message)
+        sent = [r for r in results if r.status == "sent"]
+        if not results:
+            await inv.reply(inv.t("digest.send.no_channel"))
+        elif sent:
+            await inv.reply(inv.t("digest.send.done", count=len(sent)))
+        else:
+            await inv.reply(inv.t("digest.send.not_sent"))

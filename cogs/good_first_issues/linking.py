@@ -1,0 +1,121 @@
+"""Linking a chat member to a GitHub login, proven by a one-time code in their bio or a public gist."""
+
+from __future__ import annotations
+
+import re
+import secrets
+from datetime import datetime, timedelta
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, delete, select
+
+from bot.core.github_port import GitHubPort
+from bot.db.models import Member
+from cogs.good_first_issues.errors import GfiError
+from cogs.good_first_issues.models import GfiClaim, GfiLinkCode
+
+_LOGIN = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$")
+
+
+def check_login(login: str) -> str:
+    """``login`` without a leading @, or GfiError when GitHub could not have such a user."""
+    value = login.strip().lstrip("@")
+    if not _LOGIN.match(value):
+        raise GfiError("gfi.link.bad_login", outside={"login": login})
+    return value
+
+
+def taken_by_other(session: Session, member_id: int, login: str) -> bool:
+    other = session.exec(
+        select(Member.id).where(Member.github_login_lower == login.lower(), Member.id != member_id)
+    ).first()
+    return other is not None
+
+
+def start_link(
+    session: Session, member_id: int, login: str, now: datetime, lifetime: timedelta
+) -> GfiLinkCode:
+    """A fresh one-time code for (member, login); an earlier pending code is replaced."""
+    if taken_by_other(session, member_id, login):
+        raise GfiError("gfi.link.taken", outside={"login": login})
+    session.exec(delete(GfiLinkCode).where(col(GfiLinkCode.member_id) == member_id))
+    row = GfiLinkCode(
+        member_id=member_id,
+        login=login,
+        code=f"steward-{secrets.token_hex(5)}",
+        created_at=now,
+        expires_at=now + lifetime,
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
+def pending_code(session: Session, member_id: int, now: datetime) -> GfiLinkCode | None:
+    row = session.exec(select(GfiLinkCode).where(GfiLinkCode.member_id == member_id)).first()
+    if row is None or row.expires_at <= now:
+        return None
+    return row
+
+
+async def proof_found(github: GitHubPort, login: str, code: str) -> bool | None:
+    """True when ``code`` is in the bio or a public gist of ``login``; None when the user does not exist."""
+    bio = await github.user_bio(login)
+    if bio is None:
+        return None
+    if code in bio:
+        return True
+    return any(code in text for text in await github.public_gist_texts(login))
+
+
+def complete_link(session: Session, member_id: int, login: str, now: datetime) -> None:
+    """Store the verified login on the member and on their running claims; drop the code."""
+    member = session.get(Member, member_id)
+    assert member is not None
+    if taken_by_other(session, member_id, login):
+        raise GfiError("gfi.link.taken", outside={"login": login})
+    member.github_login = login
+    member.github_login_lower = login.lower()
+    member.github_verified_at = now
+    try:
+        with session.begin_nested():
+            session.add(member)
+    except IntegrityError:  # a concurrent link of the same login won
+        raise GfiError("gfi.link.taken", outside={"login": login}) from None
+    session.exec(delete(GfiLinkCode).where(col(GfiLinkCode.member_id) == member_id))
+    for claim in session.exec(
+        select(GfiClaim).where(GfiClaim.member_id == member_id, col(GfiClaim.ended_at).is_(None))
+    ):
+        claim.github_login = login
+        session.add(claim)
+
+
+def unlink(session: Session, member_id: int) -> str | None:
+    """Forget the member's GitHub login; returns the login that was linked, if any."""
+    member = session.get(Member, member_id)
+    if member is None or member.github_login is None:
+        return None
+    login = member.github_login
+    member.github_login = None
+    member.github_login_lower = None
+    member.github_verified_at = None
+    session.add(member)
+    session.exec(delete(GfiLinkCode).where(col(GfiLinkCode.member_id) == member_id))
+    for claim in session.exec(
+        select(GfiClaim).where(GfiClaim.member_id == member_id, col(GfiClaim.ended_at).is_(None))
+    ):
+        claim.github_login = None
+        session.add(claim)
+    return login
+
+
+def verified_login(session: Session, member_id: int) -> str | None:
+    member = session.get(Member, member_id)
+    if member is None or member.github_verified_at is None:
+        return None
+    return member.github_login
+
+
+def delete_expired_codes(session: Session, now: datetime) -> int:
+    result = session.exec(delete(GfiLinkCode).where(col(GfiLinkCode.expires_at) <= now))
+    return int(getattr(result, "rowcount", 0) or 0)

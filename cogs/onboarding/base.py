@@ -1,0 +1,109 @@
+"""Shared plumbing of the onboarding cog: config, translation, and telling people about progress."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from functools import partial
+from zoneinfo import ZoneInfo
+
+from bot.config.sections.onboarding import OnboardingConfig, PathConfig
+from bot.core.cog import Cog
+from bot.core.community_events import ContributionCredited
+from bot.core.invocation import Invocation
+from bot.core.members import MemberInfo
+from bot.core.messages import Inline, Mention, Message, Plain
+from bot.i18n import normalize_locale
+from cogs.onboarding import views
+from cogs.onboarding.issues import IssueSuggestion, matching_issues
+from cogs.onboarding.paths import find_path, step_labels
+from cogs.onboarding.progress import Advance, Progress
+from cogs.onboarding.views import Translate
+
+ISSUES_SHOWN = 5
+
+
+class OnboardingBase(Cog):
+    """What every part of the onboarding cog needs."""
+
+    name = "onboarding"
+
+    @property
+    def cfg(self) -> OnboardingConfig:
+        cfg = self.services.config.onboarding
+        assert cfg is not None, "the onboarding cog is loaded only with an onboarding section"
+        return cfg
+
+    def now(self) -> datetime:
+        return self.services.clock.now()
+
+    def progress(self) -> Progress:
+        return Progress(self.cfg)
+
+    def tr(self, locale: str | None = None) -> Translate:
+        return partial(self.services.catalog.translate, locale or self.services.config.project.locale)
+
+    def project_locale(self) -> str:
+        return self.services.config.project.locale
+
+    def day(self, when: datetime) -> str:
+        return when.astimezone(ZoneInfo(self.services.config.project.timezone)).date().isoformat()
+
+    async def member_info(self, member_id: int) -> MemberInfo | None:
+        return await self.services.db.run(lambda s: self.services.members.info(s, member_id))
+
+    def locale_of(self, info: MemberInfo | None) -> str:
+        return normalize_locale(info.locale if info else None) or self.project_locale()
+
+    async def issues_for(self, path: PathConfig, index: int) -> list[IssueSuggestion]:
+        """Open good first issues that fit step ``index`` (swap in the GFI board's query after merge)."""
+        step = path.steps[index]
+        labels = step_labels(step, self.services.config.good_first_issues)
+        return await self.services.db.run(matching_issues, labels, ISSUES_SHOWN)
+
+    async def step_view(self, t: Translate, locale: str, path: PathConfig, index: int,
+                        lead: str | None = None) -> Message:  # fmt: skip
+        return views.step_message(t, locale, path, index, await self.issues_for(path, index), lead)
+
+    async def tell(self, advance: Advance, inv: Invocation | None = None) -> None:
+        """Congratulate, show the next step (reply or DM), and celebrate a finished path."""
+        path = find_path(self.cfg, advance.path_id)
+        if path is None or not advance.completed:
+            return
+        info = await self.member_info(advance.member_id)
+        locale = inv.locale if inv is not None else self.locale_of(info)
+        t = self.tr(locale)
+        lead = views.congratulations(t, locale, path, advance.completed)
+        if advance.finished:
+            message = views.finished_dm(t, locale, path)
+        else:
+            assert advance.next_index is not None
+            message = await self.step_view(t, locale, path, advance.next_index, lead)
+        if inv is not None:
+            await inv.reply(message)
+        else:
+            await self.services.poster.dm_member(advance.member_id, message)
+        if advance.finished:
+            await self.celebrate(advance, path, info)
+
+    async def celebrate(self, advance: Advance, path: PathConfig, info: MemberInfo | None) -> None:
+        """Announce a finished path (once) and make the person a spotlight candidate."""
+        if self.cfg.announce_completions and advance.announce:
+            name = info.display_name if info else str(advance.member_id)
+            mention: Inline = Mention(name, info.user_ids()) if info else Plain(name)
+            locale = self.project_locale()
+            message = views.finished_announcement(self.tr(locale), locale, mention, path)
+            await self.services.poster.post_once(
+                "onboarding_finished",
+                f"enrollment:{advance.enrollment_id}",
+                self.cfg.community_channel,
+                message,
+            )
+        await self.services.bus.publish(
+            ContributionCredited(
+                member_id=advance.member_id,
+                github_login=advance.github_login,
+                kind="path_finished",
+                detail=path.title.en,
+                at=self.now(),
+            )
+        )

@@ -1,0 +1,84 @@
+"""A person's on-call overview for their home page: their shifts ahead, whether they are on call now,
+and the swap requests addressed to them. Planning is the planner's; this only picks their part."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlmodel import Session
+
+from cogs.oncall.people import identity_refs
+from cogs.oncall.planner import Shift
+from cogs.oncall.service import OncallService
+
+HOME_DAYS = 14
+
+
+@dataclass(frozen=True)
+class SwapAsk:
+    """An open swap request someone addressed to this person."""
+
+    id: int
+    rotation: str
+    start: datetime
+    end: datetime
+    requester: str  # display name
+
+
+@dataclass(frozen=True)
+class HomeShifts:
+    """One person's part of every rotation over the next ``days`` days."""
+
+    days: int
+    upcoming: list[Shift]  # their shifts overlapping [now, now + days), by start
+    current: list[Shift]  # those in force now
+    swaps: list[SwapAsk]
+    names: dict[str, str]  # ref -> display name, for the people their shifts cover for
+
+
+def home_shifts(
+    svc: OncallService, session: Session, member_id: int, now: datetime, days: int = HOME_DAYS
+) -> HomeShifts | None:
+    """What ``member_id`` has ahead on call; None when they take part in no rotation and nobody asks them."""
+    info = svc.services.members.info(session, member_id)
+    if info is None:
+        return None
+    own_platform_refs = [f"{platform}:{user_id}" for platform, user_id in info.identities]
+    config = svc.services.config
+    upcoming: list[Shift] = []
+    all_refs: set[str] = set()
+    in_rotation = False
+    for rotation in svc.config.rotations:
+        roster = svc.rotation_refs(rotation)
+        refs = identity_refs(config, info.identities, info.github_login, [*roster, *own_platform_refs])
+        in_rotation = in_rotation or any(r in refs for r in roster)
+        all_refs |= {r.lower() for r in refs}
+        # Overrides and swaps may name them by platform id even when the roster names their login.
+        upcoming += [
+            s for s in svc.shifts(session, rotation, now, now + timedelta(days=days)) if s.member in refs
+        ]
+    upcoming.sort(key=lambda s: (s.start, s.rotation))
+    swaps = [
+        SwapAsk(
+            swap.id,
+            swap.rotation,
+            swap.shift_start,
+            swap.shift_end,
+            svc.resolve(session, swap.requester, now).name,
+        )
+        for swap in svc.open_swaps(session)
+        if swap.id is not None and swap.target and swap.target.lower() in all_refs and swap.shift_end > now
+    ]
+    if not in_rotation and not upcoming and not swaps:
+        return None
+    covered = {s.planned for s in upcoming if s.planned and s.planned != s.member}
+    names = {ref: svc.resolve(session, ref, now).name for ref in covered}
+    current = [s for s in upcoming if s.contains(now)]
+    return HomeShifts(days, upcoming, current, swaps, names)
+
+
+def home_member_ids(svc: OncallService, session: Session, refs: set[str | None], now: datetime) -> list[int]:
+    """The member ids behind ``refs`` (whose home pages show a change)."""
+    ids = {svc.resolve(session, ref, now).member_id for ref in refs if ref}
+    return sorted(i for i in ids if i is not None)

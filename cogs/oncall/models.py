@@ -1,0 +1,116 @@
+"""On-call tables: roster history, overrides, swaps, time away, handoff notes and triage records."""
+
+from datetime import datetime
+
+from sqlalchemy import JSON, Index, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from bot.db.models import TZDateTime, utcnow
+
+
+def _ts(*, nullable: bool = False, index: bool = False) -> datetime:
+    if nullable:
+        return Field(default=None, sa_type=TZDateTime, index=index)
+    return Field(default_factory=utcnow, sa_type=TZDateTime, index=index)
+
+
+class OncallRoster(SQLModel, table=True):
+    """The members of a rotation (or region) from member slot ``from_slot`` on; never rewritten."""
+
+    __tablename__ = "oncall_roster"
+    __table_args__ = (UniqueConstraint("rotation", "region", "from_slot"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    rotation: str
+    region: str = ""  # "" for a simple rotation
+    from_slot: int
+    members: list[str] = Field(default_factory=list, sa_type=JSON)
+    offset: int = 0
+    created_at: datetime = _ts()
+
+
+class OncallOverride(SQLModel, table=True):
+    """Someone on call in place of the plan (maintainer override, or a swap that was taken)."""
+
+    __tablename__ = "oncall_override"
+    __table_args__ = (Index("ix_oncall_override_rotation_ends_at", "rotation", "ends_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    rotation: str
+    region: str | None = None
+    member: str  # member ref as in the config (login or platform:id)
+    starts_at: datetime = _ts()
+    ends_at: datetime = _ts()
+    reason: str = "override"  # override | swap
+    created_by: int | None = None  # member id
+    created_at: datetime = _ts()
+
+
+class OncallAway(SQLModel, table=True):
+    """A member's time away: they are skipped and the next person covers."""
+
+    __tablename__ = "oncall_away"
+
+    id: int | None = Field(default=None, primary_key=True)
+    member: str = Field(index=True)
+    starts_at: datetime = _ts()
+    ends_at: datetime = _ts(index=True)
+    created_by: int | None = None
+    created_at: datetime = _ts()
+
+
+class OncallSwap(SQLModel, table=True):
+    """A request to hand one shift to someone else; open until taken, confirmed or withdrawn."""
+
+    __tablename__ = "oncall_swap"
+
+    id: int | None = Field(default=None, primary_key=True)
+    rotation: str
+    region: str | None = None
+    shift_start: datetime = _ts()
+    shift_end: datetime = _ts()
+    requester: str  # member ref
+    requester_member_id: int | None = None
+    target: str | None = None  # member ref when addressed to one person
+    status: str = Field(default="open", index=True)  # open | taken | withdrawn | expired
+    taken_by: str | None = None
+    created_at: datetime = _ts()
+    resolved_at: datetime | None = _ts(nullable=True)
+
+
+class OncallHandoffNote(SQLModel, table=True):
+    """A note the on-call person leaves for the next one."""
+
+    __tablename__ = "oncall_handoff_note"
+
+    id: int | None = Field(default=None, primary_key=True)
+    rotation: str
+    shift_key: str = Field(index=True)
+    author: str  # display name of the writer
+    author_member_id: int | None = None
+    note: str
+    created_at: datetime = _ts()
+
+
+class OncallTriage(SQLModel, table=True):
+    """Per issue/PR: when it was opened, first answered and triaged by a maintainer, and escalations."""
+
+    __tablename__ = "oncall_triage"
+    __table_args__ = (UniqueConstraint("repo", "number"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    repo: str  # lower-cased "owner/name"
+    number: int
+    rotation: str | None = Field(default=None, index=True)
+    is_pull_request: bool = False
+    author_login: str | None = None
+    opened_at: datetime = _ts(index=True)
+    first_response_at: datetime | None = _ts(nullable=True, index=True)
+    first_response_by: str | None = None
+    triaged_at: datetime | None = _ts(nullable=True, index=True)
+    triaged_by: str | None = None
+    triage_kind: str | None = None  # label | comment | assign | close | review
+    closed_at: datetime | None = _ts(nullable=True)  # by anyone (for the backlog); None while open
+    escalated_at: datetime | None = _ts(nullable=True)
+    sections_requested_at: datetime | None = _ts(nullable=True)
+    extra: dict[str, str] = Field(default_factory=dict, sa_type=JSON)

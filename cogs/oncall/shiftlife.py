@@ -1,0 +1,208 @@
+"""Shift life, driven by a tick: start pings and handoff summaries, topics, escalations, swap reminders.
+
+Each tick looks at the clock and does what is due exactly once (the post log makes posts and DMs
+idempotent across restarts and instances). Missed boundaries are not replayed: after downtime, the
+shift in force is announced with the summary of the one before it.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+from bot.core.events import HomeChanged
+from bot.core.messages import BulletList, Message, Plain, Section
+from bot.core.messages import Mention as MentionSpan
+from cogs.oncall.people import Person, split_ref
+from cogs.oncall.planner import Shift
+from cogs.oncall.service import OncallService
+from cogs.oncall.triage import QueueItem
+from cogs.oncall.views import handoff_message, when
+
+log = logging.getLogger(__name__)
+
+
+def channel_of(rotation_channel: str | None) -> str:
+    return rotation_channel or "oncall"
+
+
+class ShiftTicker:
+    """Runs due shift work for every rotation; ``tick`` is safe to call any time and any number of times."""
+
+    def __init__(self, service: OncallService) -> None:
+        self.service = service
+        self.services = service.services
+
+    def t(self, key: str, **params: object) -> str:
+        return self.services.catalog.translate(self.services.config.project.locale, key, **params)
+
+    async def tick(self) -> None:
+        now = self.services.clock.now()
+        await self.services.db.run(self.service.sync_rosters, now)
+        for rotation in self.service.config.rotations:
+            try:
+                await self._rotation(rotation.name, now)
+            except Exception:
+                log.exception("on-call tick failed for rotation %s", rotation.name)
+        await self._swap_reminders(now)
+
+    async def _rotation(self, name: str, now: datetime) -> None:
+        rotation = self.service.rotation(name)[0]
+        svc = self.service
+        triage = svc.triage()
+
+        def load(session):  # type: ignore[no-untyped-def]
+            shifts = svc.shifts(session, rotation, now - timedelta(days=35), now + timedelta(seconds=1))
+            current = next((s for s in shifts if s.contains(now)), None)
+            previous = None
+            if current is not None:
+                previous = next(
+                    (s for s in reversed(shifts) if s.end <= current.start and s.reason != "off"), None
+                )
+            waiting = triage.queue(session, rotation)
+            refs = {s.member for s in (current, previous) if s is not None and s.member}
+            esc = rotation.escalation
+            if esc and (split_ref(esc)[0] is not None or esc.replace("-", "").isalnum()):
+                refs.add(esc)
+            people = {r: svc.resolve(session, r, now) for r in refs}
+            triaged = triage.triaged_between(session, name, previous.start, previous.end) if previous else []
+            notes = svc.notes(session, previous.key) if previous else []
+            return current, previous, waiting, people, triaged, notes
+
+        current, previous, waiting, people, triaged, notes = await self.services.db.run(load)
+        if current is not None and current.member is not None:
+            await self._announce(
+                rotation.name, rotation.channel, current, previous, waiting, people, triaged, notes, now
+            )
+        await self._escalate(rotation.name, rotation.channel, rotation.escalation, waiting, people, now)
+
+    async def _announce(self, name, channel, current, previous, waiting, people, triaged, notes, now):  # type: ignore[no-untyped-def]
+        tz = self.service.project_tz()
+        sla = self.service.config.sla
+        message = handoff_message(
+            self.t, name, previous, current, people, tz, triaged, waiting, now, sla, notes
+        )
+        period = f"{current.key}/{current.member}"
+        results = await self.services.poster.post_once("oncall_handoff", period, channel_of(channel), message)
+        person: Person | None = people.get(current.member)
+        dm_sent: bool | None = None
+        if person is not None and person.member_id is not None:
+            dm = Message(
+                [Section(self.t("oncall.dm.start", rotation=name, until=when(self.t, current.end, tz)))]
+            )
+            if waiting:
+                dm.add(
+                    BulletList(
+                        tuple((Plain(f"{i.repo}#{i.number}"), " ", Plain(i.title)) for i in waiting[:10])
+                    )
+                )
+            dm_sent = await self.services.poster.dm_member_once(
+                "oncall_shift_dm", period, person.member_id, dm
+            )
+        first_time = any(r.status == "sent" for r in results) or dm_sent is not None
+        if first_time:
+            # The outgoing and the incoming person's home pages show a different shift now.
+            for shift in (previous, current):
+                who = people.get(shift.member) if shift is not None and shift.member else None
+                if who is not None and who.member_id is not None:
+                    await self.services.bus.publish(HomeChanged(who.member_id))
+        if any(r.status == "sent" for r in results):
+            topic = self.t(
+                "oncall.topic",
+                rotation=name,
+                name=person.name if person else current.member,
+                until=when(self.t, current.end, tz),
+            )
+            await self.services.poster.set_topic(channel_of(channel), topic)
+            await self._assign(current, waiting)
+
+    async def _assign(self, shift: Shift, waiting: list[QueueItem]) -> None:
+        github = self.services.github
+        platform, login = split_ref(shift.member or "")
+        if not self.service.config.assign_on_github or github is None or platform is not None:
+            return
+        for item in waiting:
+            await github.assign(
+                item.repo,
+                item.number,
+                login,
+                dedupe_key=f"oncall-assign:{shift.key}:{item.repo}#{item.number}",
+            )
+
+    async def _escalate(self, name, channel, contact, waiting, people, now):  # type: ignore[no-untyped-def]
+        sla = self.service.config.sla
+        breached = [i for i in waiting if i.breached(now, sla)]
+        if not breached:
+            return
+        triage = self.service.triage()
+        keys = [(i.repo, i.number) for i in breached]
+        done = await self.services.db.run(triage.escalated, keys)
+        fresh = [i for i in breached if (i.repo.lower(), i.number) not in done]
+        if not fresh:
+            return
+
+        def mark(session):  # type: ignore[no-untyped-def]
+            for item in fresh:
+                triage.mark(session, item.repo, item.number, item.opened_at, escalated_at=now)
+
+        await self.services.db.run(mark)
+        who: MentionSpan | Plain | str = self.t("oncall.escalation.nobody")
+        if contact:
+            person = people.get(contact)
+            who = person.mention() if person is not None and person.user_ids else Plain(contact)
+        message = Message(
+            [
+                Section(self.t("oncall.escalation.text", rotation=name, count=len(fresh)), " ", who),
+                BulletList(
+                    tuple(
+                        (
+                            Plain(f"{i.repo}#{i.number}"),
+                            " ",
+                            Plain(i.title),
+                            " — ",
+                            self.t("oncall.queue.breached", age=_age(now - i.opened_at), sla=_age(sla)),
+                        )
+                        for i in fresh[:15]
+                    )
+                ),
+            ],
+            summary=self.t("oncall.escalation.summary", rotation=name, count=len(fresh)),
+        )
+        period = f"{name}:" + ",".join(f"{i.repo}#{i.number}" for i in fresh)
+        await self.services.poster.post_once("oncall_escalation", period[:250], channel_of(channel), message)
+
+    async def _swap_reminders(self, now: datetime) -> None:
+        svc = self.service
+        lead = svc.config.swap_reminder
+        tz = svc.project_tz()
+
+        def due(session):  # type: ignore[no-untyped-def]
+            reminders = []
+            for swap in svc.open_swaps(session):
+                if swap.shift_start <= now:
+                    swap.status, swap.resolved_at = "expired", now
+                    session.add(swap)
+                elif swap.shift_start - lead <= now:
+                    reminders.append((swap.id, swap.rotation, swap.requester_member_id, swap.shift_start))
+            return reminders
+
+        for swap_id, rotation, member_id, start in await self.services.db.run(due):
+            rot = svc.rotation(rotation)[0]
+            text = self.t("oncall.swap.reminder", id=swap_id, at=when(self.t, start, tz))
+            await self.services.poster.post_once(
+                "oncall_swap_reminder", f"swap:{swap_id}", channel_of(rot.channel), Message.text(text)
+            )
+            if member_id is not None:
+                await self.services.poster.dm_member_once(
+                    "oncall_swap_reminder", f"swap:{swap_id}", member_id, Message.text(text)
+                )
+
+
+def _age(delta: timedelta) -> str:
+    from cogs.oncall.stats import format_seconds
+
+    return format_seconds(delta.total_seconds())
+
+
+Translate = Callable[..., str]

@@ -1,0 +1,189 @@
+"""Response-time statistics: median and p90 to first response and to triage, and backlog over time.
+
+Percentiles use the nearest-rank method (p90 of n values is the ceil(0.9 n)-th smallest); the median
+is the middle value, or the mean of the two middle values for an even count.
+"""
+
+from __future__ import annotations
+
+import math
+import statistics
+from bisect import bisect_right
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import and_, case, func, or_
+from sqlmodel import Session, col, select
+
+from cogs.oncall.models import OncallTriage
+
+
+def nearest_rank(values: Sequence[float], q: float) -> float:
+    """The nearest-rank ``q`` quantile of ``values`` (not empty)."""
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(q * len(ordered)) - 1)]
+
+
+@dataclass(frozen=True)
+class Summary:
+    """Count, median and p90 of a set of durations (in seconds)."""
+
+    count: int
+    median: float | None
+    p90: float | None
+
+    @classmethod
+    def of(cls, seconds: Sequence[float]) -> Summary:
+        if not seconds:
+            return cls(0, None, None)
+        return cls(len(seconds), float(statistics.median(seconds)), float(nearest_rank(seconds, 0.9)))
+
+
+@dataclass
+class Bucket:
+    """Durations collected for one group (a week, a rotation, a person)."""
+
+    first_response: list[float] = field(default_factory=list)
+    triage: list[float] = field(default_factory=list)
+
+    def summaries(self) -> tuple[Summary, Summary]:
+        return Summary.of(self.first_response), Summary.of(self.triage)
+
+
+@dataclass
+class Report:
+    """Everything /oncall stats, the digest and the chart show."""
+
+    weeks: list[datetime]  # week starts (aware UTC), oldest first
+    per_week: dict[datetime, Bucket]
+    per_rotation: dict[str, Bucket]
+    per_person: dict[str, Bucket]
+    backlog: list[tuple[datetime, int]]  # (instant, untriaged items then)
+    overall: Bucket
+
+
+def week_start(when: datetime, tz: ZoneInfo) -> datetime:
+    """Monday 00:00 local of the week containing ``when``, as aware UTC."""
+    local = when.astimezone(tz)
+    monday = (local - timedelta(days=local.weekday())).date()
+    return datetime(monday.year, monday.month, monday.day, tzinfo=tz).astimezone(ZoneInfo("UTC"))
+
+
+def week_starts(now: datetime, weeks: int, tz: ZoneInfo) -> list[datetime]:
+    """The starts of the last ``weeks`` weeks (the current one last), DST-aware."""
+    current = week_start(now, tz).astimezone(tz)
+    out = []
+    for i in range(weeks - 1, -1, -1):
+        day = (current - timedelta(days=7 * i)).date()
+        out.append(datetime(day.year, day.month, day.day, tzinfo=tz).astimezone(ZoneInfo("UTC")))
+    return out
+
+
+def seconds_between(session: Session, later: Any, earlier: Any) -> Any:
+    """SQL for ``later - earlier`` in seconds (NULL when either is NULL), on SQLite and PostgreSQL."""
+    if session.get_bind().dialect.name == "sqlite":
+        return (func.julianday(later) - func.julianday(earlier)) * 86400.0
+    return func.extract("epoch", later - earlier)
+
+
+def build_report(
+    session: Session, now: datetime, tz: ZoneInfo, weeks: int = 8, rotation: str | None = None
+) -> Report:
+    """Stats for items opened in the last ``weeks`` weeks and the backlog at the end of each week."""
+    starts = week_starts(now, weeks, tz)
+    window_start = starts[0]
+    # Durations are computed by the database: thousands of rows stay cheap to read.
+    responded = case((col(OncallTriage.first_response_at) <= now, OncallTriage.first_response_at))
+    triaged = case((col(OncallTriage.triaged_at) <= now, OncallTriage.triaged_at))
+    query = select(  # type: ignore[call-overload]  # sqlmodel overloads stop at four columns
+        OncallTriage.opened_at,
+        seconds_between(session, responded, OncallTriage.opened_at),
+        OncallTriage.first_response_by,
+        seconds_between(session, triaged, OncallTriage.opened_at),
+        OncallTriage.triaged_by,
+        OncallTriage.rotation,
+    ).where(col(OncallTriage.opened_at) >= window_start, col(OncallTriage.opened_at) < now)
+    if rotation is not None:
+        query = query.where(OncallTriage.rotation == rotation)
+    per_week: dict[datetime, Bucket] = {s: Bucket() for s in starts}
+    per_rotation: dict[str, Bucket] = defaultdict(Bucket)
+    per_person: dict[str, Bucket] = defaultdict(Bucket)
+    overall = Bucket()
+    for opened, fr_seconds, responder, tr_seconds, triager, rot in session.exec(query):
+        week = starts[bisect_right(starts, opened) - 1]
+        buckets = (per_week[week], per_rotation[rot or "-"], overall)
+        if fr_seconds is not None:
+            seconds = round(float(fr_seconds), 3)  # julianday arithmetic is off by microseconds
+            for b in buckets:
+                b.first_response.append(seconds)
+            if responder:
+                per_person[responder].first_response.append(seconds)
+        if tr_seconds is not None:
+            seconds = round(float(tr_seconds), 3)
+            for b in buckets:
+                b.triage.append(seconds)
+            if triager:
+                per_person[triager].triage.append(seconds)
+    return Report(
+        weeks=starts,
+        per_week=per_week,
+        per_rotation=dict(per_rotation),
+        per_person=dict(per_person),
+        backlog=backlog_series(session, [*starts[1:], now], rotation),
+        overall=overall,
+    )
+
+
+def backlog_series(
+    session: Session, instants: Sequence[datetime], rotation: str | None = None
+) -> list[tuple[datetime, int]]:
+    """How many tracked items were waiting for triage at each instant (opened, not triaged, not closed)."""
+    if not instants:
+        return []
+    first, last = min(instants), max(instants)
+    opened, triaged_at = col(OncallTriage.opened_at), col(OncallTriage.triaged_at)
+    closed_at = col(OncallTriage.closed_at)
+    # One pass, one count per instant, summed by the database.
+    counts = [
+        func.sum(
+            case(
+                (
+                    and_(
+                        opened <= t,
+                        or_(triaged_at.is_(None), triaged_at > t),
+                        or_(closed_at.is_(None), closed_at > t),
+                    ),
+                    1,
+                ),
+                else_=0,
+            )
+        )
+        for t in instants
+    ]
+    totals = [0] * len(instants)
+    # Two index-friendly passes (never triaged; triaged after the first instant) instead of one OR.
+    for waiting in (triaged_at.is_(None), triaged_at > first):
+        query = select(*counts).where(opened <= last, waiting, or_(closed_at.is_(None), closed_at > first))
+        if rotation is not None:
+            query = query.where(OncallTriage.rotation == rotation)
+        for k, n in enumerate(session.execute(query).one()):
+            totals[k] += int(n or 0)
+    return list(zip(instants, totals, strict=True))
+
+
+def format_seconds(seconds: float | None) -> str:
+    """A compact duration: 45m, 3h20m, 2d4h; an en dash when there is no value."""
+    if seconds is None:
+        return "–"
+    minutes = round(seconds / 60)
+    days, rest = divmod(minutes, 24 * 60)
+    hours, mins = divmod(rest, 60)
+    if days:
+        return f"{days}d{hours}h" if hours else f"{days}d"
+    if hours:
+        return f"{hours}h{mins:02d}m" if mins else f"{hours}h"
+    return f"{mins}m"

@@ -1,0 +1,188 @@
+"""The swap commands and buttons of /oncall: offer a shift, take or accept it, withdraw the offer."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING
+
+from bot.core.commands import Option, OptionType, action, command
+from bot.core.errors import PermissionDenied, UserError
+from bot.core.invocation import Invocation
+from bot.core.messages import Button, Buttons, ButtonStyle, Message, Plain, Section
+from bot.core.refs import UserRef
+from cogs.oncall.service import OncallService, parse_day
+from cogs.oncall.shiftlife import channel_of
+from cogs.oncall.views import when
+
+if TYPE_CHECKING:
+    from bot.core.cog import Services
+
+
+class SwapCommands:
+    """Mixed into the on-call cog: /oncall swap and the Take/Accept/Withdraw buttons."""
+
+    service: OncallService
+    services: Services
+    _project_t: Callable[..., str]
+    _member_ref: Callable[[UserRef | None, list[str]], str]
+    homes_changed: Callable[[set[str | None]], Awaitable[None]]
+
+    @command(
+        "oncall swap",
+        "oncall.swap.description",
+        Option("date", "oncall.option.date"),
+        Option("member", "oncall.option.member", OptionType.USER, required=False),
+        Option("force", "oncall.option.force", OptionType.BOOLEAN, required=False),
+    )
+    async def swap(
+        self, inv: Invocation, date: str, member: UserRef | None = None, force: bool | None = None
+    ) -> None:
+        svc, now = self.service, self.services.clock.now()
+        day = parse_day(date)
+        tz = svc.viewer_tz(inv.actor)
+        if force and not inv.actor.is_maintainer:
+            raise PermissionDenied("oncall.error.force_maintainers")
+        if force and member is None:
+            raise UserError("oncall.error.force_needs_member")
+
+        def create(session):  # type: ignore[no-untyped-def]
+            shift, ref = svc.find_own_shift(session, inv.actor, day, tz)
+            rotation = svc.rotation(shift.rotation)[0]
+            target = self._member_ref(member, svc.rotation_refs(rotation)) if member else None
+            if target is not None and target == ref:
+                raise UserError("oncall.error.swap_self")
+            swap = svc.create_swap(session, shift, ref, inv.actor.member_id, target, now)
+            if force:
+                assert target is not None
+                svc.take_swap(session, swap, target, inv.actor.member_id, now)
+            people = {r: svc.resolve(session, r, now) for r in {ref, target} if r}
+            return swap.id, shift, rotation, target, people
+
+        swap_id, shift, rotation, target, people = await self.services.db.run(create)
+        await self.homes_changed({target, shift.member} if force else {target})
+        span = f"{when(inv.t, shift.start, tz)} → {when(inv.t, shift.end, tz)}"
+        requester = people[shift.member]
+        if force:
+            text = self._project_t(
+                "oncall.swap.forced",
+                rotation=rotation.name,
+                span=span,
+                name=people[target].name,
+                by=inv.actor.display_name,
+            )
+            await self.services.poster.post(channel_of(rotation.channel), Message.text(text))
+            await inv.reply(inv.t("oncall.swap.forced_reply", name=people[target].name, span=span))
+            return
+        if target is None:
+            post = Message(
+                [
+                    Section(
+                        self._project_t("oncall.swap.open", rotation=rotation.name, span=span),
+                        Plain(requester.name),
+                    ),
+                    Buttons(
+                        (
+                            Button(
+                                self._project_t("oncall.swap.take"),
+                                "oncall_take",
+                                str(swap_id),
+                                ButtonStyle.PRIMARY,
+                            ),
+                        )
+                    ),
+                ]
+            )
+        else:
+            post = Message(
+                [
+                    Section(
+                        people[target].mention(),
+                        " ",
+                        self._project_t("oncall.swap.addressed", rotation=rotation.name, span=span),
+                        Plain(requester.name),
+                    ),
+                    Buttons(
+                        (
+                            Button(
+                                self._project_t("oncall.swap.accept"),
+                                "oncall_take",
+                                str(swap_id),
+                                ButtonStyle.PRIMARY,
+                            ),
+                        )
+                    ),
+                ]
+            )
+            target_id = people[target].member_id
+            if target_id is not None:
+                await self.services.poster.dm_member(target_id, post)
+        await self.services.poster.post(channel_of(rotation.channel), post)
+        await inv.reply(
+            Message(
+                [
+                    Section(inv.t("oncall.swap.created", id=swap_id, span=span)),
+                    Buttons(
+                        (
+                            Button(
+                                inv.t("oncall.swap.withdraw"),
+                                "oncall_withdraw",
+                                str(swap_id),
+                                ButtonStyle.DANGER,
+                            ),
+                        )
+                    ),
+                ]
+            )
+        )
+
+    @action("oncall_take")
+    async def take(self, inv: Invocation) -> None:
+        svc, now = self.service, self.services.clock.now()
+
+        def take(session):  # type: ignore[no-untyped-def]
+            swap = svc.get_swap(session, inv.value)
+            rot = svc.rotation(swap.rotation)[0]
+            mine = svc.my_refs(inv.actor, [rot])
+            if swap.target is not None and swap.target not in mine:
+                raise UserError("oncall.error.swap_not_yours")
+            if not mine:
+                raise UserError("oncall.error.not_in_rotation", rotation=rot.name)
+            if swap.requester in mine:
+                raise UserError("oncall.error.swap_self")
+            taker = swap.target or sorted(mine)[0]
+            svc.take_swap(session, swap, taker, inv.actor.member_id, now)
+            return swap, rot, svc.resolve(session, taker, now), svc.resolve(session, swap.requester, now)
+
+        swap, rot, taker, requester = await self.services.db.run(take)
+        await self.homes_changed({taker.ref, requester.ref})
+        tz = svc.project_tz()
+        span = f"{when(self._project_t, swap.shift_start, tz)} → {when(self._project_t, swap.shift_end, tz)}"
+        text = self._project_t(
+            "oncall.swap.taken", rotation=rot.name, span=span, name=taker.name, requester=requester.name
+        )
+        await self.services.poster.post(channel_of(rot.channel), Message.text(text))
+        if requester.member_id is not None:
+            await self.services.poster.dm_member(requester.member_id, Message.text(text))
+        await inv.reply(inv.t("oncall.swap.you_took", span=span))
+
+    @action("oncall_withdraw")
+    async def withdraw(self, inv: Invocation) -> None:
+        svc, now = self.service, self.services.clock.now()
+
+        def withdraw(session):  # type: ignore[no-untyped-def]
+            swap = svc.get_swap(session, inv.value)
+            rot = svc.rotation(swap.rotation)[0]
+            if swap.requester not in svc.my_refs(inv.actor, [rot]) and not inv.actor.is_maintainer:
+                raise UserError("oncall.error.swap_not_yours")
+            if swap.status != "open":
+                raise UserError("oncall.error.swap_closed", status=swap.status)
+            swap.status, swap.resolved_at = "withdrawn", now
+            session.add(swap)
+            return swap.id, rot, swap.target
+
+        swap_id, rot, target = await self.services.db.run(withdraw)
+        await self.homes_changed({target})
+        await self.services.poster.post(
+            channel_of(rot.channel), Message.text(self._project_t("oncall.swap.withdrawn_post", id=swap_id))
+        )
+        await inv.reply(inv.t("oncall.swap.withdrawn", id=swap_id))

@@ -1,0 +1,355 @@
+"""Messages of the on-call cog: who is on call, schedules, the queue, handoff summaries, stats."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from bot.core.messages import (
+    Block,
+    Bold,
+    BulletList,
+    Button,
+    Buttons,
+    Code,
+    Context,
+    Fields,
+    Header,
+    Inline,
+    Link,
+    Message,
+    Plain,
+    Quote,
+    Section,
+)
+from cogs.oncall.coverage import Gap, describe_gap
+from cogs.oncall.home import HomeShifts
+from cogs.oncall.models import OncallHandoffNote, OncallTriage
+from cogs.oncall.people import Person
+from cogs.oncall.planner import Shift
+from cogs.oncall.service import RotationNow
+from cogs.oncall.stats import Report, Summary, format_seconds
+from cogs.oncall.triage import QueueItem
+
+T = Callable[..., str]
+QUEUE_LIMIT = 20
+ASK_BUTTONS = 5
+
+
+def when(t: T, moment: datetime, tz: ZoneInfo) -> str:
+    """'Mon 2026-01-05 09:00' in ``tz`` (weekday localized)."""
+    local = moment.astimezone(tz)
+    return f"{t(f'oncall.day.{local.weekday()}')} {local:%Y-%m-%d %H:%M}"
+
+
+def day_names(t: T) -> tuple[str, ...]:
+    return tuple(t(f"oncall.weekday.{i}") for i in range(7))
+
+
+def person_inline(people: Mapping[str, Person], ref: str | None, t: T, mention: bool = False) -> Inline:
+    if ref is None:
+        return t("oncall.nobody")
+    person = people.get(ref)
+    if person is None:
+        return Plain(ref)
+    return person.mention() if mention else Plain(person.name)
+
+
+def now_message(t: T, rows: Sequence[RotationNow], people: Mapping[str, Person], tz: ZoneInfo) -> Message:
+    msg = Message([Header(t("oncall.now.title"))], summary=t("oncall.now.title"))
+    for row in rows:
+        cur, nxt = row.current, row.upcoming
+        fields: list[tuple[Inline, Inline]] = []
+        if cur is None or cur.member is None:
+            fields.append((t("oncall.now.who"), t("oncall.now.off_duty")))
+        else:
+            who: Inline = person_inline(people, cur.member, t)
+            fields.append((t("oncall.now.who"), who))
+            if cur.region:
+                fields.append((t("oncall.now.region"), Plain(cur.region)))
+            fields.append((t("oncall.now.since"), when(t, cur.start, tz)))
+        if cur is not None:
+            fields.append((t("oncall.now.until"), when(t, cur.end, tz)))
+        if nxt is not None:
+            fields.append(
+                (
+                    t("oncall.now.next"),
+                    t("oncall.now.next_value", name=_name(people, nxt.member), at=when(t, nxt.start, tz)),
+                )
+            )
+        msg.add(Section(Bold(row.rotation.name)), Fields(tuple(fields)))
+    msg.add(Context(t("oncall.now.footer", tz=str(tz))))
+    return msg
+
+
+def _name(people: Mapping[str, Person], ref: str | None) -> str:
+    if ref is None:
+        return "—"
+    person = people.get(ref)
+    return person.name if person else ref
+
+
+def shift_line(t: T, shift: Shift, people: Mapping[str, Person], tz: ZoneInfo) -> tuple[Inline, ...]:
+    span = f"{when(t, shift.start, tz)} → {when(t, shift.end, tz)}  "
+    if shift.reason == "off":
+        return (span, t("oncall.schedule.off"))
+    parts: list[Inline] = [span, Plain(_name(people, shift.member))]
+    if shift.region:
+        parts.append(f" [{shift.region}]")
+    if shift.reason in ("away", "availability", "swap", "override") and shift.planned != shift.member:
+        parts.append(t(f"oncall.schedule.reason_{shift.reason}", name=_name(people, shift.planned)))
+    elif shift.reason == "override":
+        parts.append(t("oncall.schedule.reason_override_plain"))
+    return tuple(parts)
+
+
+def schedule_message(
+    t: T,
+    per_rotation: Sequence[tuple[str, Sequence[Shift]]],
+    people: Mapping[str, Person],
+    tz: ZoneInfo,
+    days: int,
+    gaps: Sequence[Gap],
+    fairness: Mapping[str, Mapping[str, int]],
+) -> Message:
+    msg = Message(
+        [Header(t("oncall.schedule.title", days=days))], summary=t("oncall.schedule.title", days=days)
+    )
+    for name, shifts in per_rotation:
+        items = tuple(shift_line(t, s, people, tz) for s in shifts[:40])
+        msg.add(Section(Bold(name)))
+        msg.add(BulletList(items) if items else Section(t("oncall.schedule.none")))
+        if len(shifts) > 40:
+            msg.add(Context(t("oncall.schedule.more", count=len(shifts) - 40)))
+        counts = fairness.get(name) or {}
+        if counts:
+            shown = ", ".join(
+                f"{_name(people, ref)} {n}" for ref, n in sorted(counts.items(), key=lambda kv: -kv[1])
+            )
+            msg.add(Context(t("oncall.schedule.fairness"), Plain(shown)))
+        rotation_gaps = [g for g in gaps if g.rotation == name]
+        for gap in rotation_gaps[:10]:
+            msg.add(Context(t("oncall.schedule.gap", when=describe_gap(gap, day_names(t)))))
+    msg.add(Context(t("oncall.schedule.footer", tz=str(tz))))
+    return msg
+
+
+def age_text(age: timedelta) -> str:
+    return format_seconds(age.total_seconds())
+
+
+def queue_blocks(
+    t: T,
+    items: Sequence[QueueItem],
+    now: datetime,
+    sla: timedelta,
+    limit: int = QUEUE_LIMIT,
+    total: int | None = None,
+) -> list[Block]:
+    """The queue as a bullet list (oldest first) with ages against the SLA and flags.
+
+    ``total`` is the queue's full size when ``items`` holds only its head.
+    """
+    total = len(items) if total is None else total
+    if not items:
+        return [Section(t("oncall.queue.empty"))]
+    lines: list[tuple[Inline, ...]] = []
+    for item in items[:limit]:
+        ref = f"{item.repo}#{item.number}"
+        parts: list[Inline] = [
+            Link(item.url, Plain(ref)) if item.url else Plain(ref),
+            " ",
+            Plain(item.title),
+            " — ",
+        ]
+        key = "oncall.queue.breached" if item.breached(now, sla) else "oncall.queue.within"
+        parts.append(t(key, age=age_text(item.age(now)), sla=format_seconds(sla.total_seconds())))
+        if item.is_pull_request:
+            parts.append(t("oncall.queue.pr"))
+        if item.missing_sections:
+            parts.append(t("oncall.queue.missing", sections=", ".join(item.missing_sections)))
+            if item.sections_requested:
+                parts.append(t("oncall.queue.asked"))
+        lines.append(tuple(parts))
+    blocks: list[Block] = [BulletList(tuple(lines))]
+    shown = min(limit, len(items))
+    if total > shown:
+        blocks.append(Context(t("oncall.queue.more", count=total - shown)))
+    return blocks
+
+
+def queue_message(
+    t: T, name: str | None, items: Sequence[QueueItem], now: datetime, sla: timedelta, total: int
+) -> Message:
+    """/oncall queue: the head of the queue (``items``) of ``total`` items, with "ask author" buttons."""
+    title = t("oncall.queue.title", rotation=name or t("oncall.queue.all"), count=total)
+    msg = Message([Header(title)], summary=title)
+    msg.add(*queue_blocks(t, items, now, sla, total=total))
+    askable = [i for i in items[:QUEUE_LIMIT] if i.missing_sections and not i.sections_requested][
+        :ASK_BUTTONS
+    ]
+    if askable:
+        msg.add(
+            Buttons(
+                tuple(
+                    Button(
+                        t("oncall.queue.ask_button", ref=f"#{i.number}"), "oncall_ask", f"{i.repo}#{i.number}"
+                    )
+                    for i in askable
+                )
+            )
+        )
+    return msg
+
+
+def handoff_message(
+    t: T,
+    rotation: str,
+    previous: Shift | None,
+    current: Shift,
+    people: Mapping[str, Person],
+    tz: ZoneInfo,
+    triaged: Sequence[OncallTriage],
+    waiting: Sequence[QueueItem],
+    now: datetime,
+    sla: timedelta,
+    notes: Sequence[OncallHandoffNote],
+) -> Message:
+    """The post at a shift change: what the last shift did and who is on call now."""
+    title = t("oncall.handoff.title", rotation=rotation)
+    msg = Message([Header(title)])
+    nxt = person_inline(people, current.member, t, mention=True)
+    if previous is not None and previous.member is not None:
+        prev = person_inline(people, previous.member, t)
+        msg.add(Section(t("oncall.handoff.from_to_prefix"), prev, " → ", nxt))
+        breached_triaged = [r for r in triaged if r.triaged_at and r.triaged_at - r.opened_at > sla]
+        breached_waiting = [i for i in waiting if i.breached(now, sla)]
+        msg.add(
+            Fields(
+                (
+                    (t("oncall.handoff.triaged"), str(len(triaged))),
+                    (t("oncall.handoff.waiting"), str(len(waiting))),
+                    (t("oncall.handoff.breaches"), str(len(breached_triaged) + len(breached_waiting))),
+                )
+            )
+        )
+        if triaged:
+            msg.add(
+                Section(Bold(t("oncall.handoff.triaged_list"))),
+                BulletList(
+                    tuple(
+                        (
+                            Plain(f"{r.repo}#{r.number}"),
+                            " — ",
+                            t(f"oncall.kind.{r.triage_kind or 'label'}"),
+                            " ",
+                            Plain(r.triaged_by or ""),
+                        )
+                        for r in triaged[:10]
+                    )
+                ),
+            )
+        for note in notes:
+            msg.add(Quote(Plain(note.note), Plain(note.author)))
+    else:
+        msg.add(Section(t("oncall.handoff.starting"), nxt))
+    msg.add(Section(Bold(t("oncall.handoff.queue", count=len(waiting)))))
+    msg.add(*queue_blocks(t, waiting, now, sla, limit=10))
+    msg.add(Context(t("oncall.handoff.until", at=when(t, current.end, tz))))
+    msg.summary = t("oncall.handoff.summary", rotation=rotation, name=_name(people, current.member))
+    return msg
+
+
+def stats_blocks(t: T, report: Report, people: Mapping[str, str], tz: ZoneInfo) -> list[Block]:
+    """The numbers of a stats report: overall, per week, per rotation, per person, backlog."""
+
+    def pair(bucket_summaries: tuple[Summary, Summary]) -> str:
+        fr, tr = bucket_summaries
+        return t(
+            "oncall.stats.pair",
+            fr_median=format_seconds(fr.median),
+            fr_p90=format_seconds(fr.p90),
+            tr_median=format_seconds(tr.median),
+            tr_p90=format_seconds(tr.p90),
+            count=max(fr.count, tr.count),
+        )
+
+    blocks: list[Block] = [Section(t("oncall.stats.legend"))]
+    blocks.append(Fields(((t("oncall.stats.overall"), pair(report.overall.summaries())),)))
+    week_rows = tuple(
+        (
+            Code(w.astimezone(tz).strftime("%Y-%m-%d")),
+            " ",
+            pair(report.per_week[w].summaries()),
+            " · ",
+            t("oncall.stats.backlog_at", count=report.backlog[i][1]),
+        )
+        for i, w in enumerate(report.weeks)
+    )
+    blocks += [Section(Bold(t("oncall.stats.per_week"))), BulletList(week_rows)]
+    if report.per_rotation:
+        blocks += [
+            Section(Bold(t("oncall.stats.per_rotation"))),
+            BulletList(
+                tuple(
+                    (Plain(name), " ", pair(b.summaries())) for name, b in sorted(report.per_rotation.items())
+                )
+            ),
+        ]
+    if report.per_person:
+        blocks += [
+            Section(Bold(t("oncall.stats.per_person"))),
+            BulletList(
+                tuple(
+                    (Plain(people.get(name, name)), " ", pair(b.summaries()))
+                    for name, b in sorted(report.per_person.items())
+                )
+            ),
+        ]
+    return blocks
+
+
+HOME_SHIFTS = 20
+
+
+def home_blocks(t: T, home: HomeShifts, tz: ZoneInfo) -> list[Block]:
+    """The on-call part of a person's home page."""
+    blocks: list[Block] = [Header(t("oncall.home.title"))]
+    for shift in home.current:
+        blocks.append(
+            Section(t("oncall.home.on_call_now", rotation=shift.rotation, until=when(t, shift.end, tz)))
+        )
+    if not home.current:
+        blocks.append(Section(t("oncall.home.not_now")))
+    if home.upcoming:
+        lines: list[tuple[Inline, ...]] = []
+        for shift in home.upcoming[:HOME_SHIFTS]:
+            parts: list[Inline] = [Bold(shift.rotation)]
+            if shift.region:
+                parts.append(f" [{shift.region}]")
+            parts.append(f" {when(t, shift.start, tz)} → {when(t, shift.end, tz)}")
+            if shift.planned and shift.planned != shift.member:
+                parts.append(t("oncall.home.covering", name=home.names.get(shift.planned, shift.planned)))
+            lines.append(tuple(parts))
+        blocks += [Section(t("oncall.home.upcoming", days=home.days)), BulletList(tuple(lines))]
+        if len(home.upcoming) > HOME_SHIFTS:
+            blocks.append(Context(t("oncall.home.more", count=len(home.upcoming) - HOME_SHIFTS)))
+    else:
+        blocks.append(Section(t("oncall.home.none", days=home.days)))
+    if home.swaps:
+        asks = tuple(
+            (
+                Plain(s.requester),
+                t(
+                    "oncall.home.swap_line",
+                    rotation=s.rotation,
+                    id=s.id,
+                    span=f"{when(t, s.start, tz)} → {when(t, s.end, tz)}",
+                ),
+            )
+            for s in home.swaps[:HOME_SHIFTS]
+        )
+        blocks += [Section(t("oncall.home.swaps")), BulletList(asks), Context(t("oncall.home.swap_hint"))]
+    blocks.append(Context(t("oncall.home.footer", tz=str(tz))))
+    return blocks

@@ -1,0 +1,124 @@
+"""The editors' side: introduction, editor's notes, GitHub stats, and the two approvals.
+
+Any change after an approval withdraws it: what gets published is always exactly what the
+contributor approved last.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlmodel import Session, col, func, select
+
+from bot.core.errors import UserError
+from bot.db.models import Repo, TrackedIssue
+from cogs.spotlight.document import Stats, answers_of
+from cogs.spotlight.interview import questions_of
+from cogs.spotlight.models import SpotlightInterview, Status
+
+EDITABLE = (Status.SUBMITTED, Status.EDITOR_APPROVED, Status.APPROVED)
+
+
+def require_editable(interview: SpotlightInterview) -> None:
+    if interview.status not in EDITABLE:
+        raise UserError("spotlight.review.not_editable", id=interview.id, status=interview.status)
+
+
+def _edited(interview: SpotlightInterview) -> bool:
+    """Withdraw approvals after a change; True when one was withdrawn."""
+    withdrawn = interview.status in (Status.EDITOR_APPROVED, Status.APPROVED)
+    interview.status = Status.SUBMITTED
+    interview.editor_approved_at = None
+    interview.approved_at = None
+    return withdrawn
+
+
+def set_introduction(session: Session, interview: SpotlightInterview, text: str | None) -> bool:
+    require_editable(interview)
+    interview.introduction = text.strip() if text and text.strip() else None
+    withdrawn = _edited(interview)
+    session.add(interview)
+    return withdrawn
+
+
+def set_note(session: Session, interview: SpotlightInterview, number: int, text: str | None) -> bool:
+    """Put an editor's note after answer ``number`` (empty text removes it)."""
+    require_editable(interview)
+    assert interview.id is not None
+    qs = questions_of(interview)
+    if not 1 <= number <= len(qs):
+        raise UserError("spotlight.review.no_question", number=number, count=len(qs))
+    answer = answers_of(session, interview.id).get(qs[number - 1].id)
+    if answer is None:
+        raise UserError("spotlight.review.unanswered", number=number)
+    answer.editor_note = text.strip() if text and text.strip() else None
+    session.add(answer)
+    withdrawn = _edited(interview)
+    session.add(interview)
+    return withdrawn
+
+
+def contributor_stats(session: Session, login: str) -> Stats:
+    """First merged PR, merged PR count and repositories touched, from the synced GitHub tables."""
+    merged = (
+        col(TrackedIssue.is_pull_request).is_(True),
+        col(TrackedIssue.merged).is_(True),
+        col(TrackedIssue.merged_at).is_not(None),
+        col(TrackedIssue.removed_at).is_(None),
+        func.lower(TrackedIssue.author_login) == login.lower(),
+    )
+    first, count = session.exec(select(func.min(TrackedIssue.merged_at), func.count()).where(*merged)).one()
+    repos = session.exec(
+        select(Repo.full_name)
+        .join(TrackedIssue, col(TrackedIssue.repo_id) == col(Repo.id))
+        .where(*merged)
+        .distinct()
+    ).all()
+    return Stats(first, int(count or 0), tuple(sorted(repos, key=str.lower)))
+
+
+def attach_stats(session: Session, interview: SpotlightInterview, remove: bool = False) -> Stats | None:
+    require_editable(interview)
+    if remove:
+        interview.stats = None
+        stats = None
+    else:
+        if not interview.github_login:
+            raise UserError("spotlight.review.no_github", name=interview.display_name)
+        stats = contributor_stats(session, interview.github_login)
+        interview.stats = stats.to_json()
+    _edited(interview)
+    session.add(interview)
+    return stats
+
+
+def editor_approve(
+    session: Session, interview: SpotlightInterview, editor_id: int | None, now: datetime
+) -> None:
+    if interview.status == Status.EDITOR_APPROVED:
+        raise UserError("spotlight.review.already_approved", id=interview.id)
+    if interview.status != Status.SUBMITTED:
+        raise UserError("spotlight.review.not_editable", id=interview.id, status=interview.status)
+    interview.status = Status.EDITOR_APPROVED
+    interview.editor_approved_at = now
+    interview.editor_id = editor_id
+    interview.change_request = None
+    session.add(interview)
+
+
+def contributor_decision(
+    session: Session, interview: SpotlightInterview, approve: bool, now: datetime, changes: str | None = None
+) -> None:
+    """The contributor approves the final text, or asks for changes (back to the editors)."""
+    if interview.status == Status.APPROVED and approve:
+        return
+    if interview.status != Status.EDITOR_APPROVED:
+        raise UserError("spotlight.final.not_waiting", status=interview.status)
+    if approve:
+        interview.status = Status.APPROVED
+        interview.approved_at = now
+    else:
+        interview.status = Status.SUBMITTED
+        interview.editor_approved_at = None
+        interview.change_request = (changes or "").strip() or None
+    session.add(interview)

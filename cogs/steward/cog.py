@@ -1,0 +1,107 @@
+"""Wiring of /steward help, me, timezone, language and reload."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.core.cog import Cog
+from bot.core.commands import Access, Choice, Option, autocomplete, command
+from bot.core.invocation import Invocation
+from bot.core.messages import Bold, BulletList, Code, Context, Fields, Header, Inline, Message, Plain, Section
+from bot.i18n import LOCALES
+from cogs.steward.service import help_entries, matching_timezones, validate_locale, validate_timezone
+
+
+class StewardCog(Cog):
+    """The core commands; always loaded."""
+
+    name = "steward"
+
+    @command("steward help", "steward.help.description", ephemeral=True)
+    async def help(self, inv: Invocation) -> None:
+        msg = Message([Header(inv.t("steward.help.title", project=self.services.config.project.name))])
+        for top, entries in help_entries(
+            self.services.registry, inv.actor.is_maintainer, inv.command_style
+        ).items():
+            items: list[tuple[Inline, ...]] = []
+            for entry in entries:
+                suffix = inv.t("steward.help.maintainers_only") if entry.maintainers_only else ""
+                items.append((Code(entry.usage), " — ", inv.t(entry.description_key), suffix))
+            msg.add(Section(Bold(top)), BulletList(tuple(items)))
+        msg.add(Context(inv.t("steward.help.footer")))
+        msg.summary = inv.t("steward.help.title", project=self.services.config.project.name)
+        await inv.reply(msg)
+
+    @command("steward me", "steward.me.description")
+    async def me(self, inv: Invocation) -> None:
+        member_id = inv.actor.member_id
+        info = (
+            await self.services.db.run(lambda s: self.services.members.info(s, member_id))
+            if member_id
+            else None
+        )
+        not_set = inv.t("steward.me.not_set")
+        github: Inline = not_set
+        identities: Inline = not_set
+        if info is not None:
+            if info.github_login:
+                state = "steward.me.verified" if info.github_verified else "steward.me.unverified"
+                github = Plain(f"{info.github_login} ({inv.t(state)})")
+            identities = Plain(", ".join(f"{p}:{u}" for p, u in info.identities))
+        role = inv.t("steward.me.maintainer") if inv.actor.is_maintainer else inv.t("steward.me.member")
+        fields: tuple[tuple[Inline, Inline], ...] = (
+            (inv.t("steward.me.name"), Plain(inv.actor.display_name)),
+            (inv.t("steward.me.identities"), identities),
+            (inv.t("steward.me.github"), github),
+            (
+                inv.t("steward.me.timezone"),
+                inv.actor.timezone
+                or inv.t("steward.me.default_tz", tz=self.services.config.project.timezone),
+            ),
+            (inv.t("steward.me.language"), inv.actor.locale),
+            (inv.t("steward.me.role"), role),
+        )
+        await inv.reply(Message([Header(inv.t("steward.me.title")), Fields(fields)]))
+
+    @command(
+        "steward timezone",
+        "steward.timezone.description",
+        Option("zone", "steward.timezone.option_zone", autocomplete="timezones"),
+    )
+    async def timezone(self, inv: Invocation, zone: str) -> None:
+        member_id = inv.actor.member_id
+        assert member_id is not None
+        if zone.lower() in ("reset", "none", "default"):
+            await self.services.db.run(lambda s: self.services.members.set_timezone(s, member_id, None))
+            await inv.reply(inv.t("steward.timezone.reset", tz=self.services.config.project.timezone))
+            return
+        canonical = validate_timezone(zone)
+        await self.services.db.run(lambda s: self.services.members.set_timezone(s, member_id, canonical))
+        await inv.reply(inv.t("steward.timezone.set", tz=canonical))
+
+    @command(
+        "steward language",
+        "steward.language.description",
+        Option("language", "steward.language.option_language", choices=tuple(Choice(loc) for loc in LOCALES)),
+    )
+    async def language(self, inv: Invocation, language: str) -> None:
+        member_id = inv.actor.member_id
+        assert member_id is not None
+        locale = validate_locale(language)
+        await self.services.db.run(lambda s: self.services.members.set_locale(s, member_id, locale))
+        await inv.reply(self.services.catalog.translate(locale, "steward.language.set", language=locale))
+
+    @command("steward reload", "steward.reload.description", access=Access.MAINTAINERS)
+    async def reload(self, inv: Invocation) -> None:
+        problems: Any = self.services.reload_config()
+        if not problems:
+            await inv.reply(inv.t("steward.reload.ok"))
+            return
+        lines = tuple((Plain(str(p)),) for p in problems)
+        await inv.reply(
+            Message([Section(inv.t("steward.reload.failed", count=len(problems))), BulletList(lines)])
+        )
+
+    @autocomplete("timezones")
+    async def timezones(self, inv: Invocation, partial: str) -> list[Choice]:
+        return [Choice(z) for z in matching_timezones(partial)]

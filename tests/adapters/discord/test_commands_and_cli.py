@@ -1,0 +1,71 @@
+"""Every command of every cog fits Discord's limits; the Discord CLI commands."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from pathlib import Path
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+
+from bot.adapters.discord.cli import cmd_sync, invite_url
+from bot.adapters.discord.commands import command_payloads
+from bot.app import App
+from bot.cli import build_parser, project_root
+from bot.config import load_config_text
+from tests.fakes.discord import FakeDiscord
+from tests.fakes.discord.rules import commands_problems
+
+
+def test_whole_registry_fits_discord_limits(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The example config enables every feature, so every cog that exists declares its commands."""
+    monkeypatch.setenv("DISCORD_TOKEN", "x")
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-x")
+    monkeypatch.setenv("SLACK_APP_TOKEN", "xapp-x")
+    monkeypatch.setenv("GITHUB_TOKEN", "x")
+    monkeypatch.setenv("GITHUB_WEBHOOK_SECRET", "x")
+    text = (project_root() / "config" / "steward.example.yaml").read_text(encoding="utf-8")
+    config = load_config_text(text, "steward.example.yaml", base_dir=tmp_path)
+    app = App(config, run_migrations=False)
+    payloads = command_payloads(app.registry, app.catalog)
+    assert payloads and commands_problems(payloads) == []
+    for path in app.registry.commands:  # every command is reachable in the payload
+        node = next(p for p in payloads if p["name"] == path[0])
+        for part in path[1:]:
+            node = next(o for o in node["options"] if o["name"] == part)
+
+
+def test_invite_url_has_exact_scopes_and_permissions() -> None:
+    query = parse_qs(urlparse(invite_url(123)).query)
+    assert query["client_id"] == ["123"]
+    assert query["scope"] == ["bot applications.commands"]
+    assert int(query["permissions"][0]) == 1024 | 2048 | 16384 | 32768
+
+
+def test_cli_has_discord_commands() -> None:
+    args = build_parser().parse_args(["discord-sync", "--global"])
+    assert args.global_ is True
+    assert build_parser().parse_args(["discord-invite"]).fn.__name__ == "cmd_invite"
+
+
+def test_discord_sync_global_against_the_fake(tmp_path: Path, database_url: str) -> None:
+    from tests.fixtures.console import config_text
+
+    loop = asyncio.new_event_loop()
+    fake = FakeDiscord()
+    loop.run_until_complete(fake.start())
+    # The CLI runs its own event loop: serve the fake from a thread with this one.
+    thread = threading.Thread(target=loop.run_forever, daemon=True)
+    thread.start()
+    try:
+        path = tmp_path / "steward.yaml"
+        path.write_text(config_text(database_url, f"discord:\n  token: {fake.token}\n"), encoding="utf-8")
+        args = build_parser().parse_args(["discord-sync", "--global", "--config", str(path)])
+        with fake.patched_discord_py():
+            assert cmd_sync(args) == 0
+        assert {c["name"] for c in fake.global_commands} >= {"steward"}
+    finally:
+        asyncio.run_coroutine_threadsafe(fake.stop(), loop).result(5)
+        loop.call_soon_threadsafe(loop.stop)
+        thread.join(5)

@@ -1,0 +1,93 @@
+"""Discord attachments (counts, sizes) and long form questions, through real discord.py and the fake."""
+
+from __future__ import annotations
+
+from bot.core.cog import Cog
+from bot.core.commands import Option, OptionType, action, command
+from bot.core.invocation import Invocation
+from bot.core.messages import File, Form, Message, Question, Section
+from tests.adapters.discord.conftest import DemoChat
+from tests.fakes.discord import rules
+
+LONG_QUESTION = (
+    "What was the hardest bug you fixed in the scheduler, and what did it teach you about "
+    "testing code that depends on time zones and daylight saving?"
+)
+
+
+def payload(i: int, size: int = 64) -> bytes:
+    return bytes([i % 256]) * size
+
+
+class FilesCog(Cog):
+    """Replies with files and opens a form with a long question."""
+
+    name = "files"
+
+    @command("files send", "Send files", Option("count", "How many", OptionType.INTEGER),
+             Option("size", "Bytes each", OptionType.INTEGER, required=False))  # fmt: skip
+    async def send(self, inv: Invocation, count: int, size: int | None = None) -> None:
+        files = [File(f"f{i}.txt", payload(i, size or 64)) for i in range(count)]
+        await inv.reply(Message([Section("Here you are"), *files]))
+
+    @command("files ask", "Ask a long question")
+    async def ask(self, inv: Invocation) -> None:
+        questions = (Question("bug", LONG_QUESTION, long=True), Question("name", "Your name"))
+        await inv.open_form(Form("Interview", "files_answer", questions))
+
+    @action("files_answer")
+    async def answer(self, inv: Invocation) -> None:
+        await inv.reply(Message.text("got " + inv.form_values["bug"]))
+
+
+async def test_files_are_attachments_ten_per_message(demo_chat: DemoChat) -> None:
+    async with demo_chat(cogs=(FilesCog,)) as chat:
+        first, second = await chat.command("alice", "/files send 12")
+        assert first.text.startswith("Here you are") and "[file: f0.txt]" in first.text
+        assert [name for name, _ in first.files] == [f"f{i}.txt" for i in range(10)]
+        assert second.files == [("f10.txt", payload(10)), ("f11.txt", payload(11))]
+        assert second.text == "[file: f10.txt]\n[file: f11.txt]"
+        assert not chat.fake.rejections
+
+
+async def test_a_file_over_the_limit_becomes_a_clear_message(demo_chat: DemoChat) -> None:
+    async with demo_chat(cogs=(FilesCog,)) as chat:
+        chat.fake.attachment_size_limit = 1000  # sent to the bot in the interaction, enforced by the fake
+        [reply] = await chat.command("alice", "/files send 1 2000")
+        assert reply.files == []
+        assert "f0.txt (0.0 MiB) is larger than Discord allows here" in reply.text
+        assert not chat.fake.rejections
+
+
+async def test_channel_posts_carry_files(demo_chat: DemoChat) -> None:
+    async with demo_chat(cogs=(FilesCog,)) as chat:
+        message = Message([File("export.md", b"# Export\n", "text/markdown")])
+        await chat.app.services.poster.post("announcements", message)
+        [post] = chat.posts("announcements")
+        assert post.files == [("export.md", b"# Export\n")] and post.text == "[file: export.md]"
+
+
+async def test_the_fake_refuses_what_discord_refuses() -> None:
+    label = {"type": 18, "label": "x" * 46, "component": {"type": 4, "custom_id": "a", "style": 1}}
+    problems = rules.modal_problems({"title": "T", "custom_id": "c", "components": [label]})
+    assert problems == ["modal.components[0].label: must be 1-45 characters"]
+    label = {**label, "label": "ok", "description": "d" * 101}
+    problems = rules.modal_problems({"title": "T", "custom_id": "c", "components": [label]})
+    assert problems == ["modal.components[0].description: at most 100 characters"]
+
+
+async def test_long_questions_stay_readable_in_modals(demo_chat: DemoChat) -> None:
+    async with demo_chat(cogs=(FilesCog,)) as chat:
+        [form] = await chat.command("alice", "/files ask")
+        modal = form.handle
+        bug, name = modal["components"]
+        assert bug["type"] == 18 and len(bug["label"]) <= 45 and bug["label"].endswith("…")
+        assert LONG_QUESTION.startswith(bug["label"][:-1])
+        assert bug["label"][:-1].split()[-1] in LONG_QUESTION.split()  # cut between words
+        assert len(bug["description"]) <= 100 and bug["description"].startswith("…")
+        shown = bug["label"][:-1] + " " + bug["description"][1:].rstrip("…")
+        assert LONG_QUESTION.startswith(shown.rstrip())
+        assert name["label"] == "Your name" and "description" not in name
+        [done] = await chat.fill_form("alice", {"bug": "the DST one", "name": "Alice"})
+        assert done.text == "got the DST one"
+        assert not chat.fake.rejections

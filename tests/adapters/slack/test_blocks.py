@@ -1,0 +1,84 @@
+"""Block Kit rendering: escaping and Slack's limits, checked with the fake's validator."""
+
+from __future__ import annotations
+
+from bot.adapters.slack.blocks import (
+    escape,
+    mrkdwn,
+    parse_action_id,
+    render_blocks,
+    render_chunks,
+    split_text,
+)
+from bot.core.messages import (
+    Bold,
+    Button,
+    Buttons,
+    Code,
+    Context,
+    Fields,
+    Header,
+    Link,
+    Mention,
+    Message,
+    Plain,
+    Quote,
+    Section,
+)
+from tests.fakes.slack import pings, texts_of, validate_blocks
+
+
+def test_escaping_and_mentions() -> None:
+    assert escape("a & <b> <!here>") == "a &amp; &lt;b&gt; &lt;!here&gt;"
+    assert mrkdwn(Plain("*<@U1>*")) == "*&lt;@U1&gt;*"
+    assert mrkdwn("use **bold** for <x>") == "use *bold* for &lt;x&gt;"
+    assert mrkdwn(Mention("ann", {"slack": "U42"})) == "<@U42>"
+    assert mrkdwn(Mention("ann <!channel>", {"discord": "1"})) == "@ann &lt;!channel&gt;"
+    assert (
+        mrkdwn(Link("https://x.example/?a=1&b=2", Plain("a|b>")))
+        == "<https://x.example/?a=1&amp;b=2|a¦b&gt;>"
+    )
+    assert mrkdwn(Code("x`y<")) == "`x'y&lt;`"
+
+
+def test_long_content_stays_within_limits() -> None:
+    long_text = ("word " * 2000).strip()
+    message = Message(
+        [
+            Header(Plain("H" * 400)),
+            Section(Plain(long_text)),
+            Quote(Plain("q " * 2000), attribution=Plain("someone")),
+            Fields(tuple((f"k{i}", Plain("v" * 3000)) for i in range(23))),
+            Buttons(tuple(Button("B" * 100, "act", str(i)) for i in range(30))),
+            Context(Plain("c" * 5000)),
+        ]
+    )
+    blocks = render_blocks(message)
+    assert blocks[0]["text"]["text"].endswith("…") and len(blocks[0]["text"]["text"]) == 150
+    assert sum(1 for b in blocks if b.get("fields")) == 3
+    assert sum(1 for b in blocks if b["type"] == "actions") == 2
+    for chunk in render_chunks(message):
+        assert validate_blocks(chunk.blocks, 50) == []
+    action_ids = [e["action_id"] for b in blocks if b["type"] == "actions" for e in b["elements"]]
+    assert len(set(action_ids)) == 30 and parse_action_id(action_ids[0]) == "act"
+
+
+def test_split_never_cuts_an_entity() -> None:
+    text = escape("&" * 5000)
+    pieces = split_text(text, 3000)
+    assert all(len(p) <= 3000 for p in pieces)
+    assert "".join(pieces) == text
+
+
+def test_chunks_of_50_with_numbered_fallback_text() -> None:
+    message = Message([Section(f"r{i}") for i in range(101)], summary="<!channel> report")
+    chunks = render_chunks(message)
+    assert [len(c.blocks) for c in chunks] == [50, 50, 1]
+    assert chunks[0].text == "&lt;!channel&gt; report (1/3)"
+    assert all(pings(c.text + " ".join(texts_of(c.blocks))) == [] for c in chunks)
+
+
+def test_bold_of_outside_text() -> None:
+    [block] = render_blocks(Message([Section(Bold(Plain("<!everyone>")), " joined")]))
+    assert block["text"]["text"] == "*&lt;!everyone&gt;* joined"
+    assert parse_action_id("stw-link:3") is None

@@ -1,0 +1,114 @@
+"""The shared line parser: positional and key:value arguments, quotes, users, channels, usage errors."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from bot.core.arguments import parse_line, tokenize
+from bot.core.commands import Choice, Command, CommandRegistry, Option, OptionType
+from bot.core.errors import UsageError
+from bot.core.refs import ChannelRef, UserRef
+
+
+async def _noop(inv: Any, **kw: Any) -> None:
+    return None
+
+
+@pytest.fixture()
+def registry() -> CommandRegistry:
+    reg = CommandRegistry()
+    reg.add(Command(("gfi", "claim"), "d", _noop, (Option("issue", "d"),)))
+    reg.add(
+        Command(
+            ("gfi", "list"),
+            "d",
+            _noop,
+            (
+                Option("repo", "d", required=False),
+                Option("difficulty", "d", required=False, choices=(Choice("easy"), Choice("medium"))),
+                Option("page", "d", OptionType.INTEGER, required=False, min_value=1, max_value=50),
+            ),
+        )
+    )
+    reg.add(Command(("oncall", "handoff"), "d", _noop, (Option("note", "d", required=False, greedy=True),)))
+    reg.add(
+        Command(
+            ("oncall", "swap"),
+            "d",
+            _noop,
+            (Option("date", "d"), Option("member", "d", OptionType.USER, required=False)),
+        )
+    )
+    reg.add(
+        Command(
+            ("steward", "digest", "preview"),
+            "d",
+            _noop,
+            (
+                Option("channel", "d", OptionType.CHANNEL, required=False),
+                Option("dry", "d", OptionType.BOOLEAN, required=False),
+            ),
+        )
+    )
+    return reg
+
+
+def test_positional_and_named(registry: CommandRegistry) -> None:
+    parsed = parse_line(registry, "gfi list vllm page:2 difficulty:EASY", "slack")
+    assert parsed.command.path == ("gfi", "list")
+    assert parsed.args == {"repo": "vllm", "difficulty": "easy", "page": 2}
+
+
+def test_quoted_strings_and_greedy(registry: CommandRegistry) -> None:
+    assert parse_line(registry, 'gfi claim "owner/repo#12"', "console").args == {"issue": "owner/repo#12"}
+    parsed = parse_line(registry, "oncall handoff two PRs need review: #12 and #14", "slack")
+    assert parsed.args == {"note": "two PRs need review: #12 and #14"}
+    assert parse_line(registry, "oncall handoff", "slack").args == {"note": None}
+
+
+def test_slack_user_and_channel_refs(registry: CommandRegistry) -> None:
+    parsed = parse_line(registry, "oncall swap 2026-12-01 <@U024BE7LH|bob>", "slack")
+    assert parsed.args["member"] == UserRef("slack", "U024BE7LH", "bob")
+    parsed = parse_line(registry, "steward digest preview <#C024BE7LR|general> dry:yes", "slack")
+    assert parsed.args == {"channel": ChannelRef("slack", "C024BE7LR", "general"), "dry": True}
+    assert parse_line(registry, "oncall swap 2026-12-01 <@1234>", "discord").args["member"] == UserRef(
+        "discord", "1234"
+    )
+
+
+@pytest.mark.parametrize(
+    ("line", "key", "usage"),
+    [
+        ("gfi claim", "core.usage.missing", "/gfi claim <issue>"),
+        ("gfi list a b c d", "core.usage.too_many", "/gfi list [repo] [difficulty] [page]"),
+        ("gfi list page:zero", "core.usage.not_integer", "/gfi list [repo] [difficulty] [page]"),
+        ("gfi list page:99", "core.usage.too_large", "/gfi list [repo] [difficulty] [page]"),
+        ("gfi list difficulty:hard", "core.usage.bad_choice", "/gfi list [repo] [difficulty] [page]"),
+        ("gfi list page:1 page:2", "core.usage.duplicate_option", "/gfi list [repo] [difficulty] [page]"),
+        ("gfi frobnicate", "core.usage.choose_subcommand", "/gfi <claim|list>"),
+        ("nope", "core.usage.unknown_command", "/steward help"),
+        ('gfi claim "unclosed', "core.usage.unbalanced_quotes", 'gfi claim "unclosed'),
+        (
+            "steward digest preview dry:maybe",
+            "core.usage.not_boolean",
+            "/steward digest preview [channel] [dry]",
+        ),
+    ],
+)
+def test_bad_input_names_the_usage(registry: CommandRegistry, line: str, key: str, usage: str) -> None:
+    with pytest.raises(UsageError) as info:
+        parse_line(registry, line, "slack")
+    assert info.value.key == key
+    assert info.value.usage == usage
+
+
+def test_tokenize_keeps_hash_and_urls() -> None:
+    assert tokenize("gfi claim https://github.com/o/r/issues/5 # x") == [
+        "gfi",
+        "claim",
+        "https://github.com/o/r/issues/5",
+        "#",
+        "x",
+    ]

@@ -1,0 +1,103 @@
+"""Engine set-up (pragmas, URL rewriting) and the Database session/run contract."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+from sqlmodel import Session, select
+
+from bot.db.database import Database
+from bot.db.engine import make_engine, normalize_url
+from bot.db.models import Member
+
+
+@pytest.mark.parametrize(
+    ("given", "driver"),
+    [
+        ("postgresql://u:p@h:5432/d", "postgresql+psycopg"),
+        ("postgres://u:p@h/d", "postgresql+psycopg"),
+        ("postgresql+psycopg://u@h/d", "postgresql+psycopg"),
+        ("sqlite:///x.db", "sqlite"),
+    ],
+)
+def test_normalize_url_picks_psycopg(given: str, driver: str) -> None:
+    assert normalize_url(given).drivername == driver
+
+
+def test_sqlite_pragmas_on_every_connection(tmp_path: Path) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'p.db'}")
+    try:
+        for _ in range(2):  # a fresh pool connection each time
+            with engine.connect() as conn:
+                assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+                assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+                assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == 5000
+                assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 1  # NORMAL
+            engine.dispose()
+    finally:
+        engine.dispose()
+
+
+def test_memory_sqlite_is_one_shared_database() -> None:
+    engine = make_engine("sqlite://")
+    try:
+        with engine.begin() as conn:
+            conn.execute(text("CREATE TABLE t (x INTEGER)"))
+        with engine.connect() as conn:
+            assert conn.execute(text("SELECT count(*) FROM t")).scalar() == 0
+    finally:
+        engine.dispose()
+
+
+def test_session_commits_on_success_and_rolls_back_on_error(db: Database) -> None:
+    with db.session() as s:
+        s.add(Member(display_name="kept"))
+    with pytest.raises(RuntimeError), db.session() as s:
+        s.add(Member(display_name="dropped"))
+        s.flush()
+        raise RuntimeError("boom")
+    with db.session() as s:
+        assert [m.display_name for m in s.exec(select(Member))] == ["kept"]
+
+
+def test_savepoints_work(db: Database) -> None:
+    """Nested transactions roll back alone (SQLite needs the engine's BEGIN handling for this)."""
+    with db.session() as s:
+        s.add(Member(display_name="outer"))
+        with pytest.raises(RuntimeError), s.begin_nested():
+            s.add(Member(display_name="inner"))
+            s.flush()
+            raise RuntimeError("undo inner")
+    with db.session() as s:
+        assert [m.display_name for m in s.exec(select(Member))] == ["outer"]
+
+
+async def test_run_uses_a_worker_thread_and_returns_usable_objects(db: Database) -> None:
+    loop_thread = threading.get_ident()
+
+    def create(session: Session, name: str) -> tuple[Member, int]:
+        member = Member(display_name=name)
+        session.add(member)
+        session.flush()
+        return member, threading.get_ident()
+
+    member, worker_thread = await db.run(create, "ada")
+    assert worker_thread != loop_thread
+    # Still readable after its session closed (expire_on_commit=False).
+    assert member.display_name == "ada" and member.id is not None
+
+
+async def test_concurrent_runs_do_not_fail(db: Database) -> None:
+    """Parallel read-then-write transactions wait for each other instead of erroring."""
+
+    def bump(session: Session, i: int) -> None:
+        session.exec(select(Member)).all()
+        session.add(Member(display_name=f"m{i}"))
+
+    await asyncio.gather(*(db.run(bump, i) for i in range(8)))
+    count = await db.run(lambda s: len(s.exec(select(Member)).all()))
+    assert count == 8

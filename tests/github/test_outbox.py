@@ -1,0 +1,96 @@
+"""Writes through the durable outbox against the fake: retries through outages, dedupe, failures told."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+
+from sqlmodel import select
+
+from bot.core.github_events import GitHubActionDone, GitHubActionFailed, IssueAssigned
+from bot.github.models import OutboxItem
+from tests.fixtures.github import GitHubHarness
+
+
+def _row(h: GitHubHarness, item_id: int) -> OutboxItem:
+    with h.db.session() as s:
+        row = s.get(OutboxItem, item_id)
+        assert row is not None
+        return row
+
+
+async def test_comment_survives_an_outage_and_is_posted_once(github: GitHubHarness) -> None:
+    github.fake.state.add_issue("acme/widgets")
+    github.fake.fail_next(502, count=1, path_prefix="/repos/acme/widgets/issues/1/comments")
+    first = await github.service.comment(
+        "acme/widgets", 1, "Claimed by @ada", requested_by=7, dedupe_key="claim:1"
+    )
+    again = await github.service.comment("acme/widgets", 1, "Claimed by @ada", dedupe_key="claim:1")
+    assert first == again
+    await github.service.outbox.run_due()
+    assert _row(github, first).status == "pending"  # a 502 on a POST: retried later, not blindly now
+    github.clock.advance(timedelta(hours=1))
+    await github.service.outbox.run_due()
+    row = _row(github, first)
+    assert row.status == "done" and row.result_ref
+    comments = github.fake.state.repo("acme/widgets").comments[1]
+    assert len(comments) == 1 and comments[0]["body"].startswith("Claimed by @ada")
+    [done] = github.events.of(GitHubActionDone)
+    assert done.requested_by_member_id == 7  # type: ignore[attr-defined]
+
+
+async def test_timed_out_comment_is_found_instead_of_posted_twice(github: GitHubHarness) -> None:
+    github.fake.state.add_issue("acme/widgets")
+    # The fake stores the comment, then the answer arrives too late: an ambiguous failure.
+    github.fake.hang_next(1.5, path_prefix="/repos/acme/widgets/issues/1/comments")
+    item_id = await github.service.comment("acme/widgets", 1, "Welcome!")
+    await github.service.outbox.run_due()
+    assert _row(github, item_id).last_error.startswith("ambiguous")  # type: ignore[union-attr]
+    await asyncio.sleep(1)  # the fake finishes handling the slow request (the retry backoff in real life)
+    github.clock.advance(timedelta(hours=1))
+    await github.service.outbox.run_due()
+    assert _row(github, item_id).status == "done"
+    assert len(github.fake.state.repo("acme/widgets").comments[1]) == 1
+
+
+async def test_assign_follows_githubs_assignability_rule(github: GitHubHarness) -> None:
+    state = github.fake.state
+    state.add_issue("acme/widgets")
+    await github.sync.sync("acme/widgets")
+    stranger = await github.service.assign("acme/widgets", 1, "stranger", requested_by=3)
+    await github.service.outbox.run_due()
+    [failed] = github.events.of(GitHubActionFailed)
+    assert failed.reason == "not_assignable" and failed.requested_by_member_id == 3  # type: ignore[attr-defined]
+    assert _row(github, stranger).status == "failed"
+
+    state.add_comment("acme/widgets", 1, "newcomer", "I'd like to work on this")
+    await github.service.assign("acme/widgets", 1, "newcomer")
+    await github.service.assign("acme/widgets", 1, "maria")  # a collaborator
+    await github.service.outbox.run_due()
+    assert sorted(e.assignee for e in github.events.of(IssueAssigned)) == ["maria", "newcomer"]  # type: ignore[attr-defined]
+    await github.service.unassign("acme/widgets", 1, "maria")
+    await github.service.add_labels("acme/widgets", 1, ["claimed"])
+    await github.service.outbox.run_due()
+    item = state.repo("acme/widgets").issues[1]
+    assert [a["login"] for a in item["assignees"]] == ["newcomer"]
+    assert [lab["name"] for lab in item["labels"]] == ["claimed"]
+
+
+async def test_missing_issue_fails_and_is_reported(github: GitHubHarness) -> None:
+    item_id = await github.service.comment("acme/widgets", 404, "hello", context={"thread": "t1"})
+    await github.service.outbox.run_due()
+    [failed] = github.events.of(GitHubActionFailed)
+    assert failed.reason == "not_found" and failed.context == {"thread": "t1"}  # type: ignore[attr-defined]
+    assert _row(github, item_id).status == "failed"
+    assert github.service.outbox.executor is not None
+    with github.db.session() as s:
+        assert len(s.exec(select(OutboxItem)).all()) == 1
+
+
+async def test_rate_limited_write_waits_for_the_reset(github: GitHubHarness) -> None:
+    github.fake.state.add_issue("acme/widgets")
+    github.fake.rate.remaining = 0
+    item_id = await github.service.comment("acme/widgets", 1, "later")
+    await github.service.outbox.run_due()
+    row = _row(github, item_id)
+    assert row.status == "pending" and row.next_attempt_at > github.clock.now()

@@ -1,0 +1,224 @@
+"""Scheduled jobs with an injected clock: local wall-clock times across DST, catch-up, crash recovery."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from sqlmodel import select
+
+from bot.adapters.console import ConsoleAdapter
+from bot.app import App
+from bot.config import load_config_text
+from bot.core.clock import FakeClock
+from bot.db.database import Database
+from bot.db.models import PostLog
+from bot.i18n import Catalog, catalog_directories
+from bot.scheduling import JobContext, JobScheduler
+from bot.scheduling.models import JobRun
+from tests.fixtures.console import config_text
+
+
+def _config(tmp_path: Path, database_url: str, schedules: str) -> object:
+    return load_config_text(config_text(database_url, schedules), "t.yaml", base_dir=tmp_path)
+
+
+class Recorder:
+    def __init__(self) -> None:
+        self.runs: list[JobContext] = []
+
+    async def __call__(self, ctx: JobContext) -> None:
+        self.runs.append(ctx)
+
+
+@pytest.mark.parametrize(
+    ("start", "expected"),
+    [
+        # Europe/Berlin leaves CET for CEST on 2026-03-29: 10:00 local is 09:00 UTC, then 08:00 UTC.
+        (datetime(2026, 3, 20, 6, tzinfo=UTC), ["2026-03-20T09:00", "2026-03-27T09:00", "2026-04-03T08:00"]),
+        # ... and back on 2026-10-25.
+        (datetime(2026, 10, 16, 6, tzinfo=UTC), ["2026-10-16T08:00", "2026-10-23T08:00", "2026-10-30T09:00"]),
+    ],
+)
+async def test_weekly_job_keeps_local_time_across_dst(
+    db: Database, tmp_path: Path, database_url: str, start: datetime, expected: list[str]
+) -> None:
+    clock = FakeClock(start)
+    scheduler = JobScheduler(clock, db)
+    job = Recorder()
+    config = _config(
+        tmp_path,
+        database_url,
+        "schedules:\n  - job: weekly_digest\n    cron: '0 10 * * fri'\n    timezone: Europe/Berlin\n",
+    )
+    scheduler.apply(config, {"weekly_digest": job})  # type: ignore[arg-type]
+    await scheduler.catch_up()  # first start: nothing was missed
+    for _ in range(24 * 15):
+        clock.advance(hours=1)
+        await scheduler.tick()
+    assert [r.scheduled_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M") for r in job.runs] == expected
+    local = {
+        r.scheduled_at.astimezone(__import__("zoneinfo").ZoneInfo("Europe/Berlin")).strftime("%a %H:%M")
+        for r in job.runs
+    }
+    assert local == {"Fri 10:00"}
+    assert len({r.period for r in job.runs}) == 3
+
+
+async def test_down_for_three_days_catches_up_once(db: Database, tmp_path: Path, database_url: str) -> None:
+    clock = FakeClock(datetime(2026, 5, 4, 8, tzinfo=UTC))
+    job = Recorder()
+    config = _config(
+        tmp_path,
+        database_url,
+        "schedules:\n  - job: weekly_digest\n    cron: '0 9 * * *'\n    timezone: UTC\n    grace: 4d\n",
+    )
+    first = JobScheduler(clock, db)
+    first.apply(config, {"weekly_digest": job})  # type: ignore[arg-type]
+    await first.catch_up()
+    clock.set(datetime(2026, 5, 4, 9, tzinfo=UTC))
+    await first.tick()
+    assert len(job.runs) == 1
+    # The process is gone for three days; a new one starts.
+    clock.set(datetime(2026, 5, 7, 11, tzinfo=UTC))
+    second = JobScheduler(clock, db)
+    second.apply(config, {"weekly_digest": job})  # type: ignore[arg-type]
+    assert len(await second.catch_up()) == 1
+    assert len(job.runs) == 2
+    assert job.runs[-1].catch_up and job.runs[-1].scheduled_at == datetime(2026, 5, 7, 9, tzinfo=UTC)
+    assert await second.catch_up() == []  # coalesced: the skipped days are not replayed
+    state = db.call(lambda s: s.exec(select(JobRun)).one())
+    assert state.runs == 2 and state.status == "ok"
+
+
+async def test_missed_run_beyond_grace_is_skipped(db: Database, tmp_path: Path, database_url: str) -> None:
+    clock = FakeClock(datetime(2026, 5, 4, 8, tzinfo=UTC))
+    job = Recorder()
+    config = _config(
+        tmp_path,
+        database_url,
+        "schedules:\n  - job: weekly_digest\n    cron: '0 9 * * *'\n    timezone: UTC\n",
+    )
+    scheduler = JobScheduler(clock, db)
+    scheduler.apply(config, {"weekly_digest": job})  # type: ignore[arg-type]
+    await scheduler.catch_up()
+    clock.set(datetime(2026, 5, 6, 12, tzinfo=UTC))  # grace is 1h by default
+    assert await scheduler.catch_up() == []
+    assert job.runs == []
+    clock.set(datetime(2026, 5, 7, 9, tzinfo=UTC))
+    assert len(await scheduler.tick()) == 1
+
+
+class _Crash(BaseException):
+    """Stands for the process dying: not an Exception, so nothing records a failure."""
+
+
+@contextmanager
+def _app(tmp_path: Path, database_url: str, clock: FakeClock) -> Iterator[tuple[App, ConsoleAdapter]]:
+    text = config_text(
+        database_url, "schedules:\n  - job: weekly_digest\n    cron: '0 10 * * mon'\n    timezone: UTC\n"
+    )
+    config = load_config_text(text, str(tmp_path / "steward.yaml"), base_dir=tmp_path)
+    console = ConsoleAdapter(
+        Catalog(catalog_directories()),
+        stdin=io.StringIO(),
+        stdout=io.StringIO(),
+        interactive=False,
+        read_input=False,
+    )
+    yield App(config, adapters=[console], clock=clock), console
+
+
+async def test_crash_between_claim_and_send_posts_exactly_once(tmp_path: Path, database_url: str) -> None:
+    clock = FakeClock(datetime(2026, 6, 1, 9, tzinfo=UTC))  # a Monday, an hour before the digest
+    with _app(tmp_path, database_url, clock) as (app, console):
+        await app.start()
+        clock.set(datetime(2026, 6, 1, 10, tzinfo=UTC))
+
+        async def die(channel_id: str, message: object) -> str:
+            raise _Crash()
+
+        console.post = die  # type: ignore[method-assign]
+        with pytest.raises(_Crash):
+            await app.scheduler.tick()
+        # The process "dies": the OS would drop its locks; nothing else is cleaned up.
+        app.scheduler.shutdown()
+        await app.leader.stop()
+        row = app.db.call(lambda s: s.exec(select(PostLog)).one())
+        assert row.status == "claimed"
+
+    for _restart in range(2):
+        with _app(tmp_path, database_url, clock) as (app, console):
+            await app.start()  # leadership -> catch-up -> the interrupted run is repeated
+            await app.scheduler.tick()
+            posts = [r for r in console.transcript if r.kind == "post"]
+            rows = app.db.call(lambda s: s.exec(select(PostLog)).all())
+            await app.stop()
+        assert len(rows) == 1 and rows[0].status == "sent" and rows[0].attempts == 2
+        if _restart == 0:
+            assert len(posts) == 1 and "weekly digest" in posts[0].text
+        else:
+            assert posts == []  # a second restart repeats nothing
+        clock.advance(minutes=5)
+
+
+async def test_reload_applies_changed_schedules(tmp_path: Path, database_url: str) -> None:
+    clock = FakeClock(datetime(2026, 6, 1, 9, tzinfo=UTC))
+    with _app(tmp_path, database_url, clock) as (app, _console):
+        path = tmp_path / "steward.yaml"
+        path.write_text(
+            config_text(database_url, "schedules:\n  - job: weekly_digest\n    cron: '0 10 * * mon'\n")
+        )
+        app.config_path = path
+        await app.start()
+        try:
+            assert app.scheduler.job_ids() == ["weekly_digest@cron 0 10 * * mon UTC"]
+            path.write_text(
+                config_text(database_url, "schedules:\n  - job: weekly_digest\n    cron: '30 8 * * fri'\n")
+            )
+            assert app.reload() == []
+            assert app.scheduler.job_ids() == ["weekly_digest@cron 30 8 * * fri Europe/Berlin"]
+            assert app.scheduler._scheduler is not None
+            assert [j.id for j in app.scheduler._scheduler.get_jobs()] == app.scheduler.job_ids()
+        finally:
+            await app.stop()
+
+
+async def test_failover_replays_each_missed_period_but_startup_coalesces(
+    db: Database, tmp_path: Path, database_url: str
+) -> None:
+    clock = FakeClock(datetime(2026, 5, 4, 8, tzinfo=UTC))
+    job = Recorder()
+    config = _config(
+        tmp_path, database_url, "schedules:\n  - job: weekly_digest\n    interval: 10m\n    grace: 1h\n"
+    )
+    leader = JobScheduler(clock, db)
+    leader.apply(config, {"weekly_digest": job})  # type: ignore[arg-type]
+    await leader.catch_up()
+    clock.set(datetime(2026, 5, 4, 8, 10, tzinfo=UTC))
+    await leader.fire(next(iter(leader.entries)))
+    assert [r.period for r in job.runs] == ["2026-05-04T08:10:00Z"]
+    # The leader dies; a follower takes over 35 minutes later: three periods fell in the gap.
+    clock.set(datetime(2026, 5, 4, 8, 45, tzinfo=UTC))
+    follower = JobScheduler(clock, db)
+    follower.apply(config, {"weekly_digest": job})  # type: ignore[arg-type]
+    await follower.catch_up(replay=True)
+    assert [r.period for r in job.runs][1:] == [
+        "2026-05-04T08:20:00Z",
+        "2026-05-04T08:30:00Z",
+        "2026-05-04T08:40:00Z",
+    ]
+    # A late APScheduler fire also runs each period it missed, in order, once.
+    clock.set(datetime(2026, 5, 4, 9, 5, tzinfo=UTC))
+    await follower.fire(next(iter(follower.entries)))
+    assert [r.period for r in job.runs][4:] == ["2026-05-04T08:50:00Z", "2026-05-04T09:00:00Z"]
+    # After downtime (a fresh start), only the latest missed run happens.
+    clock.set(datetime(2026, 5, 4, 9, 50, tzinfo=UTC))
+    restarted = JobScheduler(clock, db)
+    restarted.apply(config, {"weekly_digest": job})  # type: ignore[arg-type]
+    await restarted.catch_up()
+    assert [r.period for r in job.runs][6:] == ["2026-05-04T09:50:00Z"]
