@@ -2,12 +2,28 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import TYPE_CHECKING, Protocol
 
 from bot.core.messages import Message
 
 if TYPE_CHECKING:
     from bot.core.dispatch import Dispatcher
+
+
+class GroupChange(StrEnum):
+    """What came of adding someone to a group (a Discord role, a Slack channel) or taking them out."""
+
+    DONE = "done"
+    UNCHANGED = "unchanged"  # already in it (or, when removing, not in it)
+    FORBIDDEN = "forbidden"  # the bot lacks the permission, scope or channel membership it needs
+    NOT_FOUND = "not_found"  # no such group or user on the platform
+    UNSUPPORTED = "unsupported"  # the platform does not do this (it is not an error)
+    FAILED = "failed"  # anything else, after retries
+
+    @property
+    def ok(self) -> bool:
+        return self in (GroupChange.DONE, GroupChange.UNCHANGED, GroupChange.UNSUPPORTED)
 
 
 class Adapter(Protocol):
@@ -32,3 +48,9 @@ class Adapter(Protocol):
 
     async def set_topic(self, channel_id: str, text: str) -> bool:
         """Set a channel's topic (on-call banner); False when the platform refuses."""
+
+    async def add_to_group(self, user_id: str, group_id: str, reason: str) -> GroupChange:
+        """Give a user a role (Discord) or invite them to a channel (Slack); never raises."""
+
+    async def remove_from_group(self, user_id: str, group_id: str, reason: str) -> GroupChange:
+        """Undo :meth:`add_to_group` where the platform treats the group as a badge; never raises."""

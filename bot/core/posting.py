@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from bot.core.adapter import Adapter
+from bot.core.adapter import Adapter, GroupChange
 from bot.core.clock import Clock
 from bot.core.messages import Message
 from bot.db.database import Database
@@ -94,14 +94,17 @@ class Poster:
                 self._count(adapter.platform, "failed")
         return results
 
-    async def dm_member(self, member_id: int, message: Message) -> bool:
-        """DM a member on every platform where they have an identity; True if any delivery worked."""
-        identities = await self.db.run(
+    async def _identities(self, member_id: int) -> list[tuple[str, str]]:
+        return await self.db.run(
             lambda s: [
                 (i.platform, i.platform_user_id)
                 for i in s.exec(select(PlatformIdentity).where(PlatformIdentity.member_id == member_id))
             ]
         )
+
+    async def dm_member(self, member_id: int, message: Message) -> bool:
+        """DM a member on every platform where they have an identity; True if any delivery worked."""
+        identities = await self._identities(member_id)
         delivered = False
         for adapter in self.adapters():
             for platform, user_id in identities:
@@ -112,6 +115,25 @@ class Poster:
                 except Exception:
                     log.exception("DM to %s user %s failed", platform, user_id)
         return delivered
+
+    async def change_groups(
+        self, member_id: int, groups: Mapping[str, str], add: bool, reason: str
+    ) -> dict[str, GroupChange]:
+        """Add a member to (or take them out of) ``groups[platform]`` wherever they have an identity."""
+        identities = await self._identities(member_id)
+        outcomes: dict[str, GroupChange] = {}
+        for adapter in self.adapters():
+            group = groups.get(adapter.platform)
+            for platform, user_id in identities:
+                if group is None or platform != adapter.platform:
+                    continue
+                change = adapter.add_to_group if add else adapter.remove_from_group
+                try:
+                    outcomes[platform] = await change(user_id, group, reason)
+                except Exception:
+                    log.exception("changing group %s of %s user %s failed", group, platform, user_id)
+                    outcomes[platform] = GroupChange.FAILED
+        return outcomes
 
     async def dm_identity(self, platform: str, user_id: str, message: Message) -> bool:
         """DM one platform account directly (the caller already knows it); False when impossible."""

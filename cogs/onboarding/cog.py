@@ -13,6 +13,7 @@ from bot.core.invocation import Invocation
 from bot.core.messages import Message, Section
 from bot.db.models import PlatformIdentity
 from cogs.onboarding import views
+from cogs.onboarding.access import path_groups
 from cogs.onboarding.events import OnboardingEvents
 from cogs.onboarding.funnel import compute_funnel
 from cogs.onboarding.models import Enrollment
@@ -45,12 +46,20 @@ class OnboardingCog(OnboardingEvents):
     async def _start(self, inv: Invocation, path_id: str, announce: bool) -> None:
         member_id = self._member(inv)
         now = self.now()
-        row, advance = await self.services.db.run(
-            lambda s: self.progress().start(s, member_id, path_id, announce, now)
-        )
+
+        def start(session: Session) -> tuple[Enrollment, Advance | None, str | None]:
+            current = self.progress().active(session, member_id)
+            row, advance = self.progress().start(session, member_id, path_id, announce, now)
+            return row, advance, current.path_id if current is not None else None
+
+        row, advance, left_id = await self.services.db.run(start)
         path = find_path(self.cfg, row.path_id)
-        assert path is not None
+        assert path is not None and row.id is not None
+        left = find_path(self.cfg, left_id) if left_id is not None else None
+        failed = await self.join_path_groups(row.id, member_id, path, left, now)
         lead = inv.t("onboarding.start.started", path=path.title.get(inv.locale))
+        if failed:
+            lead += " " + self.access_note(inv.t, failed)
         if advance is not None:
             lead += " " + views.congratulations(inv.t, inv.locale, path, advance.completed)
         if row.status == "finished":
@@ -180,6 +189,7 @@ class OnboardingCog(OnboardingEvents):
         now = self.now()
         row = await self.services.db.run(lambda s: self.progress().stop(s, member_id, now))
         path = find_path(self.cfg, row.path_id)
+        await self.leave_path_groups(member_id, path_groups(path), path)
         title = path.title.get(inv.locale) if path else row.path_id
         await inv.reply(inv.t("onboarding.stop.done", path=title))
 

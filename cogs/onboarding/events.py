@@ -21,7 +21,7 @@ from bot.core.messages import Block, Fields, Header, Message, Section
 from bot.db.models import Member
 from bot.i18n import normalize_locale
 from cogs.onboarding import views
-from cogs.onboarding.base import OnboardingBase
+from cogs.onboarding.access import PathAccess
 from cogs.onboarding.greetings import Greeted, Greeter
 from cogs.onboarding.models import Enrollment, Newcomer, StepDone
 from cogs.onboarding.paths import find_path
@@ -32,7 +32,7 @@ NUDGE_CHECK = timedelta(hours=1)  # default cadence of onboarding_nudges without
 GREETING_GRACE = timedelta(hours=1)  # greetings missed during a restart still go out
 
 
-class OnboardingEvents(OnboardingBase):
+class OnboardingEvents(PathAccess):
     """Listeners, jobs and page sections of the onboarding feature."""
 
     def __init__(self, services: Services) -> None:
@@ -163,6 +163,7 @@ class OnboardingEvents(OnboardingBase):
 
         advances, due = await self.services.db.run(sweep)
         await self._tell_all(advances)
+        await self.retry_access(now)
         for enrollment_id, member_id, path_id, index, count in due:
             path = find_path(cfg, path_id)
             if path is None or index >= len(path.steps):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+import sqlalchemy as sa
 from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
@@ -68,6 +69,9 @@ class Enrollment(SQLModel, table=True):
     last_nudged_at: datetime | None = _ts()
     reminders_off: bool = False
     announce: bool = True  # celebrate the finished path in the community channel
+    # The path's Discord role / Slack channel is still owed (a platform refused or failed); the
+    # nudges job retries, so fixing the bot's permissions or the config is enough.
+    access_pending: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
 
 
 class StepDone(SQLModel, table=True):

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TextIO
 
 from bot.adapters.console.render import ButtonBook, render_console
+from bot.core.adapter import GroupChange
 from bot.core.dispatch import Dispatcher, PlatformUser
 from bot.core.events import MemberJoined
 from bot.core.messages import File, Form, Message
@@ -103,6 +104,12 @@ class ConsoleAdapter:
         self.transcript.append(ConsoleRecord("topic", channel_id, text))
         self._print(f"[#{channel_id} topic] {text}")
         return True
+
+    async def add_to_group(self, user_id: str, group_id: str, reason: str) -> GroupChange:
+        return GroupChange.UNSUPPORTED  # the terminal has no roles or channels to join
+
+    async def remove_from_group(self, user_id: str, group_id: str, reason: str) -> GroupChange:
+        return GroupChange.UNSUPPORTED
 
     # -- input ------------------------------------------------------------
     async def _read_loop(self) -> None:

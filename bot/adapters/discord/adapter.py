@@ -23,7 +23,9 @@ from bot.adapters.discord.render import (
     size_text,
     without_oversized,
 )
+from bot.adapters.discord.roles import RoleKeeper
 from bot.config.sections.chat import DiscordConfig
+from bot.core.adapter import GroupChange
 from bot.core.commands import CommandRegistry
 from bot.core.dispatch import Dispatcher, PlatformUser
 from bot.core.events import MemberJoined
@@ -138,6 +140,7 @@ class DiscordAdapter:
         self._connection: asyncio.Task[None] | None = None
         self._inflight: set[asyncio.Task[Any]] = set()
         self._recent_forms: OrderedDict[tuple[str, str], Form] = OrderedDict()
+        self.roles = RoleKeeper(lambda: self.client, self.pacer, retry_delay)
 
     # -- lifecycle --------------------------------------------------------
     def _new_client(self, members: bool) -> discord.Client:
@@ -420,3 +423,11 @@ class DiscordAdapter:
             )
             return False
         return True
+
+    async def add_to_group(self, user_id: str, group_id: str, reason: str) -> GroupChange:
+        """Give the user the guild role ``group_id``."""
+        return await self.roles.change(user_id, group_id, True, reason)
+
+    async def remove_from_group(self, user_id: str, group_id: str, reason: str) -> GroupChange:
+        """Take the guild role ``group_id`` from the user."""
+        return await self.roles.change(user_id, group_id, False, reason)

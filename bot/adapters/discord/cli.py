@@ -17,9 +17,20 @@ INVITE_PERMISSIONS = discord.Permissions(
 INVITE_SCOPES = ("bot", "applications.commands")
 
 
-def invite_url(application_id: int) -> str:
-    """The OAuth2 URL that adds the bot with the scopes and permissions it needs."""
-    return discord.utils.oauth_url(application_id, permissions=INVITE_PERMISSIONS, scopes=INVITE_SCOPES)
+def invite_url(application_id: int, manage_roles: bool = False) -> str:
+    """The OAuth2 URL that adds the bot with the scopes and permissions it needs.
+
+    ``manage_roles`` when an onboarding path gives a role (the bot's role must also sit above it).
+    """
+    permissions = discord.Permissions(INVITE_PERMISSIONS.value)
+    permissions.manage_roles = manage_roles
+    return discord.utils.oauth_url(application_id, permissions=permissions, scopes=INVITE_SCOPES)
+
+
+def gives_roles(config: StewardConfig) -> bool:
+    """Whether some onboarding path names a Discord role."""
+    paths = config.onboarding.paths if config.onboarding is not None else []
+    return any(path.discord_role_id is not None for path in paths)
 
 
 def _discord_config(args: argparse.Namespace) -> StewardConfig:
@@ -46,7 +57,13 @@ async def _application_id(config: StewardConfig) -> int:
 
 def cmd_invite(args: argparse.Namespace) -> int:
     config = _discord_config(args)
-    print(invite_url(asyncio.run(_application_id(config))))
+    print(invite_url(asyncio.run(_application_id(config)), manage_roles=gives_roles(config)))
+    if gives_roles(config):
+        print(
+            "Onboarding paths give roles: after adding the bot, drag its role above those roles "
+            "(Server Settings -> Roles).",
+            file=sys.stderr,
+        )
     return 0
 
 

@@ -17,6 +17,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.slack.blocks import SlackMessage, Upload, parse_action_id, render_chunks, uploads_of
+from bot.adapters.slack.channels import ChannelInviter
 from bot.adapters.slack.directory import PLATFORM, SlackDirectory
 from bot.adapters.slack.forms import FORM_CALLBACK, form_answers, form_meta
 from bot.adapters.slack.home import home_message, home_view
@@ -24,6 +25,7 @@ from bot.adapters.slack.naming import slack_command_style
 from bot.adapters.slack.outbox import ChannelOutbox, retry_handlers
 from bot.adapters.slack.responder import SlackResponder
 from bot.config.sections.chat import SlackConfig
+from bot.core.adapter import GroupChange
 from bot.core.cog import Cog, Services
 from bot.core.dispatch import Dispatcher
 from bot.core.events import HomeChanged, MemberJoined
@@ -79,6 +81,7 @@ class SlackAdapter:
         self._tasks: set[asyncio.Task[Any]] = set()
         self._workers = asyncio.Semaphore(WORKERS)
         self._channel_ids: dict[str, str] = {}
+        self.inviter = ChannelInviter(self.client, self.channel_id)
         self._home_pending: set[str] = set()  # Home tabs with a refresh queued (a burst publishes once)
         self._register_listeners()
         services.bus.subscribe(HomeChanged, self._on_home_changed)
@@ -171,6 +174,22 @@ class SlackAdapter:
             return False
         return True
 
+    async def add_to_group(self, user_id: str, group_id: str, reason: str) -> GroupChange:
+        """Invite the user to the channel ``group_id`` (an id or ``#name``)."""
+        return await self.inviter.invite(user_id, group_id)
+
+    async def remove_from_group(self, user_id: str, group_id: str, reason: str) -> GroupChange:
+        # Leaving a channel is the person's choice: the bot does not kick anyone out of a conversation.
+        return GroupChange.UNSUPPORTED
+
+    async def channel_id(self, channel: str) -> str | None:
+        """A channel id for an id or ``#name`` (names are looked up once, then cached)."""
+        if not channel.startswith("#"):
+            return channel
+        if channel not in self._channel_ids:
+            await self._resolve_channel_names({channel})
+        return self._channel_ids.get(channel)
+
     # -- helpers ----------------------------------------------------------
     def t(self, locale: str | None, key: str, **params: Any) -> str:
         return self.services.catalog.translate(locale or self.services.config.project.locale, key, **params)
@@ -212,8 +231,8 @@ class SlackAdapter:
         bolt_response = await self.bolt.async_dispatch(await to_bolt_request(request))
         return await to_aiohttp_response(bolt_response)
 
-    async def _resolve_channel_names(self) -> None:
-        names = {c for c in self.config.channels.values() if c.startswith("#")}
+    async def _resolve_channel_names(self, wanted: set[str] | None = None) -> None:
+        names = wanted or {c for c in self.config.channels.values() if c.startswith("#")}
         if not names:
             return
         cursor = None

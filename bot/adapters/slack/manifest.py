@@ -15,7 +15,8 @@ from bot.i18n import Catalog
 # What the adapter calls: chat.postMessage/postEphemeral (chat:write, chat:write.public to post in
 # channels it was not invited to), conversations.open (im:write), users.info (users:read),
 # usergroups.users.list (usergroups:read), conversations.list and member_joined_channel
-# (channels:read, groups:read), conversations.setTopic (channels:manage, groups:write), commands,
+# (channels:read, groups:read), conversations.setTopic and conversations.invite (channels:manage,
+# groups:write), commands,
 # files.getUploadURLExternal/completeUploadExternal (files:write) for exports and charts.
 BOT_SCOPES = (
     "commands",

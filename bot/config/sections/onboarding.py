@@ -59,10 +59,15 @@ class PathConfig(StrictModel):
     title: Text = Field(description="Path title.")
     description: Text | None = Field(default=None, description="Who the path is for.")
     discord_role_id: int | None = Field(
-        default=None, ge=1, description="Discord role given to people on this path."
+        default=None,
+        ge=1,
+        description="Discord role given to people on this path (taken back when they leave it); "
+        "the bot needs Manage Roles and a role above this one.",
     )
     slack_channel: str | None = Field(
-        default=None, description="Slack channel people on this path are invited to."
+        default=None,
+        description="Slack channel (id or #name) people on this path are invited to; the app must be "
+        "a member of it.",
     )
     steps: list[StepConfig] = Field(min_length=1, description="The steps, in order.")
 

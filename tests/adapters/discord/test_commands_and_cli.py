@@ -41,6 +41,9 @@ def test_invite_url_has_exact_scopes_and_permissions() -> None:
     assert query["client_id"] == ["123"]
     assert query["scope"] == ["bot applications.commands"]
     assert int(query["permissions"][0]) == 1024 | 2048 | 16384 | 32768
+    # With onboarding paths that give roles: Manage Roles (1 << 28) as well, nothing else.
+    with_roles = parse_qs(urlparse(invite_url(123, manage_roles=True)).query)
+    assert int(with_roles["permissions"][0]) == 1024 | 2048 | 16384 | 32768 | (1 << 28)
 
 
 def test_cli_has_discord_commands() -> None:

@@ -20,6 +20,7 @@ _COMMANDS = re.compile(r"^/applications/(\d+)(?:/guilds/(\d+))?/commands$")
 _CALLBACK = re.compile(r"^/interactions/(\d+)/([^/]+)/callback$")
 _WEBHOOK = re.compile(r"^/webhooks/(\d+)/([^/]+)(?:/messages/(@original|\d+))?$")
 _CHANNEL = re.compile(r"^/channels/(\d+)(/messages)?$")
+_MEMBER_ROLE = re.compile(r"^/guilds/(\d+)/members/(\d+)/roles/(\d+)$")
 COMPONENT, MODAL_SUBMIT, AUTOCOMPLETE = 3, 5, 4
 
 
@@ -46,6 +47,8 @@ async def route(
         return _open_dm(fake, str(body.get("recipient_id"))), 200
     if m := _CHANNEL.match(path):
         return _channel(fake, method, m.group(1), bool(m.group(2)), body, files)
+    if (m := _MEMBER_ROLE.match(path)) and method in ("PUT", "DELETE"):
+        return _member_role(fake, method, m.group(1), m.group(2), m.group(3), request)
     raise DiscordError(404, 0, f"404: Not Found ({method} {path})")
 
 
@@ -178,6 +181,27 @@ def _webhook(
         del fake.messages[msg.id]
         return None, 204
     raise DiscordError(405, 0, "405: Method Not Allowed")
+
+
+def _member_role(
+    fake: FakeDiscord, method: str, gid: str, uid: str, rid: str, request: web.Request
+) -> Result:
+    """Add/Remove Guild Member Role: 204; Manage Roles and a role below the bot's highest one needed."""
+    if gid not in fake.guilds:
+        raise DiscordError(404, 10004, "Unknown Guild")
+    if rid not in fake.roles:
+        raise DiscordError(404, 10011, "Unknown Role")
+    if uid not in fake.members:
+        raise DiscordError(404, 10007, "Unknown Member")
+    if not fake.can_manage_roles or rid in fake.roles_above_bot:
+        raise DiscordError(403, 50013, "Missing Permissions")
+    roles = fake.users[uid].roles
+    if method == "PUT" and rid not in roles:
+        roles.append(rid)
+    elif method == "DELETE" and rid in roles:
+        roles.remove(rid)
+    fake.audit_log.append((method, uid, rid, request.headers.get("X-Audit-Log-Reason")))
+    return None, 204
 
 
 def _open_dm(fake: FakeDiscord, user_id: str) -> dict[str, Any]:

@@ -132,6 +132,9 @@ class FakeDiscord(ShardedGateway):
         self.users: dict[str, FakeUser] = {self.bot.id: self.bot}
         self.channels: dict[str, FakeChannel] = {}
         self.roles: list[str] = []
+        self.can_manage_roles = True  # the bot's role has Manage Roles
+        self.roles_above_bot: set[str] = set()  # roles the bot may not give (higher than its own)
+        self.audit_log: list[tuple[str, str, str, str | None]] = []  # (method, user, role, reason)
         self.members: list[str] = []
         self.sessions: dict[str, GatewaySession] = {}
         self.interactions: dict[str, FakeInteraction] = {}

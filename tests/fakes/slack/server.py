@@ -53,6 +53,7 @@ class FakeSlack:
         self._acks: dict[str, asyncio.Future[dict[str, Any]]] = {}
         self.envelope_acks: list[dict[str, Any]] = []
         self.not_member: set[str] = set()  # channels the bot was not invited to (not_in_channel)
+        self.channel_members: dict[str, set[str]] = {}  # channel -> users invited by the bot
         self.file_api = FileEndpoints(
             lambda: self.base, self.calls, self.recorded.append, self._channel_error, self._new_ts
         )
@@ -221,6 +222,28 @@ class FakeSlack:
             return {"ok": False, "error": "too_long"}
         self.topics[str(args["channel"])] = topic
         return {"ok": True, "channel": {"id": args["channel"], "topic": {"value": topic}}}
+
+    def _m_conversations_invite(self, args: dict[str, Any]) -> dict[str, Any]:
+        # https://docs.slack.dev/reference/methods/conversations.invite: up to 1000 comma-separated ids;
+        # one user already there is an error (already_in_channel), the bot itself is cant_invite_self.
+        channel = str(args.get("channel", ""))
+        if channel[:1] not in ("C", "G"):
+            wrong_kind = "method_not_supported_for_channel_type"
+            return {"ok": False, "error": wrong_kind if channel[:1] == "D" else "channel_not_found"}
+        if (error := self._channel_error(channel)) is not None:
+            return {"ok": False, "error": error}
+        users = [u for u in str(args.get("users", "")).split(",") if u]
+        if not users or len(users) > 1000:
+            return {"ok": False, "error": "invalid_arguments"}
+        if "U0BOT" in users:
+            return {"ok": False, "error": "cant_invite_self"}
+        if any(u not in self.users for u in users):
+            return {"ok": False, "error": "user_not_found"}
+        members = self.channel_members.setdefault(channel, set())
+        if all(u in members for u in users):
+            return {"ok": False, "error": "already_in_channel"}
+        members.update(users)
+        return {"ok": True, "channel": {"id": channel, "name": self.channels.get(channel, channel)}}
 
     def _m_conversations_list(self, args: dict[str, Any]) -> dict[str, Any]:
         return {
