@@ -13,6 +13,13 @@ import aiohttp
 import discord
 from bot.adapters.discord.commands import command_payloads
 from bot.adapters.discord.forms import FormBook
+from bot.adapters.discord.gateway import (
+    SHARD_REFUSALS,
+    AdapterStartError,
+    GatewayClient,
+    ShardedGatewayClient,
+    check_shard_plan,
+)
 from bot.adapters.discord.interactions import InteractionRouter
 from bot.adapters.discord.pacing import RequestPacer
 from bot.adapters.discord.render import (
@@ -41,64 +48,7 @@ PRIVILEGED_INTENT_HELP = (
     "not greet newcomers. Enable it: Discord Developer Portal -> your application -> Bot -> Privileged "
     "Gateway Intents -> Server Members Intent. Continuing without it; commands keep working."
 )
-# Gateway close codes that refuse a shard plan (Discord's opcodes-and-status-codes table).
-SHARD_REFUSALS = {
-    4010: "Discord refused the shard (close code 4010, invalid shard): check --shard-ids and --shard-count",
-    4011: "Discord requires more shards for this bot (close code 4011, sharding required): "
-    "raise --shard-count on every instance",
-}
-IDENTIFY_WINDOW = 5.0  # seconds; Discord allows max_concurrency IDENTIFYs per window
 _TRANSIENT = (discord.DiscordServerError, aiohttp.ClientError, asyncio.TimeoutError, OSError)
-
-
-class AdapterStartError(RuntimeError):
-    """Discord refused the connection (bad token, gateway unreachable)."""
-
-
-class _AdapterEvents:
-    """The gateway events the adapter handles, for the plain and the sharded client alike."""
-
-    adapter: DiscordAdapter
-
-    async def on_ready(self) -> None:
-        # A sharded client fires this once every shard it runs has received its guilds.
-        self.adapter.ready.set()
-
-    async def on_interaction(self, interaction: discord.Interaction[Any]) -> None:
-        await self.adapter.track(self.adapter.router.handle(interaction))
-
-    async def on_member_join(self, member: discord.Member) -> None:
-        await self.adapter.track(self.adapter.member_joined(member))
-
-
-class _Client(_AdapterEvents, discord.Client):
-    """discord.Client whose events go to the adapter (one connection, every guild)."""
-
-    def __init__(self, adapter: DiscordAdapter, **options: Any) -> None:
-        super().__init__(**options)
-        self.adapter = adapter
-
-
-class _ShardedClient(_AdapterEvents, discord.AutoShardedClient):
-    """discord.AutoShardedClient running only this process's shards; events go to the adapter."""
-
-    def __init__(self, adapter: DiscordAdapter, shards: ShardPlan, **options: Any) -> None:
-        super().__init__(shard_ids=list(shards.shard_ids), shard_count=shards.shard_count, **options)
-        self.adapter = adapter
-        self.max_concurrency = 1  # from GET /gateway/bot, set before connecting
-        self._identified: dict[int, float] = {}  # rate-limit key -> when its last IDENTIFY went out
-
-    async def before_identify_hook(self, shard_id: int | None, *, initial: bool = False) -> None:
-        """Space IDENTIFYs as Discord asks: ``max_concurrency`` per 5 s, keyed by shard_id % it.
-
-        discord.py's default waits 5 s before every shard but the first, whatever the bot's limit.
-        """
-        loop = asyncio.get_running_loop()
-        key = (shard_id or 0) % self.max_concurrency
-        last = self._identified.get(key)
-        if last is not None and loop.time() - last < IDENTIFY_WINDOW:
-            await asyncio.sleep(IDENTIFY_WINDOW - (loop.time() - last))
-        self._identified[key] = loop.time()
 
 
 class DiscordAdapter:
@@ -154,8 +104,8 @@ class DiscordAdapter:
             "chunk_guilds_at_startup": False,  # no member list needed: interactions carry the member
         }
         if self.shards is not None:
-            return _ShardedClient(self, self.shards, **options)
-        return _Client(self, **options)
+            return ShardedGatewayClient(self, self.shards, **options)
+        return GatewayClient(self, **options)
 
     async def start(self, dispatcher: Dispatcher) -> None:
         """Log in, sync commands to the configured guilds, connect and wait until ready."""
@@ -179,7 +129,7 @@ class DiscordAdapter:
             await client.close()
             raise AdapterStartError("Discord rejected the bot token (discord.token)") from exc
         if self.shards is not None:
-            await self._check_shard_plan(self.shards)
+            await check_shard_plan(client, self.shards)
         await self.sync_commands()
         self._connection = asyncio.create_task(client.connect(reconnect=True), name="discord-gateway")
         ready = asyncio.create_task(self.ready.wait())
@@ -204,28 +154,6 @@ class DiscordAdapter:
             len(client.guilds),
             f" on {self.shards.describe()}" if self.shards else "",
         )
-
-    async def _check_shard_plan(self, shards: ShardPlan) -> None:
-        """Ask Discord (GET /gateway/bot) whether the plan can start: identify budget and shard count."""
-        assert self.client is not None
-        recommended, _, limits = await self.client.http.get_bot_gateway()
-        if isinstance(self.client, _ShardedClient):
-            self.client.max_concurrency = max(1, int(limits["max_concurrency"]))
-        remaining, starting = int(limits["remaining"]), len(shards.shard_ids)
-        if remaining < starting:
-            # Running out of session starts gets the token reset by Discord: refuse before that.
-            minutes = int(limits["reset_after"]) // 60000
-            raise AdapterStartError(
-                f"Discord allows {remaining} more session start(s) today and {starting} shard(s) would "
-                f"start; the budget resets in about {minutes} minute(s)"
-            )
-        if shards.shard_count < recommended:
-            log.warning(
-                "discord: --shard-count %d is below the %d shards Discord recommends for this bot; "
-                "Discord closes shards that hold more than 2500 guilds",
-                shards.shard_count,
-                recommended,
-            )
 
     @property
     def application_id(self) -> int:

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from bot.adapters.discord import build_adapter
-from bot.adapters.discord.adapter import IDENTIFY_WINDOW, AdapterStartError
+from bot.adapters.discord.gateway import IDENTIFY_WINDOW, AdapterStartError
 from bot.app import App
 from bot.config import load_config_text
 from bot.core.clock import FakeClock
