@@ -157,6 +157,10 @@ class ClaimStore:
                     until=f"{offer.offer_expires_at:%Y-%m-%d %H:%M} UTC",
                 )
             limit = self.claim_limit(session, member_id, login)
+            # Two claims by one person at the same instant: the row lock makes the second count
+            # wait for the first to commit (PostgreSQL; SQLite transactions already take the
+            # write lock up front).
+            session.exec(select(Member.id).where(Member.id == member_id).with_for_update()).first()
             if len(self.active_for_member(session, member_id)) >= limit:
                 raise GfiError("gfi.error.limit", limit=limit)
         claim = GfiClaim(

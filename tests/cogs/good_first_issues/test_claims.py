@@ -76,6 +76,29 @@ class _BlindStore(ClaimStore):
         return super().active_for_issue(session, issue_id)
 
 
+def test_one_person_claiming_several_at_once_stays_within_the_limit(db: Database) -> None:
+    seed(db, REPO, standard_board(NOW))
+    [member_id] = _members(db, 1)
+    store = ClaimStore(RULES, POLICY)  # a newcomer (no merged PR): one claim at a time
+    numbers = [1, 2, 7, 8]  # every issue on the board
+    start = threading.Barrier(len(numbers))
+
+    def attempt(number: int) -> str:
+        start.wait()
+        try:
+            _claim(db, store, member_id, number)
+        except GfiError as exc:
+            return exc.key
+        return "won"
+
+    with ThreadPoolExecutor(len(numbers)) as pool:
+        outcomes = list(pool.map(attempt, numbers))
+    assert sorted(outcomes) == ["gfi.error.limit"] * 3 + ["won"]
+    with db.session() as session:
+        active = session.exec(select(GfiClaim).where(col(GfiClaim.open_issue_id).is_not(None))).all()
+        assert len(active) == 1
+
+
 def test_the_database_constraint_decides_when_the_check_was_too_early(db: Database) -> None:
     seed(db, REPO, standard_board(NOW))
     first, second = _members(db, 2)
