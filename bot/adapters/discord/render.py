@@ -48,6 +48,7 @@ ROWS_PER_MESSAGE = 5
 BUTTONS_PER_ROW = 5
 CUSTOM_ID_LIMIT = 100
 ATTACHMENTS_PER_MESSAGE = 10
+ALT_TEXT_LIMIT = 1024  # an attachment's description (alt text)
 REQUEST_LIMIT = 25 * 1024 * 1024  # "The maximum request size when sending a message is 25 MiB"
 # Per-file limit when Discord does not say (interactions carry attachment_size_limit, guilds a tier).
 DEFAULT_FILE_LIMIT = discord.utils.DEFAULT_FILE_SIZE_LIMIT_BYTES
@@ -82,6 +83,7 @@ class Outgoing:
     buttons: list[list[Button]] = field(default_factory=list)
     files: list[tuple[str, bytes]] = field(default_factory=list)
     mentions: list[str] = field(default_factory=list)
+    alt_text: dict[str, str] = field(default_factory=dict)  # filename -> image description
 
     def kwargs(self) -> dict[str, Any]:
         """Keyword arguments for discord.py's send methods."""
@@ -96,7 +98,10 @@ class Outgoing:
         if self.buttons:
             kw["view"] = button_view(self.buttons)
         if self.files:
-            kw["files"] = [discord.File(io.BytesIO(data), filename=name) for name, data in self.files]
+            kw["files"] = [
+                discord.File(io.BytesIO(data), filename=name, description=self.alt_text.get(name))
+                for name, data in self.files
+            ]
         return kw
 
     def text(self) -> str:
@@ -291,6 +296,7 @@ def _embed_size(embed: dict[str, Any]) -> int:
 def _render_embeds(message: Message, writer: _Writer) -> list[Outgoing]:
     embeds: list[dict[str, Any]] = []
     files: list[tuple[str, bytes]] = []
+    alt_text: dict[str, str] = {}
     current: dict[str, Any] = {}
     lines: list[str] = []
 
@@ -335,6 +341,7 @@ def _render_embeds(message: Message, writer: _Writer) -> list[Outgoing]:
         elif isinstance(block, Image):
             if block.data is not None:
                 files.append((block.filename, block.data))
+                alt_text[block.filename] = clip(block.alt, ALT_TEXT_LIMIT)
                 current["image"] = {"url": f"attachment://{block.filename}"}
             elif block.url:
                 current["image"] = {"url": block.url}
@@ -342,10 +349,12 @@ def _render_embeds(message: Message, writer: _Writer) -> list[Outgoing]:
             lines.extend(writer.lines(block))
     if current or lines:
         flush()
-    return _pack(embeds, files)
+    return _pack(embeds, files, alt_text)
 
 
-def _pack(embeds: list[dict[str, Any]], files: list[tuple[str, bytes]]) -> list[Outgoing]:
+def _pack(
+    embeds: list[dict[str, Any]], files: list[tuple[str, bytes]], alt_text: dict[str, str]
+) -> list[Outgoing]:
     """Group embeds into messages of at most 10 embeds and 6000 characters."""
     out: list[Outgoing] = []
     size = 0
@@ -362,4 +371,5 @@ def _pack(embeds: list[dict[str, Any]], files: list[tuple[str, bytes]]) -> list[
         for o in out:
             names = {e.get("image", {}).get("url", "") for e in o.embeds}
             o.files = [(n, d) for n, d in files if f"attachment://{n}" in names]
+            o.alt_text = {n: alt_text[n] for n, _ in o.files if alt_text.get(n)}
     return out

@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.core.cog import Cog
 from bot.core.commands import Option, OptionType, action, command
 from bot.core.invocation import Invocation
-from bot.core.messages import File, Form, Message, Question, Section
+from bot.core.messages import File, Form, Image, Message, Question, Section
 from tests.adapters.discord.conftest import DemoChat
 from tests.fakes.discord import rules
 
@@ -65,6 +65,18 @@ async def test_channel_posts_carry_files(demo_chat: DemoChat) -> None:
         await chat.app.services.poster.post("announcements", message)
         [post] = chat.posts("announcements")
         assert post.files == [("export.md", b"# Export\n")] and post.text == "[file: export.md]"
+
+
+async def test_images_carry_their_alt_text(demo_chat: DemoChat) -> None:
+    async with demo_chat(cogs=(FilesCog,)) as chat:
+        alt = "Bar chart: time to first response per week, falling from 30 h to 6 h"
+        message = Message([Section("Stats"), Image(alt, data=b"\x89PNG fake", filename="ttfr.png")])
+        await chat.app.services.poster.post("announcements", message)
+        [sent] = [m for m in chat.fake.messages.values() if m.files]
+        [attachment] = sent.payload["attachments"]
+        assert attachment["filename"] == "ttfr.png" and attachment["description"] == alt
+        assert sent.payload["embeds"][0]["image"]["url"] == "attachment://ttfr.png"
+        assert not chat.fake.rejections
 
 
 async def test_the_fake_refuses_what_discord_refuses() -> None:

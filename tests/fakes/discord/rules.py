@@ -233,6 +233,9 @@ def message_problems(payload: dict[str, Any], has_files: bool = False) -> list[s
         for kind in ("users", "roles"):
             if kind in parse and mentions.get(kind):
                 out.append(f"allowed_mentions: parse:[{kind}] and {kind} are mutually exclusive")
+    for i, attachment in enumerate(payload.get("attachments") or []):
+        if len(attachment.get("description") or "") > 1024:
+            out.append(f"attachments[{i}].description: at most 1024 characters")
     if not (content.strip() or embeds or components or has_files or payload.get("attachments")):
         out.append("Cannot send an empty message")
     return out

@@ -391,6 +391,8 @@ class FakeDiscord(ShardedGateway):
         pinged_everyone, pinged = self._pings(body, channel_message=interaction is None)
         mid = snowflake()
         mentions = [self.users[u].payload() for u in pinged if u in self.users]
+        # payload_json "attachments" carries each file's description (alt text), matched by index id.
+        described = {str(a.get("id")): a.get("description") for a in body.get("attachments") or []}
         attachments = [
             {
                 "id": snowflake(),
@@ -399,7 +401,8 @@ class FakeDiscord(ShardedGateway):
                 "url": f"https://cdn/{name}",
                 "proxy_url": f"https://cdn/{name}",
             }
-            for name, data in files
+            | ({"description": described[str(i)]} if described.get(str(i)) else {})
+            for i, (name, data) in enumerate(files)
         ]
         payload = message_payload(
             mid,
