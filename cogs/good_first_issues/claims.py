@@ -41,6 +41,14 @@ def member_name(session: Session, member_id: int) -> str:
     return member.display_name if member is not None else "?"
 
 
+def set_github_state(session: Session, claim_id: int, state: str) -> None:
+    """Record where the claim's GitHub assignment stands (pending, assigned, retry, refused)."""
+    claim = session.get(GfiClaim, claim_id)
+    if claim is not None:
+        claim.github_state = state
+        session.add(claim)
+
+
 class ClaimStore:
     """Claims and waitlists on the board's issues."""
 

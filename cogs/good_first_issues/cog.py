@@ -32,6 +32,7 @@ from bot.core.refs import UserRef
 from cogs.good_first_issues import render
 from cogs.good_first_issues.announcements import JOB as ANNOUNCE_JOB
 from cogs.good_first_issues.announcements import Announcer
+from cogs.good_first_issues.claim_actions import ClaimActions
 from cogs.good_first_issues.device_link import DeviceLinks
 from cogs.good_first_issues.digest import board_week, digest_blocks
 from cogs.good_first_issues.errors import GfiError, localized_parts
@@ -56,7 +57,8 @@ class GoodFirstIssuesCog(AccountLinkCommands, Cog):
         super().__init__(services)
         self.notices = Notices(services)
         self.service = GfiService(services, self.notices)
-        self.lifecycle = ClaimLifecycle(self.service)
+        self.claims = ClaimActions(self.service)
+        self.lifecycle = ClaimLifecycle(self.service, self.claims)
         self.announcer = Announcer(self.service)
         self.device_links = DeviceLinks(services, self.notify_device_link)
 
@@ -155,7 +157,7 @@ class GoodFirstIssuesCog(AccountLinkCommands, Cog):
         await self._claim(inv, int(inv.value))
 
     async def _claim(self, inv: Invocation, target: Any) -> None:
-        result = await self.service.claim(_member(inv), target)
+        result = await self.claims.claim(_member(inv), target)
         parts = functools.partial(localized_parts, inv.t)
         await inv.reply(
             render.claimed(inv.t, result, lambda key, outside, **p: parts(key, p, outside)), ephemeral=True
@@ -164,7 +166,7 @@ class GoodFirstIssuesCog(AccountLinkCommands, Cog):
     @command("gfi unclaim", "gfi.unclaim.description", Option("issue", "gfi.option_issue"))
     @refusals
     async def unclaim(self, inv: Invocation, issue: str) -> None:
-        ref, outcome = await self.service.unclaim(_member(inv), parse_target(issue))
+        ref, outcome = await self.claims.unclaim(_member(inv), parse_target(issue))
         await inv.reply(
             Message([Section(*localized_parts(inv.t, f"gfi.unclaim.{outcome}", {}, {"ref": ref}))])
         )
@@ -182,7 +184,7 @@ class GoodFirstIssuesCog(AccountLinkCommands, Cog):
         await self._wait(inv, int(inv.value))
 
     async def _wait(self, inv: Invocation, target: Any) -> None:
-        ref, position = await self.service.join_waitlist(_member(inv), target)
+        ref, position = await self.claims.join_waitlist(_member(inv), target)
         text = localized_parts(inv.t, "gfi.waitlist.joined", {"position": position}, {"ref": ref})
         await inv.reply(Message([Section(*text)]), ephemeral=True)
 
@@ -197,7 +199,7 @@ class GoodFirstIssuesCog(AccountLinkCommands, Cog):
     async def still_working(self, inv: Invocation) -> None:
         if not inv.value.isdigit():
             raise GfiError("gfi.error.claim_gone")
-        claim = await self.service.still_working(_member(inv), int(inv.value))
+        claim = await self.claims.still_working(_member(inv), int(inv.value))
         text = localized_parts(
             inv.t, "gfi.remind.extended", {"until": f"{claim.expires_at:%Y-%m-%d}"}, {"ref": claim.ref}
         )
@@ -208,7 +210,7 @@ class GoodFirstIssuesCog(AccountLinkCommands, Cog):
     async def release_mine(self, inv: Invocation) -> None:
         if not inv.value.isdigit():
             raise GfiError("gfi.error.claim_gone")
-        ref = await self.service.release_own(_member(inv), int(inv.value))
+        ref = await self.claims.release_own(_member(inv), int(inv.value))
         await inv.reply(
             Message([Section(*localized_parts(inv.t, "gfi.unclaim.unclaimed", {}, {"ref": ref}))])
         )
@@ -222,7 +224,7 @@ class GoodFirstIssuesCog(AccountLinkCommands, Cog):
     )
     @refusals
     async def release(self, inv: Invocation, issue: str) -> None:
-        ref, _ = await self.service.release(parse_target(issue))
+        ref, _ = await self.claims.release(parse_target(issue))
         await inv.reply(Message([Section(*localized_parts(inv.t, "gfi.release.done", {}, {"ref": ref}))]))
 
     @command(
@@ -239,7 +241,7 @@ class GoodFirstIssuesCog(AccountLinkCommands, Cog):
         member_id, name = await self.services.db.run(
             lambda s: resolve_member(s, self.services.members, user, now)
         )
-        result = await self.service.claim(member_id, target, assigned_by=_member(inv))
+        result = await self.claims.claim(member_id, target, assigned_by=_member(inv))
         text = localized_parts(inv.t, "gfi.assign.done", {}, {"ref": result.ref, "name": name})
         await inv.reply(Message([Section(*text)]))
         await self.notices.dm_assigned(member_id, result.ref, result.title, result.url)

@@ -20,10 +20,12 @@ from bot.core.github_events import (
     PullRequestOpened,
 )
 from bot.db.models import Repo, TrackedIssue
-from cogs.good_first_issues.claims import issue_ref, member_name
+from cogs.good_first_issues.claim_actions import ClaimActions
+from cogs.good_first_issues.claim_endings import Ended, Offer, end_claim
+from cogs.good_first_issues.claims import issue_ref, member_name, set_github_state
 from cogs.good_first_issues.linking import delete_expired_codes
 from cogs.good_first_issues.models import GfiClaim, GfiWaitlist
-from cogs.good_first_issues.service import Ended, GfiService, Offer
+from cogs.good_first_issues.service import GfiService
 
 log = logging.getLogger(__name__)
 
@@ -55,8 +57,9 @@ def _same_login(a: str | None, b: str | None) -> bool:
 class ClaimLifecycle:
     """Listens to GitHub and the clock on behalf of every claim."""
 
-    def __init__(self, service: GfiService) -> None:
+    def __init__(self, service: GfiService, claims: ClaimActions) -> None:
         self.service = service
+        self.claims = claims
 
     @property
     def db(self):  # type: ignore[no-untyped-def]
@@ -121,11 +124,11 @@ class ClaimLifecycle:
                 if claim is None or not _same_login(claim.github_login, author):
                     continue
                 claim.pr_number = ev.number
-                done.append(self.service._end(session, store, claim, "done", ev.at, credited=True))
+                done.append(end_claim(session, store, claim, "done", ev.at, credited=True))
             return done
 
         for ended in await self.db.run(work):
-            await self.service.credit(ended, ev.at)
+            await self.claims.credit(ended, ev.at)
 
     async def on_pr_opened(self, ev: PullRequestOpened) -> None:
         """An open PR from the claimer that references the issue extends the claim."""
@@ -197,7 +200,7 @@ class ClaimLifecycle:
 
     async def on_action_done(self, ev: GitHubActionDone) -> None:
         if ev.context.get("gfi_action") == "assign" and ev.context.get("gfi_claim", "").isdigit():
-            await self.db.run(lambda s: _set_state(s, int(ev.context["gfi_claim"]), "assigned"))
+            await self.db.run(lambda s: set_github_state(s, int(ev.context["gfi_claim"]), "assigned"))
 
     async def on_action_failed(self, ev: GitHubActionFailed) -> None:
         """GitHub refused the assignment (only collaborators and commenters can be assigned): the
@@ -243,6 +246,7 @@ class ClaimLifecycle:
     async def run_reminders(self) -> ReminderRun:
         """Offers that lapsed move on, due reminders go out, overdue claims are released."""
         service, store, now = self.service, self.service.store, self.service.now()
+        claims = self.claims
 
         def lapse(session: Session) -> list[Offer]:
             offers = []
@@ -297,7 +301,7 @@ class ClaimLifecycle:
                     (claim.member_id, claim.id, ref, issue.title, issue.html_url, claim.expires_at)
                 )
             expired = [
-                service._end(session, store, claim, "expired", now)
+                end_claim(session, store, claim, "expired", now)
                 for claim in session.exec(
                     select(GfiClaim).where(active, col(GfiClaim.expires_at) <= now)
                 ).all()
@@ -319,19 +323,12 @@ class ClaimLifecycle:
         for member_id, claim_id, ref, title, url, expires_at in to_remind:
             await service.notices.dm_reminder(member_id, claim_id, ref, title, url, expires_at)
         for ended in expired:
-            await service.after_end(ended)
+            await claims.after_end(ended)
             await service.notices.dm_released(ended)
         for claim_id, repo_name, number, login, member_id in retry:
-            await self.db.run(lambda s, cid=claim_id: _set_state(s, cid, "pending"))
-            await service.push_assignment(claim_id, repo_name, number, login, member_id)
+            await self.db.run(lambda s, cid=claim_id: set_github_state(s, cid, "pending"))
+            await claims.push_assignment(claim_id, repo_name, number, login, member_id)
         return ReminderRun(len(to_remind), len(expired), len(offers), len(retry))
-
-
-def _set_state(session: Session, claim_id: int, state: str) -> None:
-    claim = session.get(GfiClaim, claim_id)
-    if claim is not None:
-        claim.github_state = state
-        session.add(claim)
 
 
 __all__ = ["ClaimLifecycle", "GfiWaitlist", "ReminderRun"]

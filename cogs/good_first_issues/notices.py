@@ -12,7 +12,7 @@ from bot.db.models import Member
 from cogs.good_first_issues.errors import localized_parts
 
 if TYPE_CHECKING:
-    from cogs.good_first_issues.service import Ended
+    from cogs.good_first_issues.claim_endings import Ended
 
 ACTION_CLAIM = "gfi_claim"
 ACTION_STILL = "gfi_still_working"

@@ -24,9 +24,11 @@ from bot.core.messages import (
     Section,
 )
 from cogs.good_first_issues.board import BoardEntry, BoardPage
+from cogs.good_first_issues.board_stats import Stats
+from cogs.good_first_issues.claim_actions import ClaimResult
 from cogs.good_first_issues.home import HomeBoard
 from cogs.good_first_issues.notices import ACTION_CLAIM, issue_link, short_ref
-from cogs.good_first_issues.service import ClaimResult, IssueDetails, MyClaim, Stats
+from cogs.good_first_issues.service import IssueDetails, MyClaim
 
 Translate = Callable[..., str]
 ACTION_PAGE = "gfi_page"

@@ -15,9 +15,11 @@ from sqlmodel import Session, func, select
 
 from bot.config import StewardConfig
 from bot.config.sections.community import MaintainerConfig
+from bot.core.errors import UserError
 from bot.core.invocation import Actor
 from bot.core.members import MemberDirectory
 from bot.core.messages import Mention
+from bot.core.refs import UserRef
 from bot.db.models import Member, PlatformIdentity
 
 PLATFORMS = ("discord", "slack", "console")
@@ -88,6 +90,29 @@ def identity_refs(
             if entry.github:
                 own.add(entry.github.lower())
     return {r for r in refs if r.lower() in own}
+
+
+def rotation_ref_of(config: StewardConfig, user: UserRef | None, rotation_refs: list[str]) -> str:
+    """The rotation ref naming ``user`` (by platform id, console name or GitHub login)."""
+    assert user is not None
+    ident = user.user_id or user.name or ""
+    candidates = [f"{user.platform}:{ident}".lower(), ident.lower()]
+    for ref in rotation_refs:
+        if ref.lower() in candidates:
+            return ref
+    for entry in config.maintainers:
+        ids = {
+            "discord": str(entry.discord) if entry.discord else None,
+            "slack": entry.slack,
+            "console": entry.console,
+        }
+        if ids.get(user.platform) == ident and entry.github:
+            for ref in rotation_refs:
+                if ref.lower() == entry.github.lower():
+                    return ref
+    if split_ref(f"{user.platform}:{ident}")[0] is not None:
+        return f"{user.platform}:{ident}"
+    raise UserError("oncall.error.unknown_member", name=str(user))
 
 
 class PeopleResolver:

@@ -10,6 +10,7 @@ from bot.core.errors import PermissionDenied, UserError
 from bot.core.invocation import Invocation
 from bot.core.messages import Button, Buttons, ButtonStyle, Message, Plain, Section
 from bot.core.refs import UserRef
+from cogs.oncall.people import rotation_ref_of
 from cogs.oncall.service import OncallService, parse_day
 from cogs.oncall.shiftlife import channel_of
 from cogs.oncall.views import when
@@ -24,7 +25,6 @@ class SwapCommands:
     service: OncallService
     services: Services
     _project_t: Callable[..., str]
-    _member_ref: Callable[[UserRef | None, list[str]], str]
     homes_changed: Callable[[set[str | None]], Awaitable[None]]
 
     @command(
@@ -48,7 +48,9 @@ class SwapCommands:
         def create(session):  # type: ignore[no-untyped-def]
             shift, ref = svc.find_own_shift(session, inv.actor, day, tz)
             rotation = svc.rotation(shift.rotation)[0]
-            target = self._member_ref(member, svc.rotation_refs(rotation)) if member else None
+            target = (
+                rotation_ref_of(self.services.config, member, svc.rotation_refs(rotation)) if member else None
+            )
             if target is not None and target == ref:
                 raise UserError("oncall.error.swap_self")
             swap = svc.create_swap(session, shift, ref, inv.actor.member_id, target, now)

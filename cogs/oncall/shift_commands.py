@@ -1,0 +1,171 @@
+"""The /oncall commands that record something on shifts: time away, handoff notes, overrides."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
+from bot.core.commands import Access, Option, OptionType, command
+from bot.core.errors import UserError
+from bot.core.invocation import Invocation
+from bot.core.messages import Message, Section
+from bot.core.refs import UserRef
+from cogs.oncall.people import rotation_ref_of
+from cogs.oncall.service import OncallService, day_bounds, parse_day
+from cogs.oncall.shiftlife import channel_of
+from cogs.oncall.views import when
+
+if TYPE_CHECKING:
+    from bot.core.cog import Services
+
+
+class ShiftCommands:
+    """Mixed into the on-call cog: /oncall away, /oncall handoff and /oncall override."""
+
+    service: OncallService
+    services: Services
+    _project_t: Callable[..., str]
+    homes_changed: Callable[[set[str | None]], Awaitable[None]]
+
+    @command(
+        "oncall away",
+        "oncall.away.description",
+        Option("from", "oncall.option.from"),
+        Option("to", "oncall.option.to"),
+    )
+    async def away(self, inv: Invocation, **args: str) -> None:
+        svc, now = self.service, self.services.clock.now()
+        tz = svc.viewer_tz(inv.actor)
+        first, last = parse_day(args["from"]), parse_day(args["to"])
+        if last < first:
+            raise UserError("oncall.error.away_order", start=first.isoformat(), end=last.isoformat())
+        if (last - first).days > 366:
+            raise UserError("oncall.error.away_too_long")
+        refs = svc.my_refs(inv.actor)
+        if not refs:
+            raise UserError("oncall.error.not_a_member")
+        start, _ = day_bounds(first, tz)
+        _, end = day_bounds(last, tz)
+
+        def store(session):  # type: ignore[no-untyped-def]
+            svc.add_away(session, refs, start, end, inv.actor.member_id, now)
+            session.flush()
+            covered = []
+            for rot in svc.config.rotations:
+                covered += [
+                    s
+                    for s in svc.shifts(session, rot, start, end)
+                    if s.reason == "away" and s.planned in refs
+                ]
+            people = {s.member: svc.resolve(session, s.member, now) for s in covered if s.member}
+            return covered, people
+
+        covered, people = await self.services.db.run(store)
+        await self.homes_changed({*refs, *(s.member for s in covered)})
+        msg = Message([Section(inv.t("oncall.away.stored", start=first.isoformat(), end=last.isoformat()))])
+        for s in covered[:10]:
+            name = people[s.member].name if s.member in people else inv.t("oncall.nobody")
+            msg.add(
+                Section(
+                    inv.t(
+                        "oncall.away.covered", rotation=s.rotation, span=when(inv.t, s.start, tz), name=name
+                    )
+                )
+            )
+        await inv.reply(msg)
+
+    @command(
+        "oncall handoff",
+        "oncall.handoff.description",
+        Option("note", "oncall.option.note", required=False, greedy=True, max_length=1500),
+    )
+    async def handoff(self, inv: Invocation, note: str | None = None) -> None:
+        svc, now = self.service, self.services.clock.now()
+
+        def store(session):  # type: ignore[no-untyped-def]
+            for rot in svc.config.rotations:
+                refs = svc.my_refs(inv.actor, [rot])
+                current = next(
+                    (
+                        s
+                        for s in svc.shifts(session, rot, now, now + timedelta(seconds=1))
+                        if s.contains(now) and s.member in refs
+                    ),
+                    None,
+                )
+                if current is not None:
+                    if note:
+                        svc.add_note(session, current, inv.actor.display_name, inv.actor.member_id, note, now)
+                    return current, svc.triage().queue(session, rot)
+            raise UserError("oncall.error.not_on_call_now")
+
+        current, waiting = await self.services.db.run(store)
+        tz = svc.viewer_tz(inv.actor)
+        key = "oncall.handoff.noted" if note else "oncall.handoff.status"
+        await inv.reply(
+            inv.t(key, rotation=current.rotation, until=when(inv.t, current.end, tz), count=len(waiting))
+        )
+
+    @command(
+        "oncall override",
+        "oncall.override.description",
+        Option("rotation", "oncall.option.rotation", autocomplete="oncall_rotations"),
+        Option("member", "oncall.option.member", OptionType.USER),
+        Option("until", "oncall.option.until", required=False),
+        access=Access.MAINTAINERS,
+    )
+    async def override(
+        self, inv: Invocation, rotation: str, member: UserRef, until: str | None = None
+    ) -> None:
+        svc, now = self.service, self.services.clock.now()
+        rot = svc.rotation(rotation)[0]
+        tz = svc.viewer_tz(inv.actor)
+        ref = rotation_ref_of(self.services.config, member, svc.rotation_refs(rot))
+
+        def store(session):  # type: ignore[no-untyped-def]
+            if until:
+                end = day_bounds(parse_day(until), tz)[1]
+            else:
+                current = next(
+                    (s for s in svc.shifts(session, rot, now, now + timedelta(seconds=1)) if s.contains(now)),
+                    None,
+                )
+                end = current.end if current else now + timedelta(days=1)
+            if end <= now:
+                raise UserError("oncall.error.until_past")
+            replaced = next(
+                (
+                    s.member
+                    for s in svc.shifts(session, rot, now, now + timedelta(seconds=1))
+                    if s.contains(now)
+                ),
+                None,
+            )
+            svc.add_override(session, rot.name, ref, now, end, "override", inv.actor.member_id, now)
+            return end, svc.resolve(session, ref, now), replaced
+
+        end, person, replaced = await self.services.db.run(store)
+        await self.homes_changed({ref, replaced})
+        text = self._project_t(
+            "oncall.override.posted",
+            rotation=rot.name,
+            name=person.name,
+            until=when(self._project_t, end, svc.project_tz()),
+            by=inv.actor.display_name,
+        )
+        await self.services.poster.post(
+            channel_of(rot.channel), Message([Section(person.mention(), " ", text)])
+        )
+        await self.services.poster.set_topic(
+            channel_of(rot.channel),
+            self._project_t(
+                "oncall.topic",
+                rotation=rot.name,
+                name=person.name,
+                until=when(self._project_t, end, svc.project_tz()),
+            ),
+        )
+        await inv.reply(
+            inv.t("oncall.override.done", rotation=rot.name, name=person.name, until=when(inv.t, end, tz))
+        )
