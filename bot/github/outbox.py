@@ -10,9 +10,10 @@ import asyncio
 import logging
 import random
 from collections.abc import Awaitable, Callable, Mapping
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
+from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -26,6 +27,9 @@ from bot.github.models import OutboxItem
 log = logging.getLogger(__name__)
 KINDS = frozenset({"comment", "assign", "unassign", "add_labels"})
 MAX_BACKOFF = timedelta(hours=1)
+# While one instance executes an item, the others see it as due only after this lease: every
+# instance runs a worker, and a write must reach GitHub once. A crash mid-write retries after it.
+LEASE = timedelta(minutes=10)
 
 
 class ActionImpossible(Exception):
@@ -97,9 +101,13 @@ class Outbox:
             .limit(limit)
         )
         due = await self.db.run(lambda s: list(s.exec(query).all()))
+        attempted = 0
         for item in due:
+            if not await self.db.run(_lease, item, now, now + LEASE):
+                continue  # another instance took it between our read and now
+            attempted += 1
             await self._attempt(item)
-        return len(due)
+        return attempted
 
     async def _attempt(self, item: OutboxItem) -> None:
         assert item.id is not None
@@ -203,6 +211,20 @@ class Outbox:
             except asyncio.CancelledError:
                 pass
             self._task = None
+
+
+def _lease(session: Session, item: OutboxItem, now: datetime, until: datetime) -> bool:
+    """Take ``item`` for this instance: one conditional UPDATE, so of two instances only one wins."""
+    result = session.execute(
+        update(OutboxItem)
+        .where(
+            col(OutboxItem.id) == item.id,
+            col(OutboxItem.status) == "pending",
+            col(OutboxItem.next_attempt_at) <= now,
+        )
+        .values(next_attempt_at=until)
+    )
+    return bool(getattr(result, "rowcount", 0) == 1)
 
 
 def _insert_once(session: Session, item: OutboxItem) -> int:

@@ -9,6 +9,7 @@ from sqlmodel import select
 
 from bot.core.github_events import GitHubActionDone, GitHubActionFailed, IssueAssigned
 from bot.github.models import OutboxItem
+from bot.github.outbox import Outbox
 from tests.fixtures.github import GitHubHarness
 
 
@@ -94,3 +95,16 @@ async def test_rate_limited_write_waits_for_the_reset(github: GitHubHarness) -> 
     await github.service.outbox.run_due()
     row = _row(github, item_id)
     assert row.status == "pending" and row.next_attempt_at > github.clock.now()
+
+
+async def test_two_instances_run_one_queued_write_once(github: GitHubHarness) -> None:
+    """Every instance runs an outbox worker; the lease makes one of them execute each item."""
+    github.fake.state.add_issue("acme/widgets")
+    ours = github.service.outbox
+    other = Outbox(github.db, github.clock, github.bus, ours.executor)  # a second instance's worker
+    item_ids = [await github.service.comment("acme/widgets", 1, f"Note {i}") for i in range(5)]
+    attempted = await asyncio.gather(ours.run_due(), other.run_due())
+    assert sum(attempted) == 5
+    assert [_row(github, i).status for i in item_ids] == ["done"] * 5
+    comments = github.fake.state.repo("acme/widgets").comments[1]
+    assert sorted(c["body"].split("\n")[0] for c in comments) == [f"Note {i}" for i in range(5)]
