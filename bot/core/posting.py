@@ -36,6 +36,18 @@ class PostResult:
     ref: str | None = None
 
 
+class PostNotDelivered(RuntimeError):
+    """A scheduled post did not reach every target; raised so the scheduler retries the period."""
+
+
+def require_delivered(results: list[PostResult]) -> list[PostResult]:
+    """``results`` unchanged, or :class:`PostNotDelivered` naming the targets that failed."""
+    failed = [f"{r.platform} channel {r.channel_id}" for r in results if r.status == "failed"]
+    if failed:
+        raise PostNotDelivered("not delivered to " + ", ".join(failed))
+    return results
+
+
 class Poster:
     """Sends cog messages to channels by purpose; with a key, each post happens once."""
 

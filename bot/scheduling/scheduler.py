@@ -13,7 +13,7 @@ import inspect
 import logging
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
@@ -37,6 +37,10 @@ Job = Callable[..., Awaitable[Any]]
 MAX_CATCH_UP = timedelta(days=62)
 # At most this many missed periods are replayed one by one after a fail-over or a late fire.
 MAX_REPLAY = 50
+# A failed run (a post the platform refused, GitHub away) is tried again for the same period after
+# these delays, then hourly, as long as it is within the entry's grace.
+RETRY_DELAYS = (timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=15), timedelta(minutes=30))
+RETRY_EVERY = timedelta(hours=1)
 
 
 @dataclass(frozen=True)
@@ -80,6 +84,9 @@ class JobScheduler:
         self.metrics = metrics
         self.is_leader: Callable[[], bool] = lambda: True
         self.entries: dict[str, ScheduledEntry] = {}
+        self.retry_delays: tuple[timedelta, ...] = RETRY_DELAYS
+        self.retry_every = RETRY_EVERY
+        self._failures: dict[str, int] = {}  # entry key -> failed runs in a row
         self._scheduler: AsyncIOScheduler | None = None
 
     # -- configuration ----------------------------------------------------
@@ -195,10 +202,47 @@ class JobScheduler:
             log.exception("job %s (%s) failed", entry.job, ctx.period)
             await self._record(entry, fire_at, "failed", error=repr(exc)[:500])
             self._count(entry.job, "failed", started, fire_at)
+            self._schedule_retry(entry, fire_at)
             return False
+        self._failures.pop(entry.key, None)
         await self._record(entry, fire_at, "ok")
         self._count(entry.job, "ok", started, fire_at)
         return True
+
+    def _schedule_retry(self, entry: ScheduledEntry, fire_at: datetime) -> None:
+        """Try the same period again later (APScheduler date job), while within the entry's grace."""
+        failures = self._failures[entry.key] = self._failures.get(entry.key, 0) + 1
+        delays = self.retry_delays
+        delay = delays[failures - 1] if failures <= len(delays) else self.retry_every
+        if self.clock.now() + delay - fire_at > entry.grace:
+            log.error("job %s (%s) failed and its grace of %s is over: not retried",
+                      entry.job, period_key(fire_at), entry.grace)  # fmt: skip
+            return
+        if self._scheduler is None or not self._scheduler.running:
+            return  # catch_up at the next start retries it
+        self._scheduler.add_job(
+            self.retry,
+            "date",
+            run_date=datetime.now(UTC) + delay,  # APScheduler waits in real time
+            args=[entry.key, fire_at],
+            id=f"retry:{entry.key}",
+            replace_existing=True,
+            misfire_grace_time=None,
+        )
+        log.warning("job %s (%s): retry %d in %s", entry.job, period_key(fire_at), failures, delay)
+
+    async def retry(self, key: str, fire_at: datetime) -> None:
+        """Run a failed period again, unless the entry changed, another run got there first, or
+        leadership moved (the new leader's catch-up retries it)."""
+        entry = self.entries.get(key)
+        if entry is None or not self.is_leader():
+            return
+        state = await self._state(key)
+        if state is None or state.status != "failed" or state.last_fire_at != fire_at:
+            return
+        if self.clock.now() - fire_at > entry.grace:
+            return
+        await self.run(entry, fire_at, catch_up=True)
 
     async def run_job_now(self, job: str) -> bool:
         """Run the first entry of ``job`` for the current time (``/steward digest send`` and tests)."""
@@ -221,6 +265,10 @@ class JobScheduler:
                 continue
             if state.status == "running":
                 log.warning("job %s was interrupted at %s; running it again", entry.job, state.last_fire_at)
+                await self.run(entry, state.last_fire_at, catch_up=True)
+                ran.append(entry.key)
+            elif state.status == "failed" and now - state.last_fire_at <= entry.grace:
+                log.info("job %s failed at %s; trying that run again", entry.job, state.last_fire_at)
                 await self.run(entry, state.last_fire_at, catch_up=True)
                 ran.append(entry.key)
             if replay:

@@ -10,6 +10,7 @@ from bot.core.cog import Cog
 from bot.core.commands import Access, command
 from bot.core.invocation import Invocation
 from bot.core.messages import Block, Message
+from bot.core.posting import require_delivered
 from bot.scheduling import JobContext
 from cogs.digest.render import render_digest, week_ending
 from cogs.digest.service import community_week
@@ -45,7 +46,10 @@ class DigestCog(Cog):
         """Scheduled: post the digest of the week before the scheduled time, once per period."""
         start, end = week_ending(ctx.scheduled_at)
         message = await self.build(start, end, self.services.config.project.locale)
-        await self.services.poster.post_once(JOB, ctx.period, PURPOSE, message, ctx.channels)
+        # A failed target fails the run, so the scheduler retries the period (sent targets are skipped).
+        require_delivered(
+            await self.services.poster.post_once(JOB, ctx.period, PURPOSE, message, ctx.channels)
+        )
 
     @command("steward digest preview", "digest.preview.description")
     async def preview(self, inv: Invocation) -> None:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -222,3 +223,65 @@ async def test_failover_replays_each_missed_period_but_startup_coalesces(
     restarted.apply(config, {"weekly_digest": job})  # type: ignore[arg-type]
     await restarted.catch_up()
     assert [r.period for r in job.runs][6:] == ["2026-05-04T09:50:00Z"]
+
+
+async def test_a_digest_the_platform_refused_is_retried_for_the_same_week(
+    tmp_path: Path, database_url: str
+) -> None:
+    clock = FakeClock(datetime(2026, 6, 1, 9, tzinfo=UTC))  # an hour before the Monday digest
+    with _app(tmp_path, database_url, clock) as (app, console):
+        await app.start()
+        try:
+            real_post = console.post
+            clock.set(datetime(2026, 6, 1, 10, tzinfo=UTC))
+
+            async def refused(channel_id: str, message: object) -> str:
+                raise ConnectionError("platform unavailable")
+
+            console.post = refused  # type: ignore[method-assign]
+            await app.scheduler.tick()
+            state = app.db.call(lambda s: s.exec(select(JobRun)).one())
+            assert state.status == "failed" and "not delivered" in (state.error or "")
+
+            console.post = real_post  # type: ignore[method-assign]
+            clock.advance(minutes=5)
+            await app.scheduler.tick()  # what the retry timer (or the next start) does
+            posts = [r for r in console.transcript if r.kind == "post"]
+            assert len(posts) == 1 and "weekly digest" in posts[0].text
+            [row] = app.db.call(lambda s: s.exec(select(PostLog)).all())
+            assert row.status == "sent" and row.period == "2026-06-01T10:00:00Z"
+            state = app.db.call(lambda s: s.exec(select(JobRun)).one())
+            assert state.status == "ok"
+            await app.scheduler.tick()
+            assert len([r for r in console.transcript if r.kind == "post"]) == 1
+        finally:
+            await app.stop()
+
+
+async def test_a_failed_run_is_retried_by_timer_within_grace(
+    db: Database, tmp_path: Path, database_url: str
+) -> None:
+    clock = FakeClock(datetime(2026, 5, 4, 9, tzinfo=UTC))
+    calls: list[str] = []
+
+    async def flaky(ctx: JobContext) -> None:
+        calls.append(ctx.period)
+        if len(calls) == 1:
+            raise ConnectionError("GitHub away")
+
+    config = _config(tmp_path, database_url, "schedules:\n  - job: weekly_digest\n    cron: '0 9 * * *'\n")
+    scheduler = JobScheduler(clock, db)
+    scheduler.retry_delays = (timedelta(milliseconds=50),)
+    scheduler.apply(config, {"weekly_digest": flaky})  # type: ignore[arg-type]
+    scheduler.start()
+    try:
+        [entry] = scheduler.entries.values()
+        assert await scheduler.run(entry, clock.now()) is False
+        for _ in range(300):  # up to 15 s on a loaded machine
+            if len(calls) == 2 and db.call(lambda s: s.exec(select(JobRun)).one()).status == "ok":
+                break
+            await asyncio.sleep(0.05)
+        assert calls == [calls[0]] * 2, "the same period, once more"
+        assert db.call(lambda s: s.exec(select(JobRun)).one()).status == "ok"
+    finally:
+        scheduler.shutdown()
