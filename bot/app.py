@@ -265,6 +265,9 @@ class App:
             await self.scheduler.catch_up(replay=self._started)
 
     async def _metrics(self, request: web.Request) -> web.Response:
+        client = getattr(self.services.github, "client", None)
+        if client is not None:
+            self.metrics.observe_github(client.stats.by_verb, client.budget.remaining)
         return web.Response(body=self.metrics.render(), content_type="text/plain", charset="utf-8")
 
     async def _scheduler_health(self) -> dict[str, Any]:
@@ -284,6 +287,8 @@ class App:
         await self.prepare_database()
         self.http.add_health_check("database", self._database_health)
         self.http.add_health_check("scheduler", self._scheduler_health)
+        for adapter in self.adapters:
+            self.http.add_health_check(adapter.platform, adapter.health)
         self.http.app.router.add_get("/metrics", self._metrics)
         for adapter in self.adapters:
             await adapter.start(self.dispatcher)

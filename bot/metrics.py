@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from prometheus_client import CollectorRegistry, Counter, Gauge, generate_latest
 
 
@@ -36,9 +38,20 @@ class Metrics:
             "GitHub API requests left in the current window",
             registry=self.registry,
         )
+        self._github_seen: dict[str, int] = {}
         self.leader = Gauge(
             "steward_scheduler_leader", "1 when this instance fires scheduled jobs", registry=self.registry
         )
+
+    def observe_github(self, by_verb: Mapping[str, int], remaining: int | None) -> None:
+        """Bring the GitHub figures up to the client's own counts (read when /metrics is scraped)."""
+        for verb, count in by_verb.items():
+            delta = count - self._github_seen.get(verb, 0)
+            if delta > 0:
+                self.github_requests.labels(kind=verb).inc(delta)
+            self._github_seen[verb] = count
+        if remaining is not None:
+            self.github_rate_remaining.set(remaining)
 
     def render(self) -> bytes:
         """The Prometheus text exposition of every metric."""

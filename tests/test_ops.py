@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -15,7 +16,10 @@ from bot.app import App
 from bot.config import load_config_text
 from bot.core.clock import FakeClock
 from bot.i18n import Catalog, catalog_directories
+from tests.fakes.github import FakeGitHub
+from tests.fixtures.chat_discord import discord_chat
 from tests.fixtures.console import config_text
+from tests.fixtures.github import github_config
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -91,3 +95,36 @@ def test_status_command(tmp_path: Path) -> None:
         timeout=120,
     )
     assert "database   ok (sqlite" in human.stdout
+
+
+async def test_metrics_count_github_requests_and_the_budget(
+    fake_github: FakeGitHub, tmp_path: Path, database_url: str
+) -> None:
+    fake_github.state.add_repo("acme/widgets")
+    extra = "http:\n  enabled: true\n  port: 0\n"
+    app = App(github_config(fake_github, database_url, tmp_path, ["acme/widgets"], extra), clock=FakeClock())
+    await app.start()
+    try:
+        first_sync = getattr(app.services.github, "_first_sync", None)
+        if first_sync is not None:
+            await first_sync
+        async with (
+            aiohttp.ClientSession() as session,
+            session.get(f"http://127.0.0.1:{app.http.port}/metrics") as resp,
+        ):
+            metrics = await resp.text()
+    finally:
+        await app.stop()
+    requests = re.search(r'steward_github_requests_total\{kind="GET"\} (\d+)', metrics)
+    assert requests is not None and int(requests.group(1)) >= 1
+    remaining = re.search(r"^steward_github_rate_remaining (\d+)", metrics, re.MULTILINE)
+    assert remaining is not None and int(remaining.group(1)) > 0
+
+
+async def test_healthz_reports_the_discord_connection(database_url: str, tmp_path: Path) -> None:
+    async with discord_chat(database_url, tmp_path) as chat:
+        [adapter] = [a for a in chat.app.adapters if a.platform == "discord"]
+        health = await adapter.health()
+        assert health["ok"] is True and health["guilds"] == 1
+        await adapter.stop()  # the gateway connection is gone: /healthz must say so
+        assert (await adapter.health())["ok"] is False

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from bot.core.messages import Message
 
@@ -36,6 +36,9 @@ class Adapter(Protocol):
 
     async def stop(self) -> None:
         """Disconnect cleanly; pending sends are flushed or kept for retry."""
+
+    async def health(self) -> dict[str, Any]:
+        """For /healthz: ``ok`` False while the platform connection is down."""
 
     def channel_for(self, purpose: str) -> str | None:
         """The channel id configured for a purpose ("announcements", "welcome", ...), if any."""

@@ -9,7 +9,7 @@ import tempfile
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from bot.adapters.console.render import ButtonBook, render_console
 from bot.core.adapter import GroupChange
@@ -87,6 +87,9 @@ class ConsoleAdapter:
         if self._task is not None and not self._task.done():
             self._task.cancel()
         self.finished.set()
+
+    async def health(self) -> dict[str, Any]:
+        return {"ok": True}
 
     def channel_for(self, purpose: str) -> str | None:
         # The terminal is every channel at once; the purpose is printed with each post.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
 from collections import OrderedDict
 from collections.abc import Coroutine
 from typing import Any
@@ -258,6 +259,21 @@ class DiscordAdapter:
                 channel_id=self.channel_for("welcome"),
             )
         )
+
+    async def health(self) -> dict[str, Any]:
+        client = self.client
+        if client is None:
+            return {"ok": False, "connected": False}
+        connected = not client.is_closed() and client.is_ready()
+        connected = connected and self._connection is not None and not self._connection.done()
+        latency = client.latency
+        return {
+            "ok": connected,
+            "guilds": len(client.guilds),
+            "latency_ms": round(latency * 1000) if math.isfinite(latency) else None,
+            "members_intent": self.members_intent,
+            "in_flight": len(self._inflight),
+        }
 
     # -- adapter protocol: output ----------------------------------------
     def channel_for(self, purpose: str) -> str | None:

@@ -116,6 +116,12 @@ class SlackAdapter:
             self.session = None
         self._dispatcher = None
 
+    async def health(self) -> dict[str, Any]:
+        if self._socket is None:
+            return {"ok": self._dispatcher is not None, "mode": "http"}
+        connected = await self._socket.client.is_connected()
+        return {"ok": connected, "mode": "socket", "in_flight": len(self._tasks)}
+
     def channel_for(self, purpose: str) -> str | None:
         configured = self.config.channels.get(purpose)
         if configured is None:
