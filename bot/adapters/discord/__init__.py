@@ -14,6 +14,7 @@ def build_adapter(app: App, **options: Any) -> DiscordAdapter:
     """The adapter for ``app``'s ``discord:`` section (``options`` tune timings, e.g. in tests)."""
     assert app.config.discord is not None
     options.setdefault("shards", app.discord_shards)
+    options.setdefault("db", app.db)  # chained forms survive a restart
     return DiscordAdapter(app.config.discord, app.registry, app.catalog, app.config.project.locale, **options)
 
 

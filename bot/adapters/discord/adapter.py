@@ -38,6 +38,7 @@ from bot.core.commands import CommandRegistry
 from bot.core.dispatch import Dispatcher, PlatformUser
 from bot.core.events import MemberJoined
 from bot.core.messages import Form, Mention, Message, Section
+from bot.db.database import Database
 from bot.i18n import Catalog
 from bot.shards import ShardPlan
 
@@ -71,6 +72,7 @@ class DiscordAdapter:
         busy_threshold: int = 4,
         pacer: RequestPacer | None = None,
         shards: ShardPlan | None = None,
+        db: Database | None = None,
     ) -> None:
         self.config = config
         self.registry = registry
@@ -83,7 +85,7 @@ class DiscordAdapter:
         self.pacer = pacer or RequestPacer()
         self.shards = shards
         self.router = InteractionRouter(self, defer_after)
-        self.forms = FormBook()
+        self.forms = FormBook(db)
         self.dispatcher: Dispatcher | None = None
         self.client: discord.Client | None = None
         self.ready = asyncio.Event()

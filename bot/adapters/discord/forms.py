@@ -2,17 +2,27 @@
 
 from __future__ import annotations
 
+import json
 import secrets
 from collections import OrderedDict
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field, replace
+from datetime import datetime, timedelta
 from typing import Any
 
+from sqlalchemy import delete
+from sqlmodel import Session, col
+
 import discord
+from bot.adapters.models import DiscordFormState
 from bot.core.messages import Form, Question
+from bot.db.database import Database
+from bot.db.models import utcnow
 
 INPUTS_PER_MODAL = 5
 FORM_PREFIX = "~form"  # custom_ids the adapter owns; cog action names never start with "~"
-_KEEP = 500  # forms in progress kept in memory (oldest dropped first)
+_KEEP = 500  # forms in progress kept in memory (oldest dropped first; the database keeps them all)
+FORM_KEPT_FOR = timedelta(days=7)
 
 
 @dataclass
@@ -35,24 +45,102 @@ class FormProgress:
 class FormBook:
     """Forms that need state between modals (chained steps, re-opening with answers pre-filled).
 
-    Single-modal forms need none: their custom_id is ``action:value`` and survives restarts.
+    Single-modal forms need none: their custom_id is ``action:value`` and survives restarts. The rest
+    are written to ``discord_form_state`` (with a database) so a restart between two modals loses no
+    answer; a memory copy answers the common case without a query.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, db: Database | None = None, now: Callable[[], datetime] = utcnow) -> None:
+        self.db = db
+        self.now = now
         self._entries: OrderedDict[str, FormProgress] = OrderedDict()
 
-    def keep(self, progress: FormProgress) -> str:
-        key = secrets.token_urlsafe(9)
+    def _remember(self, key: str, progress: FormProgress) -> None:
         self._entries[key] = progress
+        self._entries.move_to_end(key)
         while len(self._entries) > _KEEP:
             self._entries.popitem(last=False)
+
+    async def keep(self, progress: FormProgress) -> str:
+        key = secrets.token_urlsafe(9)
+        self._remember(key, progress)
+        await self._write(key, progress, new=True)
         return f"{FORM_PREFIX}:{key}"
 
-    def get(self, custom_id: str) -> FormProgress | None:
-        return self._entries.get(custom_id.partition(":")[2])
+    async def save(self, custom_id: str, progress: FormProgress) -> None:
+        """Store the progress after a step was answered."""
+        key = custom_id.partition(":")[2]
+        self._remember(key, progress)
+        await self._write(key, progress, new=False)
 
-    def drop(self, custom_id: str) -> None:
-        self._entries.pop(custom_id.partition(":")[2], None)
+    async def get(self, custom_id: str) -> FormProgress | None:
+        key = custom_id.partition(":")[2]
+        found = self._entries.get(key)
+        if found is not None or self.db is None:
+            return found
+        row = await self.db.run(lambda s: s.get(DiscordFormState, key))
+        if row is None:
+            return None
+        progress = progress_from_json(row.data)
+        self._remember(key, progress)
+        return progress
+
+    async def drop(self, custom_id: str) -> None:
+        key = custom_id.partition(":")[2]
+        self._entries.pop(key, None)
+        if self.db is not None:
+            await self.db.run(_delete, key)
+
+    async def _write(self, key: str, progress: FormProgress, new: bool) -> None:
+        if self.db is None:
+            return
+        now = self.now()
+
+        def write(session: Session) -> None:
+            row = session.get(DiscordFormState, key)
+            if row is None:
+                row = DiscordFormState(key=key, data="", created_at=now)
+            row.data = progress_to_json(progress)
+            session.add(row)
+            if new:  # forms nobody finished within a week are dropped
+                session.execute(
+                    delete(DiscordFormState).where(col(DiscordFormState.created_at) < now - FORM_KEPT_FOR)
+                )
+
+        await self.db.run(write)
+
+
+def _delete(session: Session, key: str) -> None:
+    row = session.get(DiscordFormState, key)
+    if row is not None:
+        session.delete(row)
+
+
+def progress_to_json(progress: FormProgress) -> str:
+    form = progress.form
+    return json.dumps(
+        {
+            "form": {
+                "title": form.title,
+                "action": form.action,
+                "value": form.value,
+                "questions": [asdict(q) for q in form.questions],
+            },
+            "step": progress.step,
+            "answers": progress.answers,
+        }
+    )
+
+
+def progress_from_json(text: str) -> FormProgress:
+    data = json.loads(text)
+    form = data["form"]
+    questions = tuple(Question(**q) for q in form["questions"])
+    return FormProgress(
+        Form(form["title"], form["action"], questions, form["value"]),
+        int(data["step"]),
+        {str(k): str(v) for k, v in data["answers"].items()},
+    )
 
 
 LABEL_LIMIT = 45  # modal title and label text (PLATFORM-NOTES A3)

@@ -80,16 +80,16 @@ class InteractionResponder:
         progress = FormProgress(form)
         self.adapter.remember_form(form)
         single = progress.steps == 1
-        custom_id = f"{form.action}:{form.value}" if single else self.adapter.forms.keep(progress)
+        custom_id = f"{form.action}:{form.value}" if single else await self.adapter.forms.keep(progress)
         if single and len(custom_id) > 100:
-            custom_id = self.adapter.forms.keep(progress)
+            custom_id = await self.adapter.forms.keep(progress)
         async with self._lock:
             # A modal can only answer a command or a button, not a modal submit: offer a button.
             can_modal = self.interaction.type is not discord.InteractionType.modal_submit
             if can_modal and not self.interaction.response.is_done():
                 await self.interaction.response.send_modal(build_modal(progress, custom_id))
                 return
-        key = custom_id if custom_id.startswith(FORM_PREFIX) else self.adapter.forms.keep(progress)
+        key = custom_id if custom_id.startswith(FORM_PREFIX) else await self.adapter.forms.keep(progress)
         label = await self.adapter.text(self.interaction, "discord.form.open")
         await self.reply(
             Message([Buttons((Button(label, key.partition(":")[0], key.partition(":")[2]),))]), True
@@ -172,7 +172,7 @@ class InteractionRouter:
         self, interaction: discord.Interaction[Any], responder: InteractionResponder, custom_id: str
     ) -> FormProgress | None:
         """The stored progress of a chained/re-opened form, or None after telling the user it expired."""
-        progress = self.adapter.forms.get(custom_id)
+        progress = await self.adapter.forms.get(custom_id)
         if progress is None:
             await self._note(interaction, responder, "discord.form.expired")
         return progress
@@ -207,11 +207,12 @@ class InteractionRouter:
                 label = await self.adapter.text(
                     interaction, "discord.form.continue", step=progress.step + 1, steps=progress.steps
                 )
+                await self.adapter.forms.save(custom_id, progress)
                 key = custom_id.partition(":")[2]
                 button = Button(label, FORM_PREFIX, key, ButtonStyle.PRIMARY)
                 await responder.reply(Message([Buttons((button,))]), True)
                 return
-            self.adapter.forms.drop(custom_id)
+            await self.adapter.forms.drop(custom_id)
             form, answers = progress.form, dict(progress.answers)
             action, value = form.action, form.value
         else:
@@ -251,7 +252,7 @@ class InteractionRouter:
             ]
         )
         if form is not None:
-            key = self.adapter.forms.keep(FormProgress(with_answers(form, answers)))
+            key = await self.adapter.forms.keep(FormProgress(with_answers(form, answers)))
             label = await self.adapter.text(interaction, "discord.form.fix_button")
             msg.add(Buttons((Button(label, FORM_PREFIX, key.partition(":")[2], ButtonStyle.PRIMARY),)))
         await responder.reply(msg, True)

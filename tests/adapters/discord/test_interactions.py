@@ -6,10 +6,14 @@ import asyncio
 import logging
 
 import pytest
+from sqlmodel import select
 
-from bot.core.messages import Message
+from bot.adapters.discord.forms import FormBook, FormProgress, progress_from_json, progress_to_json
+from bot.adapters.models import DiscordFormState
+from bot.core.messages import Form, Message, Question
 from tests.adapters.discord.conftest import DemoChat
 from tests.adapters.discord.demo_cog import HOSTILE_TITLE
+from tests.fixtures.chat import Reply
 
 pytestmark = pytest.mark.asyncio
 
@@ -55,6 +59,33 @@ async def test_long_form_is_chained_over_modals(demo_chat: DemoChat) -> None:
         assert len(form.handle["components"]) == 5 and "(1/2)" in form.handle["title"]
         [done] = await chat.fill_form("alice", {f"q{i}": str(i) for i in range(7)})
         assert done.text == "Sum of 7 answers: 21"
+
+
+async def test_a_chained_form_survives_a_restart_between_its_modals(demo_chat: DemoChat) -> None:
+    async with demo_chat() as chat:
+        await chat.command("alice", "/demo form 7")
+        click = chat.click
+
+        async def click_after_restart(user: str, reply: Reply, label: str) -> list[Reply]:
+            # What a restart leaves of the form book: only what is in the database.
+            chat.adapter.forms = FormBook(chat.app.db)
+            return await click(user, reply, label)
+
+        chat.click = click_after_restart  # type: ignore[method-assign]
+        [done] = await chat.fill_form("alice", {f"q{i}": str(i) for i in range(7)})
+        assert done.text == "Sum of 7 answers: 21"
+        assert chat.app.db.call(lambda s: s.exec(select(DiscordFormState)).all()) == []
+
+
+def test_form_progress_round_trips_through_json() -> None:
+    questions = (
+        Question("why", "为什么？", long=True, max_length=4000),
+        Question("name", "Name", required=False),
+    )
+    progress = FormProgress(
+        Form("Interview — 采访", "spotlight_answer", questions, "7"), 1, {"why": "因为 ✓"}
+    )
+    assert progress_from_json(progress_to_json(progress)) == progress
 
 
 async def test_slow_handler_is_deferred_then_followed_up(demo_chat: DemoChat) -> None:
