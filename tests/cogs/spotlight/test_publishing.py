@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session
 
 from bot.app import App
+from bot.app import config_warnings as app_config_warnings
 from bot.config import load_config_text
 from bot.config.sections.spotlight import default_questions
 from bot.core.adapter import GroupChange
@@ -18,6 +19,7 @@ from bot.core.messages import Message
 from bot.db.database import Database
 from bot.db.models import Member
 from cogs.spotlight import SpotlightCog
+from cogs.spotlight.checks import config_warnings
 from cogs.spotlight.cog import DEFAULT_PUBLISH_CRON
 from cogs.spotlight.document import build_document
 from cogs.spotlight.interview import get_interview
@@ -239,3 +241,24 @@ async def test_a_part_that_failed_is_posted_later_and_only_then_published(chat_f
         assert len(chat.posts("spotlight")) == len(parts)
         listed = only(await chat.command("mia", "/spotlight list"))
         assert "#1 victor — published" in listed.text
+
+
+def test_check_config_warns_when_spotlights_would_go_quiet(tmp_path: Path) -> None:
+    quiet = (
+        "project: {name: Quiet}\n"
+        "discord:\n  token: ${DISCORD_TOKEN}\n  channels: {spotlight: 100000000000000013}\n"
+        "spotlight: {}\n"
+        "schedules:\n  - {job: spotlight_publish, cron: '0 10 * * fri', enabled: false}\n"
+        "  - {job: spotlight_reminders, interval: 1h}\n"
+    )
+    config = load_config_text(quiet, "steward.yaml", env={"DISCORD_TOKEN": "x"}, base_dir=tmp_path)
+    assert config_warnings(config, NOW) == [
+        "schedules: every spotlight_publish entry is disabled, so approved spotlights are never published "
+        "(remove the entries to use the default schedule)",
+        "discord.channels: no 'maintainers' channel (spotlight.maintainer_channel), so maintainers get no "
+        "spotlight notices on Discord",
+    ]
+    assert any(w.startswith("schedules: every spotlight_publish") for w in app_config_warnings(config, NOW))
+    # Defaults alone (no schedules) and a console-only setup are fine.
+    fine = load_config_text("project: {name: Fine}\nspotlight: {}\n", "steward.yaml", base_dir=tmp_path)
+    assert config_warnings(fine, NOW) == []
