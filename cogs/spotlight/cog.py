@@ -48,7 +48,7 @@ log = logging.getLogger(__name__)
 DEFAULT_PUBLISH_CRON = "0 10 * * fri"
 DEFAULT_CANDIDATES_CRON = "0 9 * * mon"
 REMINDER_CHECK = timedelta(hours=1)
-# A publishing slot missed by a restart still happens the same day; a candidate list the same week.
+# A publishing slot missed by a restart still happens within 12 hours; the candidate list within a day.
 PUBLISH_GRACE = timedelta(hours=12)
 CANDIDATES_GRACE = timedelta(days=1)
 
