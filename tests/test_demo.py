@@ -1,14 +1,30 @@
-"""The bundled demo data set loads through the IssueStore, and loading it twice changes nothing."""
+"""The bundled demo: its data set loads through the IssueStore (twice changes nothing), and the demo
+config (`steward run --demo`) has every feature on, onboarding paths included."""
 
 from __future__ import annotations
 
+import io
 import json
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime
+from pathlib import Path
 
 from sqlmodel import col, func, select
 
+from bot.adapters.console import ConsoleAdapter
+from bot.app import App
+from bot.cli import demo_config_path
+from bot.config import StewardConfig, load_config
+from bot.core.clock import FakeClock
 from bot.db.database import Database
 from bot.db.models import IssueLabel, Repo, TrackedIssue
 from bot.demo import default_demo_path, load_demo_data
+from bot.i18n import Catalog, catalog_directories
+from cogs.onboarding.events import OnboardingEvents
+from tests.fixtures.chat import ConsoleDriver, Reply
+
+PATH_TITLES = ["Docs and examples", "GPU kernels", "Happy Open Source (快乐开源)"]
 
 
 def test_demo_file_is_realistic_and_small() -> None:
@@ -58,3 +74,99 @@ def test_load_is_idempotent(db: Database) -> None:
         )
     assert prs == first.pull_requests
     assert any(issue.linked_numbers for issue in linked)
+
+
+def demo_config(database_url: str, tmp_path: Path) -> StewardConfig:
+    """config/demo/steward.yaml as `steward run --demo` reads it: SQLite via STEWARD_DEMO_DB in
+    ``tmp_path``, or the test's PostgreSQL database."""
+    config = load_config(demo_config_path(), env={"STEWARD_DEMO_DB": str(tmp_path / "demo.db")})
+    if database_url.startswith("sqlite:///"):
+        return config
+    database = config.database.model_copy(update={"url": database_url})
+    return config.model_copy(update={"database": database})
+
+
+@asynccontextmanager
+async def demo_console(database_url: str, tmp_path: Path) -> AsyncIterator[tuple[ConsoleDriver, io.StringIO]]:
+    """The demo config running on the console adapter, as `steward run --demo` starts it."""
+    out = io.StringIO()
+    console = ConsoleAdapter(
+        Catalog(catalog_directories()),
+        locale="en",
+        stdin=io.StringIO(),
+        stdout=out,
+        operator="operator",
+        interactive=False,
+        read_input=False,
+    )
+    clock = FakeClock(datetime(2026, 11, 2, 9, 0, tzinfo=UTC))  # the day after the data set's anchor
+    config = demo_config(database_url, tmp_path)
+    app = App(
+        config, config_path=demo_config_path(), adapters=[console], console_operator="operator", clock=clock
+    )
+    await app.start()
+    app.scheduler.shutdown()  # jobs run only when the test ticks (not on real minutes)
+    try:
+        yield ConsoleDriver(app, console, clock), out
+    finally:
+        await app.stop()
+
+
+def only(replies: list[Reply], kind: str = "reply") -> Reply:
+    found = [r for r in replies if r.kind == kind]
+    assert len(found) == 1, replies
+    return found[0]
+
+
+async def test_demo_has_onboarding_paths_and_greets_joins(database_url: str, tmp_path: Path) -> None:
+    async with demo_console(database_url, tmp_path) as (chat, out):
+        app = chat.app
+        assert {"spotlight_publish@default", "spotlight_reminders@default"} <= set(app.scheduler.job_ids())
+        greeter = next(c for c in app.cogs if isinstance(c, OnboardingEvents)).greeter
+        await app.scheduler.tick()  # the scheduler's first look: nothing was missed
+
+        paths = only(await chat.command("operator", "/onboard paths"))
+        assert paths.text.startswith("Onboarding paths")
+        assert (
+            "3 step(s): Read the contributing guide → Fix something in the docs → Introduce yourself"
+            in paths.text
+        )
+        assert "GPU kernels — For people who like performance work." in paths.text
+        assert paths.buttons == PATH_TITLES
+
+        # :join NAME: the console confirms, the newcomer gets a welcome DM with the paths, and the
+        # welcome channel greets everyone who joined within the batch window.
+        await chat.join("amara")
+        await greeter.drain()
+        assert "amara joined." in out.getvalue()
+        [dm] = chat.dms("amara")
+        assert "Welcome to Steward Demo!" in dm.text and dm.buttons == PATH_TITLES
+        assert chat.posts("welcome") == []
+        chat.clock.advance(minutes=1)
+        await app.scheduler.tick()
+        [greeting] = chat.posts("welcome")
+        assert "@amara" in greeting.text and greeting.buttons == PATH_TITLES
+
+        # Picking the docs path: a self-reported first step, then docs issues from the demo data.
+        started = only(await chat.click("amara", dm, "Docs and examples"))
+        assert "Step 1 of 3: Read the contributing guide" in started.text
+        assert "https://github.com/steward-demo/docs/blob/main/CONTRIBUTING.md" in started.text
+        step2 = only(await chat.command("amara", "/onboard done"))
+        assert "Step 2 of 3: Fix something in the docs" in step2.text
+        issues = [line for line in step2.text.splitlines() if line.startswith("• steward-demo/")]
+        assert len(issues) == 5 and all(line.startswith("• steward-demo/docs#") for line in issues)
+
+        # Switching to the kernels path: after the self-reported build step, kernel issues only.
+        kernels = only(await chat.command("amara", "/onboard start kernels"))
+        assert "Step 1 of 3: Build the kernels and run their tests" in kernels.text
+        only(await chat.command("amara", "/onboard done"))
+        step3 = only(await chat.command("amara", "/onboard next"))
+        assert "Step 2 of 3: Land your first kernel change" in step3.text
+        assert "steward-demo/kernels#" in step3.text and "steward-demo/docs#" not in step3.text
+
+
+def test_demo_config_enables_every_feature(tmp_path: Path) -> None:
+    config = demo_config(f"sqlite:///{tmp_path / 'demo.db'}", tmp_path)
+    for section in ("github", "good_first_issues", "oncall", "spotlight", "onboarding"):
+        assert getattr(config, section) is not None, section
+    assert config.onboarding is not None and len(config.onboarding.paths) == 3

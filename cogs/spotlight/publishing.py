@@ -1,14 +1,32 @@
-"""Which spotlight goes out next, and the record that it did (one per publishing day)."""
+"""Which spotlight goes out next, which ones are half-posted, and the record that one was published
+(one per publishing day)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
+from bot.db.models import PostLog
 from cogs.spotlight.document import Document, build_document
 from cogs.spotlight.models import SpotlightInterview, Status
+
+PUBLISH_JOB = "spotlight_publish"  # the post log's job name for published parts and the publish notices
+_PART_PREFIX = "interview:"
+
+
+def part_period(interview_id: int, part: int, total: int) -> str:
+    """The post-log period of one part of a published spotlight."""
+    return f"{_PART_PREFIX}{interview_id}:{part}/{total}"
+
+
+def _interview_of_period(period: str) -> int | None:
+    if not period.startswith(_PART_PREFIX):
+        return None
+    head = period.removeprefix(_PART_PREFIX).partition(":")[0]
+    return int(head) if head.isdigit() else None
 
 
 def day_bounds(day: date, timezone: str) -> tuple[datetime, datetime]:
@@ -39,6 +57,33 @@ def next_to_publish(session: Session, now: datetime, timezone: str) -> Document 
         .order_by(col(SpotlightInterview.approved_at), col(SpotlightInterview.id))
     ).first()
     return build_document(session, interview) if interview is not None else None
+
+
+def all_sent(session: Session, periods: Sequence[str], targets: Sequence[tuple[str, str]]) -> bool:
+    """Whether the post log shows every period sent to every (platform, channel) target."""
+    rows = session.exec(
+        select(PostLog.period, PostLog.platform, PostLog.channel).where(
+            PostLog.job == PUBLISH_JOB, PostLog.status == "sent", col(PostLog.period).in_(list(periods))
+        )
+    ).all()
+    sent = {(period, platform, channel) for period, platform, channel in rows}
+    return all((period, *target) in sent for period in periods for target in targets)
+
+
+def unfinished_publications(session: Session) -> list[int]:
+    """Approved spotlights whose posting began (some part is in the post log) but never completed."""
+    approved = set(
+        session.exec(select(SpotlightInterview.id).where(SpotlightInterview.status == Status.APPROVED)).all()
+    )
+    if not approved:
+        return []
+    periods = session.exec(
+        select(PostLog.period)
+        .where(PostLog.job == PUBLISH_JOB, col(PostLog.period).startswith(_PART_PREFIX))
+        .distinct()
+    ).all()
+    started = {_interview_of_period(period) for period in periods}
+    return sorted(i for i in approved if i is not None and i in started)
 
 
 def mark_published(session: Session, interview_id: int, now: datetime) -> None:
