@@ -140,7 +140,7 @@ def _has_label(labels: Iterable[str]) -> Any:
     )
 
 
-def _still_open_and_free() -> list[Any]:
+def still_open_and_free() -> list[Any]:
     """Open, not a PR, not removed, unclaimed: re-checked on every page, so an entry lagging behind
     (e.g. an issue closed by ``steward sync`` in another process) is never shown."""
     t = TrackedIssue
@@ -157,7 +157,7 @@ def _still_on_board() -> list[Any]:
     # Not re-checked per page: PostgreSQL has no statistics for json_array_length(), guesses 0.5%
     # of rows match, and abandons the board index for a hash join over every open issue.
     unassigned = func.json_array_length(col(TrackedIssue.assignees)) == 0
-    return [*_still_open_and_free(), unassigned]
+    return [*still_open_and_free(), unassigned]
 
 
 def board_conditions(
@@ -190,7 +190,7 @@ def board_query(repo_ids: Mapping[int, str], flt: BoardFilter) -> Any:
     facets += [difficulty_facet(flt.difficulty)] if flt.difficulty else []
     walked = facets[0] if facets else ALL_FACET
     query = (
-        select(t).join(e, col(e.issue_id) == col(t.id)).where(col(e.facet) == walked, *_still_open_and_free())
+        select(t).join(e, col(e.issue_id) == col(t.id)).where(col(e.facet) == walked, *still_open_and_free())
     )
     for other in facets[1:]:
         also = aliased(GfiBoardEntry)

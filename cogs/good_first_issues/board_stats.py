@@ -52,6 +52,7 @@ def board_stats(session: Session, rules: BoardRules, now: datetime) -> Stats:
         finished_30d=count(reason == "done", ended >= since),
         expired_30d=count(reason == "expired", ended >= since),
         released_30d=count(reason == "released", ended >= since),
-        refused_on_github=count(col(GfiClaim.github_state) == "refused", ended.is_(None)),
+        # "failed": refused, and the comment naming them failed too
+        refused_on_github=count(col(GfiClaim.github_state).in_(("refused", "failed")), ended.is_(None)),
         top=[(name, int(n)) for name, n in top],
     )

@@ -29,10 +29,11 @@ from bot.core.github_events import (
 from bot.core.invocation import Invocation
 from bot.core.messages import Block, Message, Section
 from bot.core.refs import UserRef
-from cogs.good_first_issues import render
+from cogs.good_first_issues import completions, render
 from cogs.good_first_issues.announcements import JOB as ANNOUNCE_JOB
 from cogs.good_first_issues.announcements import Announcer
 from cogs.good_first_issues.claim_actions import ClaimActions
+from cogs.good_first_issues.completions import IssueCompletions
 from cogs.good_first_issues.device_link import DeviceLinks
 from cogs.good_first_issues.digest import board_week, digest_blocks
 from cogs.good_first_issues.errors import GfiError, localized_parts
@@ -48,7 +49,12 @@ log = logging.getLogger(__name__)
 REMINDERS_JOB = "claim_reminders"
 
 
-class GoodFirstIssuesCog(AccountLinkCommands, Cog):
+def _issue_option(provider: str) -> Option:
+    """The ``issue`` option (#123, owner/repo#123 or a URL), suggesting issues from ``provider``."""
+    return Option("issue", "gfi.option_issue", autocomplete=provider)
+
+
+class GoodFirstIssuesCog(AccountLinkCommands, IssueCompletions, Cog):
     """The good-first-issue board; loaded when ``good_first_issues:`` is in the config."""
 
     name = "good_first_issues"
@@ -105,19 +111,25 @@ class GoodFirstIssuesCog(AccountLinkCommands, Cog):
     @command(
         "gfi list",
         "gfi.list.description",
-        Option("repo", "gfi.list.option_repo", required=False),
-        Option("area", "gfi.list.option_area", required=False),
-        Option("difficulty", "gfi.list.option_difficulty", required=False),
-        Option("page", "gfi.list.option_page", required=False),
+        Option("repo", "gfi.list.option_repo", required=False, autocomplete=completions.REPOS),
+        Option("area", "gfi.list.option_area", required=False, autocomplete=completions.AREAS),
+        Option(
+            "difficulty", "gfi.list.option_difficulty", required=False, autocomplete=completions.DIFFICULTIES
+        ),
+        Option("page", "gfi.list.option_page", OptionType.INTEGER, required=False, min_value=1),
     )
     @refusals
     async def list(
-        self, inv: Invocation, repo: str | None, area: str | None, difficulty: str | None, page: str | None
+        self, inv: Invocation, repo: str | None, area: str | None, difficulty: str | None, page: int | None
     ) -> None:
         rules = self.service.rules
         if not rules.repo_labels:
             raise GfiError("gfi.error.no_repos")
-        flt, number = parse_filters(rules, repo=repo, area=area, difficulty=difficulty, page=page)
+        # Typed lines fill options by position ("/gfi list docs" puts docs in repo); parse_filters moves
+        # each value to the slot it fits, so the page travels as text like the others.
+        flt, number = parse_filters(
+            rules, repo=repo, area=area, difficulty=difficulty, page=None if page is None else str(page)
+        )
         await self._show_page(inv, flt, number)
 
     async def _show_page(self, inv: Invocation, flt: Any, number: int) -> None:
@@ -137,14 +149,14 @@ class GoodFirstIssuesCog(AccountLinkCommands, Cog):
         flt, number = decode_nav(rules, names, inv.value)
         await self._show_page(inv, flt, number)
 
-    @command("gfi show", "gfi.show.description", Option("issue", "gfi.option_issue"))
+    @command("gfi show", "gfi.show.description", _issue_option(completions.ANY_ISSUE))
     @refusals
     async def show(self, inv: Invocation, issue: str) -> None:
         details = await self.service.details(parse_target(issue))
         await inv.reply(render.details(inv.t, details, self.services.clock.now()))
 
     # -- claims ------------------------------------------------------------
-    @command("gfi claim", "gfi.claim.description", Option("issue", "gfi.option_issue"))
+    @command("gfi claim", "gfi.claim.description", _issue_option(completions.OPEN_ISSUES))
     @refusals
     async def claim(self, inv: Invocation, issue: str) -> None:
         await self._claim(inv, parse_target(issue))
@@ -163,7 +175,7 @@ class GoodFirstIssuesCog(AccountLinkCommands, Cog):
             render.claimed(inv.t, result, lambda key, outside, **p: parts(key, p, outside)), ephemeral=True
         )
 
-    @command("gfi unclaim", "gfi.unclaim.description", Option("issue", "gfi.option_issue"))
+    @command("gfi unclaim", "gfi.unclaim.description", _issue_option(completions.MY_ISSUES))
     @refusals
     async def unclaim(self, inv: Invocation, issue: str) -> None:
         ref, outcome = await self.claims.unclaim(_member(inv), parse_target(issue))
@@ -171,7 +183,7 @@ class GoodFirstIssuesCog(AccountLinkCommands, Cog):
             Message([Section(*localized_parts(inv.t, f"gfi.unclaim.{outcome}", {}, {"ref": ref}))])
         )
 
-    @command("gfi waitlist", "gfi.waitlist.description", Option("issue", "gfi.option_issue"))
+    @command("gfi waitlist", "gfi.waitlist.description", _issue_option(completions.CLAIMED_ISSUES))
     @refusals
     async def waitlist(self, inv: Invocation, issue: str) -> None:
         await self._wait(inv, parse_target(issue))
@@ -219,7 +231,7 @@ class GoodFirstIssuesCog(AccountLinkCommands, Cog):
     @command(
         "gfi release",
         "gfi.release.description",
-        Option("issue", "gfi.option_issue"),
+        _issue_option(completions.CLAIMED_ISSUES),
         access=Access.MAINTAINERS,
     )
     @refusals
@@ -230,7 +242,7 @@ class GoodFirstIssuesCog(AccountLinkCommands, Cog):
     @command(
         "gfi assign",
         "gfi.assign.description",
-        Option("issue", "gfi.option_issue"),
+        _issue_option(completions.OPEN_ISSUES),
         Option("user", "gfi.assign.option_user", type=OptionType.USER),
         access=Access.MAINTAINERS,
     )

@@ -1,9 +1,9 @@
-"""How claims move on their own: GitHub events (activity, PRs, merges, closes, outbox outcomes)
-and the ``claim_reminders`` job (reminders, expiries, waitlist offers, GitHub retries)."""
+"""How claims move on their own: GitHub events (activity, PRs, merges, closes, outbox outcomes) and
+the ``claim_reminders`` job (reminders, expiries, waitlist offers, GitHub retries). What becomes of
+its GitHub writes is handled in github_outcomes."""
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -22,12 +22,11 @@ from bot.core.github_events import (
 from bot.db.models import Repo, TrackedIssue
 from cogs.good_first_issues.claim_actions import ClaimActions
 from cogs.good_first_issues.claim_endings import Ended, Offer, end_claim
-from cogs.good_first_issues.claims import issue_ref, member_name, set_github_state
+from cogs.good_first_issues.claims import issue_ref, set_github_state
+from cogs.good_first_issues.github_outcomes import ClaimWriteOutcomes
 from cogs.good_first_issues.linking import delete_expired_codes
 from cogs.good_first_issues.models import GfiClaim, GfiWaitlist
 from cogs.good_first_issues.service import GfiService
-
-log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -60,6 +59,7 @@ class ClaimLifecycle:
     def __init__(self, service: GfiService, claims: ClaimActions) -> None:
         self.service = service
         self.claims = claims
+        self.outcomes = ClaimWriteOutcomes(service)
 
     @property
     def db(self):  # type: ignore[no-untyped-def]
@@ -199,48 +199,11 @@ class ClaimLifecycle:
         await self.db.run(work)
 
     async def on_action_done(self, ev: GitHubActionDone) -> None:
-        if ev.context.get("gfi_action") == "assign" and ev.context.get("gfi_claim", "").isdigit():
-            await self.db.run(lambda s: set_github_state(s, int(ev.context["gfi_claim"]), "assigned"))
+        await self.outcomes.on_done(ev)
 
     async def on_action_failed(self, ev: GitHubActionFailed) -> None:
-        """GitHub refused the assignment (only collaborators and commenters can be assigned): the
-        claim stands, a comment names the claimer instead, and the claimer is told."""
-        if ev.context.get("gfi_action") != "assign" or not ev.context.get("gfi_claim", "").isdigit():
-            if ev.context.get("gfi_claim"):
-                log.warning(
-                    "GitHub %s for claim %s failed: %s", ev.kind, ev.context.get("gfi_claim"), ev.reason
-                )
-            return
-        claim_id = int(ev.context["gfi_claim"])
-
-        def work(session: Session) -> tuple[GfiClaim, str, str] | None:
-            claim = session.get(GfiClaim, claim_id)
-            if claim is None:
-                return None
-            claim.github_state = "refused"
-            session.add(claim)
-            issue = session.get(TrackedIssue, claim.issue_id)
-            repo = session.get(Repo, issue.repo_id) if issue else None
-            if claim.ended_at is not None or issue is None or repo is None:
-                return None
-            return claim, issue_ref(repo, issue), member_name(session, claim.member_id)
-
-        found = await self.db.run(work)
-        github = self.service.services.github
-        if found is None or github is None:
-            return
-        claim, ref, name = found
-        login = claim.github_login or name
-        body = self.service.notices.github_comment("assign_refused", login, name)
-        await github.comment(
-            ev.repo,
-            ev.number,
-            body,
-            requested_by=claim.member_id,
-            dedupe_key=f"gfi-refused-{claim_id}",
-            context={"gfi_claim": str(claim_id), "gfi_action": "refused_comment"},
-        )
-        await self.service.notices.dm_assign_refused(claim.member_id, ref)
+        """A GitHub write for a claim can never succeed: see github_outcomes."""
+        await self.outcomes.on_failed(ev)
 
     # -- the clock ---------------------------------------------------------
     async def run_reminders(self) -> ReminderRun:

@@ -129,6 +129,24 @@ class Notices:
             lambda loc: Message([Section(*self._parts(loc, "gfi.notice.assign_refused", {"ref": ref}))]),
         )
 
+    async def dm_github_failed(
+        self, member_id: int, key: str, ref: str, reason: str, until: datetime
+    ) -> bool:
+        """A GitHub write for their claim failed for good: what failed, why, and what to do now."""
+
+        def build(loc: str) -> Message:
+            why_key = f"gfi.notice.github_reason.{reason}"
+            if not self.services.catalog.has(why_key):
+                why_key = "gfi.notice.github_reason.other"
+            text = self._parts(
+                loc, key, {"ref": ref}, reason=self.t(loc, why_key), until=f"{until:%Y-%m-%d %H:%M} UTC"
+            )
+            msg = Message([Section(*text)])
+            msg.summary = self.t(loc, "gfi.notice.github_failed.summary")
+            return msg
+
+        return await self._dm(member_id, build)
+
     def github_comment(self, kind: str, login: str, name: str) -> str:
         """The comment posted on GitHub, in the project's language (config template when given)."""
         config = self.services.config
