@@ -22,7 +22,7 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from sqlmodel import Session, select
 
-from bot.core.clock import Clock
+from bot.core.clock import Clock, follows_wall_time
 from bot.scheduling.fire_times import fire_times_between, latest_fire_time, next_fire_time, period_key
 from bot.scheduling.models import JobRun
 
@@ -139,7 +139,10 @@ class JobScheduler:
     def start(self) -> None:
         self._scheduler = AsyncIOScheduler()
         self._install()
-        self._scheduler.start()
+        # APScheduler waits on the wall clock. An injected clock (tests, benchmarks) moves only when
+        # told: firing on real minutes would run jobs at arbitrary moments against a "now" that did
+        # not move. With one, jobs are installed but run only through tick() and run_job_now().
+        self._scheduler.start(paused=not follows_wall_time(self.clock))
 
     def _install(self) -> None:
         assert self._scheduler is not None

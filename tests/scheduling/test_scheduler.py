@@ -10,18 +10,20 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from apscheduler.triggers.interval import IntervalTrigger
 from sqlmodel import select
 
 from bot.adapters.console import ConsoleAdapter
 from bot.app import App
 from bot.config import load_config_text
-from bot.core.clock import FakeClock
+from bot.core.clock import FakeClock, SystemClock
 from bot.db.database import Database
 from bot.db.models import PostLog
 from bot.i18n import Catalog, catalog_directories
 from bot.scheduling import JobContext, JobScheduler
 from bot.scheduling.models import JobRun
 from tests.fixtures.console import config_text
+from tests.fixtures.waiting import eventually
 
 
 def _config(tmp_path: Path, database_url: str, schedules: str) -> object:
@@ -112,6 +114,28 @@ async def test_missed_run_beyond_grace_is_skipped(db: Database, tmp_path: Path, 
     assert job.runs == []
     clock.set(datetime(2026, 5, 7, 9, tzinfo=UTC))
     assert len(await scheduler.tick()) == 1
+
+
+async def test_only_the_real_clock_fires_on_wall_time(tmp_path: Path) -> None:
+    # With an injected clock a wall-clock fire would run jobs at random moments of a test (at real
+    # minute boundaries) against a "now" the test did not move; the test's tick() runs them instead.
+    config = load_config_text(config_text(f"sqlite:///{tmp_path / 'unused.db'}"), "t.yaml", base_dir=tmp_path)
+    every = {"tick": (IntervalTrigger(seconds=0.05), timedelta(hours=1))}
+    on_wall_time, on_fake_time = Recorder(), Recorder()
+    real, fake = JobScheduler(SystemClock()), JobScheduler(FakeClock())
+    real.apply(config, {"tick": on_wall_time}, every)  # type: ignore[arg-type]
+    fake.apply(config, {"tick": on_fake_time}, every)  # type: ignore[arg-type]
+    real.start()
+    fake.start()
+    try:
+        await eventually(lambda: len(on_wall_time.runs) >= 3, "three fires of the real-clock timer")
+        assert on_fake_time.runs == []  # the same timer on the same loop never fired
+        assert fake.job_ids() == ["tick@default"]
+        await fake.run_job_now("tick")
+        assert len(on_fake_time.runs) == 1
+    finally:
+        real.shutdown()
+        fake.shutdown()
 
 
 class _Crash(BaseException):
