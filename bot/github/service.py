@@ -205,6 +205,11 @@ class GitHubService:
                 self.poll_all(), name="github-first-sync"
             )
 
+    async def first_sync_done(self) -> None:
+        """Wait until the catch-up sync that `start` began in the background has finished."""
+        if self._first_sync is not None:
+            await asyncio.wait([self._first_sync])  # its errors are logged by poll_all
+
     async def stop(self) -> None:
         if self._first_sync is not None:
             self._first_sync.cancel()
