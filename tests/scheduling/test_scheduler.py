@@ -23,7 +23,7 @@ from bot.i18n import Catalog, catalog_directories
 from bot.scheduling import JobContext, JobScheduler
 from bot.scheduling.models import JobRun
 from tests.fixtures.console import config_text
-from tests.fixtures.waiting import eventually
+from tests.fixtures.waiting import DEADLINE, eventually
 
 
 def _config(tmp_path: Path, database_url: str, schedules: str) -> object:
@@ -136,6 +136,30 @@ async def test_only_the_real_clock_fires_on_wall_time(tmp_path: Path) -> None:
     finally:
         real.shutdown()
         fake.shutdown()
+
+
+async def test_stop_lets_a_run_in_progress_finish(db: Database, tmp_path: Path, database_url: str) -> None:
+    # Cancelled between its post-log claim and "sent", a digest would be posted again after a restart.
+    config = _config(tmp_path, database_url, "")
+    started, release = asyncio.Event(), asyncio.Event()
+    finished: list[str] = []
+
+    async def slow(ctx: JobContext) -> None:
+        started.set()
+        await release.wait()
+        finished.append(ctx.period)
+
+    scheduler = JobScheduler(SystemClock(), db)
+    every = {"tick": (IntervalTrigger(seconds=0.05), timedelta(hours=1))}
+    scheduler.apply(config, {"tick": slow}, every)  # type: ignore[arg-type]
+    scheduler.start()
+    await asyncio.wait_for(started.wait(), DEADLINE)
+    stopping = asyncio.create_task(scheduler.stop())
+    release.set()
+    await stopping
+    assert len(finished) == 1  # finished, and nothing fired after stop()
+    state = db.call(lambda s: s.exec(select(JobRun)).one())
+    assert state.status == "ok" and state.runs == 1
 
 
 class _Crash(BaseException):
