@@ -145,14 +145,16 @@ class JobScheduler:
         self._stopping = False
         self._scheduler = AsyncIOScheduler()
         self._install()
-        # APScheduler waits on the wall clock. An injected clock (tests, benchmarks) moves only when
-        # told: firing on real minutes would run jobs at arbitrary moments against a "now" that did
-        # not move. With one, jobs are installed but run only through tick() and run_job_now().
-        self._scheduler.start(paused=not follows_wall_time(self.clock))
+        self._scheduler.start()
 
     def _install(self) -> None:
         assert self._scheduler is not None
         self._scheduler.remove_all_jobs()
+        # APScheduler's triggers wait on the wall clock. An injected clock (tests, benchmarks) moves
+        # only when told: firing on real minutes would run jobs at arbitrary moments against a "now"
+        # that did not move. With one, the entries are installed paused and run only through tick()
+        # and run_job_now(); a retry a failed run asked for still fires (it waits a real delay).
+        paused = {} if follows_wall_time(self.clock) else {"next_run_time": None}
         for key, entry in self.entries.items():
             self._scheduler.add_job(
                 self.fire,
@@ -164,6 +166,7 @@ class JobScheduler:
                 misfire_grace_time=max(1, int(entry.grace.total_seconds())),
                 max_instances=1,
                 replace_existing=True,
+                **paused,
             )
 
     async def stop(self, grace: float = STOP_GRACE) -> None:
