@@ -321,8 +321,8 @@ class App:
             log.exception("GitHub layer failed to stop")
 
     async def stop(self) -> None:
-        """Stop scheduler, cogs and adapters, then release the database."""
-        self.scheduler.shutdown()
+        """Stop scheduler (letting a run in progress finish), cogs and adapters, then release the database."""
+        await self.scheduler.stop()
         await self.leader.stop()
         await self.http.stop()
         await self._github_lifecycle("stop")

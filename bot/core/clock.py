@@ -39,3 +39,8 @@ class FakeClock:
     def advance(self, delta: timedelta | None = None, **kwargs: float) -> datetime:
         self._now += delta if delta is not None else timedelta(**kwargs)
         return self._now
+
+
+def follows_wall_time(clock: Clock) -> bool:
+    """Whether ``clock`` is the real one, so that timers waiting on real time agree with its "now"."""
+    return isinstance(clock, SystemClock)

@@ -205,6 +205,11 @@ class GitHubService:
                 self.poll_all(), name="github-first-sync"
             )
 
+    async def first_sync_done(self) -> None:
+        """Wait until the catch-up sync that `start` began in the background has finished."""
+        if self._first_sync is not None:
+            await asyncio.wait([self._first_sync])  # its errors are logged by poll_all
+
     async def stop(self) -> None:
         if self._first_sync is not None:
             self._first_sync.cancel()
@@ -241,6 +246,9 @@ def build_github(app: App) -> GitHubService:
     if client is not None and config.webhook_secret:
         translator = WebhookTranslator(service.applier, service.identity, lambda: app.config)
         service.webhooks = WebhookReceiver(config.webhook_secret, app.db, app.clock, translator)
+        # The HTTP server starts before the GitHub layer: deliveries arriving in between wait for
+        # start()'s replay of what the last run left unprocessed, so each item's stay in order.
+        service.webhooks.hold()
         app.http.add_route("POST", PATH, service.webhooks.handle)
     if client is not None and config.oauth_client_id:
         service.device_flow = DeviceFlowClient(config.oauth_client_id, config.oauth_base_url, config.api_url)

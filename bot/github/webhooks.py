@@ -52,6 +52,15 @@ class WebhookReceiver:
         # The last task per item: deliveries about one issue or PR are processed in arrival order
         # (a comment handled before its `opened` would find nothing to attach to).
         self._tails: dict[str, asyncio.Task[None]] = {}
+        self._in_flight: set[str] = set()  # delivery ids queued or being processed by this process
+        # While holding (from start-up until replay_pending), new deliveries are stored and answered
+        # but wait here, so they are processed after the older ones the last run left unprocessed.
+        self._holding = False
+        self._held: list[tuple[str, dict[str, Any], str]] = []
+
+    def hold(self) -> None:
+        """Queue new deliveries without processing them until `replay_pending` has run (start-up)."""
+        self._holding = True
 
     async def handle(self, request: web.Request) -> web.Response:
         body = await request.read()
@@ -69,16 +78,28 @@ class WebhookReceiver:
         text = body.decode("utf-8", errors="replace")
         if not await self.db.run(self._record, delivery, event, text):
             return web.json_response({"ok": True, "duplicate": True})
+        if self._holding:
+            self._held.append((event, payload, delivery))
+        else:
+            self._enqueue(event, payload, delivery)
+        return web.json_response({"ok": True})
+
+    def _enqueue(self, event: str, payload: dict[str, Any], delivery: str) -> asyncio.Task[None] | None:
+        """Process after the deliveries queued before about the same item; None if already queued."""
+        if delivery in self._in_flight:
+            return None
         key = ordering_key(payload)
         previous = self._tails.get(key)
         task = asyncio.get_running_loop().create_task(self._process_after(previous, event, payload, delivery))
+        self._in_flight.add(delivery)
         self._tasks.add(task)
         self._tails[key] = task
-        task.add_done_callback(lambda done: self._forget(key, done))
-        return web.json_response({"ok": True})
+        task.add_done_callback(lambda done: self._forget(key, delivery, done))
+        return task
 
-    def _forget(self, key: str, task: asyncio.Task[None]) -> None:
+    def _forget(self, key: str, delivery: str, task: asyncio.Task[None]) -> None:
         self._tasks.discard(task)
+        self._in_flight.discard(delivery)
         if self._tails.get(key) is task:
             del self._tails[key]
 
@@ -123,17 +144,30 @@ class WebhookReceiver:
         session.add(row)
 
     async def replay_pending(self) -> int:
-        """Process deliveries accepted but not processed (the process stopped in between)."""
+        """Process deliveries accepted but not processed (the process stopped in between), oldest
+        first, then the ones held since start-up; returns how many were left from before."""
         query = select(WebhookDelivery).where(
             col(WebhookDelivery.processed_at).is_(None), col(WebhookDelivery.body).is_not(None)
         )
         pending = await self.db.run(
             lambda s: list(s.exec(query.order_by(col(WebhookDelivery.received_at))).all())
         )
+        held = {delivery for _, _, delivery in self._held}
+        replayed = []
         for row in pending:
-            assert row.body is not None
-            await self._process(row.event, json.loads(row.body), row.delivery_id)
-        return len(pending)
+            if row.body is None or row.delivery_id in held:
+                continue
+            task = self._enqueue(row.event, json.loads(row.body), row.delivery_id)
+            if task is not None:  # None: stored during start-up and already queued by its request
+                replayed.append(task)
+        # Stored during start-up (after the rows above, or after the query): they go after them.
+        for event, payload, delivery in self._held:
+            self._enqueue(event, payload, delivery)
+        self._held.clear()
+        self._holding = False
+        if replayed:
+            await asyncio.wait(replayed)
+        return len(replayed)
 
     async def drain(self) -> None:
         """Wait for deliveries being processed (tests, shutdown)."""

@@ -9,6 +9,7 @@ when leadership is taken over, if the latest missed one is within the entry's gr
 
 from __future__ import annotations
 
+import asyncio
 import inspect
 import logging
 from collections.abc import Awaitable, Callable, Mapping
@@ -22,7 +23,7 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from sqlmodel import Session, select
 
-from bot.core.clock import Clock
+from bot.core.clock import Clock, follows_wall_time
 from bot.scheduling.fire_times import fire_times_between, latest_fire_time, next_fire_time, period_key
 from bot.scheduling.models import JobRun
 
@@ -41,6 +42,8 @@ MAX_REPLAY = 50
 # these delays, then hourly, as long as it is within the entry's grace.
 RETRY_DELAYS = (timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=15), timedelta(minutes=30))
 RETRY_EVERY = timedelta(hours=1)
+# Seconds a run in progress at shutdown gets to finish (as the Discord adapter gives its handlers).
+STOP_GRACE = 10.0
 
 
 @dataclass(frozen=True)
@@ -88,6 +91,8 @@ class JobScheduler:
         self.retry_every = RETRY_EVERY
         self._failures: dict[str, int] = {}  # entry key -> failed runs in a row
         self._scheduler: AsyncIOScheduler | None = None
+        self._runs: set[asyncio.Future[None]] = set()  # one per run in progress, done when it ends
+        self._stopping = False
 
     # -- configuration ----------------------------------------------------
     def apply(
@@ -137,6 +142,7 @@ class JobScheduler:
 
     # -- running ----------------------------------------------------------
     def start(self) -> None:
+        self._stopping = False
         self._scheduler = AsyncIOScheduler()
         self._install()
         self._scheduler.start()
@@ -144,6 +150,11 @@ class JobScheduler:
     def _install(self) -> None:
         assert self._scheduler is not None
         self._scheduler.remove_all_jobs()
+        # APScheduler's triggers wait on the wall clock. An injected clock (tests, benchmarks) moves
+        # only when told: firing on real minutes would run jobs at arbitrary moments against a "now"
+        # that did not move. With one, the entries are installed paused and run only through tick()
+        # and run_job_now(); a retry a failed run asked for still fires (it waits a real delay).
+        paused = {} if follows_wall_time(self.clock) else {"next_run_time": None}
         for key, entry in self.entries.items():
             self._scheduler.add_job(
                 self.fire,
@@ -155,9 +166,27 @@ class JobScheduler:
                 misfire_grace_time=max(1, int(entry.grace.total_seconds())),
                 max_instances=1,
                 replace_existing=True,
+                **paused,
             )
 
+    async def stop(self, grace: float = STOP_GRACE) -> None:
+        """Fire nothing new, let runs in progress finish (at most ``grace`` seconds), then shut down.
+
+        A run cut short between a post-log claim and "sent" would be posted again by the next leader.
+        """
+        self._stopping = True
+        if self._scheduler is not None and self._scheduler.running:
+            self._scheduler.pause()
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + grace
+        while self._runs and loop.time() < deadline:
+            await asyncio.wait(set(self._runs), timeout=deadline - loop.time())
+        if self._runs:
+            log.warning("%d scheduled run(s) still going after %.0f s; cancelling", len(self._runs), grace)
+        self.shutdown()
+
     def shutdown(self) -> None:
+        """Stop at once: runs APScheduler started are cancelled wherever they are (see ``stop``)."""
         if self._scheduler is not None and self._scheduler.running:
             self._scheduler.shutdown(wait=False)
         self._scheduler = None
@@ -172,7 +201,7 @@ class JobScheduler:
         between (within grace) are run one by one, so none is lost while the bot as a whole was up.
         """
         entry = self.entries.get(key)
-        if entry is None or not self.is_leader():
+        if entry is None or self._stopping or not self.is_leader():
             return
         now = self.clock.now()
         state = await self._state(entry.key)
@@ -183,6 +212,8 @@ class JobScheduler:
                 if now - t <= entry.grace
             ]
             for fire_at in due:
+                if self._stopping:
+                    return
                 await self.run(entry, fire_at)
             return
         latest = latest_fire_time(entry.trigger, now, None, max(entry.grace, timedelta(minutes=5)))
@@ -190,6 +221,15 @@ class JobScheduler:
 
     async def run(self, entry: ScheduledEntry, fire_at: datetime, catch_up: bool = False) -> bool:
         """Run one entry for the period of ``fire_at``; returns False if it raised."""
+        running: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._runs.add(running)
+        try:
+            return await self._run(entry, fire_at, catch_up)
+        finally:
+            self._runs.discard(running)
+            running.set_result(None)
+
+    async def _run(self, entry: ScheduledEntry, fire_at: datetime, catch_up: bool) -> bool:
         ctx = JobContext(entry.job, entry.key, fire_at, period_key(fire_at), entry.channels, catch_up)
         started = self.clock.now()
         await self._record(entry, fire_at, "running", started=started)
@@ -235,7 +275,7 @@ class JobScheduler:
         """Run a failed period again, unless the entry changed, another run got there first, or
         leadership moved (the new leader's catch-up retries it)."""
         entry = self.entries.get(key)
-        if entry is None or not self.is_leader():
+        if entry is None or self._stopping or not self.is_leader():
             return
         state = await self._state(key)
         if state is None or state.status != "failed" or state.last_fire_at != fire_at:
@@ -258,6 +298,8 @@ class JobScheduler:
         ran = []
         now = self.clock.now()
         for entry in list(self.entries.values()):
+            if self._stopping:
+                break
             state = await self._state(entry.key)
             if state is None or state.last_fire_at is None:
                 # Never ran: nothing was missed; remember "now" as the starting point.
@@ -277,6 +319,8 @@ class JobScheduler:
                 latest = latest_fire_time(entry.trigger, now, state.last_fire_at, MAX_CATCH_UP)
                 due = [latest] if latest is not None else []
             for missed in due:
+                if self._stopping:
+                    return ran
                 if now - missed > entry.grace:
                     log.warning(
                         "job %s missed its run at %s, beyond its grace of %s: skipped",

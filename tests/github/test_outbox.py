@@ -11,6 +11,7 @@ from bot.core.github_events import GitHubActionDone, GitHubActionFailed, IssueAs
 from bot.github.models import OutboxItem
 from bot.github.outbox import Outbox
 from tests.fixtures.github import GitHubHarness
+from tests.fixtures.waiting import eventually
 
 
 def _row(h: GitHubHarness, item_id: int) -> OutboxItem:
@@ -40,14 +41,17 @@ async def test_comment_survives_an_outage_and_is_posted_once(github: GitHubHarne
     assert done.requested_by_member_id == 7  # type: ignore[attr-defined]
 
 
-async def test_timed_out_comment_is_found_instead_of_posted_twice(github: GitHubHarness) -> None:
+async def test_timed_out_comment_is_found_instead_of_posted_twice(impatient_github: GitHubHarness) -> None:
+    github = impatient_github
     github.fake.state.add_issue("acme/widgets")
-    # The fake stores the comment, then the answer arrives too late: an ambiguous failure.
-    github.fake.hang_next(1.5, path_prefix="/repos/acme/widgets/issues/1/comments")
+    # The fake takes 1.5 s: the client gives up after 1 s, then the fake stores the comment: ambiguous.
+    path = "/repos/acme/widgets/issues/1/comments"
+    github.fake.hang_next(1.5, path_prefix=path)
     item_id = await github.service.comment("acme/widgets", 1, "Welcome!")
     await github.service.outbox.run_due()
     assert _row(github, item_id).last_error.startswith("ambiguous")  # type: ignore[union-attr]
-    await asyncio.sleep(1)  # the fake finishes handling the slow request (the retry backoff in real life)
+    # The fake finishes the slow request (in real life: during the retry backoff); it logs it last.
+    await eventually(lambda: github.fake.requests("POST", path), "the fake to finish the slow POST")
     github.clock.advance(timedelta(hours=1))
     await github.service.outbox.run_due()
     assert _row(github, item_id).status == "done"

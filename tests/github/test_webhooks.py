@@ -221,3 +221,33 @@ async def test_deliveries_about_one_item_are_processed_in_arrival_order(github: 
     assert order.index("a-1") < order.index("a-2") and order.index("b-1") < order.index("b-2")
     assert ordering_key(payload("Acme/Widgets", 7)) == "acme/widgets#7"
     assert ordering_key({"repository": {"full_name": "acme/widgets"}}) == "acme/widgets"
+
+
+async def test_deliveries_left_by_the_last_run_are_processed_before_new_ones(github: GitHubHarness) -> None:
+    # The HTTP server is up before the GitHub layer has replayed what the last run stored but never
+    # processed: a new delivery about the same issue must wait for the old one.
+    order: list[str] = []
+
+    async def record(event: str, payload: dict[str, Any], delivery: str) -> None:
+        order.append(delivery)
+
+    item = {"repository": {"full_name": "acme/widgets"}, "issue": {"number": 1}}
+    last_run = WebhookReceiver(SECRET, github.db, github.clock, record)
+    assert await github.db.run(last_run._record, "old-opened", "issues", json.dumps(item))  # then it died
+    github.clock.advance(seconds=1)
+
+    receiver = WebhookReceiver(SECRET, github.db, github.clock, record)
+    receiver.hold()  # what build_github does before the server starts
+    app = web.Application()
+    app.router.add_post(PATH, receiver.handle)
+    async with TestClient(TestServer(app)) as client:
+        data = json.dumps(item).encode()
+        headers = {"X-GitHub-Event": "issue_comment", "X-GitHub-Delivery": "new-comment"}
+        headers["X-Hub-Signature-256"] = sign(data)
+        assert (await client.post(PATH, data=data, headers=headers)).status == 200
+        assert order == []  # stored and answered, waiting for the replay
+        assert await receiver.replay_pending() == 1
+        await receiver.drain()
+    assert order == ["old-opened", "new-comment"]  # in order, each once
+    with github.db.session() as s:
+        assert all(row.processed_at is not None for row in s.exec(select(WebhookDelivery)))

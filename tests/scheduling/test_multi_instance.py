@@ -20,18 +20,20 @@ DAY = 2  # seconds: one simulated day
 MONTH = 30  # simulated days
 
 
-def _sent_periods(url: str, final: bool = False) -> list[str]:
+def _post_log(url: str) -> list[tuple[str, str, int]]:
+    """(period, status, attempts) of every weekly_digest post, oldest first."""
     engine = create_engine(normalize_url(url))
     try:
         with engine.connect() as conn:
-            rows = conn.execute(
-                text("SELECT period, status FROM post_log WHERE job = 'weekly_digest' ORDER BY period")
-            ).all()
+            query = "SELECT period, status, attempts FROM post_log WHERE job = 'weekly_digest'"
+            rows = conn.execute(text(query + " ORDER BY period")).all()
     finally:
         engine.dispose()
-    if final:
-        assert all(status == "sent" for _, status in rows), rows
-    return [period for period, status in rows if status == "sent"]
+    return [(period, status, attempts) for period, status, attempts in rows]
+
+
+def _sent_periods(url: str) -> list[str]:
+    return [period for period, status, _ in _post_log(url) if status == "sent"]
 
 
 def test_three_instances_post_every_digest_exactly_once(fresh_postgres_url: str, tmp_path: Path) -> None:
@@ -67,9 +69,11 @@ def test_three_instances_post_every_digest_exactly_once(fresh_postgres_url: str,
                 )
             )
             time.sleep(0.5)
-        deadline = time.monotonic() + 60
+        # Generous: three interpreters importing the bot on a loaded 2-core machine take a while.
+        deadline = time.monotonic() + 180
         while len(_sent_periods(fresh_postgres_url)) < 5 and time.monotonic() < deadline:
             time.sleep(0.5)
+        assert len(_sent_periods(fresh_postgres_url)) >= 5, [o.read_text()[-500:] for o in outputs]
         leaders = [i for i, out in enumerate(outputs) if "[#digest]" in out.read_text()]
         assert len(leaders) == 1, "exactly one instance posts while all are alive"
         procs[leaders[0]].send_signal(signal.SIGKILL)  # the leader dies mid-month
@@ -86,12 +90,19 @@ def test_three_instances_post_every_digest_exactly_once(fresh_postgres_url: str,
                 proc.wait(timeout=20)
             except subprocess.TimeoutExpired:
                 proc.kill()
-    periods = _sent_periods(fresh_postgres_url, final=True)
+    rows = _post_log(fresh_postgres_url)
+    assert all(status == "sent" for _, status, _ in rows), rows  # SIGTERM let runs in progress finish
+    periods = [period for period, _, _ in rows]
     assert len(periods) >= MONTH, (len(periods), [o.read_text()[-500:] for o in outputs])
     times = [datetime.strptime(p, "%Y-%m-%dT%H:%M:%SZ") for p in periods]
     gaps = [b - a for a, b in itertools.pairwise(times) if b - a != timedelta(seconds=DAY)]
     assert gaps == [], f"every simulated day is posted: unexpected gaps {gaps}"
     posted = sum(out.read_text().count("[#digest]") for out in outputs)
-    assert posted == len(periods), "each digest was posted exactly once across all instances"
+    # SIGKILL can land between the leader's send and its "sent" mark; the survivor then takes the claim
+    # over and posts that digest again (nobody can know whether the send happened: at least once, by
+    # design). That is the only repeat allowed, and only for a post whose claim was taken over.
+    taken_over = sum(1 for _, _, attempts in rows if attempts > 1)
+    assert taken_over <= 1, rows
+    assert len(periods) <= posted <= len(periods) + taken_over, (posted, rows)
     survivors = [i for i in range(3) if i != leaders[0] and "[#digest]" in outputs[i].read_text()]
     assert len(survivors) == 1, "exactly one survivor took over"

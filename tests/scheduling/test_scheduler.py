@@ -10,18 +10,20 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from apscheduler.triggers.interval import IntervalTrigger
 from sqlmodel import select
 
 from bot.adapters.console import ConsoleAdapter
 from bot.app import App
 from bot.config import load_config_text
-from bot.core.clock import FakeClock
+from bot.core.clock import FakeClock, SystemClock
 from bot.db.database import Database
 from bot.db.models import PostLog
 from bot.i18n import Catalog, catalog_directories
 from bot.scheduling import JobContext, JobScheduler
 from bot.scheduling.models import JobRun
 from tests.fixtures.console import config_text
+from tests.fixtures.waiting import DEADLINE, eventually
 
 
 def _config(tmp_path: Path, database_url: str, schedules: str) -> object:
@@ -112,6 +114,52 @@ async def test_missed_run_beyond_grace_is_skipped(db: Database, tmp_path: Path, 
     assert job.runs == []
     clock.set(datetime(2026, 5, 7, 9, tzinfo=UTC))
     assert len(await scheduler.tick()) == 1
+
+
+async def test_only_the_real_clock_fires_on_wall_time(tmp_path: Path) -> None:
+    # With an injected clock a wall-clock fire would run jobs at random moments of a test (at real
+    # minute boundaries) against a "now" the test did not move; the test's tick() runs them instead.
+    config = load_config_text(config_text(f"sqlite:///{tmp_path / 'unused.db'}"), "t.yaml", base_dir=tmp_path)
+    every = {"tick": (IntervalTrigger(seconds=0.05), timedelta(hours=1))}
+    on_wall_time, on_fake_time = Recorder(), Recorder()
+    real, fake = JobScheduler(SystemClock()), JobScheduler(FakeClock())
+    real.apply(config, {"tick": on_wall_time}, every)  # type: ignore[arg-type]
+    fake.apply(config, {"tick": on_fake_time}, every)  # type: ignore[arg-type]
+    real.start()
+    fake.start()
+    try:
+        await eventually(lambda: len(on_wall_time.runs) >= 3, "three fires of the real-clock timer")
+        assert on_fake_time.runs == []  # the same timer on the same loop never fired
+        assert fake.job_ids() == ["tick@default"]
+        await fake.run_job_now("tick")
+        assert len(on_fake_time.runs) == 1
+    finally:
+        real.shutdown()
+        fake.shutdown()
+
+
+async def test_stop_lets_a_run_in_progress_finish(db: Database, tmp_path: Path, database_url: str) -> None:
+    # Cancelled between its post-log claim and "sent", a digest would be posted again after a restart.
+    config = _config(tmp_path, database_url, "")
+    started, release = asyncio.Event(), asyncio.Event()
+    finished: list[str] = []
+
+    async def slow(ctx: JobContext) -> None:
+        started.set()
+        await release.wait()
+        finished.append(ctx.period)
+
+    scheduler = JobScheduler(SystemClock(), db)
+    every = {"tick": (IntervalTrigger(seconds=0.05), timedelta(hours=1))}
+    scheduler.apply(config, {"tick": slow}, every)  # type: ignore[arg-type]
+    scheduler.start()
+    await asyncio.wait_for(started.wait(), DEADLINE)
+    stopping = asyncio.create_task(scheduler.stop())
+    release.set()
+    await stopping
+    assert len(finished) == 1  # finished, and nothing fired after stop()
+    state = db.call(lambda s: s.exec(select(JobRun)).one())
+    assert state.status == "ok" and state.runs == 1
 
 
 class _Crash(BaseException):
@@ -277,10 +325,10 @@ async def test_a_failed_run_is_retried_by_timer_within_grace(
     try:
         [entry] = scheduler.entries.values()
         assert await scheduler.run(entry, clock.now()) is False
-        for _ in range(300):  # up to 15 s on a loaded machine
-            if len(calls) == 2 and db.call(lambda s: s.exec(select(JobRun)).one()).status == "ok":
-                break
-            await asyncio.sleep(0.05)
+        await eventually(
+            lambda: len(calls) == 2 and db.call(lambda s: s.exec(select(JobRun)).one()).status == "ok",
+            "the retry timer to run the failed period again",
+        )
         assert calls == [calls[0]] * 2, "the same period, once more"
         assert db.call(lambda s: s.exec(select(JobRun)).one()).status == "ok"
     finally:

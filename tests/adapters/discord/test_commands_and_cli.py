@@ -16,6 +16,7 @@ from bot.cli import build_parser, project_root
 from bot.config import load_config_text
 from tests.fakes.discord import FakeDiscord
 from tests.fakes.discord.rules import commands_problems
+from tests.fixtures.chat_discord import WAIT
 
 
 def test_whole_registry_fits_discord_limits(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -69,6 +70,6 @@ def test_discord_sync_global_against_the_fake(tmp_path: Path, database_url: str)
             assert cmd_sync(args) == 0
         assert {c["name"] for c in fake.global_commands} >= {"steward"}
     finally:
-        asyncio.run_coroutine_threadsafe(fake.stop(), loop).result(5)
+        asyncio.run_coroutine_threadsafe(fake.stop(), loop).result(WAIT)
         loop.call_soon_threadsafe(loop.stop)
-        thread.join(5)
+        thread.join(WAIT)

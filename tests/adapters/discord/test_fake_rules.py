@@ -10,6 +10,8 @@ import pytest
 
 from tests.fakes.discord import FakeDiscord
 from tests.fakes.discord.rules import command_problems, message_problems
+from tests.fixtures.chat_discord import WAIT
+from tests.fixtures.waiting import eventually
 
 
 @pytest.fixture()
@@ -24,7 +26,7 @@ async def bare() -> AsyncIterator[tuple[FakeDiscord, discord.Client, list[Except
         client.event(_ready(ready))
         await client.login(fake.token)
         task = asyncio.create_task(client.connect())
-        await asyncio.wait_for(ready.wait(), 5)
+        await asyncio.wait_for(ready.wait(), WAIT)
         yield fake, client, errors
         await client.close()
         await task
@@ -62,12 +64,9 @@ async def test_answering_twice_or_late_is_refused(
 
     client.event(on_interaction)
     interaction = await _slash(fake)
-    await asyncio.wait_for(interaction.answered.wait(), 5)  # type: ignore[attr-defined]
-    for _ in range(100):
-        if errors:
-            break
-        await asyncio.sleep(0.01)
-    assert isinstance(errors[0], discord.HTTPException) and errors[0].code == 40060
+    await asyncio.wait_for(interaction.answered.wait(), WAIT)  # type: ignore[attr-defined]
+    [error] = await eventually(lambda: errors, "the second answer to be refused")
+    assert isinstance(error, discord.HTTPException) and error.code == 40060
 
 
 def test_limits() -> None:
@@ -95,8 +94,5 @@ async def test_answering_after_three_seconds_is_refused(
 
     client.event(on_interaction)
     await _slash(fake)
-    for _ in range(200):
-        if errors:
-            break
-        await asyncio.sleep(0.01)
-    assert isinstance(errors[0], discord.NotFound) and errors[0].code == 10062
+    [error] = await eventually(lambda: errors, "the late answer to be refused")
+    assert isinstance(error, discord.NotFound) and error.code == 10062

@@ -14,6 +14,8 @@ from bot.core.messages import Form, Message, Question
 from tests.adapters.discord.conftest import DemoChat
 from tests.adapters.discord.demo_cog import HOSTILE_TITLE
 from tests.fixtures.chat import Reply
+from tests.fixtures.chat_discord import WAIT
+from tests.fixtures.waiting import eventually
 
 pytestmark = pytest.mark.asyncio
 
@@ -141,7 +143,7 @@ async def test_autocomplete_offers_time_zones(demo_chat: DemoChat) -> None:
         }
         interaction = chat.fake.interaction_payload(4, user, chat.general, data)
         await chat.fake.send_interaction(interaction)
-        await asyncio.wait_for(interaction.answered.wait(), 5)
+        await asyncio.wait_for(interaction.answered.wait(), WAIT)
         assert interaction.response_type == 8
         assert {"name": "Asia/Kolkata", "value": "Asia/Kolkata"} in (interaction.response or {})["choices"]
 
@@ -179,7 +181,11 @@ async def test_reconnect_resumes_without_losing_work(demo_chat: DemoChat) -> Non
     async with demo_chat() as chat:
         chat.adapter.router.defer_after = 0.1
         running = asyncio.create_task(chat.command("alice", "/demo slow"))
-        await asyncio.sleep(0.2)
+        # Reconnect while the command is in flight: acknowledged (deferred), its answer still to come.
+        await eventually(
+            lambda: [i for i in chat.fake.interactions.values() if i.response_type == 5],
+            "the slow command to be deferred",
+        )
         await chat.fake.reconnect_request()
         [reply] = await running
         assert reply.text == "Finally done."

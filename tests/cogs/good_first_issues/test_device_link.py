@@ -16,10 +16,10 @@ from sqlmodel import select
 from bot.db.models import Member
 from bot.github.client import GitHubError
 from bot.github.device_flow import DeviceFlowClient
-from tests.cogs.good_first_issues.test_real_github import _eventually
 from tests.fakes.github import FakeGitHub
 from tests.fixtures.chat import ChatDriver, ChatFactory, Reply
 from tests.fixtures.github import FAKE_TOKEN
+from tests.fixtures.waiting import eventually
 
 CLIENT_ID = "Iv1.steward-test"
 
@@ -87,10 +87,10 @@ async def test_sign_in_links_the_login_asked_for(chat_factory: ChatFactory, fake
         assert "has not confirmed the code yet" in early.text
         assert fake_github.oauth.flow(code).polls == 0
         await timer.advance(5)
-        await _eventually(lambda: fake_github.oauth.flow(code).polls == 1, "the first poll")
+        await eventually(lambda: fake_github.oauth.flow(code).polls == 1, "the first poll")
         fake_github.oauth.approve(code, "Alice-GH")
         await timer.advance(5)
-        dm = await _eventually(lambda: chat.dms("alice"), "the DM with the outcome")
+        dm = await eventually(lambda: chat.dms("alice"), "the DM with the outcome")
         assert "Linked: you are Alice-GH on GitHub" in dm[-1].text
         assert _linked(chat) == [("Alice-GH", True)]
         [done] = await chat.click("alice", started, "Done")
@@ -106,7 +106,7 @@ async def test_done_button_polls_once_the_interval_passed(
         assert started.buttons == ["Done"]
         code = _user_code(started)
         fake_github.oauth.approve(code, "carol-gh")
-        await _eventually(lambda: timer.sleeps == [5.0], "the poll loop to wait")
+        await eventually(lambda: timer.sleeps == [5.0], "the poll loop to wait")
         timer.now += 5  # time passed, but the background sleep has not been released
         [done] = await chat.click("carol", started, "Done")
         assert "Linked: you are carol-gh on GitHub" in done.text
@@ -120,7 +120,7 @@ async def test_wrong_account_is_refused(chat_factory: ChatFactory, fake_github: 
         [started] = await chat.command("bob", "/steward link github bob-gh")
         fake_github.oauth.approve(_user_code(started), "mallory")
         await timer.advance(5)
-        dm = await _eventually(lambda: chat.dms("bob"), "the refusal")
+        dm = await eventually(lambda: chat.dms("bob"), "the refusal")
         assert "You signed in on GitHub as mallory, not bob-gh. Nothing was linked" in dm[-1].text
         assert _linked(chat) == []
 
@@ -136,7 +136,7 @@ async def test_denied_and_expired(
         [started] = await chat.command("dora", "/steward link github dora-gh")
         getattr(fake_github.oauth, end)(_user_code(started))
         await timer.advance(5)
-        dm = await _eventually(lambda: chat.dms("dora"), "the outcome")
+        dm = await eventually(lambda: chat.dms("dora"), "the outcome")
         assert message in dm[-1].text
         assert _linked(chat) == []
         [done] = await chat.click("dora", started, "Done")
@@ -150,14 +150,14 @@ async def test_slow_down_adds_five_seconds(chat_factory: ChatFactory, fake_githu
         flow = fake_github.oauth.flow(code)
         flow.interval = 10  # GitHub raised the interval under load; the bot still waits 5 s
         await timer.advance(5)
-        await _eventually(lambda: flow.polls == 1, "the too-early poll")
+        await eventually(lambda: flow.polls == 1, "the too-early poll")
         assert flow.interval == 15  # the fake answered slow_down with interval 15
-        await _eventually(lambda: timer.sleeps[-1:] == [15.0], "a wait of the new interval")
+        await eventually(lambda: timer.sleeps[-1:] == [15.0], "a wait of the new interval")
         await timer.advance(10)
         assert flow.polls == 1  # still inside the new interval: no poll
         fake_github.oauth.approve(code, "erin-gh")
         await timer.advance(5)
-        await _eventually(lambda: chat.dms("erin"), "the outcome")
+        await eventually(lambda: chat.dms("erin"), "the outcome")
         assert "Linked: you are erin-gh" in chat.dms("erin")[-1].text
         assert flow.polls == 2 and flow.interval == 15  # no second slow_down
 
@@ -180,7 +180,7 @@ async def test_chinese_texts(chat_factory: ChatFactory, fake_github: FakeGitHub)
         assert started.buttons == ["完成", "改用简介中的验证码"] and "请以 gao-gh 身份登录" in started.text
         fake_github.oauth.approve(_user_code(started), "someone-else")
         await timer.advance(5)
-        dm = await _eventually(lambda: chat.dms("gao"), "the refusal")
+        dm = await eventually(lambda: chat.dms("gao"), "the refusal")
         assert "你在 GitHub 上登录的是 someone-else，而不是 gao-gh" in dm[-1].text
 
 

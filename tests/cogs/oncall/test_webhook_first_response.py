@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import copy
 import json
 from pathlib import Path
@@ -12,7 +11,7 @@ from sqlmodel import select
 
 from bot.app import App
 from bot.core.clock import FakeClock
-from bot.db.models import Repo
+from bot.github.service import GitHubService
 from bot.github.store import parse_github_time
 from cogs.oncall.models import OncallTriage
 from tests.fakes.github import FakeGitHub
@@ -45,15 +44,13 @@ async def test_first_response_from_verbatim_comment_delivery(
     # EXTRA continues the `github:` section (webhook secret), then adds the other sections.
     config = github_config(fake_github, database_url, tmp_path, ["Codertocat/Hello-World"], extra=EXTRA)
     app = App(config, clock=FakeClock())
+    github = app.services.github
+    assert isinstance(github, GitHubService) and github.webhooks is not None
     await app.start()
     try:
         # Let the start-up sync of the (empty) repository finish first: run after the deliveries, it
         # would find the delivered issue missing on the fake and mark it removed.
-        for _ in range(750):
-            repo = app.db.call(lambda s: s.exec(select(Repo)).first())
-            if repo is not None and repo.since_high_water is not None:
-                break
-            await asyncio.sleep(0.02)
+        await github.first_sync_done()
         opened = _load(shared_fixtures, "issues.opened.json")
         # Synthetic variant (labelled as such): the issue comes from an outside contributor, so the
         # owner's verbatim comment below is a maintainer's first response.
@@ -68,13 +65,9 @@ async def test_first_response_from_verbatim_comment_delivery(
         await deliver_webhook(
             app.http.port, SECRET, "issue_comment", comment, "delivery-comment"
         )  # re-delivered
+        await github.webhooks.drain()  # deliveries are answered at once and processed afterwards
 
-        row = None
-        for _ in range(750):  # up to 15 s on a loaded machine
-            row = app.db.call(lambda s: s.exec(select(OncallTriage)).first())
-            if row is not None and row.first_response_at is not None:
-                break
-            await asyncio.sleep(0.02)
+        row = app.db.call(lambda s: s.exec(select(OncallTriage)).first())
         assert row is not None, "the opened issue was tracked as untriaged"
         assert row.author_login == "newcomer"
         assert row.first_response_at == parse_github_time(comment["comment"]["created_at"])

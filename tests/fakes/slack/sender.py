@@ -21,6 +21,7 @@ from tests.fakes.slack.server import FakeSlack
 
 TEAM = "T0001"
 APP = "A0001"
+ACK_WAIT = 30.0  # seconds to wait for the socket and the app's ack; only a failing test waits this long
 
 
 def sign(secret: str, timestamp: str, body: str) -> str:
@@ -205,6 +206,7 @@ class SlackSender:
             return Sent(resp.status, text, parsed)
 
     async def _envelope(self, kind: str, payload: dict[str, Any]) -> Sent:
-        ack = await self.fake.send_envelope(kind, payload)
+        # The fake's default wait (5 s) is not a Slack rule; a loaded machine may take longer to ack.
+        ack = await self.fake.send_envelope(kind, payload, wait=ACK_WAIT)
         body = ack.get("payload")
         return Sent(200, json.dumps(body) if body is not None else "", body)
