@@ -180,6 +180,8 @@ class RepoActivity:
         if cursor is not None:
             cursor.events_etag, cursor.events_page = etag, first.to_json()
             session.add(cursor)
+        if first.records:
+            ledger.prune(session, max(r.at for r in first.records) - RETENTION)
         return result, len([i for i, r in found.items() if r.id in won])
 
     # -- comments ------------------------------------------------------------------------------

@@ -128,7 +128,6 @@ class Attribution:
     windows: Mapping[int, tuple[datetime, datetime]]
     wanted: dict[int, Key] = field(default_factory=dict)  # index in the event list -> key
     found: dict[int, IssueEventRecord] = field(default_factory=dict)
-    skip: set[int] = field(default_factory=set)  # issue event ids lent already
 
     @classmethod
     def of(cls, events: Sequence[Event], windows: Mapping[int, tuple[datetime, datetime]]) -> Attribution:
@@ -149,12 +148,15 @@ class Attribution:
 
     def offer(self, records: Sequence[IssueEventRecord]) -> None:
         """Match records (newest first) to the changes still unexplained."""
-        taken = {r.id for r in self.found.values()} | self.skip
+        taken = {r.id for r in self.found.values()}
+        by_key: dict[Key, list[IssueEventRecord]] = {}
+        for record in records:
+            by_key.setdefault(record.key, []).append(record)
         for index in self.open:
             key = self.wanted[index]
             after, until = self.windows[key[0]]
-            for record in records:
-                if record.key == key and record.id not in taken and after <= record.at <= until:
+            for record in by_key.get(key, ()):
+                if record.id not in taken and after <= record.at <= until:
                     self.found[index] = record
                     taken.add(record.id)
                     break

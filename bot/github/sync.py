@@ -130,7 +130,7 @@ class RepoSync:
                     break
                 resp = await self.client.request("GET", resp.next_url)
                 result.requests += 1
-        except BaseException:
+        except Exception:
             if publish:  # stored already: publish what changed, as it was (the actors stay unknown)
                 await self.applier.publish(batch.events)
             raise
@@ -202,7 +202,7 @@ class RepoSync:
                 )
                 result.requests += looked_up
                 result.removed = removed
-        except BaseException:
+        except Exception:
             if not first_time:
                 await self.applier.publish(batch.events)
             raise
