@@ -1,8 +1,8 @@
 """GitHub layer: what polls read of repositories' comments and issue events, and the ledger of
 comments/issue events already published (by a webhook or a poll).
 
-Revision ID: 0010_github_activity
-Revises: 0009_onboarding_access
+Revision ID: 0011_github_activity
+Revises: 0010_discord_forms
 Create Date: 2026-11-21 13:34:17.209585
 """
 
@@ -12,8 +12,8 @@ import sqlalchemy as sa
 import sqlmodel.sql.sqltypes  # noqa: F401, RUF100  (autogenerate renders sqlmodel.sql.sqltypes.AutoString)
 from alembic import op
 
-revision: str = "0010_github_activity"
-down_revision: str | Sequence[str] | None = "0009_onboarding_access"
+revision: str = "0011_github_activity"
+down_revision: str | Sequence[str] | None = "0010_discord_forms"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
