@@ -4,18 +4,30 @@ upsert it, derive events from what changed, commit, then publish."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
 from sqlmodel import Session
 
 from bot.core.events import Event, EventBus
-from bot.core.github_events import IssueRemoved
+from bot.core.github_events import IssueOpened, IssueRemoved, PullRequestOpened
 from bot.db.database import Database
-from bot.db.models import Repo
+from bot.db.models import Repo, TrackedIssue
 from bot.github.changes import EXPERIENCED, IssueState, Source, derive_events
 from bot.github.identity import Identity, merged_before
 from bot.github.store import IssueStore
+
+
+@dataclass
+class Upserted:
+    """What one upsert did: how many items changed, the events derived, and for each changed item the
+    window its changes happened in (its previous `updated_at`, or `created_at` when new, to its new
+    `updated_at`), which lets a poll find the issue events that explain them."""
+
+    changed: int = 0
+    events: list[Event] = field(default_factory=list)
+    windows: dict[int, tuple[datetime, datetime]] = field(default_factory=dict)
 
 
 class IssueApplier:
@@ -33,35 +45,48 @@ class IssueApplier:
         self, repo_name: str, items: Sequence[Mapping[str, Any]], source: Source, *, publish: bool = True
     ) -> int:
         """Upsert `items` in one transaction, then publish their events; returns how many changed."""
-        changed, events = await self.db.run(self.upsert_items, repo_name, items, source)
+        upserted = await self.db.run(self.upsert_items, repo_name, items, source)
         if publish:
-            await self.publish(events)
-        return changed
+            await self.publish(upserted.events)
+        return upserted.changed
 
     def upsert_items(
         self, session: Session, repo_name: str, items: Sequence[Mapping[str, Any]], source: Source
-    ) -> tuple[int, list[Event]]:
-        """Upsert in `session`; returns (items changed, events derived). Callers publish after commit."""
+    ) -> Upserted:
+        """Upsert in `session`; returns what changed and the events derived. Callers publish after commit."""
         repo = self.store.upsert_repo(session, repo_name)
         self.identity.remember_accounts(session, _users(items))
-        events: list[Event] = []
-        changed = 0
+        result = Upserted()
         for item in items:
             existing = self.store.get_issue(session, repo, int(item["number"]))
             before = IssueState.of(existing, self.store.labels(session, existing)) if existing else None
+            # Read before the upsert, which updates `existing` in place.
+            previous = existing.updated_at if existing is not None else None
             issue, did_change = self.store.upsert_issue(session, repo, item)
             if not did_change:
                 continue
-            changed += 1
+            result.changed += 1
+            result.windows[issue.number] = (previous or issue.created_at, issue.updated_at)
             after = IssueState.of(issue, self.store.labels(session, issue))
             first = False
             if after.merged and not (before and before.merged) and issue.author_login:
                 experienced = (issue.author_association or "").upper() in EXPERIENCED
                 first = not experienced and merged_before(session, issue.author_login, issue.id) == 0
-            events.extend(
-                derive_events(repo.full_name, issue, before, after, source, first_contribution=first)
-            )
-        return changed, events
+            events = derive_events(repo.full_name, issue, before, after, source, first_contribution=first)
+            if source.actor_login is None:
+                events = [self._opened_by_author(e, issue, item) for e in events]
+            result.events.extend(events)
+        return result
+
+    def _opened_by_author(self, event: Event, issue: TrackedIssue, item: Mapping[str, Any]) -> Event:
+        """A poll can't see who did something, but an item is opened by its author: say so, as the
+        `opened` webhook (sent by the author) does."""
+        login = issue.author_login
+        if not isinstance(event, IssueOpened | PullRequestOpened) or not login:
+            return event
+        is_bot = self.identity.is_bot(login) or (item.get("user") or {}).get("type") == "Bot"
+        maintainer = self.identity.maintainer_hint(login, issue.author_association)
+        return replace(event, actor_login=login, actor_is_maintainer=maintainer, actor_is_bot=is_bot)
 
     async def remove(self, repo_name: str, numbers: Iterable[int], now: datetime, source: Source) -> int:
         """Flag items as deleted/transferred away and publish IssueRemoved for each newly flagged one."""

@@ -28,7 +28,8 @@ import threading
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
+from email.utils import parsedate_to_datetime
 from functools import partial
 from typing import Any
 
@@ -87,6 +88,23 @@ class Response:
         """The `rel="next"` URL of a paginated list (never built by hand; GitHub best practice)."""
         match = _NEXT_LINK.search(str(self.headers.get("link") or ""))
         return match.group(1) if match else None
+
+    @property
+    def date(self) -> datetime | None:
+        """GitHub's clock at response time (the `Date` header, whole seconds like its timestamps)."""
+        value = self.headers.get("date")
+        if not value:
+            return None
+        try:
+            return parsedate_to_datetime(str(value)).astimezone(UTC)
+        except (TypeError, ValueError):
+            return None
+
+    @property
+    def server_time(self) -> datetime | None:
+        """`date` minus a second: everything changed after the response is newer than this."""
+        date = self.date
+        return date - timedelta(seconds=1) if date is not None else None
 
 
 @dataclass

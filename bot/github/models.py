@@ -1,11 +1,12 @@
-"""Tables of the GitHub layer: the write outbox, webhook deliveries, permission cache, known accounts."""
+"""Tables of the GitHub layer: the write outbox, webhook deliveries, permission cache, known accounts,
+and what the polls have read of (and published from) repositories' comments and issue events."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Index, Text, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from bot.db.models import _ts
@@ -71,3 +72,38 @@ class GitHubAccount(SQLModel, table=True):
     login: str
     account_type: str  # "User" | "Bot" | "Organization" | "Mannequin"
     seen_at: datetime = _ts()
+
+
+class ActivityCursor(SQLModel, table=True):
+    """Where a repository's poll stands in GitHub's activity lists (comments, issue events).
+
+    Activity older than `started_at` (the repository's first poll after its silent baseline) is
+    never published. `comments_since` and `comments_etag` make an unchanged comment list a free 304;
+    `comments_due` says a comment read was needed but has not completed yet (retried even when the
+    issues list answers 304). `events_page` keeps the relevant part of the issue events' first page,
+    so a 304 answer to it still attributes changes.
+    """
+
+    __tablename__ = "github_activity_cursor"
+
+    repo_lower: str = Field(primary_key=True)
+    started_at: datetime = _ts()
+    comments_since: datetime = _ts()
+    comments_read_to: datetime = _ts()  # newest issue `updated_at` whose comments were read
+    comments_etag: str | None = None
+    comments_due: bool = False
+    events_etag: str | None = None
+    events_page: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
+
+
+class HandledActivity(SQLModel, table=True):
+    """A comment or issue event already turned into a published event, by a webhook or a poll: the
+    primary key makes "whichever comes first wins" hold across restarts, re-polls and instances."""
+
+    __tablename__ = "github_handled_activity"
+
+    kind: str = Field(primary_key=True)  # "comment" | "issue_event"
+    github_id: int = Field(primary_key=True, sa_type=BigInteger, sa_column_kwargs={"autoincrement": False})
+    repo: str
+    created_at: datetime = _ts(index=True)  # on GitHub; rows past the retention window are pruned
+    handled_at: datetime = _ts()

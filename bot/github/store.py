@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
@@ -41,6 +41,11 @@ def parse_github_time(value: str | None) -> datetime | None:
     if not value:
         return None
     return datetime.fromisoformat(value.replace("Z", "+00:00"))
+
+
+def since_param(when: datetime) -> str:
+    """GitHub's `since` format in UTC (PyGithub would strftime a local time unconverted)."""
+    return when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def linked_issue_numbers(body: str | None, repo_full_name: str, own_number: int | None = None) -> list[int]:

@@ -8,6 +8,9 @@ Cost model (GitHub bills every non-304 response one point):
   valid) until ADVANCE_AFTER items are behind it; re-upserting unchanged items is a no-op;
 - reconcile: the open list again; only items that vanished from it are fetched one by one (to tell
   closed from deleted/transferred).
+- activity (activity.py), after a poll whose list changed: the repository's issue events when
+  changes need an actor (usually one request), its comment list when a commented item changed
+  (a free 304 when no comment is new). Nothing more after a 304.
 """
 
 from __future__ import annotations
@@ -16,18 +19,18 @@ import logging
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
-from email.utils import parsedate_to_datetime
+from datetime import datetime
 from typing import Any
 
 from sqlmodel import Session, col, select
 
 from bot.db.database import Database
 from bot.db.models import Repo, TrackedIssue
+from bot.github.activity import PollBatch, RepoActivity
 from bot.github.apply import IssueApplier
 from bot.github.changes import Source
-from bot.github.client import PER_PAGE, GitHubClient, GitHubError, Response
-from bot.github.store import IssueStore, parse_github_time
+from bot.github.client import PER_PAGE, GitHubClient, GitHubError, RateLimited, Response
+from bot.github.store import IssueStore, since_param
 
 log = logging.getLogger(__name__)
 Progress = Callable[[str, int, int | None], None]  # (repo, pages done, pages total if known)
@@ -48,11 +51,8 @@ class SyncResult:
     items: int = 0
     changed: int = 0
     removed: int = 0
-
-
-def since_param(when: datetime) -> str:
-    """GitHub's `since` format in UTC (PyGithub would strftime a local time unconverted)."""
-    return when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    comments: int = 0  # IssueCommented published from the comment list
+    attributed: int = 0  # derived events given their actor by an issue event
 
 
 def last_page(resp: Response) -> int | None:
@@ -69,6 +69,7 @@ class RepoSync:
         self.client = client
         self.applier = applier
         self.store: IssueStore = applier.store
+        self.activity = RepoActivity(db, client, applier.identity, applier.store)
 
     def _repo(self, session: Session, name: str) -> Repo:
         return self.store.upsert_repo(session, name)
@@ -87,7 +88,8 @@ class RepoSync:
         return await self.poll(name)
 
     async def poll(self, name: str, *, publish: bool = True) -> SyncResult:
-        """Ask only for what changed since the high-water mark, conditionally on the stored ETag."""
+        """Ask only for what changed since the high-water mark, conditionally on the stored ETag;
+        then (when publishing) the activity behind the changes, and publish it all oldest first."""
         result = SyncResult(name)
         repo = await self.db.run(self._repo, name)
         high_water = repo.since_high_water
@@ -103,25 +105,40 @@ class RepoSync:
         resp = await self.client.request("GET", f"/repos/{name}/issues", params=params, headers=headers)
         result.requests += 1
         now = self.client.clock.now()
+        batch = PollBatch()
         if resp.status == 304:
             result.not_modified = True
             await self.db.run(self._bookmark, name, now=now)
+            if publish:  # nothing changed, but a comment read may be left over from the last poll
+                await self._settle(name, batch, result)
             return result
         etag = resp.etag
+        # Whole seconds on both sides: activity in the response's second counts as after it.
+        started = resp.date or now
         source = Source(opened_after=high_water)
         newest = high_water
-        while True:
-            items = list(resp.data or [])
-            result.items += len(items)
-            result.changed += await self.applier.apply(name, items, source, publish=publish)
-            for item in items:
-                updated = parse_github_time(item.get("updated_at"))
-                if updated is not None and updated > newest:
-                    newest = updated
-            if resp.next_url is None:
-                break
-            resp = await self.client.request("GET", resp.next_url)
-            result.requests += 1
+        try:
+            while True:
+                items = list(resp.data or [])
+                result.items += len(items)
+                upserted = await self.db.run(self.applier.upsert_items, name, items, source)
+                result.changed += upserted.changed
+                batch.add(upserted, items)
+                if batch.newest_listed is not None and batch.newest_listed > newest:
+                    newest = batch.newest_listed
+                if resp.next_url is None:
+                    break
+                resp = await self.client.request("GET", resp.next_url)
+                result.requests += 1
+        except Exception:
+            if publish:  # stored already: publish what changed, as it was (the actors stay unknown)
+                await self.applier.publish(batch.events)
+            raise
+        if not publish or not await self.activity.following(name):
+            # The silent baseline (or the first poll since activity is followed): from here on.
+            await self.activity.baseline(name, started)
+        else:
+            await self.activity.note_comments(name, batch)
         if result.items < ADVANCE_AFTER:
             # Same URL next time, so the ETag just received makes an unchanged repo a free 304.
             await self.db.run(self._bookmark, name, now=now, etag=etag)
@@ -129,7 +146,20 @@ class RepoSync:
             # The answer is getting long: move `since` up. The new URL has no ETag yet, so the next
             # poll costs one point; that is cheaper than re-reading a growing list on every change.
             await self.db.run(self._bookmark, name, now=now, high=newest)
+        if publish:
+            await self._settle(name, batch, result)
         return result
+
+    async def _settle(self, name: str, batch: PollBatch, result: SyncResult) -> None:
+        """Attribute and complete `batch` with the repo's activity, publish, and re-raise a rate limit
+        (so the caller backs off); other GitHub errors were logged and the reads are retried later."""
+        outcome = await self.activity.settle(name, batch)
+        result.requests += outcome.requests
+        result.comments += outcome.comments
+        result.attributed += outcome.attributed
+        await self.applier.publish(outcome.events)
+        if isinstance(outcome.error, RateLimited):
+            raise outcome.error
 
     async def full_sync(self, name: str, *, progress: Progress | None = None) -> SyncResult:
         """Page through every open item; items no longer open here are checked one by one."""
@@ -146,36 +176,50 @@ class RepoSync:
         )
         total = last_page(resp) or 1
         page = 0
-        while True:
-            page += 1
-            result.requests += 1
-            started = started or _server_time(resp)
-            items = list(resp.data or [])
-            result.items += len(items)
-            seen.update(int(i["number"]) for i in items)
-            result.changed += await self.applier.apply(name, items, source, publish=not first_time)
-            for item in items:
-                updated = parse_github_time(item.get("updated_at"))
-                if updated is not None and (newest is None or updated > newest):
-                    newest = updated
-            if progress is not None:
-                progress(name, page, max(total, page))
-            if resp.next_url is None:
-                break
-            resp = await self.client.request("GET", resp.next_url)
-        vanished = await self.db.run(_open_numbers_not_in, name, seen)
-        if vanished:
-            looked_up, removed = await self._look_up_vanished(name, vanished[:MAX_VANISHED_LOOKUPS], source)
-            result.requests += looked_up
-            result.removed = removed
+        # Changes a reconcile finds are published at the end, with their actors (activity.py).
+        batch = PollBatch()
+        try:
+            while True:
+                page += 1
+                result.requests += 1
+                started = started or resp.server_time
+                items = list(resp.data or [])
+                result.items += len(items)
+                seen.update(int(i["number"]) for i in items)
+                upserted = await self.db.run(self.applier.upsert_items, name, items, source)
+                result.changed += upserted.changed
+                batch.add(upserted, items)
+                if progress is not None:
+                    progress(name, page, max(total, page))
+                if resp.next_url is None:
+                    break
+                resp = await self.client.request("GET", resp.next_url)
+            newest = batch.newest_listed
+            vanished = await self.db.run(_open_numbers_not_in, name, seen)
+            if vanished:
+                looked_up, removed = await self._look_up_vanished(
+                    name, vanished[:MAX_VANISHED_LOOKUPS], source, batch
+                )
+                result.requests += looked_up
+                result.removed = removed
+        except Exception:
+            if not first_time:
+                await self.applier.publish(batch.events)
+            raise
+        if not first_time:
+            # New comments are found by the poll that follows a reconcile (see `sync`).
+            await self._settle(name, batch, result)
         now = self.client.clock.now()
         # Everything updated after the first page was served is caught by the next poll.
         high = repo.since_high_water or started or newest or now
         await self.db.run(self._bookmark, name, now=now, high=high, full=True)
         return result
 
-    async def _look_up_vanished(self, name: str, numbers: list[int], source: Source) -> tuple[int, int]:
-        """Fetch items that left the open list: closed ones are upserted, deleted/moved ones removed."""
+    async def _look_up_vanished(
+        self, name: str, numbers: list[int], source: Source, batch: PollBatch
+    ) -> tuple[int, int]:
+        """Fetch items that left the open list: closed ones are upserted (their events go to `batch`),
+        deleted/moved ones removed."""
         gone: list[int] = []
         requests = 0
         for number in numbers:
@@ -192,7 +236,7 @@ class RepoSync:
             if not str(item.get("repository_url") or "").lower().endswith(f"/repos/{name.lower()}"):
                 gone.append(number)
                 continue
-            await self.applier.apply(name, [item], source)
+            batch.add(await self.db.run(self.applier.upsert_items, name, [item], source), [])
         removed = await self.applier.remove(name, gone, self.client.clock.now(), source)
         return requests, removed
 
@@ -233,17 +277,6 @@ def _open_numbers_not_in(session: Session, name: str, seen: set[int]) -> list[in
     return [n for n in session.exec(query) if n not in seen]
 
 
-def _server_time(resp: Response) -> datetime | None:
-    """GitHub's clock at response time (the `Date` header), minus a second for its granularity."""
-    value = resp.headers.get("date")
-    if not value:
-        return None
-    try:
-        return parsedate_to_datetime(str(value)).astimezone(UTC) - timedelta(seconds=1)
-    except (TypeError, ValueError):
-        return None
-
-
 def describe(result: SyncResult) -> Mapping[str, Any]:
     """A log-friendly summary."""
     return {
@@ -253,4 +286,6 @@ def describe(result: SyncResult) -> Mapping[str, Any]:
         "items": result.items,
         "changed": result.changed,
         "removed": result.removed,
+        "comments": result.comments,
+        "attributed": result.attributed,
     }

@@ -9,10 +9,12 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from bot.config import StewardConfig
-from bot.core.github_events import IssueCommented, PullRequestReviewed
+from bot.core.github_events import PullRequestReviewed
 from bot.db.models import IssueLabel, Repo, TrackedIssue
+from bot.github import ledger
 from bot.github.apply import IssueApplier
 from bot.github.changes import Source
+from bot.github.comments import comment_event
 from bot.github.identity import Identity
 from bot.github.store import parse_github_time
 
@@ -27,7 +29,6 @@ HANDLED = (
     "member",
     "installation",
 )
-EXCERPT_CHARS = 280
 
 
 class WebhookTranslator:
@@ -93,24 +94,25 @@ class WebhookTranslator:
         await self.applier.apply(repo, [issue], self._source(payload, delivery))
         if payload.get("action") != "created":
             return
-        user = comment.get("user") or {}
-        login = user.get("login")
-        author = (issue.get("user") or {}).get("login")
-        source = self._source(payload, delivery, comment.get("author_association"))
-        body = str(comment.get("body") or "")
-        event = IssueCommented(
-            repo=repo,
-            number=int(issue["number"]),
-            at=parse_github_time(comment.get("created_at")) or parse_github_time(issue["updated_at"]),  # type: ignore[arg-type]
-            actor_login=login,
-            actor_is_maintainer=source.actor_is_maintainer,
-            actor_is_bot=bool(login and self.identity.is_bot(login)) or user.get("type") == "Bot",
+        event = comment_event(
+            repo,
+            int(issue["number"]),
+            comment,
+            self.identity,
+            issue_author=(issue.get("user") or {}).get("login"),
             is_pull_request="pull_request" in issue,
             delivery=delivery,
-            comment_id=int(comment.get("id") or 0),
-            commenter_is_author=bool(login and author and str(login).lower() == str(author).lower()),
-            body_excerpt=body[:EXCERPT_CHARS],
+            fallback_at=parse_github_time(issue.get("updated_at")),
         )
+        if event.comment_id:
+            # Recorded before publishing: whichever of this delivery and a poll listing the comment
+            # records it first publishes it; the other publishes nothing.
+            now = self.identity.clock.now()
+            times = {event.comment_id: event.at}
+            won = await self.applier.db.run(ledger.claim, ledger.COMMENT, repo, times, now)
+            if event.comment_id not in won:
+                log.debug("comment %s on %s#%s was published already", event.comment_id, repo, event.number)
+                return
         await self.applier.publish([event])
 
     async def _on_pull_request_review(self, repo: str, payload: dict[str, Any], delivery: str) -> None:

@@ -57,7 +57,13 @@ async def test_changes_since_high_water_become_events_once(github: GitHubHarness
     new = state.add_issue("acme/widgets", title="Brand new", labels=["bug"])
     github.fake.reset_counters()
     result = await github.sync.poll("acme/widgets")
-    assert result.requests == 1 and github.fake.points_spent == 1
+    # The changed list, then the issue events that name who made the changes (no comment read:
+    # none of the changed items has comments).
+    assert result.requests == 2 and github.fake.points_spent == 2
+    assert [r.path for r in github.fake.log] == [
+        "/repos/acme/widgets/issues",
+        "/repos/acme/widgets/issues/events",
+    ]
 
     labeled = github.events.of(IssueLabeled)
     assert [(e.number, e.label) for e in labeled] == [(first["number"], "good first issue")]  # type: ignore[attr-defined]

@@ -13,6 +13,8 @@ from tests.fakes.github.state import FakeRepo, iso, user_object
 REPO = r"/repos/(?P<owner>[^/]+)/(?P<name>[^/]+)"
 NUM = r"(?P<number>\d+)"
 NOT_FOUND = Reply(404, {"message": "Not Found"})
+# The account the fake's token belongs to: its writes are done (and recorded as events) in this name.
+TOKEN_USER = "steward-bot"
 
 
 def _repo(fake: FakeGitHub, m: re.Match[str]) -> FakeRepo | None:
@@ -45,6 +47,56 @@ def list_issues(fake: FakeGitHub, m: re.Match[str], q: dict[str, str], data: Any
     keep = {k: v for k, v in q.items() if k != "page"}
     links = link_header(base, repo.id, keep, page, last)
     return Reply(200, chunk, {"Link": links} if links else {})
+
+
+def _page(
+    items: list[Any], q: dict[str, str], base: str, repo: FakeRepo, path: str
+) -> tuple[list[Any], dict[str, str]]:
+    """One page of `items` (`per_page` max 100) and GitHub's Link header for the others."""
+    per_page = min(int(q.get("per_page", 30)), 100)
+    page = max(int(q.get("page", 1)), 1)
+    last = max(math.ceil(len(items) / per_page), 1)
+    keep = {k: v for k, v in q.items() if k != "page"}
+    links = link_header(base, repo.id, keep, page, last, path)
+    return items[(page - 1) * per_page : page * per_page], {"Link": links} if links else {}
+
+
+def list_repo_comments(fake: FakeGitHub, m: re.Match[str], q: dict[str, str], data: Any, base: str) -> Reply:
+    """`GET /repos/{o}/{r}/issues/comments`: every issue/PR conversation comment of the repository.
+
+    GitHub: `since` keeps comments updated at or after it; `sort` is created (default) or updated,
+    `direction` asc or desc and ignored without `sort`; without `sort`, ascending id.
+    """
+    repo = _repo(fake, m)
+    if repo is None:
+        return NOT_FOUND
+    comments = [c for per_issue in repo.comments.values() for c in per_issue]
+    if q.get("since"):
+        since = iso(datetime.fromisoformat(q["since"].replace("Z", "+00:00")))
+        comments = [c for c in comments if c["updated_at"] >= since]
+    if q.get("sort") in ("created", "updated"):
+        key = "updated_at" if q["sort"] == "updated" else "created_at"
+        comments.sort(key=lambda c: (c[key], c["id"]), reverse=q.get("direction", "desc") == "desc")
+    else:
+        comments.sort(key=lambda c: c["id"])
+    chunk, headers = _page(comments, q, base, repo, "issues/comments")
+    return Reply(200, chunk, headers)
+
+
+def list_issue_events(fake: FakeGitHub, m: re.Match[str], q: dict[str, str], data: Any, base: str) -> Reply:
+    """`GET /repos/{o}/{r}/issues/events`: the repository's issue events, newest first, each with its
+    issue as it is now (GitHub offers no `since` here)."""
+    repo = _repo(fake, m)
+    if repo is None:
+        return NOT_FOUND
+    events = []
+    for record in reversed(repo.issue_events):
+        event = {k: v for k, v in record.items() if k != "_number"}
+        issue = repo.issues.get(record["_number"])
+        event["issue"] = issue
+        events.append(event)
+    chunk, headers = _page(events, q, base, repo, "issues/events")
+    return Reply(200, chunk, headers)
 
 
 def get_issue(fake: FakeGitHub, m: re.Match[str], q: dict[str, str], data: Any, base: str) -> Reply:
@@ -91,7 +143,7 @@ def create_comment(fake: FakeGitHub, m: re.Match[str], q: dict[str, str], data: 
         return Reply(
             422, {"message": "Validation Failed", "errors": [{"field": "body", "code": "missing_field"}]}
         )
-    return Reply(201, fake.state.add_comment(repo.full_name, int(m["number"]), "steward-bot", data["body"]))
+    return Reply(201, fake.state.add_comment(repo.full_name, int(m["number"]), TOKEN_USER, data["body"]))
 
 
 def change_assignees(
@@ -112,7 +164,7 @@ def change_assignees(
         drop = {x.lower() for x in logins}
         new = [c for c in current if c.lower() not in drop]
     if new != current:
-        fake.state.update_issue(repo.full_name, number, assignees=new)
+        fake.state.update_issue(repo.full_name, number, actor=TOKEN_USER, assignees=new)
     return Reply(201 if add else 200, item)
 
 
@@ -135,7 +187,7 @@ def add_labels(fake: FakeGitHub, m: re.Match[str], q: dict[str, str], data: Any,
     item = repo.issues[number]
     names = [lab["name"] for lab in item["labels"]]
     names += [str(n) for n in labels if str(n) not in names]
-    fake.state.update_issue(repo.full_name, number, labels=names)
+    fake.state.update_issue(repo.full_name, number, actor=TOKEN_USER, labels=names)
     return Reply(200, item["labels"])
 
 
@@ -196,6 +248,10 @@ ROUTES: list[tuple[str, str, Any]] = [
     ("GET", f"{REPO}/issues", list_issues),
     ("GET", r"/repositories/(?P<repo_id>\d+)/issues", list_issues),
     ("GET", rf"/repositories/(?P<repo_id>\d+)/issues/{NUM}", get_issue_by_repo_id),
+    ("GET", f"{REPO}/issues/comments", list_repo_comments),
+    ("GET", r"/repositories/(?P<repo_id>\d+)/issues/comments", list_repo_comments),
+    ("GET", f"{REPO}/issues/events", list_issue_events),
+    ("GET", r"/repositories/(?P<repo_id>\d+)/issues/events", list_issue_events),
     ("GET", f"{REPO}/issues/{NUM}", get_issue),
     ("GET", f"{REPO}/issues/{NUM}/comments", list_comments),
     ("POST", f"{REPO}/issues/{NUM}/comments", create_comment),

@@ -4,11 +4,12 @@ Speaks what the sync and the port use: issue lists (state/labels/since/sort/dire
 `per_page` max 100, Link pagination in GitHub's `/repositories/{id}/issues?page=N` form), weak ETags
 with `If-None-Match` -> 304 that costs no rate-limit point, `x-ratelimit-*` headers on every
 response and 403 "API rate limit exceeded" when the budget is spent, injectable secondary limits
-(403/429 + retry-after), 5xx and hangs, comments, assignees with GitHub's rule (only collaborators
-and people who commented can be assigned; others are silently dropped from a 201 answer, as the
-add-assignees endpoint does), labels, the collaborator-permission and team-membership endpoints,
-users with bios, and gists. GitHub Apps (JWT-authenticated App endpoints, installation tokens that
-expire) live in apps.py.
+(403/429 + retry-after), 5xx and hangs, comments (per issue, and the repository-wide list with
+`since`/`sort`/`direction`), the repository's issue events (newest first), assignees with GitHub's
+rule (only collaborators and people who commented can be assigned; others are silently dropped
+from a 201 answer, as the add-assignees endpoint does), labels, the collaborator-permission and
+team-membership endpoints, users with bios, and gists. GitHub Apps (JWT-authenticated App
+endpoints, installation tokens that expire) live in apps.py.
 """
 
 from __future__ import annotations
@@ -98,6 +99,9 @@ class FakeGitHub:
         self.rate = RateState()
         self.log: list[Logged] = []
         self.faults: list[Fault] = []
+        # One-shot actions run just before a matching request is answered (something happening on
+        # GitHub between two requests of one sync).
+        self.hooks: list[tuple[str, Callable[[], object]]] = []
         self.replays: dict[str, tuple[int, list[tuple[str, str]], bytes]] = {}
         self.lock = threading.RLock()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
@@ -127,6 +131,17 @@ class FakeGitHub:
 
     def secondary_limit_next(self, status: int = 403, retry_after: float | None = 1, count: int = 1) -> None:
         self.faults.append(Fault("secondary", count, status=status, seconds=retry_after or -1))
+
+    def before_next(self, path: str, action: Callable[[], object]) -> None:
+        """Run `action` (e.g. a state change) right before the next request for exactly `path`."""
+        self.hooks.append((path, action))
+
+    def _take_hook(self, path: str) -> Callable[[], object] | None:
+        for index, (wanted, action) in enumerate(self.hooks):
+            if wanted == path:
+                del self.hooks[index]
+                return action
+        return None
 
     def replay(self, path: str, status: int, headers: list[tuple[str, str]], body: bytes) -> None:
         """Serve a recorded response verbatim for `path` (path + query as requested)."""
@@ -193,6 +208,9 @@ def _handler_for(fake: FakeGitHub) -> type[BaseHTTPRequestHandler]:
             if fault is not None and fault.kind == "hang":
                 time.sleep(fault.seconds)
             with fake.lock:
+                hook = fake._take_hook(split.path)
+                if hook is not None:
+                    hook()
                 status, headers, body, charged = self._respond(
                     method, split.path, self.path, query, raw, inm, fault
                 )
@@ -310,11 +328,13 @@ def _handler_for(fake: FakeGitHub) -> type[BaseHTTPRequestHandler]:
     return Handler
 
 
-def link_header(base_url: str, repo_id: int, query: dict[str, str], page: int, last: int) -> str:
-    """GitHub's Link header: numeric `/repositories/{id}/issues` URLs carrying the other parameters."""
+def link_header(
+    base_url: str, repo_id: int, query: dict[str, str], page: int, last: int, path: str = "issues"
+) -> str:
+    """GitHub's Link header: numeric `/repositories/{id}/{path}` URLs carrying the other parameters."""
 
     def url(n: int) -> str:
-        return f"{base_url}/repositories/{repo_id}/issues?{urlencode({**query, 'page': n})}"
+        return f"{base_url}/repositories/{repo_id}/{path}?{urlencode({**query, 'page': n})}"
 
     links = []
     if page < last:

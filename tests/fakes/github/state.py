@@ -2,7 +2,10 @@
 
 Items are built in the shape of `GET /repos/{owner}/{repo}/issues` (see the recorded list in
 ../shared/fixtures/github-rest/). Every change bumps `updated_at` by a fake clock that ticks one
-second per mutation, so `since` and `sort=updated` behave deterministically.
+second per mutation, so `since` and `sort=updated` behave deterministically. As on GitHub, a
+label, assignment or state change also records an issue event (`labeled`, `unlabeled`,
+`assigned`, `unassigned`, `closed`, `reopened`, `merged`) with its actor, served newest first by
+`GET /repos/{owner}/{repo}/issues/events`; comments are not issue events.
 """
 
 from __future__ import annotations
@@ -40,6 +43,13 @@ class FakeRepo:
     collaborators: dict[str, str] = field(default_factory=dict)
     deleted: set[int] = field(default_factory=set)
     transferred: dict[int, str] = field(default_factory=dict)  # number -> new repo full name
+    # Issue events, oldest first; each keeps its issue's number under "_number" (the route embeds
+    # the issue object as it is when listed, as GitHub does).
+    issue_events: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def owner(self) -> str:
+        return self.full_name.split("/", 1)[0]
 
 
 class FakeGitHubState:
@@ -125,32 +135,92 @@ class FakeGitHubState:
             }
         repo.issues[number] = item
         self._set_assignees(item, assignees or [])
+        # GitHub records labels and assignees given at creation as events by the author.
+        for name in labels or []:
+            self._record_event(repo, number, "labeled", author, when, label=name)
+        for login in assignees or []:
+            self._record_event(repo, number, "assigned", author, when, assignee=login)
         return item
 
     def _set_assignees(self, item: dict[str, Any], logins: list[str]) -> None:
         item["assignees"] = [user_object(login) for login in logins]
         item["assignee"] = item["assignees"][0] if item["assignees"] else None
 
-    def update_issue(self, repo_name: str, number: int, **changes: Any) -> dict[str, Any]:
-        """Change fields (`labels` as names, `assignees` as logins, `state`, `merged`) and bump updated_at."""
-        item = self.repo(repo_name).issues[number]
+    def update_issue(
+        self, repo_name: str, number: int, *, actor: str | None = None, **changes: Any
+    ) -> dict[str, Any]:
+        """Change fields (`labels` as names, `assignees` as logins, `state`, `merged`) and bump updated_at.
+
+        `actor` is who does it on GitHub (default: the repository's owner account); label,
+        assignee and state changes are recorded as issue events in that name.
+        """
+        repo = self.repo(repo_name)
+        item = repo.issues[number]
+        who = actor or repo.owner
         when = self.tick()
         for key, value in changes.items():
             if key == "labels":
+                old = [lab["name"] for lab in item["labels"]]
                 item["labels"] = [{"id": abs(hash(n)) % 10**6, "name": n, "color": "ededed"} for n in value]
+                for name in [n for n in value if n not in old]:
+                    self._record_event(repo, number, "labeled", who, when, label=name)
+                for name in [n for n in old if n not in value]:
+                    self._record_event(repo, number, "unlabeled", who, when, label=name)
             elif key == "assignees":
+                old = [a["login"] for a in item["assignees"]]
                 self._set_assignees(item, list(value))
+                for login in [x for x in value if x not in old]:
+                    self._record_event(repo, number, "assigned", who, when, assignee=login)
+                for login in [x for x in old if x not in value]:
+                    self._record_event(repo, number, "unassigned", who, when, assignee=login)
             elif key == "state":
+                if value != item["state"]:
+                    self._record_event(repo, number, "closed" if value == "closed" else "reopened", who, when)
                 item["state"] = value
                 item["closed_at"] = iso(when) if value == "closed" else None
                 item["state_reason"] = "completed" if value == "closed" else "reopened"
             elif key == "merged":
                 item["state"], item["closed_at"], item["state_reason"] = "closed", iso(when), None
                 item["pull_request"]["merged_at"] = iso(when)
+                self._record_event(repo, number, "merged", who, when)
+                self._record_event(repo, number, "closed", who, when)
             else:
                 item[key] = value
         item["updated_at"] = iso(when)
         return item
+
+    def _record_event(
+        self,
+        repo: FakeRepo,
+        number: int,
+        event: str,
+        actor: str,
+        when: datetime,
+        *,
+        label: str | None = None,
+        assignee: str | None = None,
+    ) -> dict[str, Any]:
+        """One issue event in the shape of GitHub's "List issue events for a repository" items."""
+        event_id = next(self._ids)
+        record: dict[str, Any] = {
+            "id": event_id,
+            "node_id": f"IE_{event_id}",
+            "url": f"{self.api_base}/repos/{repo.full_name}/issues/events/{event_id}",
+            "actor": user_object(actor, self._kind_of(actor)),
+            "event": event,
+            "commit_id": None,
+            "commit_url": None,
+            "created_at": iso(when),
+            "performed_via_github_app": None,
+            "_number": number,
+        }
+        if label is not None:
+            record["label"] = {"name": label, "color": "ededed"}
+        if assignee is not None:
+            record["assignee"] = user_object(assignee)
+            record["assigner"] = record["actor"]
+        repo.issue_events.append(record)
+        return record
 
     def delete_issue(self, repo_name: str, number: int) -> None:
         repo = self.repo(repo_name)
@@ -164,21 +234,54 @@ class FakeGitHubState:
 
     # --- comments, people ---------------------------------------------------------------------------
     def add_comment(self, repo_name: str, number: int, author: str, body: str) -> dict[str, Any]:
+        """A comment in the shape of the `comment` of an `issue_comment` webhook (and of the REST lists);
+        like GitHub, it bumps the issue's comment count and `updated_at`."""
         repo = self.repo(repo_name)
         when = self.tick()
+        comment_id = next(self._ids)
+        item = repo.issues[number]
+        if author.lower() == repo.owner.lower():
+            association = "OWNER"
+        elif author.lower() in {c.lower() for c in repo.collaborators}:
+            association = "COLLABORATOR"
+        elif author.lower() == item["user"]["login"].lower():
+            association = item["author_association"]
+        else:
+            association = "NONE"
         comment = {
-            "id": next(self._ids),
-            "user": user_object(author),
-            "body": body,
+            "url": f"{self.api_base}/repos/{repo.full_name}/issues/comments/{comment_id}",
+            "html_url": f"{item['html_url']}#issuecomment-{comment_id}",
+            "issue_url": f"{self.api_base}/repos/{repo.full_name}/issues/{number}",
+            "id": comment_id,
+            "node_id": f"IC_{comment_id}",
+            "user": user_object(author, self._kind_of(author)),
             "created_at": iso(when),
             "updated_at": iso(when),
-            "author_association": "COLLABORATOR" if author.lower() in repo.collaborators else "NONE",
+            "author_association": association,
+            "performed_via_github_app": None,
+            "body": body,
         }
         repo.comments.setdefault(number, []).append(comment)
-        item = repo.issues[number]
         item["comments"] += 1
         item["updated_at"] = iso(when)
         return comment
+
+    def edit_comment(self, repo_name: str, comment_id: int, body: str) -> dict[str, Any]:
+        """Edit a comment: its `updated_at` moves (so `since` finds it again), the issue's does not."""
+        for comments in self.repo(repo_name).comments.values():
+            for comment in comments:
+                if comment["id"] == comment_id:
+                    comment["body"] = body
+                    comment["updated_at"] = iso(self.tick())
+                    return comment
+        raise KeyError(comment_id)
+
+    def _kind_of(self, login: str) -> str:
+        """An added user's type, else Bot for `name[bot]` (how GitHub Apps act) and User otherwise."""
+        known = self.users.get(login.lower())
+        if known is not None:
+            return str(known["type"])
+        return "Bot" if login.lower().endswith("[bot]") else "User"
 
     def can_be_assigned(self, repo_name: str, number: int, login: str) -> bool:
         """GitHub's rule: collaborators, and anyone who has commented on the issue."""
