@@ -110,7 +110,10 @@ async def test_two_thousand_joins_in_a_minute(database_url: str, tmp_path: Path)
             await chat.app.scheduler.tick()
         dms = dms_per_user(fake)
         assert len(dms) == PEOPLE and set(dms.values()) == {1}
-        assert fake.global_429s == 0 and pacer.waited > 0  # the limit was binding, and respected
+        # No 429: the pacer kept the burst under the limit. Whether the limit was binding depends on how
+        # fast this machine produces requests (a loaded CI machine may never reach 40 per 50 ms);
+        # that the pacer binds and holds at any speed is tests/adapters/discord/test_pacing.py.
+        assert fake.global_429s == 0
         [greeting] = fake.channel_messages(welcome_channel(fake))
         named, more = greeted_in_channel(fake, welcome_channel(fake))
         assert len(named) == 20 and more == PEOPLE - 20
