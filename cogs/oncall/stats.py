@@ -16,10 +16,12 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, case, func, or_
+from sqlalchemy import case, func
 from sqlmodel import Session, col, select
 
+from bot.config.sections.oncall import RotationConfig
 from cogs.oncall.models import OncallTriage
+from cogs.oncall.triage import TriageStore
 
 
 def nearest_rank(values: Sequence[float], q: float) -> float:
@@ -91,9 +93,18 @@ def seconds_between(session: Session, later: Any, earlier: Any) -> Any:
 
 
 def build_report(
-    session: Session, now: datetime, tz: ZoneInfo, weeks: int = 8, rotation: str | None = None
+    session: Session,
+    store: TriageStore,
+    now: datetime,
+    tz: ZoneInfo,
+    weeks: int = 8,
+    rotation: RotationConfig | None = None,
 ) -> Report:
-    """Stats for items opened in the last ``weeks`` weeks and the backlog at the end of each week."""
+    """Stats for items opened in the last ``weeks`` weeks and the backlog at the end of each week.
+
+    Response times come from the triage records (filed under the first rotation covering an item);
+    the backlog is the size of the rotation's queue at each week's end and now (``store``).
+    """
     starts = week_starts(now, weeks, tz)
     window_start = starts[0]
     # Durations are computed by the database: thousands of rows stay cheap to read.
@@ -108,7 +119,7 @@ def build_report(
         OncallTriage.rotation,
     ).where(col(OncallTriage.opened_at) >= window_start, col(OncallTriage.opened_at) < now)
     if rotation is not None:
-        query = query.where(OncallTriage.rotation == rotation)
+        query = query.where(OncallTriage.rotation == rotation.name)
     per_week: dict[datetime, Bucket] = {s: Bucket() for s in starts}
     per_rotation: dict[str, Bucket] = defaultdict(Bucket)
     per_person: dict[str, Bucket] = defaultdict(Bucket)
@@ -133,46 +144,9 @@ def build_report(
         per_week=per_week,
         per_rotation=dict(per_rotation),
         per_person=dict(per_person),
-        backlog=backlog_series(session, [*starts[1:], now], rotation),
+        backlog=store.backlog_series(session, [*starts[1:], now], rotation),
         overall=overall,
     )
-
-
-def backlog_series(
-    session: Session, instants: Sequence[datetime], rotation: str | None = None
-) -> list[tuple[datetime, int]]:
-    """How many tracked items were waiting for triage at each instant (opened, not triaged, not closed)."""
-    if not instants:
-        return []
-    first, last = min(instants), max(instants)
-    opened, triaged_at = col(OncallTriage.opened_at), col(OncallTriage.triaged_at)
-    closed_at = col(OncallTriage.closed_at)
-    # One pass, one count per instant, summed by the database.
-    counts = [
-        func.sum(
-            case(
-                (
-                    and_(
-                        opened <= t,
-                        or_(triaged_at.is_(None), triaged_at > t),
-                        or_(closed_at.is_(None), closed_at > t),
-                    ),
-                    1,
-                ),
-                else_=0,
-            )
-        )
-        for t in instants
-    ]
-    totals = [0] * len(instants)
-    # Two index-friendly passes (never triaged; triaged after the first instant) instead of one OR.
-    for waiting in (triaged_at.is_(None), triaged_at > first):
-        query = select(*counts).where(opened <= last, waiting, or_(closed_at.is_(None), closed_at > first))
-        if rotation is not None:
-            query = query.where(OncallTriage.rotation == rotation)
-        for k, n in enumerate(session.execute(query).one()):
-            totals[k] += int(n or 0)
-    return list(zip(instants, totals, strict=True))
 
 
 def format_seconds(seconds: float | None) -> str:
