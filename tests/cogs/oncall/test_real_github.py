@@ -16,7 +16,9 @@ from typing import Any
 from sqlmodel import col, func, select
 
 from bot.core.clock import FakeClock
+from bot.db.database import Database
 from bot.db.models import TrackedIssue
+from cogs.oncall import OncallCog
 from cogs.oncall.models import OncallTriage
 from tests.fakes.github import FakeGitHub
 from tests.fixtures.chat import ChatFactory, Identities, Reply
@@ -59,6 +61,11 @@ def _config(fake: FakeGitHub) -> Callable[[Identities], str]:
     return text
 
 
+def _record(db: Database, number: int) -> OncallTriage:
+    query = select(OncallTriage).where(col(OncallTriage.number) == number)
+    return db.call(lambda s: s.exec(query).one())
+
+
 def _text(replies: list[Reply]) -> str:
     return "\n".join(r.text for r in replies)
 
@@ -79,6 +86,12 @@ async def test_refused_ask_is_reported_and_can_be_retried_and_old_items_count(
         db = chat.app.db
         count = select(func.count()).select_from(TrackedIssue)
         await _eventually(lambda: db.call(lambda s: s.exec(count).one()) == 4, "the first sync")
+
+        # A record an earlier version stored without a rotation is filed under core at start-up.
+        escalated = OncallTriage(repo=REPO, number=2, opened_at=clock.now(), escalated_at=clock.now())
+        db.call(lambda s: s.add(escalated))
+        await next(c for c in chat.app.cogs if isinstance(c, OncallCog)).start()
+        assert _record(db, 2).rotation == "core"
 
         queue = await chat.command("alice", "/oncall queue")
         text = _text(queue)
@@ -109,7 +122,7 @@ async def test_refused_ask_is_reported_and_can_be_retried_and_old_items_count(
         posts = fake_github.requests("POST", f"/repos/{REPO}/issues/1/comments")
         assert [p.status for p in posts] == [403, 201]
 
-        record = db.call(lambda s: s.exec(select(OncallTriage).where(col(OncallTriage.number) == 1)).one())
+        record = _record(db, 1)
         assert record.rotation == "core" and record.sections_requested_at is not None
         # Nobody was told twice, and the successful ask told nobody anything.
         assert len([m for m in chat.dms("alice") if refusal in m.text]) == 1
