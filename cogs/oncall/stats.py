@@ -7,7 +7,6 @@ is the middle value, or the mean of the two middle values for an even count.
 from __future__ import annotations
 
 import math
-import statistics
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -41,7 +40,10 @@ class Summary:
     def of(cls, seconds: Sequence[float]) -> Summary:
         if not seconds:
             return cls(0, None, None)
-        return cls(len(seconds), float(statistics.median(seconds)), float(nearest_rank(seconds, 0.9)))
+        ordered = sorted(seconds)  # once, for both
+        n = len(ordered)
+        middle = ordered[n // 2] if n % 2 else (ordered[n // 2 - 1] + ordered[n // 2]) / 2
+        return cls(n, float(middle), float(ordered[max(0, math.ceil(0.9 * n) - 1)]))
 
 
 @dataclass

@@ -5,10 +5,10 @@ commented on, assigned or closed it, and (with ``needs_triage_label``) it carrie
 (otherwise) none of ``triage_labels``. As in CHAOSS, only maintainers' actions count as a response:
 not the author's, not bots'.
 
-The queue and the backlog are built from the same clauses over the synced issue tables, joined to the
-on-call triage records. So the backlog counts exactly what the queue lists, including items that were
-open before the bot started: the first GitHub sync publishes no events, and those items have no triage
-record until someone answers them.
+The queue and the backlog are built from the same clauses over the synced issue tables, with each
+item's on-call triage record looked up. So the backlog counts exactly what the queue lists, including
+items that were open before the bot started: the first GitHub sync publishes no events, and those items
+have no triage record until someone answers them.
 """
 
 from __future__ import annotations
