@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Float, case, cast, func, literal, select
+from sqlalchemy import Float, String, case, cast, func, literal, select
 from sqlmodel import Session, col
 
 from bot.config.sections.oncall import RotationConfig
@@ -108,43 +108,47 @@ def build_report(
     """
     starts = week_starts(now, weeks, tz)
     opened = col(OncallTriage.opened_at)
-    # The database computes durations and the week of each item: the rows carry no timestamps, which
-    # are the costly part of reading thousands of them.
     later = [(opened < start, i) for i, start in enumerate(starts[1:])]
     week = case(*later, else_=len(starts) - 1) if later else literal(0)
     responded = case((col(OncallTriage.first_response_at) <= now, OncallTriage.first_response_at))
     triaged = case((col(OncallTriage.triaged_at) <= now, OncallTriage.triaged_at))
-    query = select(
-        week,
-        seconds_between(session, responded, opened),
-        col(OncallTriage.first_response_by),
-        seconds_between(session, triaged, opened),
-        col(OncallTriage.triaged_by),
-        col(OncallTriage.rotation),
-    ).where(opened >= starts[0], opened < now)
-    if rotation is not None:
-        query = query.where(col(OncallTriage.rotation) == rotation.name)
     per_week: dict[datetime, Bucket] = {s: Bucket() for s in starts}
     per_rotation: dict[str, Bucket] = defaultdict(Bucket)
     per_person: dict[str, Bucket] = defaultdict(Bucket)
     overall = Bucket()
     # julianday arithmetic is off by microseconds; PostgreSQL's is exact.
     approximate = session.get_bind().dialect.name == "sqlite"
-    # Core rows fetched at once (not ORM rows one by one): a fraction of the per-row cost.
-    for index, fr_seconds, responder, tr_seconds, triager, rot in session.connection().execute(query).all():
-        buckets = (per_week[starts[index]], per_rotation[rot or "-"], overall)
-        if fr_seconds is not None:
-            seconds = round(fr_seconds, 3) if approximate else fr_seconds
-            for b in buckets:
-                b.first_response.append(seconds)
-            if responder:
-                per_person[responder].first_response.append(seconds)
-        if tr_seconds is not None:
-            seconds = round(tr_seconds, 3) if approximate else tr_seconds
-            for b in buckets:
-                b.triage.append(seconds)
-            if triager:
-                per_person[triager].triage.append(seconds)
+    for kind, at, person in (
+        ("first_response", responded, col(OncallTriage.first_response_by)),
+        ("triage", triaged, col(OncallTriage.triaged_by)),
+    ):
+        # The database computes each duration and week, and hands them back joined into one string
+        # per (week, rotation, person): a few dozen rows instead of thousands, whose row objects cost
+        # more to make (and to garbage-collect) than parsing the numbers does.
+        items = select(
+            week.label("week"),
+            col(OncallTriage.rotation).label("rotation"),
+            person.label("person"),
+            seconds_between(session, at, opened).label("seconds"),
+        ).where(opened >= starts[0], opened < now)
+        if rotation is not None:
+            items = items.where(col(OncallTriage.rotation) == rotation.name)
+        by = items.subquery()
+        query = select(
+            by.c.week, by.c.rotation, by.c.person, func.aggregate_strings(cast(by.c.seconds, String), " ")
+        ).group_by(by.c.week, by.c.rotation, by.c.person)
+        for index, rot, who, joined in session.connection().execute(query):
+            if joined is None:  # nobody answered these items (yet)
+                continue
+            values = (
+                [round(float(v), 3) for v in joined.split()]
+                if approximate
+                else [float(v) for v in joined.split()]
+            )
+            for bucket in (per_week[starts[index]], per_rotation[rot or "-"], overall):
+                getattr(bucket, kind).extend(values)
+            if who:
+                getattr(per_person[who], kind).extend(values)
     return Report(
         weeks=starts,
         per_week=per_week,
