@@ -18,6 +18,7 @@ Target: p99 < 100 ms for /oncall queue and for the whole of /oncall stats with t
 
 from __future__ import annotations
 
+import asyncio
 import os
 import random
 import statistics
@@ -41,7 +42,7 @@ from bot.db.migrate import upgrade
 from bot.db.models import IssueLabel, Repo, TrackedIssue
 from cogs.oncall.chart import ChartData, ChartLabels, ChartRenderer
 from cogs.oncall.models import OncallTriage
-from cogs.oncall.stats import build_report
+from cogs.oncall.stats import build_report, gather_report
 from cogs.oncall.triage import TriageStore
 from cogs.oncall.views import QUEUE_LIMIT, queue_message, stats_blocks
 
@@ -183,9 +184,11 @@ def main() -> int:
                 total = store.queue_size(s, core)
             queue_message(t, core.name, items, NOW, CONFIG.sla, total)
 
+        loop = asyncio.new_event_loop()
+
         def numbers() -> Any:
-            with db.session() as s:
-                report = build_report(s, store, NOW, tz, 8, None)
+            # As the cog does: the response-time and backlog queries at once, on two connections.
+            report = loop.run_until_complete(gather_report(db, store, NOW, tz, 8, None))
             stats_blocks(t, report, {}, tz)
             return report
 
@@ -224,6 +227,7 @@ def main() -> int:
             print(f"{label:<40}{p50:>10.2f}{p99:>10.2f}{p99 / base[1]:>16.1f}")
         ok = q[1] < 100 and drawn[1] < 100
         print("target p99 < 100 ms (queue; stats with the chart drawn):", "met" if ok else "NOT met")
+        loop.close()
         db.dispose()
         return 0 if ok else 1
     finally:

@@ -30,7 +30,7 @@ from cogs.oncall.planner import shift_counts
 from cogs.oncall.service import OncallService
 from cogs.oncall.shift_commands import ShiftCommands
 from cogs.oncall.shiftlife import ShiftTicker
-from cogs.oncall.stats import build_report
+from cogs.oncall.stats import gather_report
 from cogs.oncall.swaps import SwapCommands
 from cogs.oncall.triage_events import TriageEvents
 from cogs.oncall.views import (
@@ -148,8 +148,7 @@ class OncallCog(ShiftCommands, SwapCommands, TriageEvents, Cog):
     ) -> list[Block]:
         tz = self.service.project_tz()
         weeks = max(1, min(8, round((end - start) / timedelta(weeks=1))))
-        triage = self.service.triage()
-        report = await self.services.db.run(lambda s: build_report(s, triage, end, tz, weeks, rotation))
+        report = await gather_report(self.services.db, self.service.triage(), end, tz, weeks, rotation)
         labels = ChartLabels(
             t("oncall.chart.title"),
             t("oncall.chart.hours"),

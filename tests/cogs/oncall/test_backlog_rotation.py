@@ -15,7 +15,7 @@ from bot.db.database import Database
 from bot.db.models import TrackedIssue
 from bot.github.store import IssueStore
 from cogs.oncall.models import OncallTriage
-from cogs.oncall.stats import build_report
+from cogs.oncall.stats import build_report, gather_report
 from cogs.oncall.triage import TriageStore
 from tests.cogs.oncall.fakes import issue_payload
 
@@ -116,6 +116,15 @@ def test_backlog_counts_the_queue_over_a_history_with_items_from_before_the_bot(
     # Only #8's answer is a response time in the window (#14 was opened before it): 02-17 10:00 → 02-27.
     first_response, _ = report.overall.summaries()
     assert (first_response.count, first_response.median) == (1, (9 * 24 + 14) * 3600.0)
+
+
+async def test_the_command_runs_the_two_queries_at_once_to_the_same_report(db: Database) -> None:
+    store = TriageStore(CONFIG, frozenset({"mia"}), ["ci-robot"])
+    _history(db, store)
+    together = await gather_report(db, store, NOW, ZoneInfo("UTC"), 4, CORE)
+    alone = db.call(build_report, store, NOW, ZoneInfo("UTC"), 4, CORE)
+    assert together.backlog == alone.backlog and [n for _, n in together.backlog] == [4, 4, 2, 3]
+    assert together.weeks == alone.weeks and together.overall.summaries() == alone.overall.summaries()
 
 
 def test_a_configured_bot_login_is_no_author_for_the_queue(db: Database) -> None:
