@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from apscheduler.triggers.interval import IntervalTrigger
 
+from bot.config.sections.oncall import RotationConfig
 from bot.core.cog import Cog, Services
 from bot.core.commands import Access, Choice, Option, OptionType, autocomplete, command
 from bot.core.events import ConfigReloaded, HomeChanged, listener
@@ -22,14 +23,14 @@ from bot.core.invocation import Invocation
 from bot.core.messages import Block, Bold, Image, Message, Section
 from cogs.oncall import calendar_feed
 from cogs.oncall.calendar_feed import CalendarFeed
-from cogs.oncall.chart import ChartLabels, render_chart
+from cogs.oncall.chart import ChartLabels, ChartRenderer
 from cogs.oncall.coverage import coverage_gaps
 from cogs.oncall.home import home_member_ids, home_shifts
 from cogs.oncall.planner import shift_counts
 from cogs.oncall.service import OncallService
 from cogs.oncall.shift_commands import ShiftCommands
 from cogs.oncall.shiftlife import ShiftTicker
-from cogs.oncall.stats import build_report
+from cogs.oncall.stats import gather_report
 from cogs.oncall.swaps import SwapCommands
 from cogs.oncall.triage_events import TriageEvents
 from cogs.oncall.views import (
@@ -56,6 +57,7 @@ class OncallCog(ShiftCommands, SwapCommands, TriageEvents, Cog):
         self.service = OncallService(services)
         self.ticker = ShiftTicker(self.service)
         self.calendar = CalendarFeed(self.service)
+        self.charts = ChartRenderer()
 
     def register(self) -> None:
         super().register()
@@ -72,6 +74,12 @@ class OncallCog(ShiftCommands, SwapCommands, TriageEvents, Cog):
 
     async def start(self) -> None:
         await self.services.db.run(self.service.sync_rosters, self.services.clock.now())
+        await self._repair_rotations()
+
+    async def _repair_rotations(self) -> None:
+        repaired = await self.services.db.run(self.service.triage().repair_rotations)
+        if repaired:
+            log.info("filed %d on-call triage records under their rotation", repaired)
 
     # -- commands ------------------------------------------------------------------------------
     @command("oncall now", "oncall.now.description")
@@ -129,18 +137,18 @@ class OncallCog(ShiftCommands, SwapCommands, TriageEvents, Cog):
 
     @command("oncall stats", "oncall.stats.description", ROTATION, access=Access.MAINTAINERS)
     async def stats(self, inv: Invocation, rotation: str | None = None) -> None:
-        chosen = self.service.rotation(rotation)[0].name if rotation else None
+        chosen = self.service.rotation(rotation)[0] if rotation else None
         now = self.services.clock.now()
         blocks = await self._stats_blocks(inv.t, now - timedelta(weeks=8), now, chosen)
-        title = inv.t("oncall.stats.title", rotation=chosen or inv.t("oncall.queue.all"))
+        title = inv.t("oncall.stats.title", rotation=chosen.name if chosen else inv.t("oncall.queue.all"))
         await inv.reply(Message([Section(title), *blocks], summary=title))
 
     async def _stats_blocks(
-        self, t: Callable[..., str], start: datetime, end: datetime, rotation: str | None
+        self, t: Callable[..., str], start: datetime, end: datetime, rotation: RotationConfig | None
     ) -> list[Block]:
         tz = self.service.project_tz()
         weeks = max(1, min(8, round((end - start) / timedelta(weeks=1))))
-        report = await self.services.db.run(lambda s: build_report(s, end, tz, weeks, rotation))
+        report = await gather_report(self.services.db, self.service.triage(), end, tz, weeks, rotation)
         labels = ChartLabels(
             t("oncall.chart.title"),
             t("oncall.chart.hours"),
@@ -148,7 +156,8 @@ class OncallCog(ShiftCommands, SwapCommands, TriageEvents, Cog):
             t("oncall.chart.median"),
             t("oncall.chart.p90"),
         )
-        png = await asyncio.to_thread(render_chart, report, labels)
+        # Drawing is CPU work: a worker thread keeps the event loop free (cache hits return at once).
+        png = await asyncio.to_thread(self.charts.png, report, labels)
         return [
             *stats_blocks(t, report, {}, tz),
             Image(t("oncall.chart.alt"), data=png, filename="oncall-stats.png"),
@@ -189,6 +198,7 @@ class OncallCog(ShiftCommands, SwapCommands, TriageEvents, Cog):
     @listener(ConfigReloaded)
     async def on_reload(self, event: ConfigReloaded) -> None:
         await self.services.db.run(self.service.sync_rosters, self.services.clock.now())
+        await self._repair_rotations()  # a rotation may cover records that had none
 
     def _project_t(self, key: str, **params: object) -> str:
         return self.services.catalog.translate(self.services.config.project.locale, key, **params)

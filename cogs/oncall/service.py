@@ -68,7 +68,10 @@ class OncallService:
         )
 
     def triage(self) -> TriageStore:
-        return TriageStore(self.config, self.services.maintainers().github_logins)
+        """The queue and triage records, with the maintainers and the configured bot accounts."""
+        github = self.services.config.github
+        bots = github.bot_logins if github is not None else []
+        return TriageStore(self.config, self.services.maintainers().github_logins, bots)
 
     def people(self) -> PeopleResolver:
         return PeopleResolver(self.services.config, self.services.members)

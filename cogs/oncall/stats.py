@@ -6,9 +6,8 @@ is the middle value, or the mean of the two middle values for an even count.
 
 from __future__ import annotations
 
+import asyncio
 import math
-import statistics
-from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -16,10 +15,13 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, case, func, or_
-from sqlmodel import Session, col, select
+from sqlalchemy import Float, String, case, cast, func, literal, select
+from sqlmodel import Session, col
 
+from bot.config.sections.oncall import RotationConfig
+from bot.db.database import Database
 from cogs.oncall.models import OncallTriage
+from cogs.oncall.triage import TriageStore
 
 
 def nearest_rank(values: Sequence[float], q: float) -> float:
@@ -40,7 +42,10 @@ class Summary:
     def of(cls, seconds: Sequence[float]) -> Summary:
         if not seconds:
             return cls(0, None, None)
-        return cls(len(seconds), float(statistics.median(seconds)), float(nearest_rank(seconds, 0.9)))
+        ordered = sorted(seconds)  # once, for both
+        n = len(ordered)
+        middle = ordered[n // 2] if n % 2 else (ordered[n // 2 - 1] + ordered[n // 2]) / 2
+        return cls(n, float(middle), float(ordered[max(0, math.ceil(0.9 * n) - 1)]))
 
 
 @dataclass
@@ -87,92 +92,106 @@ def seconds_between(session: Session, later: Any, earlier: Any) -> Any:
     """SQL for ``later - earlier`` in seconds (NULL when either is NULL), on SQLite and PostgreSQL."""
     if session.get_bind().dialect.name == "sqlite":
         return (func.julianday(later) - func.julianday(earlier)) * 86400.0
-    return func.extract("epoch", later - earlier)
+    return cast(func.extract("epoch", later - earlier), Float)  # a float, not a numeric
 
 
 def build_report(
-    session: Session, now: datetime, tz: ZoneInfo, weeks: int = 8, rotation: str | None = None
+    session: Session,
+    store: TriageStore,
+    now: datetime,
+    tz: ZoneInfo,
+    weeks: int = 8,
+    rotation: RotationConfig | None = None,
 ) -> Report:
-    """Stats for items opened in the last ``weeks`` weeks and the backlog at the end of each week."""
+    """Stats for items opened in the last ``weeks`` weeks and the backlog at the end of each week.
+
+    Response times come from the triage records (filed under the first rotation covering an item);
+    the backlog is the size of the rotation's queue at each week's end and now (``store``).
+    """
+    report = response_times(session, now, tz, weeks, rotation)
+    report.backlog = store.backlog_series(session, backlog_instants(report.weeks, now), rotation)
+    return report
+
+
+async def gather_report(
+    db: Database,
+    store: TriageStore,
+    now: datetime,
+    tz: ZoneInfo,
+    weeks: int = 8,
+    rotation: RotationConfig | None = None,
+) -> Report:
+    """:func:`build_report` with its two queries at once, on two connections: the command waits for
+    the slower one (the backlog's), not for both in turn."""
     starts = week_starts(now, weeks, tz)
-    window_start = starts[0]
-    # Durations are computed by the database: thousands of rows stay cheap to read.
+    report, backlog = await asyncio.gather(
+        db.run(response_times, now, tz, weeks, rotation),
+        db.run(store.backlog_series, backlog_instants(starts, now), rotation),
+    )
+    report.backlog = backlog
+    return report
+
+
+def backlog_instants(starts: Sequence[datetime], now: datetime) -> list[datetime]:
+    """Where the backlog is measured: the end of each week of the report (the last one ends now)."""
+    return [*starts[1:], now]
+
+
+def response_times(
+    session: Session, now: datetime, tz: ZoneInfo, weeks: int = 8, rotation: RotationConfig | None = None
+) -> Report:
+    """The response-time part of a report (its backlog left empty)."""
+    starts = week_starts(now, weeks, tz)
+    opened = col(OncallTriage.opened_at)
+    later = [(opened < start, i) for i, start in enumerate(starts[1:])]
+    week = case(*later, else_=len(starts) - 1) if later else literal(0)
     responded = case((col(OncallTriage.first_response_at) <= now, OncallTriage.first_response_at))
     triaged = case((col(OncallTriage.triaged_at) <= now, OncallTriage.triaged_at))
-    query = select(  # type: ignore[call-overload]  # sqlmodel overloads stop at four columns
-        OncallTriage.opened_at,
-        seconds_between(session, responded, OncallTriage.opened_at),
-        OncallTriage.first_response_by,
-        seconds_between(session, triaged, OncallTriage.opened_at),
-        OncallTriage.triaged_by,
-        OncallTriage.rotation,
-    ).where(col(OncallTriage.opened_at) >= window_start, col(OncallTriage.opened_at) < now)
-    if rotation is not None:
-        query = query.where(OncallTriage.rotation == rotation)
     per_week: dict[datetime, Bucket] = {s: Bucket() for s in starts}
     per_rotation: dict[str, Bucket] = defaultdict(Bucket)
     per_person: dict[str, Bucket] = defaultdict(Bucket)
     overall = Bucket()
-    for opened, fr_seconds, responder, tr_seconds, triager, rot in session.exec(query):
-        week = starts[bisect_right(starts, opened) - 1]
-        buckets = (per_week[week], per_rotation[rot or "-"], overall)
-        if fr_seconds is not None:
-            seconds = round(float(fr_seconds), 3)  # julianday arithmetic is off by microseconds
-            for b in buckets:
-                b.first_response.append(seconds)
-            if responder:
-                per_person[responder].first_response.append(seconds)
-        if tr_seconds is not None:
-            seconds = round(float(tr_seconds), 3)
-            for b in buckets:
-                b.triage.append(seconds)
-            if triager:
-                per_person[triager].triage.append(seconds)
+    # julianday arithmetic is off by microseconds; PostgreSQL's is exact.
+    approximate = session.get_bind().dialect.name == "sqlite"
+    for kind, at, person in (
+        ("first_response", responded, col(OncallTriage.first_response_by)),
+        ("triage", triaged, col(OncallTriage.triaged_by)),
+    ):
+        # The database computes each duration and week, and hands them back joined into one string
+        # per (week, rotation, person): a few dozen rows instead of thousands, whose row objects cost
+        # more to make (and to garbage-collect) than parsing the numbers does.
+        items = select(
+            week.label("week"),
+            col(OncallTriage.rotation).label("rotation"),
+            person.label("person"),
+            seconds_between(session, at, opened).label("seconds"),
+        ).where(opened >= starts[0], opened < now)
+        if rotation is not None:
+            items = items.where(col(OncallTriage.rotation) == rotation.name)
+        by = items.subquery()
+        query = select(
+            by.c.week, by.c.rotation, by.c.person, func.aggregate_strings(cast(by.c.seconds, String), " ")
+        ).group_by(by.c.week, by.c.rotation, by.c.person)
+        for index, rot, who, joined in session.connection().execute(query):
+            if joined is None:  # nobody answered these items (yet)
+                continue
+            values = (
+                [round(float(v), 3) for v in joined.split()]
+                if approximate
+                else [float(v) for v in joined.split()]
+            )
+            for bucket in (per_week[starts[index]], per_rotation[rot or "-"], overall):
+                getattr(bucket, kind).extend(values)
+            if who:
+                getattr(per_person[who], kind).extend(values)
     return Report(
         weeks=starts,
         per_week=per_week,
         per_rotation=dict(per_rotation),
         per_person=dict(per_person),
-        backlog=backlog_series(session, [*starts[1:], now], rotation),
+        backlog=[],
         overall=overall,
     )
-
-
-def backlog_series(
-    session: Session, instants: Sequence[datetime], rotation: str | None = None
-) -> list[tuple[datetime, int]]:
-    """How many tracked items were waiting for triage at each instant (opened, not triaged, not closed)."""
-    if not instants:
-        return []
-    first, last = min(instants), max(instants)
-    opened, triaged_at = col(OncallTriage.opened_at), col(OncallTriage.triaged_at)
-    closed_at = col(OncallTriage.closed_at)
-    # One pass, one count per instant, summed by the database.
-    counts = [
-        func.sum(
-            case(
-                (
-                    and_(
-                        opened <= t,
-                        or_(triaged_at.is_(None), triaged_at > t),
-                        or_(closed_at.is_(None), closed_at > t),
-                    ),
-                    1,
-                ),
-                else_=0,
-            )
-        )
-        for t in instants
-    ]
-    totals = [0] * len(instants)
-    # Two index-friendly passes (never triaged; triaged after the first instant) instead of one OR.
-    for waiting in (triaged_at.is_(None), triaged_at > first):
-        query = select(*counts).where(opened <= last, waiting, or_(closed_at.is_(None), closed_at > first))
-        if rotation is not None:
-            query = query.where(OncallTriage.rotation == rotation)
-        for k, n in enumerate(session.execute(query).one()):
-            totals[k] += int(n or 0)
-    return list(zip(instants, totals, strict=True))
 
 
 def format_seconds(seconds: float | None) -> str:

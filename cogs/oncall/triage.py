@@ -1,19 +1,17 @@
 """The untriaged queue and first-response detection over the synced issue tables.
 
-An item is untriaged while it is open, not authored by a maintainer or a bot, no maintainer has
-labelled, commented on, assigned or closed it, and (with ``needs_triage_label``) it carries that label
-or (otherwise) none of ``triage_labels``. As in CHAOSS, only maintainers' actions count as a
-response: not the author's, not bots'.
+What counts as waiting for triage is decided in :mod:`cogs.oncall.untriaged` (shared with the
+backlog); this module lists the queue and records, per item, the first response and the triage by a
+maintainer, escalations and requests to the author.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, exists, or_
+from sqlalchemy import and_
 from sqlmodel import Session, col, func, select
 
 from bot.config.sections.oncall import OncallConfig, RotationConfig
@@ -31,10 +29,12 @@ from bot.core.github_events import (
 )
 from bot.db.models import IssueLabel, Repo, TrackedIssue
 from cogs.oncall.models import OncallTriage
+from cogs.oncall.sections import missing_sections
+from cogs.oncall.untriaged import UntriagedFilter, rotation_for
 
-MAINTAINER_ASSOCIATIONS = ("OWNER", "MEMBER", "COLLABORATOR")
 # Actions that answer the author (CHAOSS "first response"); every maintainer action counts as triage.
 RESPONSE_KINDS = frozenset({"comment", "review", "close"})
+LABEL_CHUNK = 500  # ids per IN (...) list when reading labels in bulk
 
 
 @dataclass(frozen=True)
@@ -59,120 +59,30 @@ class QueueItem:
         return self.age(now) > sla
 
 
-def covers(rotation: RotationConfig, repo: str, labels: Sequence[str]) -> bool:
-    """Whether ``rotation`` covers an item of ``repo`` with ``labels``."""
-    if rotation.repos and repo.lower() not in {r.lower() for r in rotation.repos}:
-        return False
-    return not rotation.labels or bool(set(rotation.labels) & set(labels))
-
-
-def rotation_for(config: OncallConfig, repo: str, labels: Sequence[str]) -> str | None:
-    """The first rotation covering the item, if any."""
-    return next((r.name for r in config.rotations if covers(r, repo, labels)), None)
-
-
-_HEADING = re.compile(r"^\s*(?:#{1,6}\s*(.+?)\s*#*\s*$|\*\*(.+?)\*\*\s*:?\s*$)")
-_EMPTY_ANSWERS = {"", "_no response_", "no response", "n/a", "none", "-"}
-
-
-def _sections(body: str) -> dict[str, str]:
-    found: dict[str, list[str]] = {}
-    current: str | None = None
-    for line in body.splitlines():
-        match = _HEADING.match(line)
-        if match:
-            current = (match.group(1) or match.group(2) or "").strip().rstrip(":").lower()
-            found.setdefault(current, [])
-        elif current is not None:
-            found[current].append(line)
-    return {k: "\n".join(v).strip() for k, v in found.items()}
-
-
-def missing_sections(body: str | None, required: Sequence[str]) -> list[str]:
-    """The required sections the body leaves out: a heading with an answer, or a matching regex."""
-    if not required:
-        return []
-    text = body or ""
-    sections = _sections(text)
-    missing = []
-    for wanted in required:
-        answer = sections.get(wanted.strip().lower())
-        if answer is not None and answer.lower() not in _EMPTY_ANSWERS:
-            continue
-        if answer is None:
-            try:
-                if re.search(wanted, text, re.IGNORECASE | re.MULTILINE):
-                    continue
-            except re.error:
-                pass
-        missing.append(wanted)
-    return missing
-
-
 class TriageStore:
     """Reads the queue and writes first-response/triage times; every method takes a session."""
 
-    def __init__(self, config: OncallConfig, maintainer_logins: frozenset[str]) -> None:
+    def __init__(
+        self, config: OncallConfig, maintainer_logins: Iterable[str], bot_logins: Iterable[str] = ()
+    ) -> None:
         self.config = config
-        self.maintainers = maintainer_logins
+        self.filter = UntriagedFilter(config, maintainer_logins, bot_logins)
 
     # -- the queue -------------------------------------------------------------------------
-    def _untriaged(self, rotation: RotationConfig | None):  # type: ignore[no-untyped-def]
-        """WHERE clauses selecting untriaged tracked items covered by ``rotation``."""
-        has_label = lambda names: exists().where(  # noqa: E731
-            and_(col(IssueLabel.issue_id) == TrackedIssue.id, col(IssueLabel.name).in_(list(names)))
-        )
-        clauses = [
-            TrackedIssue.state == "open",
-            col(TrackedIssue.removed_at).is_(None),
-            col(OncallTriage.triaged_at).is_(None),
-            or_(
-                col(TrackedIssue.author_association).is_(None),
-                col(TrackedIssue.author_association).not_in(MAINTAINER_ASSOCIATIONS),
-            ),
-            or_(
-                col(TrackedIssue.author_login).is_(None),
-                and_(
-                    ~col(TrackedIssue.author_login).like("%[bot]"),
-                    func.lower(TrackedIssue.author_login).not_in(sorted(self.maintainers) or [""]),
-                ),
-            ),
-        ]
-        if self.config.needs_triage_label:
-            clauses.append(has_label([self.config.needs_triage_label]))
-        elif self.config.triage_labels:
-            clauses.append(~has_label(self.config.triage_labels))
-        if rotation is not None:
-            if rotation.repos:
-                clauses.append(col(Repo.full_name_lower).in_([r.lower() for r in rotation.repos]))
-            if rotation.labels:
-                clauses.append(has_label(rotation.labels))
-        return clauses
-
     def _base(self, rotation: RotationConfig | None):  # type: ignore[no-untyped-def]
-        return (
-            select(  # type: ignore[call-overload, misc]  # sqlmodel overloads stop at four columns
-                TrackedIssue.id,
-                TrackedIssue.number,
-                TrackedIssue.title,
-                TrackedIssue.html_url,
-                TrackedIssue.is_pull_request,
-                TrackedIssue.created_at,
-                TrackedIssue.author_login,
-                TrackedIssue.body_excerpt,
-                Repo.full_name,
-                OncallTriage.sections_requested_at,
-            )
-            .join(Repo, col(Repo.id) == TrackedIssue.repo_id)
-            .outerjoin(
-                OncallTriage,
-                and_(
-                    col(OncallTriage.repo) == Repo.full_name_lower,
-                    col(OncallTriage.number) == TrackedIssue.number,
-                ),
-            )
-            .where(*self._untriaged(rotation))
+        query = select(  # type: ignore[call-overload]  # sqlmodel overloads stop at four columns
+            TrackedIssue.id,
+            TrackedIssue.number,
+            TrackedIssue.title,
+            TrackedIssue.html_url,
+            TrackedIssue.is_pull_request,
+            TrackedIssue.created_at,
+            TrackedIssue.author_login,
+            TrackedIssue.body_excerpt,
+            Repo.full_name,
+            self.filter.record_field(OncallTriage.sections_requested_at),
         )
+        return self.filter.joined(query).where(*self.filter.eligible(rotation), *self.filter.waiting_now())
 
     def queue(
         self, session: Session, rotation: RotationConfig | None, limit: int | None = None
@@ -213,52 +123,73 @@ class TriageStore:
         query = self._base(rotation).with_only_columns(func.count()).order_by(None)
         return int(session.execute(query).scalar_one())
 
+    def backlog_series(
+        self, session: Session, instants: Sequence[datetime], rotation: RotationConfig | None = None
+    ) -> list[tuple[datetime, int]]:
+        """The size of the queue of ``rotation`` at each instant (at "now" it is ``queue_size``)."""
+        return self.filter.backlog_series(session, instants, rotation)
+
     # -- recording responses -----------------------------------------------------------------
-    def _record(self, session: Session, event: RepoEvent) -> OncallTriage | None:
-        repo = event.repo.lower()
-        row = session.exec(
-            select(OncallTriage).where(OncallTriage.repo == repo, OncallTriage.number == event.number)
+    def _row(self, session: Session, repo: str, number: int) -> OncallTriage | None:
+        return session.exec(
+            select(OncallTriage).where(OncallTriage.repo == repo.lower(), OncallTriage.number == number)
         ).first()
-        if row is not None:
-            return row
+
+    def _tracked(self, session: Session, repo: str, number: int) -> tuple[TrackedIssue, list[str]] | None:
+        """The synced item and its current labels."""
         issue = session.exec(
             select(TrackedIssue)
             .join(Repo, col(Repo.id) == TrackedIssue.repo_id)
-            .where(Repo.full_name_lower == repo, TrackedIssue.number == event.number)
+            .where(Repo.full_name_lower == repo.lower(), TrackedIssue.number == number)
         ).first()
         if issue is None:
             return None
-        if self._by_maintainer_or_bot(issue.author_login, issue.author_association):
-            return None
         labels = session.exec(select(IssueLabel.name).where(IssueLabel.issue_id == issue.id)).all()
-        row = OncallTriage(
-            repo=repo,
-            number=event.number,
-            rotation=rotation_for(self.config, repo, list(labels)),
+        return issue, list(labels)
+
+    def _new_record(self, repo: str, issue: TrackedIssue, labels: Sequence[str]) -> OncallTriage:
+        """A triage record for a synced item, filed under the first rotation covering it."""
+        return OncallTriage(
+            repo=repo.lower(),
+            number=issue.number,
+            rotation=rotation_for(self.config, repo, labels),
             is_pull_request=issue.is_pull_request,
             author_login=issue.author_login,
             opened_at=issue.created_at,
             closed_at=issue.closed_at if issue.state == "closed" else None,
         )
+
+    def _file(self, session: Session, row: OncallTriage) -> None:
+        """Give a record stored without a rotation the one covering its item now, if any."""
+        found = self._tracked(session, row.repo, row.number)
+        row.rotation = rotation_for(self.config, row.repo, found[1] if found else [])
+        if row.rotation is not None:
+            session.add(row)
+
+    def _record(self, session: Session, event: RepoEvent) -> OncallTriage | None:
+        row = self._row(session, event.repo, event.number)
+        if row is not None:
+            if row.rotation is None:  # filed without one before mark() set it: repair on the way
+                self._file(session, row)
+            return row
+        found = self._tracked(session, event.repo, event.number)
+        if found is None:
+            return None
+        issue, labels = found
+        if self.filter.by_maintainer_or_bot(issue.author_login, issue.author_association):
+            return None
+        row = self._new_record(event.repo, issue, labels)
         session.add(row)
         return row
-
-    def _by_maintainer_or_bot(self, login: str | None, association: str | None) -> bool:
-        if association in MAINTAINER_ASSOCIATIONS:
-            return True
-        return login is not None and (login.endswith("[bot]") or login.lower() in self.maintainers)
 
     def opened(self, session: Session, event: IssueOpened | PullRequestOpened) -> None:
         """Start tracking an item opened by someone who is neither a maintainer nor a bot."""
         if event.actor_is_maintainer or event.actor_is_bot:
             return
-        if self._by_maintainer_or_bot(event.actor_login, None):
+        if self.filter.by_maintainer_or_bot(event.actor_login, None):
             return
         repo = event.repo.lower()
-        exists_row = session.exec(
-            select(OncallTriage).where(OncallTriage.repo == repo, OncallTriage.number == event.number)
-        ).first()
-        if exists_row is not None:
+        if self._row(session, repo, event.number) is not None:
             return
         labels = list(event.labels) if isinstance(event, IssueOpened) else []
         session.add(
@@ -335,15 +266,67 @@ class TriageStore:
         )
 
     def mark(self, session: Session, repo: str, number: int, opened_at: datetime, **values: object) -> None:
-        """Set fields (escalated_at, sections_requested_at) on an item's record, creating it if needed."""
-        row = session.exec(
-            select(OncallTriage).where(OncallTriage.repo == repo.lower(), OncallTriage.number == number)
-        ).first()
+        """Set fields (escalated_at, sections_requested_at, extra) on an item's record, creating it if
+        needed. A new record is filed under its rotation like one made by a response, so escalated or
+        asked-about items still count in the handoff summary and the stats of their rotation."""
+        row = self._row(session, repo, number)
         if row is None:
-            row = OncallTriage(repo=repo.lower(), number=number, opened_at=opened_at)
+            found = self._tracked(session, repo, number)
+            if found is not None:
+                row = self._new_record(repo, *found)
+            else:  # not synced (yet): what the caller knows
+                row = OncallTriage(
+                    repo=repo.lower(),
+                    number=number,
+                    opened_at=opened_at,
+                    rotation=rotation_for(self.config, repo, []),
+                )
+        elif row.rotation is None:
+            self._file(session, row)
         for key, value in values.items():
             setattr(row, key, value)
         session.add(row)
+
+    def record(self, session: Session, repo: str, number: int) -> OncallTriage | None:
+        """An item's triage record, if it has one."""
+        return self._row(session, repo, number)
+
+    def repair_rotations(self, session: Session) -> int:
+        """File records stored without a rotation under the rotation covering their item; returns how
+        many. Before mark() set one, escalated and asked-about items were stored so and dropped out
+        of the handoff summary and the per-rotation stats."""
+        query = (
+            select(OncallTriage, TrackedIssue.id)
+            .select_from(OncallTriage)
+            .outerjoin(Repo, col(Repo.full_name_lower) == OncallTriage.repo)
+            .outerjoin(
+                TrackedIssue,
+                and_(col(TrackedIssue.repo_id) == Repo.id, col(TrackedIssue.number) == OncallTriage.number),
+            )
+            .where(col(OncallTriage.rotation).is_(None))
+        )
+        if self.config.rotations and all(r.repos for r in self.config.rotations):
+            # Records of repos no rotation covers keep no rotation: don't re-read them at every start.
+            covered = sorted({repo.lower() for r in self.config.rotations for repo in r.repos})
+            query = query.where(col(OncallTriage.repo).in_(covered))
+        rows = session.exec(query).all()
+        ids = [issue_id for _, issue_id in rows if issue_id is not None]
+        labels: dict[int, list[str]] = {}
+        for start in range(0, len(ids), LABEL_CHUNK):
+            chunk = ids[start : start + LABEL_CHUNK]
+            for labelled, name in session.exec(
+                select(IssueLabel.issue_id, IssueLabel.name).where(col(IssueLabel.issue_id).in_(chunk))
+            ):
+                labels.setdefault(labelled, []).append(name)
+        repaired = 0
+        for row, tracked_id in rows:
+            found = labels.get(tracked_id, []) if tracked_id is not None else []
+            rotation = rotation_for(self.config, row.repo, found)
+            if rotation is not None:
+                row.rotation = rotation
+                session.add(row)
+                repaired += 1
+        return repaired
 
     def escalated(self, session: Session, keys: Sequence[tuple[str, int]]) -> set[tuple[str, int]]:
         """Which of (repo, number) were escalated already."""

@@ -1,4 +1,10 @@
-"""The triage queue's wiring: GitHub events that fill and empty it, and its Ask-author button."""
+"""The triage queue's wiring: GitHub events that fill and empty it, and its Ask-author button.
+
+The button queues a GitHub comment (through the outbox, with a dedupe key so a double press comments
+once) and marks the item as asked. When GitHub refuses the comment for good (a locked issue, lost
+permissions), the outbox publishes GitHubActionFailed: the mark is cleared, the key moves on to a new
+round so the button can ask again, and the person who pressed and the rotation channel are told.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +14,7 @@ from bot.core.commands import action
 from bot.core.errors import UserError
 from bot.core.events import listener
 from bot.core.github_events import (
+    GitHubActionFailed,
     IssueAssigned,
     IssueClosed,
     IssueCommented,
@@ -20,8 +27,13 @@ from bot.core.github_events import (
     RepoEvent,
 )
 from bot.core.invocation import Invocation
+from bot.core.messages import Message
+from cogs.oncall.sections import missing_sections
 from cogs.oncall.service import OncallService
-from cogs.oncall.triage import missing_sections
+from cogs.oncall.shiftlife import channel_of
+
+ASK_ACTION = "ask_sections"
+ASK_ROUND = "ask_round"  # in OncallTriage.extra: bumped by each refused ask, so a new one is queued
 
 if TYPE_CHECKING:
     from bot.core.cog import Services
@@ -47,20 +59,27 @@ class TriageEvents:
         if github is None:
             raise UserError("oncall.error.no_github")
 
+        triage = svc.triage()
+
         def load(session):  # type: ignore[no-untyped-def]
             item = next(
                 (
                     i
-                    for i in svc.triage().queue(session, None)
+                    for i in triage.queue(session, None)
                     if i.repo.lower() == repo.lower() and i.number == number
                 ),
                 None,
             )
             if item is None:
                 raise UserError("oncall.error.not_in_queue", ref=inv.value)
-            return item
+            record = triage.record(session, item.repo, number)
+            ask_round = record.extra.get(ASK_ROUND, "0") if record is not None else "0"
+            # Marked before the comment is queued: a refusal can come back before this handler ends,
+            # and it must find the mark to clear.
+            triage.mark(session, item.repo, number, item.opened_at, sections_requested_at=now)
+            return item, ask_round
 
-        item = await self.services.db.run(load)
+        item, ask_round = await self.services.db.run(load)
         missing = item.missing_sections or tuple(missing_sections(None, svc.config.required_sections))
         locale = self.services.config.project.locale
         body = self.services.catalog.translate(
@@ -69,18 +88,74 @@ class TriageEvents:
             author=item.author or "",
             sections="\n".join(f"- {s}" for s in missing),
         )
-        await github.comment(
-            item.repo,
-            number,
-            body,
-            requested_by=inv.actor.member_id,
-            dedupe_key=f"oncall-sections:{item.repo.lower()}#{number}",
-            context={"feature": "oncall"},
-        )
-        await self.services.db.run(
-            lambda s: svc.triage().mark(s, item.repo, number, item.opened_at, sections_requested_at=now)
-        )
+        key = f"oncall-sections:{item.repo.lower()}#{number}"
+        try:
+            await github.comment(
+                item.repo,
+                number,
+                body,
+                requested_by=inv.actor.member_id,
+                # Round 0 keeps the key earlier versions used, so an item asked before an upgrade
+                # is not asked twice.
+                dedupe_key=key if ask_round == "0" else f"{key}:{ask_round}",
+                context={"feature": "oncall", "oncall_action": ASK_ACTION, "oncall_round": ask_round},
+            )
+        except Exception:
+            await self.services.db.run(
+                lambda s: triage.mark(s, item.repo, number, item.opened_at, sections_requested_at=None)
+            )
+            raise
         await inv.reply(inv.t("oncall.queue.asked_reply", ref=inv.value))
+
+    @listener(GitHubActionFailed)
+    async def on_github_action_failed(self, event: GitHubActionFailed) -> None:
+        # The cog's only comment is the ask (asks queued by earlier versions carry no oncall_action).
+        if event.context.get("feature") != "oncall" or event.kind != "comment":
+            return
+        if event.context.get("oncall_action", ASK_ACTION) != ASK_ACTION:
+            return
+        asked_round = event.context.get("oncall_round", "0")
+        triage = self.service.triage()
+
+        def reopen(session):  # type: ignore[no-untyped-def]
+            row = triage.record(session, event.repo, event.number)
+            if row is None or row.extra.get(ASK_ROUND, "0") != asked_round:
+                return None  # this refusal was handled already (a repeated event)
+            row.sections_requested_at = None
+            row.extra = {**row.extra, ASK_ROUND: str(int(asked_round) + 1)}
+            session.add(row)
+            return (row.rotation or "",)
+
+        reopened = await self.services.db.run(reopen)
+        if reopened is None:
+            return
+        await self._tell_ask_failed(event, reopened[0])
+
+    async def _tell_ask_failed(self, event: GitHubActionFailed, rotation: str) -> None:
+        catalog, locale = self.services.catalog, self.services.config.project.locale
+        reason_key = f"github.action_failed.{event.reason}"
+        if catalog.has(reason_key):
+            reason = catalog.translate(
+                locale,
+                reason_key,
+                repo=event.repo,
+                number=event.number,
+                action=catalog.translate(locale, "github.action.comment"),
+                login="",
+            )
+        else:
+            reason = catalog.translate(locale, "oncall.queue.ask_failed_reason", reason=event.reason)
+        ref = f"{event.repo}#{event.number}"
+        message = Message.text(catalog.translate(locale, "oncall.queue.ask_failed", ref=ref, reason=reason))
+        period = f"outbox:{event.outbox_id}"
+        if event.requested_by_member_id is not None:
+            await self.services.poster.dm_member_once(
+                "oncall_ask_failed", period, event.requested_by_member_id, message
+            )
+        # The rotation sees it too: the next person on call inherits the item.
+        known = {r.name: r for r in self.service.config.rotations}
+        channel = known[rotation].channel if rotation in known else None
+        await self.services.poster.post_once("oncall_ask_failed", period, channel_of(channel), message)
 
     @listener(IssueOpened)
     async def on_opened(self, event: IssueOpened) -> None:

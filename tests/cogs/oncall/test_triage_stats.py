@@ -13,8 +13,9 @@ from bot.core.github_events import IssueCommented, IssueLabeled, IssueOpened
 from bot.db.database import Database
 from bot.github.store import IssueStore, parse_github_time
 from cogs.oncall.models import OncallTriage
+from cogs.oncall.sections import missing_sections
 from cogs.oncall.stats import build_report, nearest_rank
-from cogs.oncall.triage import TriageStore, missing_sections
+from cogs.oncall.triage import TriageStore
 from tests.cogs.oncall.fakes import issue_payload
 
 CONFIG = OncallConfig.model_validate(
@@ -191,7 +192,12 @@ def test_stats_match_values_computed_by_hand(db: Database) -> None:
     ]
 
     def seed(session: Any) -> None:
+        issues = IssueStore()
+        repo = issues.upsert_repo(session, "acme/widgets")
         for i, (opened, fr, tr, fr_by, tr_by) in enumerate(rows):
+            # The synced item (all still open), and its triage record.
+            created = opened.strftime("%Y-%m-%dT%H:%M:%SZ")
+            issues.upsert_issue(session, repo, issue_payload(100 + i, f"item {i}", created))
             session.add(
                 OncallTriage(
                     repo="acme/widgets",
@@ -206,7 +212,7 @@ def test_stats_match_values_computed_by_hand(db: Database) -> None:
             )
 
     db.call(seed)
-    report = db.call(build_report, now, ZoneInfo("UTC"), 3)
+    report = db.call(build_report, TriageStore(CONFIG, frozenset()), now, ZoneInfo("UTC"), 3)
     assert report.weeks == [monday - timedelta(days=7), monday, monday + timedelta(days=7)]
     fr, tr = report.per_week[monday].summaries()
     assert (fr.count, fr.median, fr.p90) == (4, 2.5 * 3600, 10 * 3600)  # median of 1,2,3,10; p90 rank 4
