@@ -189,11 +189,13 @@ class Outbox:
     async def run(self, idle: float = 5.0) -> None:
         """Work until cancelled; wakes on `enqueue` and otherwise checks every `idle` seconds."""
         while True:
+            # Cleared before the pass, not after: an `enqueue` during the pass (a claim queues its
+            # comment while its assignment is being sent) must start another pass, not wait `idle`.
+            self._wake.clear()
             try:
                 await self.run_due()
             except Exception:  # the database being briefly away must not kill the worker
                 log.exception("outbox worker pass failed")
-            self._wake.clear()
             try:
                 await asyncio.wait_for(self._wake.wait(), idle)
             except TimeoutError:

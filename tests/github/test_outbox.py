@@ -112,3 +112,22 @@ async def test_two_instances_run_one_queued_write_once(github: GitHubHarness) ->
     assert [_row(github, i).status for i in item_ids] == ["done"] * 5
     comments = github.fake.state.repo("acme/widgets").comments[1]
     assert sorted(c["body"].split("\n")[0] for c in comments) == [f"Note {i}" for i in range(5)]
+
+
+async def test_a_write_queued_during_a_pass_does_not_wait_for_the_idle_timer(github: GitHubHarness) -> None:
+    done: list[str] = []
+
+    async def execute(item: OutboxItem) -> str | None:
+        if item.payload["body"] == "assign first":  # what a claim does: its comment follows at once
+            await outbox.enqueue("comment", "acme/widgets", 1, {"body": "then comment"})
+        done.append(item.payload["body"])
+        return None
+
+    outbox = Outbox(github.db, github.clock, github.bus, execute)
+    worker = asyncio.create_task(outbox.run(idle=3600))  # only a wake-up can start the next pass
+    try:
+        await outbox.enqueue("comment", "acme/widgets", 1, {"body": "assign first"})
+        await eventually(lambda: done == ["assign first", "then comment"], "the write queued meanwhile")
+    finally:
+        worker.cancel()
+        await asyncio.gather(worker, return_exceptions=True)

@@ -3,7 +3,6 @@ and the claim's state says what GitHub really shows."""
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -12,21 +11,14 @@ from sqlmodel import col, select
 
 from bot.core.github_events import GitHubActionFailed
 from bot.db.models import TrackedIssue
+from bot.github.service import GitHubService
 from cogs.good_first_issues.models import GfiClaim
 from tests.cogs.good_first_issues.conftest import GFI_YAML, REPO, seed, standard_board
 from tests.fakes.github import FakeGitHub
 from tests.fakes.github.port_double import QueuedWrite, RecordingGitHub
 from tests.fixtures.chat import CHAT_FACTORIES
 from tests.fixtures.github import FAKE_TOKEN
-
-
-async def _eventually(check: Callable[[], Any], what: str, seconds: float = 15.0) -> Any:
-    for _ in range(int(seconds / 0.05)):
-        result = check()
-        if result:
-            return result
-        await asyncio.sleep(0.05)
-    raise AssertionError(f"timed out waiting for {what}")
+from tests.fixtures.waiting import eventually
 
 
 def _claim(chat: Any, number: int) -> GfiClaim:
@@ -62,8 +54,10 @@ async def test_refused_comments_on_the_fake_github_reach_the_claimer(
     )
     console_chat = CHAT_FACTORIES["console"]
     async with console_chat(database_url, tmp_path, extra_yaml=extra, maintainers=["mia"]) as chat:
-        db = chat.app.db
-        await _eventually(lambda: db.call(lambda s: s.exec(select(TrackedIssue)).first()), "the first sync")
+        github = chat.app.services.github
+        assert isinstance(github, GitHubService)
+        await github.first_sync_done()  # start-up syncs the board from the fake, in the background
+        assert chat.app.db.call(lambda s: s.exec(select(TrackedIssue)).first()) is not None
         for user in ("alice", "bob"):
             login = f"{user}-gh"
             await _link(chat, user, login, lambda code, u=login: state.add_user(u, bio=f"Hi {code}"))
@@ -72,7 +66,7 @@ async def test_refused_comments_on_the_fake_github_reach_the_claimer(
         fake_github.fail_next(403, count=1, path_prefix=f"/repos/{REPO}/issues/1/comments")
         [claimed] = await chat.command("alice", "/gfi claim #1")
         assert f"You claimed {REPO}#1" in claimed.text
-        [told] = await _eventually(
+        [told] = await eventually(
             lambda: [m for m in chat.dms("alice") if "could not post the comment" in m.text], "alice's DM"
         )
         assert f"I could not post the comment on {REPO}#1 that says you are working on it" in told.text
@@ -86,8 +80,8 @@ async def test_refused_comments_on_the_fake_github_reach_the_claimer(
         # (not a "the comment names you" first), and the claim records it.
         fake_github.fail_next(403, count=2, path_prefix=f"/repos/{REPO}/issues/2/comments")
         await chat.command("bob", "/gfi claim #2")
-        await _eventually(lambda: _claim(chat, 2).github_state == "failed", "bob's claim to be marked failed")
-        [dm] = await _eventually(lambda: chat.dms("bob"), "bob's DM")
+        await eventually(lambda: _claim(chat, 2).github_state == "failed", "bob's claim to be marked failed")
+        [dm] = await eventually(lambda: chat.dms("bob"), "bob's DM")
         assert (
             f"GitHub would not assign you to {REPO}#2, and I could not post the comment naming you either"
             in dm.text
