@@ -76,6 +76,7 @@ class Greeter:
         self._idle.set()
         self._joins: list[tuple[MemberJoined, asyncio.Future[bool]]] = []
         self._writer: asyncio.Task[None] | None = None
+        self._recording = 0  # joins being written: the queue is not idle while any is
 
     # -- joins ----------------------------------------------------------
     async def record(self, event: MemberJoined) -> bool:
@@ -87,14 +88,17 @@ class Greeter:
         if event.is_bot or not greeting_enabled(self.services, event.platform):
             return False
         done: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
+        # Not idle from here on: a drain() between the commit and the wake-up must not return early.
+        self._recording += 1
+        self._idle.clear()
         self._joins.append((event, done))
         if self._writer is None or self._writer.done():
             self._writer = asyncio.get_running_loop().create_task(self._write_joins())
-        new = await done
-        if new:
-            self._idle.clear()
+        try:
+            return await done
+        finally:
+            self._recording -= 1
             self._wake.set()
-        return new
 
     async def _write_joins(self) -> None:
         while self._joins:
@@ -181,7 +185,8 @@ class Greeter:
             if self._stopping:
                 break
             if not self._wake.is_set():
-                self._idle.set()
+                if self._recording == 0:
+                    self._idle.set()
                 await self._wake.wait()
         self._idle.set()
 
