@@ -36,7 +36,7 @@ async def test_reload_keeps_running_config_on_error(run_console: ConsoleRunner, 
     assert app.config_path is not None
     app.config_path.write_text(app.config_path.read_text() + "projcet: {}\n", encoding="utf-8")
     problems = app.reload()
-    assert len(problems) == 1 and "projcet" in str(problems[0]) and ":7:1:" in str(problems[0])
+    assert len(problems) == 1 and "projcet" in str(problems[0]) and ":10:1:" in str(problems[0])
     assert app.config.project.name == "Demo Project"
 
 
