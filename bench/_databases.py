@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import argparse
 import tempfile
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -36,3 +37,24 @@ def postgres_database(admin_url: str) -> Iterator[str]:
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.engine.dispose()
+
+
+Measure = Callable[[str, str, int, int, int], bool]  # (label, url, issues, claims, runs) -> target met
+
+
+def run_on_both(measure: Measure, description: str | None, runs: int) -> int:
+    """The GFI benches' command line: seed and measure on SQLite, then PostgreSQL; exit 1 if missed."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--issues", type=int, default=50_000)
+    parser.add_argument("--claims", type=int, default=5_000)
+    parser.add_argument("--runs", type=int, default=runs)
+    parser.add_argument("--postgres", default="postgresql://postgres@127.0.0.1:5432/postgres")
+    parser.add_argument("--no-postgres", action="store_true")
+    args = parser.parse_args()
+    results = []
+    with sqlite_database() as url:
+        results.append(measure("SQLite", url, args.issues, args.claims, args.runs))
+    if not args.no_postgres:
+        with postgres_database(args.postgres) as url:
+            results.append(measure("PostgreSQL", url, args.issues, args.claims, args.runs))
+    return 0 if all(results) else 1

@@ -8,7 +8,6 @@ page of /gfi list, the board read people already wait for. Uses bench/gfi_board.
 
 from __future__ import annotations
 
-import argparse
 import statistics
 import sys
 import time
@@ -19,7 +18,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sqlalchemy import text
 
-from bench._databases import postgres_database, sqlite_database
+from bench._databases import run_on_both
 from bench.gfi_board import RULES, seed
 from bot.db.database import Database
 from cogs.good_first_issues.board import BoardFilter, list_board
@@ -96,20 +95,7 @@ def measure(label: str, url: str, issues: int, claims: int, runs: int) -> bool:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--issues", type=int, default=50_000)
-    parser.add_argument("--claims", type=int, default=5_000)
-    parser.add_argument("--runs", type=int, default=20)
-    parser.add_argument("--postgres", default="postgresql://postgres@127.0.0.1:5432/postgres")
-    parser.add_argument("--no-postgres", action="store_true")
-    args = parser.parse_args()
-    results = []
-    with sqlite_database() as url:
-        results.append(measure("SQLite", url, args.issues, args.claims, args.runs))
-    if not args.no_postgres:
-        with postgres_database(args.postgres) as url:
-            results.append(measure("PostgreSQL", url, args.issues, args.claims, args.runs))
-    return 0 if all(results) else 1
+    return run_on_both(measure, __doc__, runs=20)
 
 
 if __name__ == "__main__":

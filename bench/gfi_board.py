@@ -9,7 +9,6 @@ round trip the bot can make.
 
 from __future__ import annotations
 
-import argparse
 import random
 import statistics
 import sys
@@ -25,7 +24,7 @@ from sqlalchemy import false, func, insert, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import select as sm_select
 
-from bench._databases import postgres_database, sqlite_database
+from bench._databases import run_on_both
 from bot.db.database import Database
 from bot.db.models import IssueLabel, Member, Repo, TrackedIssue
 from cogs.good_first_issues.board import (
@@ -293,20 +292,7 @@ def measure(label: str, url: str, issues: int, claims: int, runs: int) -> bool:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--issues", type=int, default=50_000)
-    parser.add_argument("--claims", type=int, default=5_000)
-    parser.add_argument("--runs", type=int, default=40)
-    parser.add_argument("--postgres", default="postgresql://postgres@127.0.0.1:5432/postgres")
-    parser.add_argument("--no-postgres", action="store_true")
-    args = parser.parse_args()
-    results = []
-    with sqlite_database() as url:
-        results.append(measure("SQLite", url, args.issues, args.claims, args.runs))
-    if not args.no_postgres:
-        with postgres_database(args.postgres) as url:
-            results.append(measure("PostgreSQL", url, args.issues, args.claims, args.runs))
-    return 0 if all(results) else 1
+    return run_on_both(measure, __doc__, runs=40)
 
 
 if __name__ == "__main__":
