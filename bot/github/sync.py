@@ -139,8 +139,10 @@ class RepoSync:
             await self.activity.baseline(name, started)
         else:
             await self.activity.note_comments(name, batch)
-        if result.items < ADVANCE_AFTER:
-            # Same URL next time, so the ETag just received makes an unchanged repo a free 304.
+        if result.items < ADVANCE_AFTER or batch.at_newest >= ADVANCE_AFTER:
+            # Same URL next time, so the ETag just received makes an unchanged repo a free 304. Also
+            # when most of the answer shares its newest second (a bulk edit): `since` is inclusive, so
+            # moving it there would list them all again, with no ETag, on every poll.
             await self.db.run(self._bookmark, name, now=now, etag=etag)
         else:
             # The answer is getting long: move `since` up. The new URL has no ETag yet, so the next
