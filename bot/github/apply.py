@@ -63,6 +63,8 @@ class IssueApplier:
             issue, before, after = change.row, change.before, change.after
             result.changed += 1
             result.windows[issue.number] = (change.previous_updated_at or issue.created_at, issue.updated_at)
+            if source.baseline:
+                continue
             first = False
             if after.merged and not (before and before.merged) and issue.author_login:
                 experienced = (issue.author_association or "").upper() in EXPERIENCED

@@ -85,6 +85,8 @@ class Source:
     actor_is_bot: bool = False
     # Polls only: items first seen now count as "opened" when created after this instant.
     opened_after: datetime | None = None
+    # A first sync's silent import: nothing it stores is news, so no events are derived at all.
+    baseline: bool = False
 
 
 def derive_events(
