@@ -24,7 +24,6 @@ import argparse
 import asyncio
 import json
 import math
-import resource
 import sys
 import tempfile
 import time
@@ -37,6 +36,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from github import Auth, Github
 
+from bench._databases import peak_rss_mib
 from bot.config import load_config_text
 from bot.core.clock import FakeClock
 from bot.core.events import EventBus
@@ -230,7 +230,7 @@ async def main() -> bool:
     rate = raw_items / own
     print(f"(a) raw fetch of the same pages: {raw_seconds:.2f}s for {raw_items:,} items")
     print(f"(e) bulk edit, points per poll: {[f.points for f in bulk]}")
-    print(f"peak RSS: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB")
+    print(f"peak RSS: {peak_rss_mib():.0f} MiB")
     targets = [
         (f"(a) requests {a.requests} <= sum(ceil(open/100)) + 2/repo = {budget_a}", a.requests <= budget_a),
         (

@@ -137,14 +137,18 @@ class Identity:
         kind, _, target = scope.partition(":")
         try:
             if kind == "repo":
-                resp = await self.client.request("GET", f"/repos/{target}/collaborators/{login}/permission")
+                resp = await self.client.request(
+                    "GET", f"/repos/{target}/collaborators/{login}/permission", for_person=True
+                )
                 permission = str((resp.data or {}).get("permission") or "none")
                 # "maintain" shows as permission "write" with role_name "maintain" in the REST answer.
                 role = str((resp.data or {}).get("role_name") or "")
                 permission = "maintain" if role == "maintain" else permission
             else:
                 org, _, slug = target.partition("/")
-                resp = await self.client.request("GET", f"/orgs/{org}/teams/{slug}/memberships/{login}")
+                resp = await self.client.request(
+                    "GET", f"/orgs/{org}/teams/{slug}/memberships/{login}", for_person=True
+                )
                 permission = "member" if (resp.data or {}).get("state") == "active" else "none"
         except GitHubError as exc:
             if exc.status != 404:

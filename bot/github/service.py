@@ -96,7 +96,7 @@ class GitHubService:
             log.info("offline GitHub: no profile for %s", login)
             return None
         try:
-            resp = await self.client.request("GET", f"/users/{login}")
+            resp = await self.client.request("GET", f"/users/{login}", for_person=True)
         except GitHubError as exc:
             if exc.status == 404:
                 return None
@@ -108,14 +108,16 @@ class GitHubService:
         if self.client is None:
             return []
         try:
-            resp = await self.client.request("GET", f"/users/{login}/gists", params={"per_page": limit})
+            resp = await self.client.request(
+                "GET", f"/users/{login}/gists", params={"per_page": limit}, for_person=True
+            )
         except GitHubError as exc:
             if exc.status == 404:
                 return []
             raise
         texts: list[str] = []
         for gist in list(resp.data or [])[:limit]:
-            full = await self.client.request("GET", f"/gists/{gist['id']}")
+            full = await self.client.request("GET", f"/gists/{gist['id']}", for_person=True)
             data = full.data or {}
             parts = [str(data.get("description") or "")]
             parts += [str(f.get("content") or "") for f in (data.get("files") or {}).values()]
