@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import resource
 import tempfile
 import uuid
 from collections.abc import Callable, Iterator
@@ -39,6 +40,11 @@ def postgres_database(admin_url: str) -> Iterator[str]:
         admin.engine.dispose()
 
 
+def peak_rss_mib() -> float:
+    """This process's peak resident memory so far, in MiB (Linux reports KiB)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 Measure = Callable[[str, str, int, int, int], bool]  # (label, url, issues, claims, runs) -> target met
 
 
@@ -57,4 +63,5 @@ def run_on_both(measure: Measure, description: str | None, runs: int) -> int:
     if not args.no_postgres:
         with postgres_database(args.postgres) as url:
             results.append(measure("PostgreSQL", url, args.issues, args.claims, args.runs))
+    print(f"peak RSS: {peak_rss_mib():.0f} MiB")
     return 0 if all(results) else 1

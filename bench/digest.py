@@ -23,7 +23,7 @@ from sqlalchemy import insert, select, update
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench._databases import postgres_database, sqlite_database
+from bench._databases import peak_rss_mib, postgres_database, sqlite_database
 from bench.oncall_queue import NOW
 from bench.oncall_queue import seed as seed_oncall_history
 from bot.app import App
@@ -140,6 +140,7 @@ def main() -> int:
     if not args.no_postgres:
         with postgres_database(args.postgres) as url:
             results.append(asyncio.run(measure("PostgreSQL", url, args.runs)))
+    print(f"peak RSS: {peak_rss_mib():.0f} MiB")
     return 0 if all(results) else 1
 
 

@@ -30,6 +30,7 @@ def cmd_status(args: argparse.Namespace) -> int:
     from bot.db import migrate
     from bot.db.database import Database
     from bot.db.models import PostLog
+    from bot.github.history import history_report
     from bot.scheduling.models import JobRun
 
     config, _ = resolve_config(args)
@@ -63,6 +64,7 @@ def cmd_status(args: argparse.Namespace) -> int:
             return {status: int(count) for status, count in rows}
 
         report["posts"] = db.call(posts)
+        report["github_history"] = db.call(history_report)
     except Exception as exc:  # an unreachable database is the finding, not a crash
         report["database"]["error"] = str(exc).splitlines()[0]
     finally:
@@ -135,6 +137,10 @@ def _print(report: dict[str, Any]) -> None:
         )
     posts = report.get("posts", {})
     print("posts      " + (", ".join(f"{k} {v}" for k, v in sorted(posts.items())) or "none yet"))
+    if "github_history" in report:
+        from bot.github.history import describe_history
+
+        print("history    " + describe_history(report["github_history"]))
     instance = report["instance"]
     if instance.get("reachable") is False:
         print(f"instance   no /healthz answer at {instance['url']} (HTTP server off or bot not running)")

@@ -9,7 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Protocol
+
+
+class GitHubBusy(Exception):
+    """GitHub's request budget is spent: a person's request was not sent and can be retried at
+    ``retry_at`` (None when GitHub did not say)."""
+
+    retry_at: datetime | None
 
 
 @dataclass(frozen=True)

@@ -51,6 +51,7 @@ class PollBatch:
     windows: dict[int, tuple[datetime, datetime]] = field(default_factory=dict)
     newest_listed: datetime | None = None
     newest_commented: datetime | None = None
+    at_newest: int = 0  # how many listed items have `newest_listed` as their `updated_at`
 
     def add(self, upserted: Upserted, items: Iterable[Mapping[str, Any]]) -> None:
         self.events.extend(upserted.events)
@@ -59,7 +60,10 @@ class PollBatch:
             updated = parse_github_time(item.get("updated_at"))
             if updated is None:
                 continue
-            self.newest_listed = max(updated, self.newest_listed or updated)
+            if self.newest_listed is None or updated > self.newest_listed:
+                self.newest_listed, self.at_newest = updated, 1
+            elif updated == self.newest_listed:
+                self.at_newest += 1
             if item.get("comments"):
                 self.newest_commented = max(updated, self.newest_commented or updated)
 

@@ -13,8 +13,9 @@ from sqlmodel import Session
 from bot.core.events import Event, EventBus
 from bot.core.github_events import IssueOpened, IssueRemoved, PullRequestOpened
 from bot.db.database import Database
-from bot.db.models import Repo, TrackedIssue
-from bot.github.changes import EXPERIENCED, IssueState, Source, derive_events
+from bot.db.models import Repo
+from bot.github.batch import IssueRow, upsert_page
+from bot.github.changes import EXPERIENCED, Source, derive_events
 from bot.github.identity import Identity, merged_before
 from bot.github.store import IssueStore
 
@@ -57,28 +58,24 @@ class IssueApplier:
         repo = self.store.upsert_repo(session, repo_name)
         self.identity.remember_accounts(session, _users(items))
         result = Upserted()
-        for item in items:
-            existing = self.store.get_issue(session, repo, int(item["number"]))
-            before = IssueState.of(existing, self.store.labels(session, existing)) if existing else None
-            # Read before the upsert, which updates `existing` in place.
-            previous = existing.updated_at if existing is not None else None
-            issue, did_change = self.store.upsert_issue(session, repo, item)
-            if not did_change:
-                continue
+        payloads = {int(item["number"]): item for item in items}
+        for change in upsert_page(session, self.store, repo, items):
+            issue, before, after = change.row, change.before, change.after
             result.changed += 1
-            result.windows[issue.number] = (previous or issue.created_at, issue.updated_at)
-            after = IssueState.of(issue, self.store.labels(session, issue))
+            result.windows[issue.number] = (change.previous_updated_at or issue.created_at, issue.updated_at)
+            if source.baseline:
+                continue
             first = False
             if after.merged and not (before and before.merged) and issue.author_login:
                 experienced = (issue.author_association or "").upper() in EXPERIENCED
                 first = not experienced and merged_before(session, issue.author_login, issue.id) == 0
             events = derive_events(repo.full_name, issue, before, after, source, first_contribution=first)
             if source.actor_login is None:
-                events = [self._opened_by_author(e, issue, item) for e in events]
+                events = [self._opened_by_author(e, issue, payloads[issue.number]) for e in events]
             result.events.extend(events)
         return result
 
-    def _opened_by_author(self, event: Event, issue: TrackedIssue, item: Mapping[str, Any]) -> Event:
+    def _opened_by_author(self, event: Event, issue: IssueRow, item: Mapping[str, Any]) -> Event:
         """A poll can't see who did something, but an item is opened by its author: say so, as the
         `opened` webhook (sent by the author) does."""
         login = issue.author_login

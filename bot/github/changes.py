@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 from bot.core.events import Event
 from bot.core.github_events import (
@@ -23,10 +23,42 @@ from bot.core.github_events import (
     PullRequestMerged,
     PullRequestOpened,
 )
-from bot.db.models import TrackedIssue
 
 # author_association values meaning "has contributed to this repo before".
 EXPERIENCED = frozenset({"CONTRIBUTOR", "COLLABORATOR", "MEMBER", "OWNER"})
+
+
+class IssueFacts(Protocol):
+    """What events are derived from: a stored issue (an ORM row or a plain `IssueRow`)."""
+
+    @property
+    def number(self) -> int: ...
+    @property
+    def title(self) -> str: ...
+    @property
+    def state(self) -> str: ...
+    @property
+    def state_reason(self) -> str | None: ...
+    @property
+    def is_pull_request(self) -> bool: ...
+    @property
+    def draft(self) -> bool: ...
+    @property
+    def author_login(self) -> str | None: ...
+    @property
+    def assignees(self) -> list[str]: ...
+    @property
+    def linked_numbers(self) -> list[int]: ...
+    @property
+    def created_at(self) -> datetime: ...
+    @property
+    def updated_at(self) -> datetime: ...
+    @property
+    def closed_at(self) -> datetime | None: ...
+    @property
+    def merged_at(self) -> datetime | None: ...
+    @property
+    def merged(self) -> bool: ...
 
 
 @dataclass(frozen=True)
@@ -39,7 +71,7 @@ class IssueState:
     assignees: frozenset[str]
 
     @classmethod
-    def of(cls, issue: TrackedIssue, labels: Iterable[str]) -> IssueState:
+    def of(cls, issue: IssueFacts, labels: Iterable[str]) -> IssueState:
         return cls(issue.state, issue.merged, frozenset(labels), frozenset(issue.assignees))
 
 
@@ -53,11 +85,13 @@ class Source:
     actor_is_bot: bool = False
     # Polls only: items first seen now count as "opened" when created after this instant.
     opened_after: datetime | None = None
+    # A first sync's silent import: nothing it stores is news, so no events are derived at all.
+    baseline: bool = False
 
 
 def derive_events(
     repo: str,
-    issue: TrackedIssue,
+    issue: IssueFacts,
     before: IssueState | None,
     after: IssueState,
     source: Source,
@@ -117,7 +151,7 @@ def derive_events(
     return events
 
 
-def _opened(issue: TrackedIssue, after: IssueState, common: dict[str, Any]) -> Event:
+def _opened(issue: IssueFacts, after: IssueState, common: dict[str, Any]) -> Event:
     if issue.is_pull_request:
         return PullRequestOpened(
             at=issue.created_at,

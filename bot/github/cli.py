@@ -13,14 +13,15 @@ BAR_WIDTH = 30
 class ProgressBar:
     """A one-line bar on stderr: `owner/repo [#####.....] 12/20 pages`."""
 
-    def __init__(self, stream: TextIO) -> None:
+    def __init__(self, stream: TextIO, what: str = "") -> None:
         self.stream = stream
+        self.what = f" {what}" if what else ""
 
     def __call__(self, repo: str, done: int, total: int | None) -> None:
         total = max(total or done, 1)
         filled = BAR_WIDTH * done // total
         bar = "#" * filled + "." * (BAR_WIDTH - filled)
-        self.stream.write(f"\r{repo} [{bar}] {done}/{total} pages")
+        self.stream.write(f"\r{repo}{self.what} [{bar}] {done}/{total} pages")
         if done >= total:
             self.stream.write("\n")
         self.stream.flush()
@@ -65,6 +66,9 @@ async def _sync(args: argparse.Namespace) -> int:
                 continue
             summary: dict[str, Any] = dict(describe(result))
             print(" ".join(f"{k}={v}" for k, v in summary.items()))
+        if not args.no_history:
+            # The past months' closed items, read once per repository (resumed where a run stopped).
+            await service.read_history(None, progress=ProgressBar(sys.stderr, "history"))
         budget = client.budget.as_dict()
         print(f"requests={client.stats.requests} 304s={client.stats.not_modified} rate_limit={budget}")
     finally:
@@ -83,4 +87,7 @@ def register(subparsers: Any) -> None:
     p.add_argument("--config", "-c", help="YAML config file (default: ./steward.yaml)")
     p.add_argument("--full", action="store_true", help="re-read every open item, not only what changed")
     p.add_argument("--repo", help="only this repository (owner/name)")
+    p.add_argument(
+        "--no-history", action="store_true", help="skip reading the closed history (github.history_months)"
+    )
     p.set_defaults(fn=cmd_sync, demo=False)

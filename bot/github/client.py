@@ -51,6 +51,7 @@ SECONDS_BETWEEN_REQUESTS = 0.0
 SECONDS_BETWEEN_WRITES = 1.0
 PER_PAGE = 100
 USER_AGENT = "Steward-bot (PyGithub)"
+BACKGROUND, PERSON = "background", "person"  # the request lanes (GitHubClient.request)
 _NEXT_LINK = re.compile(r'<([^>]+)>\s*;\s*rel="next"')
 
 
@@ -63,6 +64,7 @@ class RetryPolicy:
     max_backoff: float = 30.0
     secondary_wait: float = 60.0  # GitHub: no retry-after on a secondary limit -> wait at least 1 min
     max_wait: float = 300.0  # longer waits are not slept on the worker thread: RateLimited instead
+    person_wait: float = 3.0  # the same for a request someone is waiting on
 
     def delay(self, attempt: int) -> float:
         """Exponential backoff with jitter (half fixed, half random) for retry number `attempt`."""
@@ -161,18 +163,26 @@ class GitHubClient:
         self.seconds_between_writes = seconds_between_writes
         self.budget = RateBudget()
         self.stats = RequestStats()
-        self._github: Github | None = None
+        # One PyGithub client per lane, each used only by its lane's thread.
+        self._githubs: dict[str, Github] = {}
         self._app = AppInstallation(config, timeout, USER_AGENT) if config.app and not config.token else None
         # Why GitHub refuses our credentials, for /healthz; None once a request succeeds again.
         self.auth_problem: str | None = None
-        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="github")
+        # Two lanes: what people asked for never queues behind background work (a sync's pages, a
+        # retry-after slept on a worker thread). Each lane is serial, as GitHub asks of one client.
+        self._lanes = {
+            lane: ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"github-{lane}")
+            for lane in (BACKGROUND, PERSON)
+        }
         self._closing = threading.Event()
 
-    def _requester(self) -> Any:
-        if self._github is None:
-            # Built on first use (on the worker thread): an App lookup is a network call.
-            self._github = build_pygithub(self.config, self.timeout, self.seconds_between_writes, self._app)
-        return self._github.requester
+    def _requester(self, lane: str) -> Any:
+        github = self._githubs.get(lane)
+        if github is None:
+            # Built on first use (on the lane's thread): an App lookup is a network call.
+            github = build_pygithub(self.config, self.timeout, self.seconds_between_writes, self._app)
+            self._githubs[lane] = github
+        return github.requester
 
     def _send(
         self,
@@ -181,10 +191,11 @@ class GitHubClient:
         params: Mapping[str, Any] | None,
         body: Any,
         headers: Mapping[str, str] | None,
+        lane: str,
     ) -> tuple[int, Mapping[str, Any], str]:
         """One HTTP exchange; failures to authenticate (App JWT, installation lookup) become GitHubErrors."""
         try:
-            status, resp_headers, text = self._requester().requestJson(
+            status, resp_headers, text = self._requester(lane).requestJson(
                 verb, url, dict(params or {}), dict(headers or {}), body
             )
         except GithubException as exc:
@@ -193,15 +204,15 @@ class GitHubClient:
             raise self._app.error(exc, "creating an installation token") from exc
         return status, resp_headers, text
 
-    def _refused(self, status: int, data: Any, refreshed: bool) -> GitHubAuthError | None:
+    def _refused(self, status: int, data: Any, refreshed: bool, lane: str) -> GitHubAuthError | None:
         """The error for a 401 that a fresh installation token can't fix; None when one may."""
         if self._app is not None and not refreshed:
             # PyGithub renews 20 s before `expires_at` by *our* clock; a token revoked early or a
             # clock behind GitHub's gets a 401 first. A new AppInstallationAuth mints a new token.
             log.info("GitHub refused the installation token (%s); minting a new one", _message(data))
-            if self._github is not None:
-                self._github.close()
-            self._github = None
+            github = self._githubs.pop(lane, None)
+            if github is not None:
+                github.close()
             return None
         what = "a fresh installation token" if self._app is not None else "github.token"
         return GitHubAuthError(status, f"GitHub refused {what} ({_message(data)!r}); check the credentials")
@@ -226,11 +237,16 @@ class GitHubClient:
         body: Any = None,
         headers: Mapping[str, str] | None = None,
         idempotent: bool = True,
+        for_person: bool = False,
     ) -> Response:
-        """Send one request on the worker thread; see `call`."""
+        """Send one request on a worker thread; see `call`. `for_person`: someone is waiting for the
+        answer, so it goes on its own lane and never sleeps through a long rate-limit wait."""
         loop = asyncio.get_running_loop()
-        work = partial(self.call, verb, url, params=params, body=body, headers=headers, idempotent=idempotent)
-        return await loop.run_in_executor(self._executor, work)
+        work = partial(
+            self.call, verb, url, params=params, body=body, headers=headers, idempotent=idempotent,
+            for_person=for_person,
+        )  # fmt: skip
+        return await loop.run_in_executor(self._lanes[PERSON if for_person else BACKGROUND], work)
 
     def call(
         self,
@@ -241,15 +257,23 @@ class GitHubClient:
         body: Any = None,
         headers: Mapping[str, str] | None = None,
         idempotent: bool = True,
+        for_person: bool = False,
     ) -> Response:
-        """Send one request (blocking); 2xx and 304 return, everything else raises a GitHubError."""
+        """Send one request (blocking); 2xx and 304 return, everything else raises a GitHubError.
+
+        With `for_person`, a spent budget raises RateLimited at once (nothing is sent) and no wait
+        longer than `RetryPolicy.person_wait` is slept: the person is told when to try again."""
         attempt = 0
         refreshed = False
+        lane = PERSON if for_person else BACKGROUND
+        max_wait = self.retry.person_wait if for_person else self.retry.max_wait
         while True:
             if self._closing.is_set():
                 raise GitHubUnavailable(0, "client closed")
+            if for_person:
+                self._refuse_when_spent()
             try:
-                status, resp_headers, text = self._send(verb, url, params, body, headers)
+                status, resp_headers, text = self._send(verb, url, params, body, headers, lane)
             except GitHubAuthError as exc:
                 self._auth_state(exc)
                 raise
@@ -275,7 +299,7 @@ class GitHubClient:
                 self._auth_state(None)
                 return Response(status, resp_headers, data)
             if status == 401:
-                refused = self._refused(status, data, refreshed)
+                refused = self._refused(status, data, refreshed, lane)
                 if refused is not None:
                     self._auth_state(refused)
                     raise refused
@@ -283,7 +307,7 @@ class GitHubClient:
                 continue
             wait = self._wait_for(status, resp_headers, data)
             if wait is not None:
-                if wait > self.retry.max_wait or attempt + 1 >= self.retry.attempts:
+                if wait > max_wait or attempt + 1 >= self.retry.attempts:
                     raise RateLimited(status, _message(data), retry_at=self._retry_at(resp_headers, wait))
                 self._pause(wait, f"{verb} {url}: secondary rate limit")
             elif status >= 500:
@@ -293,6 +317,13 @@ class GitHubClient:
             else:
                 raise GitHubError(status, _message(data))
             attempt += 1
+
+    def _refuse_when_spent(self) -> None:
+        """Raise RateLimited when GitHub said the core budget is spent until a reset still ahead."""
+        now = self.clock.now()
+        reset_at = self.budget.reset_at
+        if self.budget.remaining == 0 and reset_at is not None and reset_at > now:
+            raise RateLimited(403, "API rate limit exceeded", retry_at=reset_at)
 
     def _wait_for(self, status: int, headers: Mapping[str, Any], data: Any) -> float | None:
         """Seconds to wait before retrying a rate-limited response; None when it is not one."""
@@ -327,9 +358,11 @@ class GitHubClient:
     def close(self) -> None:
         """Stop retrying, finish the request in flight and release connections."""
         self._closing.set()
-        self._executor.shutdown(wait=True, cancel_futures=True)
-        if self._github is not None:
-            self._github.close()
+        for executor in self._lanes.values():
+            executor.shutdown(wait=True, cancel_futures=True)
+        for github in self._githubs.values():
+            github.close()
+        self._githubs.clear()
 
 
 def _parse(text: str) -> Any:

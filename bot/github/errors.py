@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from bot.core.github_port import GitHubBusy
+
 PERMANENT_STATUSES = frozenset({400, 401, 403, 404, 410, 422})
 
 
@@ -21,7 +23,7 @@ class GitHubError(Exception):
         return self.status in PERMANENT_STATUSES
 
 
-class RateLimited(GitHubError):
+class RateLimited(GitHubError, GitHubBusy):
     """The primary budget is spent (or a secondary limit asks for a long wait); retry at `retry_at`."""
 
     @property

@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterable, Mapping
 from datetime import timedelta
 from typing import Any
 
+from sqlalchemy import insert, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
 
@@ -60,25 +61,36 @@ class Identity:
                 seen[str(user["login"]).lower()] = user
         if not seen:
             return
-        known = {
-            a.login_lower: a
-            for a in session.exec(select(GitHubAccount).where(col(GitHubAccount.login_lower).in_(seen)))
-        }
+        table = GitHubAccount.__table__  # type: ignore[attr-defined]
+        query = select(table.c.login_lower, table.c.account_type).where(table.c.login_lower.in_(list(seen)))
+        known: dict[str, str] = {lower: kind for lower, kind in session.connection().execute(query)}
         now = self.clock.now()
+        fresh: list[dict[str, Any]] = []
         for lower, user in seen.items():
             kind = str(user["type"])
             if kind == "Bot":
                 self._bots.add(lower)
-            account = known.get(lower)
-            if account is not None and account.account_type == kind:
-                continue
-            try:
-                with session.begin_nested():
-                    session.merge(
-                        GitHubAccount(login_lower=lower, login=user["login"], account_type=kind, seen_at=now)
-                    )
-            except IntegrityError:  # another instance recorded it first
-                pass
+            if known.get(lower, kind) != kind:
+                session.connection().execute(
+                    update(table).where(table.c.login_lower == lower).values(account_type=kind, seen_at=now)
+                )
+            elif lower not in known:
+                fresh.append(
+                    {"login_lower": lower, "login": user["login"], "account_type": kind, "seen_at": now}
+                )
+        if not fresh:
+            return
+        try:
+            # One insert for a page's new accounts; a savepoint, as another instance may record some first.
+            with session.begin_nested():
+                session.connection().execute(insert(table), fresh)
+        except IntegrityError:
+            for row in fresh:
+                try:
+                    with session.begin_nested():
+                        session.merge(GitHubAccount(**row))
+                except IntegrityError:  # another instance recorded it first
+                    pass
 
     def is_bot(self, login: str) -> bool:
         lower = login.lower()
@@ -125,14 +137,18 @@ class Identity:
         kind, _, target = scope.partition(":")
         try:
             if kind == "repo":
-                resp = await self.client.request("GET", f"/repos/{target}/collaborators/{login}/permission")
+                resp = await self.client.request(
+                    "GET", f"/repos/{target}/collaborators/{login}/permission", for_person=True
+                )
                 permission = str((resp.data or {}).get("permission") or "none")
                 # "maintain" shows as permission "write" with role_name "maintain" in the REST answer.
                 role = str((resp.data or {}).get("role_name") or "")
                 permission = "maintain" if role == "maintain" else permission
             else:
                 org, _, slug = target.partition("/")
-                resp = await self.client.request("GET", f"/orgs/{org}/teams/{slug}/memberships/{login}")
+                resp = await self.client.request(
+                    "GET", f"/orgs/{org}/teams/{slug}/memberships/{login}", for_person=True
+                )
                 permission = "member" if (resp.data or {}).get("state") == "active" else "none"
         except GitHubError as exc:
             if exc.status != 404:

@@ -107,3 +107,22 @@ class HandledActivity(SQLModel, table=True):
     repo: str
     created_at: datetime = _ts(index=True)  # on GitHub; rows past the retention window are pruned
     handled_at: datetime = _ts()
+
+
+class HistoryBackfill(SQLModel, table=True):
+    """A repository's one-time read of its closed history (items updated in ``[window_start, until)``).
+
+    ``until`` is when the repository's first sync began: what changed after it is the polls' to see
+    (with its events), so the backfill stops there. ``next_url`` resumes paging after a restart.
+    """
+
+    __tablename__ = "github_history_backfill"
+
+    repo_lower: str = Field(primary_key=True)
+    window_start: datetime = _ts()
+    until: datetime = _ts()
+    next_url: str | None = Field(default=None, sa_type=Text)
+    pages: int = 0
+    items: int = 0
+    total_pages: int | None = None
+    done_at: datetime | None = _ts(nullable=True)

@@ -16,9 +16,10 @@ from bot.db.database import Database
 from bot.github.apply import IssueApplier
 from bot.github.client import GitHubClient, GitHubError, RateLimited
 from bot.github.device_flow import DeviceFlowClient
+from bot.github.history import HistoryReader
 from bot.github.identity import Identity
 from bot.github.outbox import Outbox
-from bot.github.sync import RepoSync, describe
+from bot.github.sync import Progress, RepoSync, describe
 from bot.github.translate import WebhookTranslator
 from bot.github.webhooks import PATH, WebhookReceiver
 from bot.github.writer import GitHubWriter, offline_writer
@@ -27,6 +28,8 @@ if TYPE_CHECKING:
     from bot.app import App
 
 log = logging.getLogger(__name__)
+# Pages of closed history read per poll: history fills in over a few polls, never holding one up long.
+HISTORY_PAGES_PER_POLL = 10
 
 
 class GitHubService:
@@ -48,6 +51,7 @@ class GitHubService:
         self.applier = IssueApplier(db, bus, self.identity)
         self.outbox = Outbox(db, clock, bus, GitHubWriter(client, self.applier) if client else offline_writer)
         self.sync = RepoSync(db, client, self.applier) if client else None
+        self.history = HistoryReader(db, client, self.applier) if client else None
         self.webhooks: WebhookReceiver | None = None
         self.device_flow: DeviceFlowClient | None = None
         self._resume_at: datetime | None = None
@@ -96,7 +100,7 @@ class GitHubService:
             log.info("offline GitHub: no profile for %s", login)
             return None
         try:
-            resp = await self.client.request("GET", f"/users/{login}")
+            resp = await self.client.request("GET", f"/users/{login}", for_person=True)
         except GitHubError as exc:
             if exc.status == 404:
                 return None
@@ -108,14 +112,16 @@ class GitHubService:
         if self.client is None:
             return []
         try:
-            resp = await self.client.request("GET", f"/users/{login}/gists", params={"per_page": limit})
+            resp = await self.client.request(
+                "GET", f"/users/{login}/gists", params={"per_page": limit}, for_person=True
+            )
         except GitHubError as exc:
             if exc.status == 404:
                 return []
             raise
         texts: list[str] = []
         for gist in list(resp.data or [])[:limit]:
-            full = await self.client.request("GET", f"/gists/{gist['id']}")
+            full = await self.client.request("GET", f"/gists/{gist['id']}", for_person=True)
             data = full.data or {}
             parts = [str(data.get("description") or "")]
             parts += [str(f.get("content") or "") for f in (data.get("files") or {}).values()]
@@ -166,9 +172,40 @@ class GitHubService:
         self._resume_at = None
         return True
 
+    def _history_allowed(self, reserve: int, pages: int) -> bool:
+        """History is read only from budget well above the reserve, leaving polls theirs; unlike polls it
+        never pauses anything when short (it waits for a later poll)."""
+        assert self.client is not None
+        now = self.clock.now()
+        if self._resume_at is not None and now < self._resume_at:
+            return False
+        spare = self.client.budget.spare(reserve, now)
+        return spare is None or spare >= 2 * pages
+
     async def poll_all(self) -> None:
-        """The `github_sync` job: first sync new repos, poll the others."""
+        """The `github_sync` job: first sync new repos, poll the others; then a little history."""
         await self._each_repo(self._repo_names(), full=False)
+        await self.read_history(HISTORY_PAGES_PER_POLL)
+
+    async def read_history(self, max_pages: int | None, progress: Progress | None = None) -> None:
+        """Page in each repository's closed history (history.py), `max_pages` at a time, while the budget
+        above the reserve allows; errors are logged and the read resumes at the next poll."""
+        config = self.config_ref().github
+        if self.history is None or config is None or config.history_months <= 0:
+            return
+        for name in self._repo_names():
+            if not self._history_allowed(config.rate_limit_reserve, max_pages or HISTORY_PAGES_PER_POLL):
+                return
+            try:
+                await self.history.step(name, config.history_months, max_pages=max_pages, progress=progress)
+            except RateLimited as exc:
+                self._resume_at = exc.retry_at
+                log.warning(
+                    "GitHub rate limit while reading the history of %s; resuming at %s", name, exc.retry_at
+                )
+                return
+            except Exception:  # an outage or a bug must never take the bot down
+                log.exception("reading the history of %s failed", name)
 
     async def reconcile_all(self) -> None:
         """The `github_reconcile` job: re-read every open item; notices deletions and transfers."""

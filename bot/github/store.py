@@ -29,7 +29,7 @@ _CLOSING_REF = re.compile(
 )
 
 # Fields copied from a payload onto TrackedIssue and compared to decide whether anything changed.
-_COMPARED_FIELDS = (
+COMPARED_FIELDS = (
     "github_id", "title", "state", "state_reason", "is_pull_request", "draft", "author_login",
     "author_association", "assignees", "comments", "html_url", "body_excerpt", "linked_numbers",
     "created_at", "updated_at", "closed_at", "merged_at", "merged", "removed_at",
@@ -66,7 +66,7 @@ def linked_issue_numbers(body: str | None, repo_full_name: str, own_number: int 
     return sorted(found)
 
 
-def _label_names(payload: Mapping[str, Any]) -> set[str]:
+def label_names(payload: Mapping[str, Any]) -> set[str]:
     # Webhook and REST items carry label objects; be lenient with bare strings too.
     names: set[str] = set()
     for label in payload.get("labels") or ():
@@ -76,7 +76,7 @@ def _label_names(payload: Mapping[str, Any]) -> set[str]:
     return names
 
 
-def _issue_values(repo: Repo, payload: Mapping[str, Any]) -> dict[str, Any]:
+def issue_values(repo: Repo, payload: Mapping[str, Any]) -> dict[str, Any]:
     """TrackedIssue column values for one REST item (issues-list shape, or the pulls shape)."""
     pr_part = payload.get("pull_request")
     # The issues endpoint marks PRs with a `pull_request` object; the pulls endpoint has `head`.
@@ -158,8 +158,8 @@ class IssueStore:
         newer webhook or vice versa.
         """
         number = int(payload["number"])
-        values = _issue_values(repo, payload)
-        labels = _label_names(payload)
+        values = issue_values(repo, payload)
+        labels = label_names(payload)
         issue = self.get_issue(session, repo, number)
         if issue is None:
             assert repo.id is not None, "upsert_repo() before upsert_issue()"
@@ -187,7 +187,7 @@ class IssueStore:
         if values["comments"] is None:
             values["comments"] = issue.comments
         changed = False
-        for field in _COMPARED_FIELDS:
+        for field in COMPARED_FIELDS:
             if getattr(issue, field) != values[field]:
                 setattr(issue, field, values[field])
                 changed = True

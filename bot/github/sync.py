@@ -15,9 +15,11 @@ Cost model (GitHub bills every non-304 response one point):
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -53,6 +55,37 @@ class SyncResult:
     removed: int = 0
     comments: int = 0  # IssueCommented published from the comment list
     attributed: int = 0  # derived events given their actor by an issue event
+
+
+class PageReader:
+    """The pages of a list from its first response on, each next page fetched while the caller stores
+    the current one, so a sync runs at the speed of the slower of the two rather than their sum."""
+
+    def __init__(self, client: GitHubClient, first: Response) -> None:
+        self.client = client
+        self.first = first
+        self.fetched = 0  # requests made after the first page
+        self._pending: asyncio.Future[Response] | None = None
+
+    async def __aenter__(self) -> PageReader:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        if self._pending is not None and not self._pending.done():
+            self._pending.cancel()  # the caller stopped early (an error): the page is not wanted
+            with contextlib.suppress(BaseException):
+                await self._pending
+
+    async def __aiter__(self) -> AsyncIterator[Response]:
+        resp = self.first
+        while True:
+            if resp.next_url is not None:
+                self._pending = asyncio.ensure_future(self.client.request("GET", resp.next_url))
+                self.fetched += 1
+            yield resp
+            if self._pending is None:
+                return
+            resp, self._pending = await self._pending, None
 
 
 def last_page(resp: Response) -> int | None:
@@ -118,18 +151,16 @@ class RepoSync:
         source = Source(opened_after=high_water)
         newest = high_water
         try:
-            while True:
-                items = list(resp.data or [])
-                result.items += len(items)
-                upserted = await self.db.run(self.applier.upsert_items, name, items, source)
-                result.changed += upserted.changed
-                batch.add(upserted, items)
-                if batch.newest_listed is not None and batch.newest_listed > newest:
-                    newest = batch.newest_listed
-                if resp.next_url is None:
-                    break
-                resp = await self.client.request("GET", resp.next_url)
-                result.requests += 1
+            async with PageReader(self.client, resp) as pages:
+                async for resp in pages:
+                    items = list(resp.data or [])
+                    result.items += len(items)
+                    upserted = await self.db.run(self.applier.upsert_items, name, items, source)
+                    result.changed += upserted.changed
+                    batch.add(upserted, items)
+                    if batch.newest_listed is not None and batch.newest_listed > newest:
+                        newest = batch.newest_listed
+            result.requests += pages.fetched
         except Exception:
             if publish:  # stored already: publish what changed, as it was (the actors stay unknown)
                 await self.applier.publish(batch.events)
@@ -139,8 +170,10 @@ class RepoSync:
             await self.activity.baseline(name, started)
         else:
             await self.activity.note_comments(name, batch)
-        if result.items < ADVANCE_AFTER:
-            # Same URL next time, so the ETag just received makes an unchanged repo a free 304.
+        if result.items < ADVANCE_AFTER or batch.at_newest >= ADVANCE_AFTER:
+            # Same URL next time, so the ETag just received makes an unchanged repo a free 304. Also
+            # when most of the answer shares its newest second (a bulk edit): `since` is inclusive, so
+            # moving it there would list them all again, with no ETag, on every poll.
             await self.db.run(self._bookmark, name, now=now, etag=etag)
         else:
             # The answer is getting long: move `since` up. The new URL has no ETag yet, so the next
@@ -167,7 +200,7 @@ class RepoSync:
         repo = await self.db.run(self._repo, name)
         first_time = repo.since_high_water is None
         # The first sync is a baseline import: no events for 2,000 "new" issues.
-        source = Source(opened_after=repo.since_high_water)
+        source = Source(opened_after=repo.since_high_water, baseline=first_time)
         seen: set[int] = set()
         started: datetime | None = None
         newest: datetime | None = None
@@ -179,21 +212,20 @@ class RepoSync:
         # Changes a reconcile finds are published at the end, with their actors (activity.py).
         batch = PollBatch()
         try:
-            while True:
-                page += 1
-                result.requests += 1
-                started = started or resp.server_time
-                items = list(resp.data or [])
-                result.items += len(items)
-                seen.update(int(i["number"]) for i in items)
-                upserted = await self.db.run(self.applier.upsert_items, name, items, source)
-                result.changed += upserted.changed
-                batch.add(upserted, items)
-                if progress is not None:
-                    progress(name, page, max(total, page))
-                if resp.next_url is None:
-                    break
-                resp = await self.client.request("GET", resp.next_url)
+            result.requests += 1
+            async with PageReader(self.client, resp) as pages:
+                async for resp in pages:
+                    page += 1
+                    started = started or resp.server_time
+                    items = list(resp.data or [])
+                    result.items += len(items)
+                    seen.update(int(i["number"]) for i in items)
+                    upserted = await self.db.run(self.applier.upsert_items, name, items, source)
+                    result.changed += upserted.changed
+                    batch.add(upserted, items)
+                    if progress is not None:
+                        progress(name, page, max(total, page))
+            result.requests += pages.fetched
             newest = batch.newest_listed
             vanished = await self.db.run(_open_numbers_not_in, name, seen)
             if vanished:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import math
+from datetime import datetime
 from typing import Any
 
 from bot.core.errors import UserError
+from bot.core.github_port import GitHubBusy
 from bot.core.messages import Inline, Plain
 
 _MARK = "\x00"
@@ -33,3 +36,9 @@ def localized_parts(
         elif chunk.isdigit() and int(chunk) < len(names):
             parts.append(Plain(outside[names[int(chunk)]]))
     return tuple(parts)
+
+
+def busy(exc: GitHubBusy, now: datetime) -> GfiError:
+    """What a person is told when GitHub's budget is spent: when to try again (at least a minute)."""
+    seconds = (exc.retry_at - now).total_seconds() if exc.retry_at is not None else 3600
+    return GfiError("gfi.link.busy", minutes=max(1, math.ceil(seconds / 60)))

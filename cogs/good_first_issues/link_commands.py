@@ -6,10 +6,11 @@ import logging
 from typing import TYPE_CHECKING, Any
 
 from bot.core.commands import Option, action, command
+from bot.core.github_port import GitHubBusy
 from bot.core.invocation import Invocation
 from bot.core.messages import Button, Buttons, ButtonStyle, Code, Message, Section
 from cogs.good_first_issues.device_link import DeviceLinks, Outcome
-from cogs.good_first_issues.errors import GfiError, localized_parts
+from cogs.good_first_issues.errors import GfiError, busy, localized_parts
 from cogs.good_first_issues.linking import (
     check_login,
     complete_link,
@@ -95,6 +96,8 @@ class AccountLinkCommands:
         member_id, now = member_of(inv), self.services.clock.now()
         try:
             bio = await github.user_bio(login)
+        except GitHubBusy as exc:
+            raise busy(exc, now) from None
         except Exception:
             log.exception("GitHub user lookup for %s failed", login)
             raise GfiError("gfi.link.unreachable") from None
@@ -156,6 +159,8 @@ class AccountLinkCommands:
         login, code = row.login, row.code
         try:
             found = await proof_found(github, login, code)
+        except GitHubBusy as exc:
+            raise busy(exc, now) from None
         except Exception:
             log.exception("checking the link proof of %s failed", login)
             raise GfiError("gfi.link.unreachable") from None

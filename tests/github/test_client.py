@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -12,6 +14,7 @@ from bot.github.changes import Source
 from bot.github.client import GitHubError, GitHubUnavailable, RateLimited
 from bot.github.sync import last_page
 from tests.fixtures.github import FAST_RETRY, GitHubHarness
+from tests.fixtures.waiting import eventually
 
 
 async def test_5xx_is_retried_then_succeeds(github: GitHubHarness) -> None:
@@ -123,3 +126,29 @@ async def test_recorded_list_parses_through_the_same_code(
     # The next link (an api.github.com URL) is followed on the configured host.
     nxt = await github.client.request("GET", resp.next_url)
     assert nxt.data == []
+
+
+async def test_a_persons_request_does_not_queue_behind_a_background_wait(github: GitHubHarness) -> None:
+    """A sync sleeping through a secondary-limit wait holds only the background lane."""
+    github.client.retry = replace(FAST_RETRY, max_wait=120.0)
+    github.fake.state.add_user("ada", bio="hello")
+    github.fake.secondary_limit_next(status=403, retry_after=60)
+    background = asyncio.ensure_future(github.client.request("GET", "/repos/acme/widgets/issues"))
+    await eventually(lambda: github.client.stats.retries == 1, "the background request to start waiting")
+    assert await github.service.user_bio("ada") == "hello"
+    assert not background.done()  # still waiting out its 60 s
+    github.client.close()  # interrupts the wait
+    with pytest.raises(GitHubUnavailable):
+        await background
+
+
+async def test_a_spent_budget_refuses_a_person_at_once_with_the_reset(github: GitHubHarness) -> None:
+    github.fake.state.add_user("ada", bio="hello")
+    github.fake.rate.remaining = 0
+    with pytest.raises(RateLimited):
+        await github.client.request("GET", "/repos/acme/widgets/issues")
+    sent = len(github.fake.log)
+    with pytest.raises(RateLimited) as info:
+        await github.service.user_bio("ada")
+    assert len(github.fake.log) == sent  # nothing sent: GitHub already said when the budget resets
+    assert info.value.retry_at == github.client.budget.reset_at

@@ -119,3 +119,30 @@ async def test_reconcile_notices_deleted_and_transferred_items(github: GitHubHar
     with github.db.session() as s:
         repo = s.exec(select(Repo).where(Repo.full_name == "acme/widgets")).one()
         assert repo.last_full_sync_at is not None
+
+
+async def test_bulk_edit_in_one_second_is_paid_once_then_free(github: GitHubHarness) -> None:
+    """150 items changed within one second (a bulk relabel): `since` is inclusive, so moving it to that
+    second would list all 150 again on every poll. One paid poll, then 304s until something changes."""
+    state = github.fake.state
+    numbers = [state.add_issue("acme/widgets", title=f"Issue {n}")["number"] for n in range(160)]
+    await github.sync.sync("acme/widgets")
+
+    edited = [state.update_issue("acme/widgets", n, labels=["needs-triage"]) for n in numbers[:150]]
+    same_second = edited[-1]["updated_at"]
+    for item in edited:
+        item["updated_at"] = same_second
+    github.fake.reset_counters()
+    first = await github.sync.poll("acme/widgets")
+    assert first.items >= 150 and first.changed == 150 and not first.not_modified
+    paid = github.fake.points_spent
+    assert paid > 0
+
+    for _ in range(3):
+        again = await github.sync.poll("acme/widgets")
+        assert again.not_modified
+    assert github.fake.points_spent == paid
+
+    state.update_issue("acme/widgets", numbers[155], title="Something newer")
+    newer = await github.sync.poll("acme/widgets")
+    assert newer.changed == 1 and not newer.not_modified

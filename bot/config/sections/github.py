@@ -149,6 +149,13 @@ class GitHubConfig(StrictModel):
     )
     bot_logins: list[GitHubLogin] = Field(default_factory=list, description="Extra logins treated as bots.")
     rate_limit_reserve: int = Field(default=500, ge=0, description="API points kept free for user actions.")
+    history_months: int = Field(
+        default=12,
+        ge=0,
+        le=120,
+        description="Closed issues and merged PRs of this many past months are read once per repository "
+        "(contribution history for claim limits, spotlights, first contributions); 0 reads none.",
+    )
     demo_data: str | None = Field(
         default=None,
         description="Path to offline demo data used instead of the network (relative to this file).",

@@ -141,3 +141,27 @@ async def test_unassign_gone_and_ended_claims(database_url: str, tmp_path: Path)
         await chat.command("alice", "/gfi unclaim #8")
         await bus.publish(_failed(_write(github, "claim_comment", 8), "forbidden"))
         assert len(chat.dms("alice")) == 2
+
+
+async def test_link_when_githubs_budget_is_spent_says_when_to_try_again(
+    database_url: str, tmp_path: Path, fake_github: FakeGitHub
+) -> None:
+    state = fake_github.state
+    state.add_repo(REPO)
+    state.add_user("alice-gh", bio="I like compilers.")
+    extra = (
+        f"github:\n  repos: [{REPO}]\n  token: {FAKE_TOKEN}\n  api_url: {fake_github.base_url}\n"
+        "good_first_issues:\n  page_size: 5\n"
+    )
+    async with CHAT_FACTORIES["console"](database_url, tmp_path, extra_yaml=extra) as chat:
+        github = chat.app.services.github
+        assert isinstance(github, GitHubService)
+        await github.first_sync_done()
+        fake_github.rate.remaining = 0
+        fake_github.rate.reset = int(chat.app.services.clock.now().timestamp()) + 15 * 60
+        await github.client.request("GET", "/rate_limit")  # GitHub says: spent until the reset
+        sent = len(fake_github.log)
+        [busy] = await chat.command("alice", "/steward link github alice-gh")
+        assert "GitHub's request limit for this bot is used up" in busy.text
+        assert "try again in 15 min" in busy.text
+        assert len(fake_github.log) == sent  # answered without asking GitHub

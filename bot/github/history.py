@@ -1,0 +1,166 @@
+"""History from day one: a repository's closed issues and merged PRs of the last months, read once.
+
+The first sync reads open items only, so without this everyone starts as a newcomer (claim limits),
+and spotlight look-backs and first-contribution checks find nothing. After a repository's first sync,
+its closed items updated within ``github.history_months`` are paged in, oldest change first, a few
+pages per poll so that polls, people's requests and the rate-limit reserve come first. Paging resumes
+from the stored next-page URL after a restart. The read is silent (no events: it is the past) and
+stops at the first sync's start: what changed after that is the polls' to see, with its events.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlmodel import Session, col, select
+
+from bot.db.database import Database
+from bot.github.apply import IssueApplier
+from bot.github.changes import Source
+from bot.github.client import PER_PAGE, GitHubClient
+from bot.github.models import HistoryBackfill
+from bot.github.store import parse_github_time, since_param
+from bot.github.sync import PageReader, Progress, last_page
+
+log = logging.getLogger(__name__)
+SILENT = Source(baseline=True)
+DAYS_PER_MONTH = 30.44  # a calendar month on average
+
+
+@dataclass
+class HistoryStep:
+    """What one step of a backfill did."""
+
+    repo: str
+    requests: int = 0
+    items: int = 0
+    done: bool = False
+
+
+class HistoryReader:
+    """Pages a repository's closed history into the tracked issues, resumably."""
+
+    def __init__(self, db: Database, client: GitHubClient, applier: IssueApplier) -> None:
+        self.db = db
+        self.client = client
+        self.applier = applier
+
+    async def step(
+        self, name: str, months: int, *, max_pages: int | None = None, progress: Progress | None = None
+    ) -> HistoryStep:
+        """Read up to ``max_pages`` pages (None: to the end) of ``name``'s history within ``months``."""
+        result = HistoryStep(name)
+        state = await self.db.run(self._state, name, months)
+        if state is None or state.done_at is not None:
+            result.done = state is not None
+            return result
+        if state.next_url is not None:
+            resp = await self.client.request("GET", state.next_url)
+        else:
+            params = {
+                "state": "closed",
+                "sort": "updated",
+                "direction": "asc",
+                "since": since_param(state.window_start),
+                "per_page": PER_PAGE,
+            }
+            resp = await self.client.request("GET", f"/repos/{name}/issues", params=params)
+            await self.db.run(self._total, name, last_page(resp))
+        result.requests += 1
+        pages, saved = 0, state
+        async with PageReader(self.client, resp) as reader:
+            async for page in reader:
+                pages += 1
+                items = list(page.data or [])
+                past = [i for i in items if (updated := _updated(i)) is not None and updated < state.until]
+                finished = len(past) < len(items) or page.next_url is None
+                await self.db.run(self._store_page, name, past, None if finished else page.next_url)
+                result.items += len(past)
+                current = await self.db.run(self._state, name, months)
+                saved = current if current is not None else saved
+                if progress is not None:
+                    progress(name, saved.pages, saved.total_pages)
+                if finished:
+                    await self.db.run(self._finish, name)
+                    result.done = True
+                    break
+                if max_pages is not None and pages >= max_pages:
+                    break
+        result.requests += reader.fetched
+        if result.done:
+            log.info("history of %s read: %d items", name, saved.items)
+        return result
+
+    def _state(self, session: Session, name: str, months: int) -> HistoryBackfill | None:
+        """The backfill of ``name``, begun now when the repository had its first sync (None: not yet)."""
+        state = session.get(HistoryBackfill, name.lower())
+        if state is not None or months <= 0:
+            return state
+        repo = self.applier.store.get_repo(session, name)
+        if repo is None or repo.last_full_sync_at is None:
+            return None  # the first sync has not finished: its start is not known yet
+        until = repo.since_high_water or repo.last_full_sync_at
+        state = HistoryBackfill(
+            repo_lower=name.lower(), window_start=until - timedelta(days=months * DAYS_PER_MONTH), until=until
+        )
+        session.add(state)
+        return state
+
+    def _total(self, session: Session, name: str, total: int | None) -> None:
+        state = session.get(HistoryBackfill, name.lower())
+        if state is not None:
+            state.total_pages = total or 1
+            session.add(state)
+
+    def _store_page(
+        self, session: Session, name: str, items: list[dict[str, object]], next_url: str | None
+    ) -> None:
+        """Upsert one page and move the cursor, in one transaction: a restart resumes after it."""
+        if items:
+            self.applier.upsert_items(session, name, items, SILENT)
+        state = session.get(HistoryBackfill, name.lower())
+        assert state is not None
+        state.pages += 1
+        state.items += len(items)
+        state.next_url = next_url
+        session.add(state)
+
+    def _finish(self, session: Session, name: str) -> None:
+        state = session.get(HistoryBackfill, name.lower())
+        assert state is not None
+        state.done_at = self.client.clock.now()
+        state.next_url = None
+        session.add(state)
+
+
+def _updated(item: dict[str, object]) -> datetime | None:
+    value = item.get("updated_at")
+    return parse_github_time(value) if isinstance(value, str) else None
+
+
+def history_report(session: Session) -> list[dict[str, object]]:
+    """Each repository's backfill, for `steward status`."""
+    rows = session.exec(select(HistoryBackfill).order_by(col(HistoryBackfill.repo_lower))).all()
+    return [
+        {
+            "repo": row.repo_lower,
+            "pages": row.pages,
+            "total_pages": row.total_pages,
+            "items": row.items,
+            "done": row.done_at is not None,
+        }
+        for row in rows
+    ]
+
+
+def describe_history(rows: list[dict[str, object]]) -> str:
+    """One line of `steward status`: done, or pages read of the total."""
+    parts = []
+    for row in rows:
+        if row["done"]:
+            parts.append(f"{row['repo']} done ({row['items']} items)")
+        else:
+            parts.append(f"{row['repo']} {row['pages']}/{row['total_pages'] or '?'} pages")
+    return "; ".join(parts) or "not started"
