@@ -160,9 +160,9 @@ def test_matching_issues_are_open_unassigned_and_labelled(db: Database) -> None:
             for label in labels:
                 s.add(IssueLabel(issue_id=issue.id, name=label))
     with db.session() as s:
-        found = matching_issues(s, ["docs", "good first issue"], 5)
+        found = matching_issues(s, ["docs", "good first issue"], T0, 5)
         assert [(i.repo, i.number) for i in found] == [("acme/widgets", 6), ("acme/widgets", 1)]
-        assert matching_issues(s, [], 5) == []
+        assert matching_issues(s, [], T0, 5) == []
 
 
 def test_matching_issues_leave_out_claimed_ones(db: Database) -> None:
@@ -192,4 +192,4 @@ def test_matching_issues_leave_out_claimed_ones(db: Database) -> None:
         s.add(GfiClaim(issue_id=ids[0], open_issue_id=None, member_id=member.id, claimed_at=T0,
                        last_activity_at=T0, expires_at=T0 + timedelta(days=14)))  # fmt: skip
     with db.session() as s:
-        assert [i.number for i in matching_issues(s, ["docs"], 5)] == [1]
+        assert [i.number for i in matching_issues(s, ["docs"], T0, 5)] == [1]
