@@ -73,8 +73,9 @@ class PersonResolver:
         found = self._find(session, platform, text, now, list(also)) if text else None
         if found is not None:
             return found
-        key = "core.error.group_mention" if text.casefold() in _GROUP_WORDS else "core.error.unknown_person"
-        raise UserError(key, outside={"name": shown or text})
+        if text.casefold() in _GROUP_WORDS:  # "@here" arrives without its "@" from the option parser
+            raise UserError("core.error.group_mention", outside={"name": "@" + text})
+        raise UserError("core.error.unknown_person", outside={"name": shown or text})
 
     def member(self, session: Session, platform: str, named: UserRef | str, now: datetime) -> tuple[int, str]:
         """(member id, display name) of a person who must have a chat identity (to claim, to DM)."""

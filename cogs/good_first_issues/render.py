@@ -52,12 +52,12 @@ def _tags(entry: BoardEntry) -> list[Inline]:
 
 def _reserved(t: Translate, entry: BoardEntry) -> tuple[Inline, ...]:
     """`` · reserved for NAME until WHEN`` while a waitlist offer runs, else nothing."""
-    return () if entry.reserved is None else (" · ", _reserved_for(t, entry.reserved))
+    return () if entry.reserved is None else (" · ", _reserved_for(t, "gfi.list.reserved", entry.reserved))
 
 
-def _reserved_for(t: Translate, held: Reservation) -> Plain:
+def _reserved_for(t: Translate, key: str, held: Reservation) -> Plain:
     # Plain as a whole: the name is the person's own and must never render as markup or a ping.
-    return Plain(t("gfi.list.reserved", name=held.name, until=f"{held.until:%Y-%m-%d %H:%M} UTC"))
+    return Plain(t(key, name=held.name, until=f"{held.until:%Y-%m-%d %H:%M} UTC"))
 
 
 def board_page(t: Translate, page: BoardPage, now: datetime, nav_value: Callable[[int], str]) -> Message:
@@ -119,7 +119,7 @@ def details(t: Translate, d: IssueDetails, now: datetime) -> Message:
     if d.waiting:
         fields.append((t("gfi.show.waiting"), str(d.waiting)))
     if d.reserved is not None:
-        fields.append((t("gfi.show.reserved"), _reserved_for(t, d.reserved)))
+        fields.append((t("gfi.show.reserved"), _reserved_for(t, "gfi.show.reserved_for", d.reserved)))
     msg = Message([Header(Plain(f"{e.ref} {e.title}")), Fields(tuple(fields))])
     if e.url:
         msg.add(Section(Link(e.url, e.url)))

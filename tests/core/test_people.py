@@ -77,7 +77,7 @@ def test_names_that_name_someone(
     [
         ("@everyone", "core.error.group_mention"),
         ("@here", "core.error.group_mention"),
-        ("here", "core.error.group_mention"),
+        ("here", "core.error.group_mention"),  # shown as @here
         ("<!channel>", "core.error.group_mention"),
         ("<!subteam^S123|@devs>", "core.error.group_mention"),
         ("<@&123456>", "core.error.group_mention"),
@@ -94,7 +94,8 @@ def test_groups_and_strangers_are_refused_and_create_nobody(
     before = _members(db)
     with pytest.raises(UserError) as refused:
         db.call(lambda s: people.resolve(s, "slack", named, NOW))
-    assert refused.value.key == key and refused.value.outside == {"name": named}
+    shown = "@" + named if key == "core.error.group_mention" and named.isalpha() else named
+    assert refused.value.key == key and refused.value.outside == {"name": shown}
     assert _members(db) == before
 
 

@@ -63,8 +63,8 @@ async def test_groups_and_unknown_names_are_refused_everywhere(chat_factory: Cha
         if chat.platform != "discord":  # Discord's user picker only ever offers real accounts
             for line, expected in (
                 ("/oncall override core nobody-xyz-123", "I don't know anyone called 'nobody-xyz-123'"),
-                ("/oncall override core here", "'here' names a group, not a person"),
-                ("/onboard progress everyone", "'everyone' names a group, not a person"),
+                ("/oncall override core here", "'@here' names a group, not a person"),
+                ("/onboard progress everyone", "'@everyone' names a group, not a person"),
             ):
                 refused = only(await chat.command("mia", line)).text
                 assert expected in refused and "here here" not in refused, (line, refused)

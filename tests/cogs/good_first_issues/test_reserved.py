@@ -41,7 +41,7 @@ async def test_an_offered_issue_is_reserved_everywhere(
         assert "Claim widgets#1" not in buttons and "Claim widgets#8" in buttons
 
         [shown] = await chat.command("carol", f"/gfi show {REPO}#1")
-        assert "reserved for bob" in shown.text and "Claim widgets#1" not in shown.buttons
+        assert "for bob (next on its waitlist) until" in shown.text and "Claim widgets#1" not in shown.buttons
 
         started = "\n".join(r.text for r in await chat.command("carol", "/onboard start docs"))
         assert f"{REPO}#8" in started and f"{REPO}#1 " not in started
