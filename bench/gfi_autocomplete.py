@@ -19,7 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from sqlalchemy import text
 
 from bench._databases import run_on_both
-from bench.gfi_board import RULES, seed
+from bench.gfi_board import NOW, RULES, seed
 from bot.db.database import Database
 from cogs.good_first_issues.board import BoardFilter, list_board
 from cogs.good_first_issues.board_index import rebuild
@@ -75,7 +75,8 @@ def measure(label: str, url: str, issues: int, claims: int, runs: int) -> bool:
                     _timed(lambda p=provider, t=typed: db.call(lambda s: p(s, RULES, t))) for _ in range(runs)
                 ]
         pages = [
-            _timed(lambda: db.call(lambda s: list_board(s, RULES, BoardFilter(), 1, 10))) for _ in range(runs)
+            _timed(lambda: db.call(lambda s: list_board(s, RULES, BoardFilter(), 1, 10, NOW)))
+            for _ in range(runs)
         ]
     finally:
         db.dispose()

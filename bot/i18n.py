@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import string
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -29,14 +30,37 @@ def normalize_locale(value: str | None) -> str | None:
     return None
 
 
-def _flatten(data: Mapping[str, Any], prefix: str = "") -> dict[str, str]:
+class _CatalogLoader(yaml.SafeLoader):
+    """PyYAML's safe loader, also reading YAML 1.1's bare ``y``/``n`` as booleans (PyYAML does not, other
+    YAML tools do), so a catalog that another tool would misread is refused here too."""
+
+    bool_values = {**yaml.SafeLoader.bool_values, "y": True, "n": False}
+
+
+_CatalogLoader.add_implicit_resolver("tag:yaml.org,2002:bool", re.compile(r"^(?:y|Y|n|N)$"), list("yYnN"))
+
+
+class CatalogError(ValueError):
+    """A catalog file that YAML reads as something other than nested string keys and texts."""
+
+
+def _flatten(data: Mapping[Any, Any], path: Path, prefix: str = "") -> dict[str, str]:
+    """Dotted key -> text. YAML 1.1 reads bare ``off``/``yes``/``n`` (and numbers) as other types, so
+    a key or text that is not a string is refused instead of silently becoming ``False``/``"True"``."""
     out: dict[str, str] = {}
     for key, value in data.items():
+        if not isinstance(key, str):
+            raise CatalogError(
+                f"{path}: key {key!r} under {prefix.rstrip('.') or 'the top level'!r} is read as "
+                f"{type(key).__name__}, not text; quote it"
+            )
         full = f"{prefix}{key}"
         if isinstance(value, Mapping):
-            out.update(_flatten(value, full + "."))
+            out.update(_flatten(value, path, full + "."))
+        elif isinstance(value, str):
+            out[full] = value
         else:
-            out[full] = str(value)
+            raise CatalogError(f"{path}: the text of {full!r} is read as {type(value).__name__}; quote it")
     return out
 
 
@@ -54,8 +78,10 @@ class Catalog:
             path = directory / f"{locale}.yaml"
             if not path.exists():
                 continue
-            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-            for key, text in _flatten(data).items():
+            data = yaml.load(path.read_text(encoding="utf-8"), Loader=_CatalogLoader) or {}
+            if not isinstance(data, Mapping):
+                raise CatalogError(f"{path}: a catalog is a mapping of keys to texts")
+            for key, text in _flatten(data, path).items():
                 if key in self.strings[locale]:
                     raise ValueError(f"{path}: key {key!r} is already defined by another catalog")
                 self.strings[locale][key] = text

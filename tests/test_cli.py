@@ -73,7 +73,8 @@ def test_console_script_from_file(tmp_path: Path) -> None:
 
 
 def test_run_without_chat_credentials_uses_console_on_stdin(tmp_path: Path) -> None:
-    env = {**os.environ, "STEWARD_DEMO_DB": str(tmp_path / "demo.db")}
+    # A free port: another test run on the machine may hold the default 8080.
+    env = {**os.environ, "STEWARD_DEMO_DB": str(tmp_path / "demo.db"), "STEWARD_DEMO_PORT": "0"}
     result = steward("run", "--demo", stdin="/steward help\n", cwd=tmp_path, env=env)
     assert result.returncode == 0, result.stderr
     assert "starting the console adapter" in result.stderr
@@ -92,7 +93,7 @@ def test_sigterm_shuts_down_cleanly(tmp_path: Path) -> None:
     import signal
     import time
 
-    env = {**os.environ, "STEWARD_DEMO_DB": str(tmp_path / "demo.db")}
+    env = {**os.environ, "STEWARD_DEMO_DB": str(tmp_path / "demo.db"), "STEWARD_DEMO_PORT": "0"}
     proc = subprocess.Popen(
         [sys.executable, "-m", "bot", "run", "--demo"],
         cwd=tmp_path,

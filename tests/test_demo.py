@@ -79,7 +79,9 @@ def test_load_is_idempotent(db: Database) -> None:
 def demo_config(database_url: str, tmp_path: Path) -> StewardConfig:
     """config/demo/steward.yaml as `steward run --demo` reads it: SQLite via STEWARD_DEMO_DB in
     ``tmp_path``, or the test's PostgreSQL database."""
-    config = load_config(demo_config_path(), env={"STEWARD_DEMO_DB": str(tmp_path / "demo.db")})
+    # Tests never take the default port 8080: another test run on the machine may hold it.
+    env = {"STEWARD_DEMO_DB": str(tmp_path / "demo.db"), "STEWARD_DEMO_PORT": "0"}
+    config = load_config(demo_config_path(), env=env)
     if database_url.startswith("sqlite:///"):
         return config
     database = config.database.model_copy(update={"url": database_url})
@@ -131,7 +133,7 @@ async def test_demo_has_onboarding_paths_and_greets_joins(database_url: str, tmp
             "3 step(s): Read the contributing guide → Fix something in the docs → Introduce yourself"
             in paths.text
         )
-        assert "GPU kernels — For people who like performance work." in paths.text
+        assert "GPU kernels (kernels) — For people who like performance work." in paths.text
         assert paths.buttons == PATH_TITLES
 
         # :join NAME: the console confirms, the newcomer gets a welcome DM with the paths, and the

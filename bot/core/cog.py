@@ -13,6 +13,7 @@ from bot.core.events import EventBus
 from bot.core.github_port import GitHubPort
 from bot.core.members import MemberDirectory
 from bot.core.messages import Block
+from bot.core.people import PersonResolver
 from bot.core.permissions import MaintainerPolicy
 from bot.i18n import Catalog
 
@@ -46,6 +47,11 @@ class Services:
     @property
     def config(self) -> StewardConfig:
         return self.config_ref()
+
+    @property
+    def people(self) -> PersonResolver:
+        """The one resolver for every command argument that names a person."""
+        return PersonResolver(self.config, self.members)
 
 
 class Cog:
@@ -97,6 +103,11 @@ class Cog:
     async def digest_section(self, start: datetime, end: datetime, locale: str) -> list[Block]:
         """This feature's part of the weekly digest for [start, end); empty when it has nothing."""
         return []
+
+    async def joined_members(self, start: datetime, end: datetime) -> list[str] | None:
+        """Who joined the community in [start, end), by the name they joined with, when this feature
+        records joins (onboarding does); None when it does not. The digest welcomes these people."""
+        return None
 
     async def home_section(self, member_id: int, locale: str) -> list[Block]:
         """This feature's part of a person's home page (Slack App Home): their claims, shifts, progress."""

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from bot.core.arguments import convert_value, parse_line
 from bot.core.commands import Access, Choice, Command, CommandStyle
-from bot.core.errors import FormInvalid, PermissionDenied, UsageError, UserError
+from bot.core.errors import FormInvalid, PermissionDenied, UsageError, UserError, localized_parts
 from bot.core.events import Event
 from bot.core.invocation import Actor, Invocation, Responder
 from bot.core.messages import Context, Message, Section
@@ -237,8 +237,7 @@ class Dispatcher:
         return "ok"
 
     async def _report(self, inv: Invocation, exc: UserError) -> None:
-        text = inv.t(exc.key, **exc.params)
-        msg = Message([Section(text)])
+        msg = Message([Section(*localized_parts(inv.t, exc.key, exc.params, exc.outside))])
         if isinstance(exc, UsageError):
             msg.add(Context(inv.t("core.usage.line", usage=exc.usage)))
         await self._safe_reply(inv, msg)

@@ -31,11 +31,13 @@ class DigestCog(Cog):
         """The digest for [start, end) in ``locale``, with every loaded feature's section."""
         config = self.services.config
         bots = {b.lower() for b in (config.github.bot_logins if config.github else [])}
-        week = await self.services.db.run(lambda s: community_week(s, start, end, bots))
         sections: list[list[Block]] = []
+        joined: list[str] = []
         for cog in self.services.cogs():
             if cog is not self:
                 sections.append(await cog.digest_section(start, end, locale))
+                joined += await cog.joined_members(start, end) or []
+        week = await self.services.db.run(lambda s: community_week(s, start, end, bots, joined))
 
         def t(key: str, **params: object) -> str:
             return self.services.catalog.translate(locale, key, **params)

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from bot.db.models import Member, Repo, TrackedIssue
+from bot.db.models import Repo, TrackedIssue
 
 
 @dataclass(frozen=True)
@@ -25,7 +25,7 @@ class FirstMerge:
 
 @dataclass(frozen=True)
 class CommunityWeek:
-    """The core's digest facts for [start, end)."""
+    """The core's digest facts for [start, end); ``new_members`` come from the feature recording joins."""
 
     new_members: list[str]
     first_merges: list[FirstMerge]
@@ -34,13 +34,11 @@ class CommunityWeek:
     closed_issues: int
 
 
-def community_week(session: Session, start: datetime, end: datetime, bot_logins: set[str]) -> CommunityWeek:
-    """Counts and names for the digest; bots never count as newcomers."""
-    members = session.exec(
-        select(Member.display_name)
-        .where(col(Member.created_at) >= start, col(Member.created_at) < end, col(Member.is_bot).is_(False))
-        .order_by(col(Member.created_at))
-    ).all()
+def community_week(
+    session: Session, start: datetime, end: datetime, bot_logins: set[str], joined: list[str]
+) -> CommunityWeek:
+    """Counts and names for the digest; ``joined`` are the people who joined in the period (a member
+    row is not a join: people running commands and configured maintainers are not newcomers)."""
     merged_col, merged_at = col(TrackedIssue.merged), col(TrackedIssue.merged_at)
     author = col(TrackedIssue.author_login)
     first_merge_at = (
@@ -66,7 +64,7 @@ def community_week(session: Session, start: datetime, end: datetime, bot_logins:
     merged = _count(session, merged_col.is_(True), merged_at >= start, merged_at < end)
     opened = _count(session, is_issue, created >= start, created < end)
     closed = _count(session, is_issue, closed_at >= start, closed_at < end)
-    return CommunityWeek(list(members), first_merges, int(merged), int(opened), int(closed))
+    return CommunityWeek(list(joined), first_merges, int(merged), int(opened), int(closed))
 
 
 def _count(session: Session, *conditions: Any) -> int:

@@ -25,7 +25,7 @@ from cogs.good_first_issues.board import (
     entries_for,
 )
 from cogs.good_first_issues.models import GfiAnnouncement
-from cogs.good_first_issues.notices import ACTION_CLAIM, issue_link, short_ref
+from cogs.good_first_issues.notices import ACTION_CLAIM, issue_link
 from cogs.good_first_issues.service import GfiService
 
 JOB = "gfi_announcements"
@@ -122,7 +122,7 @@ class Announcer:
             msg.add(Context(t(locale, "gfi.announce.more", count=len(entries) - MAX_LISTED)))
         buttons = tuple(
             Button(
-                t(locale, "gfi.button.claim", ref=short_ref(e.ref)),
+                t(locale, "gfi.button.claim", ref=e.short_ref),
                 ACTION_CLAIM,
                 str(e.issue_id),
                 ButtonStyle.PRIMARY,

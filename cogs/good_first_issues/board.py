@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -19,6 +19,8 @@ from sqlmodel import Session, col, select
 from bot.config import StewardConfig
 from bot.db.models import IssueLabel, Repo, TrackedIssue
 from cogs.good_first_issues.models import GfiBoardEntry, GfiClaim
+from cogs.good_first_issues.refs import short_ref
+from cogs.good_first_issues.reservations import Reservation, open_offers
 
 
 @dataclass(frozen=True)
@@ -56,6 +58,10 @@ class BoardRules:
                 for r in repos
             },
         )
+
+    def short_ref(self, ref: str) -> str:
+        """``ref`` as buttons show it: ``repo#12`` when that names one configured repo."""
+        return short_ref(ref, self.repo_names.values())
 
     def area_names(self) -> list[str]:
         return sorted(set(self.areas.values()))
@@ -108,6 +114,8 @@ class BoardEntry:
     difficulty: str | None
     created_at: datetime
     comments: int
+    short_ref: str  # the reference as buttons show it (``repo#12`` when unambiguous); types back
+    reserved: Reservation | None = None  # held for the next person on the waitlist: no Claim button
 
     @property
     def ref(self) -> str:
@@ -201,7 +209,9 @@ def board_query(repo_ids: Mapping[int, str], flt: BoardFilter) -> Any:
     return query.order_by(col(e.priority).desc(), col(e.created_at).desc(), col(e.issue_id).desc())
 
 
-def list_board(session: Session, rules: BoardRules, flt: BoardFilter, page: int, page_size: int) -> BoardPage:
+def list_board(
+    session: Session, rules: BoardRules, flt: BoardFilter, page: int, page_size: int, now: datetime
+) -> BoardPage:
     """One page of the board: issues with the priority label first, then newest first.
 
     Reads gfi_board_entry (see board_index), so the cost follows the page's depth, not the number of
@@ -212,6 +222,8 @@ def list_board(session: Session, rules: BoardRules, flt: BoardFilter, page: int,
     query = board_query(repo_ids, flt).offset((page - 1) * page_size).limit(page_size + 1)
     found = list(session.exec(query).all())
     entries = entries_for(session, rules, found[:page_size], repo_ids)
+    offers = open_offers(session, (e.issue_id for e in entries), now)
+    entries = [replace(e, reserved=offers.get(e.issue_id)) for e in entries]
     return BoardPage(entries, page, len(found) > page_size)
 
 
@@ -246,6 +258,7 @@ def entries_for(
                 rules.difficulty_of(names),
                 issue.created_at,
                 issue.comments,
+                rules.short_ref(f"{repo}#{issue.number}"),
             )
         )
     return entries

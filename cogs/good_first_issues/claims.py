@@ -18,7 +18,7 @@ from bot.db.models import ISSUES_TOPIC, IssueLabel, Member, Repo, TrackedIssue
 from cogs.good_first_issues.board import BoardRules
 from cogs.good_first_issues.errors import GfiError
 from cogs.good_first_issues.models import GfiClaim, GfiWaitlist
-from cogs.good_first_issues.refs import IssueRef
+from cogs.good_first_issues.refs import IssueRef, repos_named
 
 
 @dataclass(frozen=True)
@@ -60,18 +60,15 @@ class ClaimStore:
     def resolve(self, session: Session, ref: IssueRef) -> tuple[Repo, TrackedIssue]:
         """The configured repo and tracked issue ``ref`` names; GfiError for anything else."""
         shown = str(ref)
+        wanted = list(self.rules.repo_labels)
         if ref.repo is not None:
-            if ref.repo.lower() not in self.rules.repo_labels:
+            wanted = [r.lower() for r in repos_named(ref.repo, self.rules.repo_names.values())]
+            if not wanted:
                 raise GfiError("gfi.error.not_configured_repo", outside={"repo": ref.repo})
-            repo = session.exec(select(Repo).where(Repo.full_name_lower == ref.repo.lower())).first()
-            candidates = [] if repo is None else [(repo, self._issue(session, repo, ref.number))]
-        else:
-            repos = session.exec(
-                select(Repo)
-                .where(col(Repo.full_name_lower).in_(list(self.rules.repo_labels)))
-                .order_by(col(Repo.full_name_lower))
-            ).all()
-            candidates = [(r, self._issue(session, r, ref.number)) for r in repos]
+        repos = session.exec(
+            select(Repo).where(col(Repo.full_name_lower).in_(wanted)).order_by(col(Repo.full_name_lower))
+        ).all()
+        candidates = [(r, self._issue(session, r, ref.number)) for r in repos]
         found = [(r, i) for r, i in candidates if i is not None and i.removed_at is None]
         if not found:
             raise GfiError("gfi.error.unknown_issue", outside={"ref": shown})

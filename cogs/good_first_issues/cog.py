@@ -37,7 +37,7 @@ from cogs.good_first_issues.completions import IssueCompletions
 from cogs.good_first_issues.device_link import DeviceLinks
 from cogs.good_first_issues.digest import board_week, digest_blocks
 from cogs.good_first_issues.errors import GfiError, localized_parts
-from cogs.good_first_issues.filters import decode_nav, encode_nav, parse_filters, resolve_member
+from cogs.good_first_issues.filters import decode_nav, encode_nav, parse_filters
 from cogs.good_first_issues.lifecycle import ClaimLifecycle
 from cogs.good_first_issues.link_commands import AccountLinkCommands
 from cogs.good_first_issues.notices import ACTION_CLAIM, ACTION_RELEASE_OWN, ACTION_STILL, Notices
@@ -251,7 +251,7 @@ class GoodFirstIssuesCog(AccountLinkCommands, IssueCompletions, Cog):
         target = parse_target(issue)
         now = self.services.clock.now()
         member_id, name = await self.services.db.run(
-            lambda s: resolve_member(s, self.services.members, user, now)
+            lambda s: self.services.people.member(s, inv.platform, user, now)
         )
         result = await self.claims.claim(member_id, target, assigned_by=_member(inv))
         text = localized_parts(inv.t, "gfi.assign.done", {}, {"ref": result.ref, "name": name})

@@ -4,13 +4,7 @@ a maintainer names."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime
 
-from sqlmodel import Session, select
-
-from bot.core.members import MemberDirectory
-from bot.core.refs import UserRef
-from bot.db.models import Member, PlatformIdentity
 from cogs.good_first_issues.board import BoardFilter, BoardRules
 from cogs.good_first_issues.errors import GfiError
 
@@ -89,29 +83,3 @@ def decode_nav(rules: BoardRules, repo_names: Mapping[int, str], value: str) -> 
         raise GfiError("gfi.error.claim_gone") from None
     display = rules.repo_names.get(repo.lower(), repo) if repo else None
     return BoardFilter(display, area, diff), page
-
-
-def resolve_member(
-    session: Session, members: MemberDirectory, user: UserRef, now: datetime
-) -> tuple[int, str]:
-    """The member a maintainer named: by platform user id (created on first sight) or by name."""
-    if user.user_id:
-        created = members.ensure(session, user.platform, user.user_id, user.name or "", now)
-        assert created.id is not None
-        return created.id, created.display_name
-    name = (user.name or "").strip()
-    identity = session.exec(
-        select(PlatformIdentity).where(
-            PlatformIdentity.platform == user.platform, PlatformIdentity.platform_user_id == name
-        )
-    ).first()
-    if identity is None:
-        identity = session.exec(
-            select(PlatformIdentity).where(
-                PlatformIdentity.platform == user.platform, PlatformIdentity.display_name == name
-            )
-        ).first()
-    member = session.get(Member, identity.member_id) if identity is not None else None
-    if member is None or member.id is None:
-        raise GfiError("gfi.error.unknown_member", outside={"name": name or str(user)})
-    return member.id, member.display_name

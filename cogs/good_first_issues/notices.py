@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from bot.core.cog import Services
 from bot.core.messages import Button, Buttons, ButtonStyle, Link, Message, Plain, Section
 from bot.db.models import Member
+from cogs.good_first_issues.board import BoardRules
 from cogs.good_first_issues.errors import localized_parts
 
 if TYPE_CHECKING:
@@ -22,11 +23,6 @@ ACTION_RELEASE_OWN = "gfi_release_mine"
 def issue_link(ref: str, title: str, url: str | None) -> Any:
     label = Plain(f"{ref} {title}")
     return Link(url, label) if url else label
-
-
-def short_ref(ref: str) -> str:
-    """``owner/repo#12`` -> ``repo#12`` (button labels stay short and unique per message)."""
-    return ref.split("/", 1)[-1]
 
 
 class Notices:
@@ -104,7 +100,8 @@ class Notices:
                 ]
             )
             msg.add(Section(issue_link(ref, title, url)))
-            label = self.t(loc, "gfi.button.claim", ref=short_ref(ref))
+            shown = BoardRules.from_config(self.services.config).short_ref(ref)
+            label = self.t(loc, "gfi.button.claim", ref=shown)
             msg.add(Buttons((Button(label, ACTION_CLAIM, str(issue_id), ButtonStyle.PRIMARY),)))
             return msg
 

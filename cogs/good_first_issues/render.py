@@ -27,7 +27,8 @@ from cogs.good_first_issues.board import BoardEntry, BoardPage
 from cogs.good_first_issues.board_stats import Stats
 from cogs.good_first_issues.claim_actions import ClaimResult
 from cogs.good_first_issues.home import HomeBoard
-from cogs.good_first_issues.notices import ACTION_CLAIM, issue_link, short_ref
+from cogs.good_first_issues.notices import ACTION_CLAIM, issue_link
+from cogs.good_first_issues.reservations import Reservation
 from cogs.good_first_issues.service import IssueDetails, MyClaim
 
 Translate = Callable[..., str]
@@ -49,6 +50,16 @@ def _tags(entry: BoardEntry) -> list[Inline]:
     return [" — ", Bold(Plain(", ".join(tags)))] if tags else []
 
 
+def _reserved(t: Translate, entry: BoardEntry) -> tuple[Inline, ...]:
+    """`` · reserved for NAME until WHEN`` while a waitlist offer runs, else nothing."""
+    return () if entry.reserved is None else (" · ", _reserved_for(t, "gfi.list.reserved", entry.reserved))
+
+
+def _reserved_for(t: Translate, key: str, held: Reservation) -> Plain:
+    # Plain as a whole: the name is the person's own and must never render as markup or a ping.
+    return Plain(t(key, name=held.name, until=f"{held.until:%Y-%m-%d %H:%M} UTC"))
+
+
 def board_page(t: Translate, page: BoardPage, now: datetime, nav_value: Callable[[int], str]) -> Message:
     """One page with a Claim button per entry and Prev/Next buttons."""
     msg = Message([Header(t("gfi.list.title", page=page.page))])
@@ -65,14 +76,14 @@ def board_page(t: Translate, page: BoardPage, now: datetime, nav_value: Callable
                 age(t, e.created_at, now),
                 " · ",
                 t("gfi.list.comments", count=e.comments),
+                *_reserved(t, e),
             )
         )
     msg.add(BulletList(tuple(items)))
     claim = [
-        Button(
-            t("gfi.button.claim", ref=short_ref(e.ref)), ACTION_CLAIM, str(e.issue_id), ButtonStyle.PRIMARY
-        )
+        Button(t("gfi.button.claim", ref=e.short_ref), ACTION_CLAIM, str(e.issue_id), ButtonStyle.PRIMARY)
         for e in page.entries[:MAX_CLAIM_BUTTONS]
+        if e.reserved is None  # only its reservee may claim it, and their offer DM has the button
     ]
     for i in range(0, len(claim), BUTTONS_PER_ROW):
         msg.add(Buttons(tuple(claim[i : i + BUTTONS_PER_ROW])))
@@ -107,12 +118,14 @@ def details(t: Translate, d: IssueDetails, now: datetime) -> Message:
         fields.append((t("gfi.show.area"), Plain(" / ".join(x for x in (e.area, e.difficulty) if x))))
     if d.waiting:
         fields.append((t("gfi.show.waiting"), str(d.waiting)))
+    if d.reserved is not None:
+        fields.append((t("gfi.show.reserved"), _reserved_for(t, "gfi.show.reserved_for", d.reserved)))
     msg = Message([Header(Plain(f"{e.ref} {e.title}")), Fields(tuple(fields))])
     if e.url:
         msg.add(Section(Link(e.url, e.url)))
     if d.state == "open":
-        if d.claimer is None and d.on_board and not d.assignees:
-            label = t("gfi.button.claim", ref=short_ref(e.ref))
+        if d.claimer is None and d.reserved is None and d.on_board and not d.assignees:
+            label = t("gfi.button.claim", ref=e.short_ref)
             msg.add(Buttons((Button(label, ACTION_CLAIM, str(e.issue_id), ButtonStyle.PRIMARY),)))
         elif d.claimer is not None:
             msg.add(Buttons((Button(t("gfi.button.wait"), ACTION_WAIT, str(e.issue_id)),)))

@@ -29,6 +29,7 @@ from cogs.good_first_issues.errors import GfiError
 from cogs.good_first_issues.home import HomeBoard, home_board
 from cogs.good_first_issues.notices import Notices
 from cogs.good_first_issues.refs import IssueRef, parse_issue_ref
+from cogs.good_first_issues.reservations import Reservation, open_offers
 
 Target = IssueRef | int  # what the person typed, or an issue id from a button
 
@@ -44,6 +45,7 @@ class IssueDetails:
     claimer_since: datetime | None
     waiting: int
     on_board: bool
+    reserved: Reservation | None = None  # a waitlist offer is running: only its reservee may claim
 
 
 @dataclass(frozen=True)
@@ -116,16 +118,17 @@ class GfiService:
     async def page(self, flt: BoardFilter, page: int) -> BoardPage:
         await self.ensure_board()
         rules = self.rules
-        size = self.config.page_size
-        return await self.services.db.run(lambda s: list_board(s, rules, flt, page, size))
+        size, now = self.config.page_size, self.now()
+        return await self.services.db.run(lambda s: list_board(s, rules, flt, page, size, now))
 
     async def details(self, target: Target) -> IssueDetails:
-        store, rules = self.store, self.rules
+        store, rules, now = self.store, self.rules, self.now()
 
         def work(session: Session) -> IssueDetails:
             repo, issue = self.resolve(session, store, target)
             assert issue.id is not None and repo.id is not None
             [entry] = entries_for(session, rules, [issue], {repo.id: repo.full_name})
+            reserved = open_offers(session, [issue.id], now).get(issue.id)
             active = store.active_for_issue(session, issue.id)
             return IssueDetails(
                 entry=entry,
@@ -135,6 +138,7 @@ class GfiService:
                 claimer_since=active.claimed_at if active else None,
                 waiting=len(store.waitlist(session, issue.id)),
                 on_board=rules.on_board_labels(repo.full_name, entry.labels),
+                reserved=reserved,
             )
 
         return await self.services.db.run(work)

@@ -20,7 +20,7 @@ from bot.db.models import TrackedIssue
 from cogs.good_first_issues.board import ALL_FACET, BoardRules, configured_repo_ids, still_open_and_free
 from cogs.good_first_issues.errors import GfiError
 from cogs.good_first_issues.models import GfiBoardEntry, GfiClaim, GfiWaitlist
-from cogs.good_first_issues.refs import parse_issue_ref
+from cogs.good_first_issues.refs import parse_issue_ref, repos_named
 
 MAX_CHOICES = 25  # Discord shows at most 25 autocomplete choices
 NAME_LIMIT = 100  # Discord's limit on a choice's name and on a string value
@@ -37,7 +37,7 @@ class IssueQuery:
     digits: str | None = None  # matched as a prefix of the issue number
     digits_in_title: bool = False  # a bare number may also be a word of the title ("Python 3")
     words: tuple[str, ...] = ()  # each must occur in the title or the repository's name (case-folded)
-    repo: str | None = None  # a repository named in full ("owner/repo#12" or an issue URL), lower case
+    repo: str | None = None  # a repository named ("repo#12", "owner/repo#12" or an issue URL), lower case
 
 
 @dataclass(frozen=True)
@@ -98,8 +98,9 @@ def _conditions(query: IssueQuery, repo_col: Any, repo_ids: Mapping[int, str]) -
     """WHERE conditions for ``query`` on a select joined with TrackedIssue."""
     conditions: list[Any] = []
     if query.repo is not None:
-        wanted = [rid for rid, name in repo_ids.items() if name.lower() == query.repo]
-        conditions.append(repo_col == wanted[0] if wanted else false())
+        named = {r.lower() for r in repos_named(query.repo, repo_ids.values())}
+        wanted = sorted(rid for rid, name in repo_ids.items() if name.lower() in named)
+        conditions.append(col(repo_col).in_(wanted) if wanted else false())
     if query.digits is not None:
         number = _number_prefix(query.digits)
         conditions.append(or_(number, _contains(query.digits)) if query.digits_in_title else number)

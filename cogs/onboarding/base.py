@@ -58,7 +58,7 @@ class OnboardingBase(Cog):
         """Open good first issues that fit step ``index`` (swap in the GFI board's query after merge)."""
         step = path.steps[index]
         labels = step_labels(step, self.services.config.good_first_issues)
-        return await self.services.db.run(matching_issues, labels, ISSUES_SHOWN)
+        return await self.services.db.run(matching_issues, labels, self.now(), ISSUES_SHOWN)
 
     async def step_view(self, t: Translate, locale: str, path: PathConfig, index: int,
                         lead: str | None = None) -> Message:  # fmt: skip

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from bot.core.arguments import UserRef
 from bot.core.commands import Access, Choice, Option, OptionType, action, autocomplete, command
 from bot.core.errors import PermissionDenied, UserError
 from bot.core.invocation import Invocation
 from bot.core.messages import Message, Section
-from bot.db.models import PlatformIdentity
 from cogs.onboarding import views
 from cogs.onboarding.access import path_groups
 from cogs.onboarding.events import OnboardingEvents
@@ -163,9 +162,10 @@ class OnboardingCog(OnboardingEvents):
     async def show_progress(self, inv: Invocation, member: UserRef | None = None) -> None:
         member_id = self._member(inv)
         if member is not None:
-            found = await self.services.db.run(_member_of, inv.platform, member)
-            if found is None:
-                raise UserError("onboarding.error.unknown_member", name=member.name or member.user_id or "")
+            now = self.now()
+            found, _ = await self.services.db.run(
+                lambda s: self.services.people.member(s, inv.platform, member, now)
+            )
             if found != member_id and not inv.actor.is_maintainer:
                 raise PermissionDenied("onboarding.error.progress_of_others")
             member_id = found
@@ -225,15 +225,3 @@ def _int(value: str) -> int:
         return int(value)
     except ValueError:
         raise UserError("core.error.stale_button") from None
-
-
-def _member_of(session: Session, platform: str, ref: UserRef) -> int | None:
-    """The member behind a mention, a user id or a display name on this platform."""
-    query = select(PlatformIdentity.member_id).where(PlatformIdentity.platform == platform)
-    if ref.user_id is not None:
-        return session.exec(query.where(PlatformIdentity.platform_user_id == ref.user_id)).first()
-    name = (ref.name or "").strip()
-    found = session.exec(query.where(PlatformIdentity.platform_user_id == name)).first()
-    if found is None:
-        found = session.exec(query.where(col(PlatformIdentity.display_name) == name)).first()
-    return found

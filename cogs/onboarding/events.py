@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy import func
-from sqlmodel import Session, col, select
+from sqlmodel import Session, select
 
 from bot.core.cog import Services
 from bot.core.community_events import ContributionCredited, GitHubLinked
@@ -22,8 +22,9 @@ from bot.db.models import Member
 from bot.i18n import normalize_locale
 from cogs.onboarding import views
 from cogs.onboarding.access import PathAccess
+from cogs.onboarding.cohort import cohort
 from cogs.onboarding.greetings import Greeted, Greeter
-from cogs.onboarding.models import Enrollment, Newcomer, StepDone
+from cogs.onboarding.models import Enrollment
 from cogs.onboarding.paths import find_path
 from cogs.onboarding.progress import Advance, latest_enrollment
 
@@ -192,36 +193,21 @@ class OnboardingEvents(PathAccess):
         return [Header(t("onboarding.home.title")), *view.blocks[1:]]
 
     async def digest_section(self, start: datetime, end: datetime, locale: str) -> list[Block]:
-        counts = await self.services.db.run(_digest_counts, start, end)
-        if not any(counts):
+        group = await self.services.db.run(cohort, start, end)
+        if not group.joined:
             return []
         t = self.tr(locale)
-        joined, picked, steps, finished = counts
+        figures = (
+            ("joined", group.joined),
+            ("picked", group.picked),
+            ("steps", group.reached_step(1)),
+            ("finished", group.finished),
+        )
         return [
             Header(t("onboarding.digest.title")),
-            Fields(
-                (
-                    (t("onboarding.digest.joined"), str(joined)),
-                    (t("onboarding.digest.picked"), str(picked)),
-                    (t("onboarding.digest.steps"), str(steps)),
-                    (t("onboarding.digest.finished"), str(finished)),
-                )
-            ),
+            Fields(tuple((t(f"onboarding.digest.{key}"), str(len(people))) for key, people in figures)),
         ]
 
-
-def _digest_counts(session: Session, start: datetime, end: datetime) -> tuple[int, int, int, int]:
-    def count(column: Any, *where: Any) -> int:
-        return int(session.exec(select(func.count(column)).where(*where)).one())
-
-    return (
-        count(Newcomer.id, Newcomer.joined_at >= start, Newcomer.joined_at < end),
-        count(Enrollment.id, Enrollment.started_at >= start, Enrollment.started_at < end),
-        count(
-            StepDone.id,
-            col(StepDone.confirmed).is_(True),
-            col(StepDone.completed_at) >= start,
-            col(StepDone.completed_at) < end,
-        ),
-        count(Enrollment.id, col(Enrollment.finished_at) >= start, col(Enrollment.finished_at) < end),
-    )
+    async def joined_members(self, start: datetime, end: datetime) -> list[str] | None:
+        group = await self.services.db.run(cohort, start, end)
+        return group.joined_names()

@@ -1,13 +1,13 @@
 """The onboarding funnel: joined -> picked a path -> step k done -> first merged PR.
 
-Each stage counts the people of the cohort (everyone who joined in the window) who reached it,
-with the median days it took from the previous stage (the first merged PR: from joining).
+Each stage counts the people of the cohort (everyone who joined in the window; ``cohort.py`` holds the
+one definition the digest shares) who reached it, with the median days it took from the previous
+stage (the first merged PR: from joining).
 """
 
 from __future__ import annotations
 
 import statistics
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -15,7 +15,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from bot.db.models import Member, TrackedIssue
-from cogs.onboarding.models import Enrollment, Newcomer, StepDone
+from cogs.onboarding.cohort import cohort
 
 
 @dataclass(frozen=True)
@@ -35,36 +35,19 @@ def _median_days(pairs: list[tuple[datetime, datetime]]) -> float | None:
 
 
 def compute_funnel(session: Session, since: datetime | None, until: datetime, max_steps: int) -> list[Stage]:
-    """The funnel of people who joined in [since, until)."""
-    query = select(Newcomer.member_id, Newcomer.joined_at).where(Newcomer.joined_at < until)
-    if since is not None:
-        query = query.where(Newcomer.joined_at >= since)
-    joined = dict(session.exec(query).all())
+    """The funnel of people who joined in [since, until): the cohort's stages (see ``cohort.py``)."""
+    group = cohort(session, since, until)
+    joined = group.joined
     if not joined:
         return [Stage("joined", 0, None)]
-    members = list(joined)
-    picked = dict(
-        session.exec(
-            select(Enrollment.member_id, func.min(Enrollment.started_at))
-            .where(col(Enrollment.member_id).in_(members))
-            .group_by(col(Enrollment.member_id))
-        ).all()
-    )
-    steps: dict[int, list[datetime]] = defaultdict(list)
-    for member_id, at in session.exec(
-        select(StepDone.member_id, StepDone.completed_at)
-        .where(col(StepDone.member_id).in_(members), col(StepDone.confirmed).is_(True))
-        .order_by(col(StepDone.completed_at))
-    ).all():
-        if at is not None:
-            steps[member_id].append(at)
-    merged = _first_merged(session, members, joined)
+    picked = group.picked
+    merged = _first_merged(session, list(joined), joined)
 
     stages = [Stage("joined", len(joined), None)]
     stages.append(Stage("picked", len(picked), _median_days([(joined[m], picked[m]) for m in picked])))
     previous = picked
     for k in range(1, max_steps + 1):
-        reached = {m: times[k - 1] for m, times in steps.items() if len(times) >= k}
+        reached = group.reached_step(k)
         pairs = [(previous[m], at) for m, at in reached.items() if m in previous]
         stages.append(Stage("step", len(reached), _median_days(pairs), step=k))
         previous = reached

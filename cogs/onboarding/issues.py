@@ -1,18 +1,19 @@
 """Open good first issues that fit an onboarding step, from the synced GitHub tables.
 
-Onboarding builds on the good-first-issue feature: an issue someone has claimed there (an active
-claim sets ``gfi_claim.open_issue_id``) is not suggested to a newcomer.
+Onboarding builds on the good-first-issue feature: an issue someone holds there (an active claim, or
+a reservation for the next person on its waitlist) is not suggested to a newcomer.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from bot.db.models import IssueLabel, Repo, TrackedIssue
-from cogs.good_first_issues.models import GfiClaim
+from cogs.good_first_issues.reservations import taken_issue_ids
 
 
 @dataclass(frozen=True)
@@ -25,13 +26,16 @@ class IssueSuggestion:
     url: str | None
 
 
-def matching_issues(session: Session, labels: list[str], limit: int = 5) -> list[IssueSuggestion]:
-    """Open, unassigned, unclaimed issues (not PRs) carrying one of ``labels`` (any case), newest first."""
+def matching_issues(
+    session: Session, labels: list[str], now: datetime, limit: int = 5
+) -> list[IssueSuggestion]:
+    """Open, unassigned issues (not PRs) nobody holds at ``now``, carrying one of ``labels`` (any case),
+    newest first."""
     if not labels:
         return []
     folded = [label.lower() for label in labels]
     labelled = select(IssueLabel.issue_id).where(func.lower(IssueLabel.name).in_(folded))
-    claimed = select(GfiClaim.open_issue_id).where(col(GfiClaim.open_issue_id).is_not(None))
+    taken = taken_issue_ids(now)
     query = (
         select(TrackedIssue, Repo.full_name)
         .join(Repo, col(Repo.id) == TrackedIssue.repo_id)
@@ -40,7 +44,7 @@ def matching_issues(session: Session, labels: list[str], limit: int = 5) -> list
             col(TrackedIssue.is_pull_request).is_(False),
             col(TrackedIssue.removed_at).is_(None),
             col(TrackedIssue.id).in_(labelled),
-            col(TrackedIssue.id).not_in(claimed),
+            col(TrackedIssue.id).not_in(taken),
         )
         .order_by(col(TrackedIssue.created_at).desc(), col(TrackedIssue.id).desc())
     )

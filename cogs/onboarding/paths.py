@@ -12,6 +12,23 @@ def find_path(cfg: OnboardingConfig, path_id: str) -> PathConfig | None:
     return next((p for p in cfg.paths if p.id.lower() == wanted), None)
 
 
+def path_named(cfg: OnboardingConfig, text: str) -> PathConfig | None:
+    """The path a person means by ``text``: its id, else its title in any language (case-insensitive).
+
+    ``/onboard paths`` shows both, so either typed back (``kernels`` or ``"GPU kernels"``) must work.
+    """
+    by_id = find_path(cfg, text)
+    if by_id is not None:
+        return by_id
+    wanted = " ".join(text.split()).casefold()
+    titled = [p for p in cfg.paths if wanted in {" ".join(t.split()).casefold() for t in _titles(p)}]
+    return titled[0] if len(titled) == 1 else None
+
+
+def _titles(path: PathConfig) -> list[str]:
+    return [path.title.en] + ([path.title.zh_CN] if path.title.zh_CN else [])
+
+
 def step_at(path: PathConfig, index: int) -> StepConfig | None:
     """The step at ``index`` (None past the end: the path is finished)."""
     return path.steps[index] if 0 <= index < len(path.steps) else None

@@ -16,7 +16,7 @@ from bot.config.sections.onboarding import OnboardingConfig, PathConfig, StepCon
 from bot.core.errors import UserError
 from bot.db.models import IssueLabel, Member, Repo, TrackedIssue
 from cogs.onboarding.models import Enrollment, StepDone
-from cogs.onboarding.paths import find_path, step_at
+from cogs.onboarding.paths import find_path, path_named, step_at
 
 
 @dataclass(frozen=True)
@@ -74,7 +74,7 @@ class Progress:
         self, session: Session, member_id: int, path_id: str, announce: bool, now: datetime
     ) -> tuple[Enrollment, Advance | None]:
         """Put someone on a path (switching from another one); resumes a stopped path where it was."""
-        path = find_path(self.cfg, path_id)
+        path = path_named(self.cfg, path_id)
         if path is None:
             raise UserError("onboarding.error.unknown_path", path=path_id)
         current = self.active(session, member_id)

@@ -13,6 +13,7 @@ from bot.core.messages import (
     Button,
     Buttons,
     ButtonStyle,
+    Code,
     Context,
     Header,
     Inline,
@@ -49,7 +50,8 @@ def paths_list(t: Translate, locale: str, paths: Sequence[PathConfig]) -> Messag
         return Message.text(t("onboarding.paths.none"))
     msg = Message([Header(t("onboarding.paths.title"))], summary=t("onboarding.paths.title"))
     for path in paths:
-        line: list[Inline] = [Bold(Plain(path.title.get(locale)))]
+        # The id in code, because /onboard start takes it (or the title) back.
+        line: list[Inline] = [Bold(Plain(path.title.get(locale))), " (", Code(path.id), ")"]
         if path.description is not None:
             line += [" — ", Plain(path.description.get(locale))]
         steps = " → ".join(s.title.get(locale) for s in path.steps)

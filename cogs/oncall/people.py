@@ -15,11 +15,10 @@ from sqlmodel import Session, func, select
 
 from bot.config import StewardConfig
 from bot.config.sections.community import MaintainerConfig
-from bot.core.errors import UserError
 from bot.core.invocation import Actor
 from bot.core.members import MemberDirectory
 from bot.core.messages import Mention
-from bot.core.refs import UserRef
+from bot.core.people import NamedPerson, maintainer_ids
 from bot.db.models import Member, PlatformIdentity
 
 PLATFORMS = ("discord", "slack", "console")
@@ -46,23 +45,12 @@ def split_ref(ref: str) -> tuple[str | None, str]:
     return None, ref
 
 
-def _entry_ids(entry: MaintainerConfig) -> dict[str, str]:
-    ids = {}
-    if entry.discord is not None:
-        ids["discord"] = str(entry.discord)
-    if entry.slack:
-        ids["slack"] = entry.slack
-    if entry.console:
-        ids["console"] = entry.console
-    return ids
-
-
 def _entry_for(config: StewardConfig, ref: str) -> MaintainerConfig | None:
     platform, value = split_ref(ref)
     for entry in config.maintainers:
         if platform is None and entry.github and entry.github.lower() == value.lower():
             return entry
-        if platform is not None and _entry_ids(entry).get(platform) == value:
+        if platform is not None and maintainer_ids(entry).get(platform) == value:
             return entry
     return None
 
@@ -84,7 +72,7 @@ def identity_refs(
     if github_login:
         own.add(github_login.lower())
     for entry in config.maintainers:
-        ids = _entry_ids(entry)
+        ids = maintainer_ids(entry)
         if any(ids.get(platform) == user_id for platform, user_id in pairs):
             own.update(f"{p}:{i}".lower() for p, i in ids.items())
             if entry.github:
@@ -92,27 +80,22 @@ def identity_refs(
     return {r for r in refs if r.lower() in own}
 
 
-def rotation_ref_of(config: StewardConfig, user: UserRef | None, rotation_refs: list[str]) -> str:
-    """The rotation ref naming ``user`` (by platform id, console name or GitHub login)."""
-    assert user is not None
-    ident = user.user_id or user.name or ""
-    candidates = [f"{user.platform}:{ident}".lower(), ident.lower()]
-    for ref in rotation_refs:
-        if ref.lower() in candidates:
-            return ref
-    for entry in config.maintainers:
-        ids = {
-            "discord": str(entry.discord) if entry.discord else None,
-            "slack": entry.slack,
-            "console": entry.console,
-        }
-        if ids.get(user.platform) == ident and entry.github:
-            for ref in rotation_refs:
-                if ref.lower() == entry.github.lower():
-                    return ref
-    if split_ref(f"{user.platform}:{ident}")[0] is not None:
-        return f"{user.platform}:{ident}"
-    raise UserError("oncall.error.unknown_member", name=str(user))
+def rotation_ref_of(
+    config: StewardConfig, person: NamedPerson, platform: str, rotation_refs: list[str]
+) -> str:
+    """The ref that names ``person`` in a rotation: the rotation's own ref for them (platform id, GitHub
+    login, or linked through ``maintainers``), else their identity on ``platform``, else their login."""
+    own = identity_refs(config, person.identities, person.github_login, rotation_refs)
+    found = next((ref for ref in rotation_refs if ref in own), None)
+    if found is not None:
+        return found
+    user_id = person.user_id_on(platform)
+    if user_id is not None:
+        return f"{platform}:{user_id}"
+    if person.identities:
+        return "{}:{}".format(*person.identities[0])
+    assert person.github_login is not None  # the resolver names a person by an identity or a login
+    return person.github_login
 
 
 class PeopleResolver:
@@ -125,7 +108,7 @@ class PeopleResolver:
     def resolve(self, session: Session, ref: str, now: datetime) -> Person:
         platform, value = split_ref(ref)
         entry = _entry_for(self.config, ref)
-        ids = _entry_ids(entry) if entry else {}
+        ids = maintainer_ids(entry) if entry else {}
         name = (entry.name if entry and entry.name else None) or value
         member: Member | None = None
         if platform is not None:

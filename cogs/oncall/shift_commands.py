@@ -121,9 +121,11 @@ class ShiftCommands:
         svc, now = self.service, self.services.clock.now()
         rot = svc.rotation(rotation)[0]
         tz = svc.viewer_tz(inv.actor)
-        ref = rotation_ref_of(self.services.config, member, svc.rotation_refs(rot))
+        refs = svc.rotation_refs(rot)
 
         def store(session):  # type: ignore[no-untyped-def]
+            named = self.services.people.resolve(session, inv.platform, member, now, also=refs)
+            ref = rotation_ref_of(self.services.config, named, inv.platform, refs)
             if until:
                 end = day_bounds(parse_day(until), tz)[1]
             else:
@@ -143,9 +145,9 @@ class ShiftCommands:
                 None,
             )
             svc.add_override(session, rot.name, ref, now, end, "override", inv.actor.member_id, now)
-            return end, svc.resolve(session, ref, now), replaced
+            return ref, end, svc.resolve(session, ref, now), replaced
 
-        end, person, replaced = await self.services.db.run(store)
+        ref, end, person, replaced = await self.services.db.run(store)
         await self.homes_changed({ref, replaced})
         text = self._project_t(
             "oncall.override.posted",

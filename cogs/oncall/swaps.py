@@ -48,9 +48,11 @@ class SwapCommands:
         def create(session):  # type: ignore[no-untyped-def]
             shift, ref = svc.find_own_shift(session, inv.actor, day, tz)
             rotation = svc.rotation(shift.rotation)[0]
-            target = (
-                rotation_ref_of(self.services.config, member, svc.rotation_refs(rotation)) if member else None
-            )
+            refs = svc.rotation_refs(rotation)
+            target = None
+            if member is not None:
+                named = self.services.people.resolve(session, inv.platform, member, now, also=refs)
+                target = rotation_ref_of(self.services.config, named, inv.platform, refs)
             if target is not None and target == ref:
                 raise UserError("oncall.error.swap_self")
             swap = svc.create_swap(session, shift, ref, inv.actor.member_id, target, now)

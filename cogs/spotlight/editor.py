@@ -10,13 +10,14 @@ from bot.core.commands import Access, Option, OptionType, action, command
 from bot.core.errors import UserError
 from bot.core.invocation import Invocation
 from bot.core.messages import File, Message, Section
+from bot.db.models import Member
 from cogs.spotlight import editing, views
 from cogs.spotlight import interview as flow
 from cogs.spotlight.contributor import ContributorSide
 from cogs.spotlight.document import Document, answers_of, build_document
 from cogs.spotlight.export import export_day, export_filename, export_markdown
 from cogs.spotlight.models import SpotlightCredit, SpotlightInterview
-from cogs.spotlight.people import Person, is_bot_login, opted_out, resolve_person
+from cogs.spotlight.people import Person, is_bot_login, opted_out, person_of
 from cogs.spotlight.publishing import recent_interviews
 from cogs.spotlight.render import render_post
 
@@ -35,10 +36,11 @@ class EditorSide(ContributorSide):
     """Everything maintainers do with an interview."""
 
     def _resolve(self, session: Session, inv: Invocation, who: str) -> Person:
-        person = resolve_person(session, inv.platform, who)
-        if person is None:
-            raise UserError("spotlight.error.unknown_person", who=who)
-        return person
+        named = self.services.people.resolve(session, inv.platform, who, self.now())
+        member = session.get(Member, named.member_id) if named.member_id is not None else None
+        if member is not None:
+            return person_of(member)
+        return Person(None, named.github_login, named.display_name)
 
     @command(
         "spotlight nominate",

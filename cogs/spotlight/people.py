@@ -1,20 +1,17 @@
-"""Who a maintainer means by "<member or github login>", who is a bot, and who opted out."""
+"""Contributors as spotlights see them (a member, a GitHub login or both), who is a bot, and who opted
+out. Who a maintainer means by a name is the core's member resolver (``bot.core.people``)."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, col, func, or_, select
+from sqlmodel import Session, col, or_, select
 
-from bot.core.arguments import parse_user
-from bot.db.models import Member, PlatformIdentity
+from bot.db.models import Member
 from cogs.spotlight.models import SpotlightOptOut
-
-_LOGIN = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(\[bot\])?$")
 
 
 @dataclass(frozen=True)
@@ -39,47 +36,6 @@ def verified_login(member: Member) -> str | None:
 def person_of(member: Member) -> Person:
     assert member.id is not None
     return Person(member.id, verified_login(member), member.display_name, member.is_bot)
-
-
-def member_by_login(session: Session, login: str) -> Member | None:
-    member = session.exec(select(Member).where(func.lower(Member.github_login) == login.lower())).first()
-    return member if member is not None and verified_login(member) else None
-
-
-def resolve_person(session: Session, platform: str, text: str) -> Person | None:
-    """A platform mention, a chat user id or name on this platform, or a GitHub login; None if none fit."""
-    ref = parse_user(text.strip(), platform)
-    if ref.user_id is not None:
-        identity = session.exec(
-            select(PlatformIdentity).where(
-                PlatformIdentity.platform == platform, PlatformIdentity.platform_user_id == ref.user_id
-            )
-        ).first()
-        member = session.get(Member, identity.member_id) if identity is not None else None
-        return person_of(member) if member is not None else None
-    name = (ref.name or "").strip()
-    if not name:
-        return None
-    member = member_by_login(session, name)
-    if member is not None:
-        return person_of(member)
-    identities = session.exec(
-        select(PlatformIdentity).where(
-            PlatformIdentity.platform == platform,
-            or_(
-                PlatformIdentity.platform_user_id == name,
-                func.lower(PlatformIdentity.display_name) == name.lower(),
-            ),
-        )
-    ).all()
-    members = {i.member_id for i in identities}
-    if len(members) == 1:
-        found = session.get(Member, members.pop())
-        if found is not None:
-            return person_of(found)
-    if _LOGIN.match(name):
-        return Person(None, name, name)
-    return None
 
 
 def is_bot_login(login: str, extra_bots: Iterable[str]) -> bool:

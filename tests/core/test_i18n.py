@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.i18n import Catalog, catalog_directories, normalize_locale
+from bot.i18n import Catalog, CatalogError, catalog_directories, normalize_locale
 
 
 @pytest.fixture(scope="module")
@@ -40,7 +40,7 @@ def test_fallback_and_formatting(catalog: Catalog) -> None:
 def test_duplicate_keys_across_catalogs_are_refused(tmp_path: Path) -> None:
     for d in ("a", "b"):
         (tmp_path / d).mkdir()
-        (tmp_path / d / "en.yaml").write_text("x:\n  y: hi\n", encoding="utf-8")
+        (tmp_path / d / "en.yaml").write_text("x:\n  greeting: hi\n", encoding="utf-8")
     with pytest.raises(ValueError, match="already defined"):
         Catalog([tmp_path / "a", tmp_path / "b"])
 
@@ -50,3 +50,30 @@ def test_duplicate_keys_across_catalogs_are_refused(tmp_path: Path) -> None:
 )
 def test_platform_locales(raw: str | None, expected: str | None) -> None:
     assert normalize_locale(raw) == expected
+
+
+@pytest.mark.parametrize("word", ["off", "on", "yes", "no", "y", "n", "true", "False", "12"])
+def test_keys_yaml_reads_as_booleans_or_numbers_are_refused(tmp_path: Path, word: str) -> None:
+    (tmp_path / "en.yaml").write_text(f"oncall:\n  schedule:\n    {word}: text\n", encoding="utf-8")
+    with pytest.raises(CatalogError, match="quote it") as refused:
+        Catalog([tmp_path])
+    assert "oncall.schedule" in str(refused.value)
+
+
+@pytest.mark.parametrize("word", ["off", "yes", "12", "~"])
+def test_texts_yaml_reads_as_other_types_are_refused(tmp_path: Path, word: str) -> None:
+    (tmp_path / "en.yaml").write_text(f"oncall:\n  state: {word}\n", encoding="utf-8")
+    with pytest.raises(CatalogError, match=r"'oncall\.state'"):
+        Catalog([tmp_path])
+
+
+def test_quoted_yaml_booleans_are_plain_keys(tmp_path: Path) -> None:
+    (tmp_path / "en.yaml").write_text('oncall:\n  "off": "off duty"\n  "yes": "Yes"\n', encoding="utf-8")
+    catalog = Catalog([tmp_path])
+    assert catalog.translate("en", "oncall.off") == "off duty"
+    assert catalog.translate("en", "oncall.yes") == "Yes"
+
+
+def test_the_shipped_off_duty_text_is_found(catalog: Catalog) -> None:
+    assert catalog.translate("en", "oncall.schedule.off") == "off duty (weekend)"
+    assert catalog.translate("zh-CN", "oncall.schedule.off") == "非值班（周末）"

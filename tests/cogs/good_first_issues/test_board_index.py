@@ -44,7 +44,7 @@ def board_db(db: Database) -> Database:
 
 
 def _numbers(db: Database, flt: BoardFilter = BoardFilter()) -> list[int]:
-    page = db.call(lambda s: list_board(s, RULES, flt, 1, 50))
+    page = db.call(lambda s: list_board(s, RULES, flt, 1, 50, NOW))
     return [e.number for e in page.entries]
 
 
@@ -192,5 +192,5 @@ def test_rules_change_is_noticed_and_rebuilds(board_db: Database) -> None:
     rules["now"] = narrower
     assert index.stale_for() == narrower
     assert board_db.call(rebuild, narrower) == 1  # only #7 carries "easy" and is free
-    page = board_db.call(lambda s: list_board(s, narrower, BoardFilter(), 1, 50))
+    page = board_db.call(lambda s: list_board(s, narrower, BoardFilter(), 1, 50, NOW))
     assert [e.number for e in page.entries] == [7]

@@ -264,5 +264,5 @@ async def test_home_page_and_digest_sections(database_url: str, tmp_path: Path) 
         digest = render_plain(
             Message(await cog.digest_section(start, chat.clock.now() + timedelta(days=1), "zh-CN"))
         )
-        assert "已加入: 1" in digest and "已完成的路径: 1" in digest
+        assert "已加入: 1" in digest and "走完了一条路径: 1" in digest
         assert await cog.digest_section(start - timedelta(days=9), start - timedelta(days=2), "en") == []

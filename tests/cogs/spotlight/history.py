@@ -51,7 +51,7 @@ def seed_history(db: Database, now: datetime = NOW) -> None:
     - ``veteran``: three merged PRs in the last weeks across two repos, a first one 400 days ago;
     - ``old-timer``: one PR merged a year ago yesterday, nothing since (an anniversary);
     - ``dependabot[bot]``: ten merged PRs (a bot: never proposed);
-    - ``ghost``: a PR closed without merging (not a contribution).
+    - ``ghost`` and ``some-reviewer``: a PR closed without merging each (not a contribution; known logins).
     """
     store = IssueStore()
     items: list[tuple[str, dict[str, Any]]] = [
@@ -62,6 +62,7 @@ def seed_history(db: Database, now: datetime = NOW) -> None:
         ("acme/docs", pr(7, "veteran", now - timedelta(days=3), repo="acme/docs")),
         ("acme/widgets", pr(5, "old-timer", now - timedelta(days=366))),
         ("acme/widgets", pr(104, "ghost", None)),
+        ("acme/widgets", pr(105, "some-reviewer", None)),
     ]
     items += [
         ("acme/widgets", pr(200 + i, "dependabot[bot]", now - timedelta(days=i + 1))) for i in range(10)

@@ -272,6 +272,7 @@ async def test_credits_from_other_features_and_nominations(chat_factory: ChatFac
         await chat.app.bus.publish(
             ContributionCredited(None, "Hana-GH", "gfi_done", "acme/widgets#12", NOW - timedelta(days=1))
         )
+        seed_history(chat.app.db)  # some-reviewer's PR makes the login known here
         nominated = only(
             await chat.command("mia", "/spotlight nominate some-reviewer Great reviews all year")
         )
@@ -283,4 +284,10 @@ async def test_credits_from_other_features_and_nominations(chat_factory: ChatFac
         reviewer = next(line for line in lines if "some-reviewer" in line)
         assert "nominated (Great reviews all year)" in reviewer
         unknown = only(await chat.command("mia", '/spotlight nominate "not a login!"'))
-        assert "I don't know 'not a login!'" in unknown.text
+        assert "I don't know anyone called 'not a login!' in this community" in unknown.text
+        unknown = only(await chat.command("mia", "/spotlight nominate nobody-xyz-123"))
+        assert "I don't know anyone called 'nobody-xyz-123'" in unknown.text
+        group = only(await chat.command("mia", "/spotlight nominate @everyone great person"))
+        assert "'@everyone' names a group, not a person" in group.text
+        ranked = only(await chat.command("mia", "/spotlight candidates"))
+        assert "everyone" not in ranked.text and "nobody-xyz-123" not in ranked.text

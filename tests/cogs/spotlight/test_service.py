@@ -16,7 +16,7 @@ from cogs.spotlight import interview as flow
 from cogs.spotlight.candidates import CandidateFinder, CandidateRules, anniversary_years, months_before
 from cogs.spotlight.document import answers_of, build_document
 from cogs.spotlight.models import SpotlightCredit, SpotlightInterview, Status
-from cogs.spotlight.people import Person, resolve_person
+from cogs.spotlight.people import Person
 from tests.cogs.spotlight.history import NOW, seed_history
 
 
@@ -186,12 +186,3 @@ def test_edits_after_approval_withdraw_it(db: Database) -> None:
     assert [i.note for i in doc.items] == [None, "Note.", None, None, None]
     with pytest.raises(UserError):
         db.call(lambda s: editing.set_note(s, flow.get_interview(s, interview_id), 9, "x"))
-
-
-def test_resolve_person(db: Database) -> None:
-    member_id = add_member(db, "Jo", "jo-gh")
-    assert db.call(lambda s: resolve_person(s, "console", "@JO-GH")) == Person(member_id, "jo-gh", "Jo")
-    assert db.call(lambda s: resolve_person(s, "console", "someone-else")) == Person(
-        None, "someone-else", "someone-else"
-    )
-    assert db.call(lambda s: resolve_person(s, "console", "not a login!")) is None
