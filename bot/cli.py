@@ -12,7 +12,14 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
-from bot.config import ConfigError, StewardConfig, config_json_schema, load_config, load_config_text
+from bot.config import (
+    ConfigError,
+    StewardConfig,
+    check_config_offline,
+    config_json_schema,
+    load_config,
+    load_config_text,
+)
 from bot.logs import setup_logging
 from bot.shards import ShardPlan, ShardPlanError, shard_plan
 
@@ -54,23 +61,43 @@ def resolve_config(args: argparse.Namespace) -> tuple[StewardConfig, Path | None
     return load_config(path), path
 
 
-def cmd_check_config(args: argparse.Namespace) -> int:
+def _counted(count: int, one: str, many: str) -> str:
+    return f"{count} {one if count == 1 else many}"
+
+
+def _check_one_config(file: str, offline: bool) -> bool:
     from bot.app import config_warnings
     from bot.core.clock import SystemClock
 
     try:
-        config = load_config(args.file)
+        if offline:
+            check = check_config_offline(file)
+            config, unresolved = check.config, check.unresolved
+        else:
+            config, unresolved = load_config(file), []
     except ConfigError as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
-        print(f"{len(exc.problems)} problem(s) in {args.file}; nothing applied", file=sys.stderr)
-        return EXIT_CONFIG
+        print(f"{_counted(len(exc.problems), 'problem', 'problems')} in {file}", file=sys.stderr)
+        return False
+    for item in unresolved:
+        print(item, file=sys.stderr)
     # Warnings never refuse the file (e.g. on-call coverage gaps): the config is valid as it is.
-    warnings = config_warnings(config, SystemClock().now())
+    warnings = config_warnings(config, SystemClock().now()) if config is not None else []
     for warning in warnings:
-        print(f"{args.file}: warning: {warning}", file=sys.stderr)
-    print(f"{args.file}: OK" + (f" ({len(warnings)} warning(s))" if warnings else ""))
-    return 0
+        print(f"{file}: warning: {warning}", file=sys.stderr)
+    details = []
+    if warnings:
+        details.append(_counted(len(warnings), "warning", "warnings"))
+    if unresolved:
+        details.append(_counted(len(unresolved), "variable left unresolved", "variables left unresolved"))
+    print(f"{file}: OK" + (f" ({', '.join(details)})" if details else ""))
+    return True
+
+
+def cmd_check_config(args: argparse.Namespace) -> int:
+    results = [_check_one_config(file, args.offline) for file in args.files]
+    return 0 if all(results) else EXIT_CONFIG
 
 
 def cmd_config_schema(args: argparse.Namespace) -> int:
@@ -198,8 +225,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--as", dest="as_user", help="your name (default: operator, a maintainer)")
     p.set_defaults(fn=cmd_console)
 
-    p = sub.add_parser("check-config", help="validate a config file (exit 0 when valid, 2 when not)")
-    p.add_argument("file")
+    p = sub.add_parser(
+        "check-config",
+        help="validate config files (exit 0 when all are valid, 2 when not)",
+        description="Validate one or more config files. Nothing is started and nothing is written.",
+    )
+    p.add_argument("files", nargs="+", metavar="FILE")
+    p.add_argument(
+        "--no-env",
+        "--offline",
+        dest="offline",
+        action="store_true",
+        help="check without the environment: ${VAR} references are listed as unresolved, not refused "
+        "(for a project's own CI, which has no secrets)",
+    )
     p.set_defaults(fn=cmd_check_config)
 
     p = sub.add_parser("config-schema", help="print the config's JSON Schema")

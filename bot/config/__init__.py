@@ -3,7 +3,7 @@
 from typing import Any
 
 from bot.config.base import LocalizedText
-from bot.config.loader import load_config, load_config_text
+from bot.config.loader import OfflineCheck, check_config_offline, load_config, load_config_text
 from bot.config.models import ProjectConfig, StewardConfig
 from bot.config.problems import ConfigError, ConfigProblem
 from bot.config.sections.chat import DiscordConfig, SlackConfig
@@ -42,6 +42,7 @@ __all__ = [
     "LocalizedText",
     "LoggingConfig",
     "MaintainerConfig",
+    "OfflineCheck",
     "OnboardingConfig",
     "OncallConfig",
     "PathConfig",
@@ -57,6 +58,7 @@ __all__ = [
     "StepConfig",
     "StewardConfig",
     "TimeZoneName",
+    "check_config_offline",
     "config_json_schema",
     "format_duration",
     "load_config",

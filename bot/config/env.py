@@ -20,6 +20,8 @@ class EnvResult:
     text: str
     errors: list[str] = field(default_factory=list)
     used: list[str] = field(default_factory=list)
+    # Variables that are unset and have no default (each also has a message in ``errors``).
+    missing: list[str] = field(default_factory=list)
 
 
 def substitute(text: str, env: Mapping[str, str]) -> EnvResult:
@@ -52,6 +54,7 @@ def substitute(text: str, env: Mapping[str, str]) -> EnvResult:
         if (value is None or value == "") and default is not None:
             out.append(default)
         elif value is None:
+            result.missing.append(name)
             result.errors.append(f"environment variable {name!r} is not set (referenced as ${{{name}}})")
             out.append(token)
         else:

@@ -4,21 +4,29 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from pydantic import ValidationError
 
 from bot.config.errors import translate_errors
 from bot.config.models import StewardConfig
 from bot.config.problems import ConfigError, ConfigProblem
-from bot.config.yamltree import Located, build_tree, format_path
+from bot.config.yamltree import UNRESOLVED, DataPath, Located, Tree, Unresolved, build_tree, format_path
 
-__all__ = ["load_config", "load_config_text"]
+__all__ = ["OfflineCheck", "check_config_offline", "load_config", "load_config_text"]
 
 
-def load_config(path: str | Path, env: Mapping[str, str] | None = None) -> StewardConfig:
-    """Load and validate the config file at ``path``; raise ``ConfigError`` listing every problem."""
-    file = Path(path)
+@dataclass
+class OfflineCheck:
+    """An offline check's outcome: the config when it could be built, and each ``${VAR}`` left unfilled."""
+
+    config: StewardConfig | None
+    unresolved: list[ConfigProblem] = field(default_factory=list)
+
+
+def _read(file: Path) -> str:
     try:
         text = file.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
@@ -26,8 +34,27 @@ def load_config(path: str | Path, env: Mapping[str, str] | None = None) -> Stewa
         raise ConfigError(
             [ConfigProblem(str(file), 0, 0, "", f"cannot read config file: {reason}")]
         ) from None
+    return text
+
+
+def load_config(path: str | Path, env: Mapping[str, str] | None = None) -> StewardConfig:
+    """Load and validate the config file at ``path``; raise ``ConfigError`` listing every problem."""
+    file = Path(path)
+    text = _read(file)
     absolute = file.absolute()
-    return _load(text, str(file), env, absolute.parent, absolute)
+    config = _load(text, str(file), env, absolute.parent, absolute, offline=False).config
+    assert config is not None  # an online load either builds the config or raises
+    return config
+
+
+def check_config_offline(path: str | Path, env: Mapping[str, str] | None = None) -> OfflineCheck:
+    """Validate ``path`` without its secrets: unset ``${VAR}`` references are listed, not refused.
+
+    Raises ``ConfigError`` for every other problem, exactly as a real load would.
+    """
+    file = Path(path)
+    absolute = file.absolute()
+    return _load(_read(file), str(file), {} if env is None else env, absolute.parent, absolute, offline=True)
 
 
 def load_config_text(
@@ -37,29 +64,74 @@ def load_config_text(
     base_dir: Path | None = None,
 ) -> StewardConfig:
     """Validate config ``text``; ``filename`` only labels problems, ``base_dir`` anchors relative paths."""
-    return _load(text, filename, env, base_dir, None)
+    config = _load(text, filename, env, base_dir, None, offline=False).config
+    assert config is not None
+    return config
+
+
+def _fill_unresolved(data: Any, texts: dict[DataPath, str], path: DataPath = ()) -> Any:
+    """The data with each unfilled value as its ``${VAR}`` text, or dropped when ``texts`` has none."""
+    if isinstance(data, dict):
+        out: dict[str, Any] = {}
+        for key, value in data.items():
+            if value is UNRESOLVED and not texts:
+                continue
+            out[key] = _fill_unresolved(value, texts, (*path, key))
+        return out
+    if isinstance(data, list):
+        kept = [(i, v) for i, v in enumerate(data) if v is not UNRESOLVED or texts]
+        return [_fill_unresolved(v, texts, (*path, i)) for i, v in kept]
+    if data is UNRESOLVED:
+        return texts[path]
+    return data
+
+
+def _validate(tree: Tree) -> tuple[StewardConfig | None, list[Located]]:
+    """Validate the tree; an unfilled secret first stands as its own ``${VAR}`` text, then is dropped."""
+    texts = {item.path: item.text for item in tree.unresolved}
+    attempts = [texts, {}] if texts else [{}]
+    located: list[Located] = []
+    for attempt in attempts:
+        try:
+            return StewardConfig.model_validate(_fill_unresolved(tree.data, attempt)), []
+        except ValidationError as exc:
+            # Errors at an unfilled value are dropped (``tree.reported``): they are listed as unresolved.
+            located = translate_errors(exc.errors(include_url=False), tree, StewardConfig)
+            if located:
+                break
+    return None, located
+
+
+def _unresolved_problem(filename: str, item: Unresolved) -> ConfigProblem:
+    names = ", ".join(f"${{{name}}}" for name in item.names)
+    message = f"{names} left unresolved (checked with --no-env)"
+    return ConfigProblem(filename, item.line, item.col, format_path(item.path), message)
 
 
 def _load(
-    text: str, filename: str, env: Mapping[str, str] | None, base_dir: Path | None, source: Path | None
-) -> StewardConfig:
+    text: str,
+    filename: str,
+    env: Mapping[str, str] | None,
+    base_dir: Path | None,
+    source: Path | None,
+    *,
+    offline: bool,
+) -> OfflineCheck:
     def problem(item: Located) -> ConfigProblem:
         return ConfigProblem(filename, item.line, item.col, format_path(item.path), item.message)
 
     try:
-        tree = build_tree(text.removeprefix("\ufeff"), os.environ if env is None else env)
+        tree: Tree = build_tree(text.removeprefix("\ufeff"), os.environ if env is None else env, offline)
         if tree.fatal:
             raise ConfigError(sorted({problem(p) for p in tree.problems}))
-        located = list(tree.problems)
-        config: StewardConfig | None = None
-        try:
-            config = StewardConfig.model_validate(tree.data)
-        except ValidationError as exc:
-            located.extend(translate_errors(exc.errors(include_url=False), tree, StewardConfig))
-        if located or config is None:
+        config, invalid = _validate(tree)
+        located = [*tree.problems, *invalid]
+        unresolved = [_unresolved_problem(filename, item) for item in tree.unresolved]
+        if located or (config is None and not unresolved):
             raise ConfigError(sorted({problem(p) for p in located}))
-        config.attach_source(source, base_dir)
-        return config
+        if config is not None:
+            config.attach_source(source, base_dir)
+        return OfflineCheck(config, unresolved)
     except ConfigError:
         raise
     except RecursionError:

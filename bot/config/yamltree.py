@@ -12,7 +12,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from bot.config.env import substitute
 
-__all__ = ["DataPath", "Located", "Tree", "build_tree", "format_path"]
+__all__ = ["UNRESOLVED", "DataPath", "Located", "Tree", "Unresolved", "build_tree", "format_path"]
 
 DataPath = tuple[str | int, ...]
 
@@ -36,6 +36,26 @@ class Located:
     message: str
 
 
+@dataclass(frozen=True)
+class Unresolved:
+    """A ``${VAR}`` left unresolved on purpose (an offline check has no secrets to fill it)."""
+
+    line: int
+    col: int
+    path: DataPath
+    names: tuple[str, ...]
+    text: str
+
+
+class _UnresolvedValue:
+    def __repr__(self) -> str:
+        return "UNRESOLVED"
+
+
+# Stands in for a value whose ``${VAR}`` an offline check could not fill; the loader drops it.
+UNRESOLVED: Any = _UnresolvedValue()
+
+
 @dataclass
 class Tree:
     """The plain data of a document plus where each value and key starts (1-based line, col)."""
@@ -47,6 +67,7 @@ class Tree:
     # Values already reported (e.g. an unset ${VAR}); validation errors there would only repeat them.
     reported: set[DataPath] = field(default_factory=set)
     fatal: bool = False
+    unresolved: list[Unresolved] = field(default_factory=list)
 
     def value_mark(self, path: DataPath) -> tuple[int, int]:
         """The mark of the value at ``path``, or of its nearest located ancestor."""
@@ -91,9 +112,10 @@ def _error_mark(error: yaml.YAMLError, text: str) -> tuple[int, int, str]:
 
 
 class _Builder:
-    def __init__(self, tree: Tree, env: Mapping[str, str]) -> None:
+    def __init__(self, tree: Tree, env: Mapping[str, str], offline: bool = False) -> None:
         self.tree = tree
         self.env = env
+        self.offline = offline
         self.count = 0
         self.stack: set[int] = set()
         self.constructor = SafeConstructor()
@@ -150,6 +172,10 @@ class _Builder:
                 return None
         if isinstance(value, str):
             result = substitute(value, self.env)
+            if self.offline and result.missing and len(result.missing) == len(result.errors):
+                self.tree.unresolved.append(Unresolved(mark[0], mark[1], path, tuple(result.missing), value))
+                self.tree.reported.add(path)
+                return UNRESOLVED
             for message in result.errors:
                 self.problem(mark, path, message)
             if result.errors:
@@ -197,8 +223,11 @@ class _Builder:
         return result
 
 
-def build_tree(text: str, env: Mapping[str, str]) -> Tree:
-    """Parse ``text`` and return its data, marks and any problems (``fatal`` if there is no usable data)."""
+def build_tree(text: str, env: Mapping[str, str], offline: bool = False) -> Tree:
+    """Parse ``text`` and return its data, marks and any problems (``fatal`` if there is no usable data).
+
+    ``offline`` leaves unset ``${VAR}`` references as ``UNRESOLVED`` values listed in ``tree.unresolved``.
+    """
     tree = Tree()
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
@@ -224,7 +253,7 @@ def build_tree(text: str, env: Mapping[str, str]) -> Tree:
         tree.problems.append(Located(line, col, (), message))
         tree.fatal = True
         return tree
-    builder = _Builder(tree, env)
+    builder = _Builder(tree, env, offline)
     try:
         tree.data = builder.build(root, ())
     except _TooLarge:
