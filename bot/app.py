@@ -281,7 +281,7 @@ class App:
         from sqlalchemy import text
 
         await self.db.run(lambda s: s.exec(text("SELECT 1")))  # type: ignore[call-overload]
-        return {"ok": True}
+        return {"ok": True, "id": self.db.fingerprint}
 
     async def start(self) -> None:
         await self.prepare_database()

@@ -1,4 +1,4 @@
-"""`steward status`: the health summary of a deployment, from its database (and /healthz if reachable)."""
+"""`steward status` and `steward healthcheck`: a deployment's health, from its database and /healthz."""
 
 from __future__ import annotations
 
@@ -7,78 +7,147 @@ import contextlib
 import fcntl
 import json
 import sys
+import urllib.error
 import urllib.request
+from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, text
+from sqlalchemy.engine import make_url
 from sqlmodel import select
 
 from bot.scheduling.leader import ADVISORY_LOCK_KEY
 
+EXIT_UNHEALTHY = 1
+
 
 def register(sub: Any) -> None:
-    """Add ``steward status``."""
+    """Add ``steward status`` and ``steward healthcheck``."""
     p = sub.add_parser("status", help="health summary: database, scheduler leader, jobs, posts, /healthz")
     p.add_argument("--config", "-c", help="YAML config file (default: ./steward.yaml)")
     p.add_argument("--demo", action="store_true", help="the demo configuration")
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.set_defaults(fn=cmd_status)
+    p = sub.add_parser(
+        "healthcheck",
+        help="exit 0 when this deployment's /healthz answers healthy (for container health checks)",
+    )
+    p.add_argument("--config", "-c", help="YAML config file (default: ./steward.yaml)")
+    p.add_argument("--url", help="the /healthz URL to ask (default: from the config's http: section)")
+    p.add_argument("--timeout", type=float, default=5.0, help="seconds to wait for an answer (default 5)")
+    p.set_defaults(fn=cmd_healthcheck)
 
 
 def cmd_status(args: argparse.Namespace) -> int:
     from bot.cli import resolve_config
+
+    config, _ = resolve_config(args)
+    url = config.database_url()
+    report: dict[str, Any] = {"database": _database_report(url)}
+    if report["database"].get("ok"):
+        report.update(_deployment_report(url))
+    report["instance"] = _healthz(_healthz_url(config.http.host, config.http.port))
+    _check_same_deployment(report)
+    if args.json:
+        print(json.dumps(report, indent=2, default=str))
+    else:
+        _print(report, config.project.locale, config.project.timezone)
+    return 0 if report["database"].get("ok") else EXIT_UNHEALTHY
+
+
+def cmd_healthcheck(args: argparse.Namespace) -> int:
+    url = args.url
+    if not url:
+        from bot.cli import resolve_config
+
+        config, _ = resolve_config(args)
+        url = _healthz_url(config.http.host, config.http.port)
+    answer = _healthz(url, timeout=args.timeout)
+    if answer.get("reachable") is False:
+        print(f"unhealthy: no answer from {url}", file=sys.stderr)
+        return EXIT_UNHEALTHY
+    if not answer.get("ok"):
+        failing = [name for name, check in answer.get("checks", {}).items() if not check.get("ok", True)]
+        print(f"unhealthy: {', '.join(failing) or 'reported not ok'} ({url})", file=sys.stderr)
+        return EXIT_UNHEALTHY
+    print(f"healthy ({url})")
+    return 0
+
+
+def _sqlite_file_missing(url: str) -> Path | None:
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or not parsed.database or parsed.database == ":memory:":
+        return None
+    path = Path(parsed.database)
+    return None if path.exists() else path
+
+
+def _database_report(url: str) -> dict[str, Any]:
+    """Reachability and migration state; never creates a database that is not there."""
     from bot.db import migrate
+    from bot.db.database import Database
+
+    missing = _sqlite_file_missing(url)
+    if missing is not None:
+        return {"ok": False, "backend": "sqlite", "state": "missing", "path": str(missing)}
+    db = Database(url)
+    try:
+        db.call(lambda s: s.exec(text("SELECT 1")))  # type: ignore[call-overload]
+        revision = migrate.current_revision(url)
+        pending = migrate.pending(url)
+        state = "not_migrated" if revision is None else ("pending" if pending else "ok")
+        return {
+            "ok": state == "ok",
+            "state": state,
+            "backend": db.engine.dialect.name,
+            "id": db.fingerprint,
+            "revision": revision,
+            "pending_migrations": pending,
+        }
+    except Exception as exc:  # an unreachable database is the finding, not a crash
+        return {"ok": False, "state": "unreachable", "error": str(exc).strip().splitlines()[0]}
+    finally:
+        db.dispose()
+
+
+def _deployment_report(url: str) -> dict[str, Any]:
     from bot.db.database import Database
     from bot.db.models import PostLog
     from bot.github.history import history_report
     from bot.scheduling.models import JobRun
 
-    config, _ = resolve_config(args)
-    url = config.database_url()
-    report: dict[str, Any] = {"database": {"ok": False}}
     db = Database(url)
     try:
-        db.call(lambda s: s.exec(text("SELECT 1")))  # type: ignore[call-overload]
-        pending = migrate.pending(url)
-        report["database"] = {
-            "ok": not pending,
-            "backend": db.engine.dialect.name,
-            "revision": migrate.current_revision(url),
-            "pending_migrations": pending,
-        }
-        report["scheduler"] = {"leader_running": _leader_running(db)}
         jobs = db.call(lambda s: s.exec(select(JobRun).order_by(JobRun.key)).all())
-        report["jobs"] = [
-            {
-                "job": j.key,
-                "status": j.status,
-                "last_fire_at": _iso(j.last_fire_at),
-                "runs": j.runs,
-                "error": j.error,
-            }
-            for j in jobs
-        ]
 
         def posts(session: Any) -> dict[str, int]:
             rows = session.exec(select(PostLog.status, func.count()).group_by(PostLog.status)).all()
             return {status: int(count) for status, count in rows}
 
-        report["posts"] = db.call(posts)
-        report["github_history"] = db.call(history_report)
-    except Exception as exc:  # an unreachable database is the finding, not a crash
-        report["database"]["error"] = str(exc).splitlines()[0]
+        return {
+            "scheduler": {"leader_running": _leader_running(db)},
+            "jobs": [
+                {
+                    "job": j.key,
+                    "status": j.status,
+                    "last_fire_at": _iso(j.last_fire_at),
+                    "runs": j.runs,
+                    "error": j.error,
+                }
+                for j in jobs
+            ],
+            "posts": db.call(posts),
+            "github_history": db.call(history_report),
+        }
     finally:
         db.dispose()
-    report["instance"] = _healthz(config.http.host, config.http.port)
-    if args.json:
-        print(json.dumps(report, indent=2, default=str))
-    else:
-        _print(report)
-    return 0 if report["database"].get("ok") else 1
 
 
-def _iso(value: Any) -> str | None:
-    return value.isoformat() if value is not None else None
+def _iso(value: datetime | None) -> str | None:
+    if value is None:
+        return None
+    return (value if value.tzinfo else value.replace(tzinfo=UTC)).isoformat()
 
 
 def _leader_running(db: Any) -> bool | None:
@@ -92,8 +161,11 @@ def _leader_running(db: Any) -> bool | None:
     name = db.engine.url.database
     if not name or name == ":memory:":
         return None
+    lock = Path(name + ".leader")
+    if not lock.exists():
+        return False
     try:
-        with open(name + ".leader", "a+") as handle:
+        with open(lock, "a+") as handle:
             try:
                 fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
             except OSError:
@@ -104,49 +176,100 @@ def _leader_running(db: Any) -> bool | None:
         return None
 
 
-def _healthz(host: str, port: int) -> dict[str, Any]:
-    url = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}/healthz"
+def _healthz_url(host: str, port: int) -> str:
+    shown = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
+    if ":" in shown:
+        shown = f"[{shown}]"
+    return f"http://{shown}:{port}/healthz"
+
+
+def _healthz(url: str, timeout: float = 2.0) -> dict[str, Any]:
     try:
-        with urllib.request.urlopen(url, timeout=2) as response:
+        with urllib.request.urlopen(url, timeout=timeout) as response:
             return {"url": url, **json.loads(response.read())}
-    except Exception as exc:
+    except urllib.error.HTTPError as exc:
         with contextlib.suppress(Exception):
-            body = getattr(exc, "read", lambda: b"")()
-            if body:
-                return {"url": url, **json.loads(body)}
+            return {"url": url, **json.loads(exc.read())}
+        return {"url": url, "reachable": True, "ok": False, "checks": {}, "status": exc.code}
+    except Exception:
         return {"url": url, "reachable": False}
 
 
-def _print(report: dict[str, Any]) -> None:
-    db = report["database"]
-    if db.get("ok"):
+def _check_same_deployment(report: dict[str, Any]) -> None:
+    """Mark an answer from another deployment (another database) listening on the configured port."""
+    instance = report["instance"]
+    theirs = instance.get("checks", {}).get("database", {}).get("id")
+    ours = report["database"].get("id")
+    if theirs and ours and theirs != ours:
+        instance["other_deployment"] = True
+
+
+def _when(value: str | None, locale: str, zone: str) -> str:
+    """An ISO time as people read it: in the project's zone and language, with how long ago."""
+    if not value:
+        return "never"
+    from babel.dates import format_datetime, format_timedelta
+
+    moment = datetime.fromisoformat(value)
+    ago = format_timedelta(moment - datetime.now(UTC), add_direction=True, locale=locale.replace("-", "_"))
+    shown = format_datetime(moment, "medium", tzinfo=_zone(zone), locale=locale.replace("-", "_"))
+    return f"{shown} ({ago})"
+
+
+def _zone(name: str) -> Any:
+    from zoneinfo import ZoneInfo
+
+    return ZoneInfo(name)
+
+
+def _print_database(db: dict[str, Any]) -> None:
+    state = db.get("state")
+    if state == "ok":
         print(f"database   ok ({db['backend']}, revision {db['revision']})")
-    elif "error" in db:
-        print(f"database   UNREACHABLE: {db['error']}")
-    else:
+    elif state == "missing":
+        print(f"database   not created yet ({db['path']}): run `steward migrate`")
+    elif state == "not_migrated":
+        print(f"database   not migrated ({db['backend']}): run `steward migrate`")
+    elif state == "pending":
         print(f"database   migrations pending (revision {db.get('revision')}): run `steward migrate`")
-    leader = report.get("scheduler", {}).get("leader_running")
-    print(
-        "scheduler  "
-        + {True: "a leader is running", False: "no instance holds the leader lock", None: "unknown"}[leader]
-    )
-    for job in report.get("jobs", []):
+    else:
+        print(f"database   UNREACHABLE: {db.get('error')}")
+
+
+def _print_instance(instance: dict[str, Any]) -> None:
+    if instance.get("reachable") is False:
+        print(f"instance   no /healthz answer at {instance['url']} (HTTP server off or bot not running)")
+        return
+    if instance.get("other_deployment"):
         print(
-            f"  job {job['job']}: {job['status']}, last {job['last_fire_at'] or 'never'}, runs {job['runs']}"
-            + (f", error {job['error']}" if job["error"] else "")
+            f"instance   {instance['url']} is answered by another deployment (a different database); "
+            "check http.port"
         )
-    posts = report.get("posts", {})
-    print("posts      " + (", ".join(f"{k} {v}" for k, v in sorted(posts.items())) or "none yet"))
+        return
+    print(f"instance   /healthz {'ok' if instance.get('ok') else 'FAILING'} at {instance['url']}")
+    for name, check in sorted(instance.get("checks", {}).items()):
+        details = ", ".join(f"{k} {v}" for k, v in check.items() if k not in ("ok", "id"))
+        verdict = "ok" if check.get("ok", True) else "FAILING"
+        print(f"  {name}: {verdict}" + (f" ({details})" if details else ""))
+
+
+def _print(report: dict[str, Any], locale: str, zone: str) -> None:
+    _print_database(report["database"])
+    if "scheduler" in report:
+        leader = report["scheduler"]["leader_running"]
+        states = {True: "a leader is running", False: "no instance holds the leader lock", None: "unknown"}
+        print("scheduler  " + states[leader])
+        for job in report.get("jobs", []):
+            print(
+                f"  job {job['job']}: {job['status']}, last run {_when(job['last_fire_at'], locale, zone)}, "
+                f"{job['runs']} run{'' if job['runs'] == 1 else 's'}"
+                + (f", error: {job['error']}" if job["error"] else "")
+            )
+        posts = report.get("posts", {})
+        print("posts      " + (", ".join(f"{k} {v}" for k, v in sorted(posts.items())) or "none yet"))
     if "github_history" in report:
         from bot.github.history import describe_history
 
         print("history    " + describe_history(report["github_history"]))
-    instance = report["instance"]
-    if instance.get("reachable") is False:
-        print(f"instance   no /healthz answer at {instance['url']} (HTTP server off or bot not running)")
-    else:
-        print(
-            f"instance   /healthz {'ok' if instance.get('ok') else 'FAILING'}: "
-            + json.dumps(instance.get("checks", {}), default=str)
-        )
+    _print_instance(report["instance"])
     sys.stdout.flush()

@@ -52,7 +52,7 @@ async def test_healthz_and_metrics(tmp_path: Path, database_url: str) -> None:
     finally:
         await app.stop()
     assert health["ok"] is True
-    assert health["checks"]["database"] == {"ok": True}
+    assert health["checks"]["database"] == {"ok": True, "id": app.db.fingerprint}
     assert health["checks"]["scheduler"]["role"] == "leader"
     assert 'steward_commands_total{name="steward help",outcome="ok",platform="console"} 1.0' in metrics
     assert (

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import os
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import Concatenate, ParamSpec, TypeVar
@@ -42,6 +44,20 @@ class Database:
     def engine(self) -> Engine:
         """The underlying SQLAlchemy engine."""
         return self._engine
+
+    @property
+    def fingerprint(self) -> str:
+        """A short id of where the data lives (host, port, database or file), never the password.
+
+        `steward status` compares it with the one /healthz reports, to tell this deployment's instance
+        from another one listening on the same port.
+        """
+        url = self._engine.url
+        where = url.database or ""
+        if url.get_backend_name() == "sqlite" and where and where != ":memory:":
+            where = os.path.realpath(where)
+        key = f"{url.get_backend_name()}|{url.host or ''}|{url.port or ''}|{where}"
+        return hashlib.sha256(key.encode()).hexdigest()[:12]
 
     def on_change(self, topic: str, hook: ChangeHook) -> None:
         """Run ``hook(session, ids)`` inside every transaction that marked ``topic`` rows changed,
