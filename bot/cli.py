@@ -24,12 +24,19 @@ from bot.logs import setup_logging
 from bot.shards import ShardPlan, ShardPlanError, shard_plan
 
 log = logging.getLogger("steward")
+# Exit codes, the same for every subcommand: 0 done, 1 the work failed (a platform refused, the
+# deployment is unhealthy), 2 a usage or config problem the operator fixes before trying again.
+EXIT_FAILED = 1
 EXIT_CONFIG = 2
 DEFAULT_CONFIG_FILE = "steward.yaml"
 # Modules that add their own subcommands: each has ``register(subparsers)``. Missing ones are skipped
 # so the CLI works while a part is not built yet.
 CLI_EXTENSIONS = ("bot.github.cli", "bot.adapters.discord.cli", "bot.adapters.slack.cli", "bot.ops_cli")
 BUILTIN_CONFIG = "project:\n  name: Steward\n"
+
+
+class UsageProblem(Exception):
+    """A usage or config problem found by a subcommand: printed as one line, exit code 2."""
 
 
 def project_root() -> Path:
@@ -46,7 +53,7 @@ def resolve_config(args: argparse.Namespace) -> tuple[StewardConfig, Path | None
     if getattr(args, "demo", False):
         path = demo_config_path()
         if not path.exists():
-            raise SystemExit(f"demo config not found at {path}: run from a checkout of Steward")
+            raise UsageProblem(f"demo config not found at {path}: run from a checkout of Steward")
     elif args.config:
         path = Path(args.config)
     elif Path(DEFAULT_CONFIG_FILE).exists():
@@ -146,7 +153,11 @@ def _console(config: StewardConfig, path: Path | None, args: argparse.Namespace)
     script = getattr(args, "script", None)
     if not script:
         return asyncio.run(_run_console(config, path, args, sys.stdin))
-    with open(script, encoding="utf-8") as stdin:
+    try:
+        stdin = open(script, encoding="utf-8")
+    except OSError as exc:
+        raise UsageProblem(f"cannot read --script {script}: {exc.strerror or exc}") from None
+    with stdin:
         return asyncio.run(_run_console(config, path, args, stdin))
 
 
@@ -269,6 +280,9 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
+        return EXIT_CONFIG
+    except UsageProblem as exc:
+        print(f"steward {args.cmd}: {exc}", file=sys.stderr)
         return EXIT_CONFIG
     except KeyboardInterrupt:
         return 130

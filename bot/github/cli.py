@@ -54,6 +54,12 @@ async def _sync(args: argparse.Namespace) -> int:
     if not names:
         print(f"{args.repo} is not in github.repos", file=sys.stderr)
         return 2
+    if config.github.token is None and config.github.app is None:
+        print(
+            "no github.token or github.app configured: syncing without authentication, which GitHub "
+            "limits to 60 requests an hour (a token gives 5,000); public repositories only",
+            file=sys.stderr,
+        )
     failed = 0
     try:
         await service.identity.load()
@@ -69,12 +75,24 @@ async def _sync(args: argparse.Namespace) -> int:
         if not args.no_history:
             # The past months' closed items, read once per repository (resumed where a run stopped).
             await service.read_history(None, progress=ProgressBar(sys.stderr, "history"))
-        budget = client.budget.as_dict()
-        print(f"requests={client.stats.requests} 304s={client.stats.not_modified} rate_limit={budget}")
+        print(
+            f"requests={client.stats.requests} 304s={client.stats.not_modified} "
+            f"rate_limit={describe_budget(client.budget.as_dict())}"
+        )
     finally:
         await asyncio.to_thread(client.close)
         db.dispose()
     return 1 if failed else 0
+
+
+def describe_budget(budget: dict[str, Any]) -> str:
+    """``4,321/5,000 left, resets 14:05 UTC``: the rate budget as a person reads it."""
+    if budget.get("remaining") is None or budget.get("limit") is None:
+        return "unknown (no request made)"
+    text = f"{budget['remaining']:,}/{budget['limit']:,} left"
+    if budget.get("reset_at"):
+        text += f", resets {budget['reset_at'][11:16]} UTC"
+    return text
 
 
 def cmd_sync(args: argparse.Namespace) -> int:

@@ -34,11 +34,11 @@ def gives_roles(config: StewardConfig) -> bool:
 
 
 def _discord_config(args: argparse.Namespace) -> StewardConfig:
-    from bot.cli import resolve_config
+    from bot.cli import UsageProblem, resolve_config
 
     config, _ = resolve_config(args)
     if config.discord is None:
-        raise SystemExit("the config has no discord: section")
+        raise UsageProblem("the config has no discord: section (see config/steward.example.yaml)")
     return config
 
 
@@ -73,7 +73,9 @@ async def _sync(config: StewardConfig, global_: bool) -> str:
 
     assert config.discord is not None
     if not global_ and not config.discord.guild_ids:
-        raise SystemExit("discord.guild_ids is empty: add your server ids or use --global")
+        from bot.cli import UsageProblem
+
+        raise UsageProblem("discord.guild_ids is empty: add your server ids or use --global")
     app = App(config, run_migrations=False)
     adapter = DiscordAdapter(config.discord, app.registry, app.catalog, config.project.locale)
     adapter.client = adapter._new_client(False)
@@ -85,18 +87,20 @@ async def _sync(config: StewardConfig, global_: bool) -> str:
     where = (
         "globally (may take up to an hour to appear)"
         if global_
-        else f"to {len(config.discord.guild_ids)} guild(s)"
+        else f"to {len(config.discord.guild_ids)} server{'' if len(config.discord.guild_ids) == 1 else 's'}"
     )
-    return f"synced {count} command(s) {where}"
+    return f"synced {count} command{'' if count == 1 else 's'} {where}"
 
 
 def cmd_sync(args: argparse.Namespace) -> int:
+    from bot.cli import EXIT_FAILED
+
     config = _discord_config(args)
     try:
         print(asyncio.run(_sync(config, args.global_)))
     except discord.HTTPException as exc:
         print(f"Discord refused the commands: {exc.status} {exc.text}", file=sys.stderr)
-        return 1
+        return EXIT_FAILED
     return 0
 
 

@@ -5,6 +5,23 @@ from __future__ import annotations
 import argparse
 import sys
 from typing import Any
+from urllib.parse import urlsplit
+
+
+def public_url_problem(url: str) -> str | None:
+    """Why ``url`` cannot be the public base URL Slack calls, or None when it can."""
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number
+    except ValueError:
+        return f"--url {url!r} is not a URL"
+    if parts.scheme != "https":
+        return f"--url must be an https:// address Slack can reach (got {url!r})"
+    if not parts.hostname or "." not in parts.hostname.strip("."):
+        return f"--url needs a public host name, like https://steward.example.org (got {url!r})"
+    if parts.query or parts.fragment:
+        return f"--url is a base address without '?' or '#' (got {url!r})"
+    return None
 
 
 def register(subparsers: Any) -> None:
@@ -20,12 +37,18 @@ def register(subparsers: Any) -> None:
 def cmd_slack_manifest(args: argparse.Namespace) -> int:
     from bot.adapters.slack.manifest import PLACEHOLDER_URL, build_manifest, manifest_yaml
     from bot.app import App
-    from bot.cli import EXIT_CONFIG, resolve_config
+    from bot.cli import UsageProblem, resolve_config
 
     config, path = resolve_config(args)
     if config.slack is None:
-        print("the config has no slack section; add one (see config/steward.example.yaml)", file=sys.stderr)
-        return EXIT_CONFIG
+        raise UsageProblem("the config has no slack: section (see config/steward.example.yaml)")
+    if args.url and config.slack.socket_mode:
+        raise UsageProblem(
+            "--url is for HTTP mode, but slack.socket_mode is on: Socket Mode has no request URLs "
+            "(drop --url, or set slack.socket_mode: false)"
+        )
+    if args.url and (problem := public_url_problem(args.url)):
+        raise UsageProblem(problem)
     # The App builds the cogs of every enabled feature, so the manifest lists exactly their commands.
     app = App(config, config_path=path, run_migrations=False)
     try:

@@ -48,12 +48,11 @@ def build_manifest(
     commands = []
     for group in registry.top_level():
         subs = registry.children((group,))
-        if group == "steward":
-            description = catalog.translate(locale, "slack.manifest.steward_description")
+        # Each feature describes its own group ("gfi.description"); the generic line is the fallback.
+        if catalog.has(f"{group}.description", locale):
+            description = catalog.translate(locale, f"{group}.description")
         else:
-            description = catalog.translate(
-                locale, "slack.manifest.group_description", group=group, first=subs[0] if subs else group
-            )
+            description = catalog.translate(locale, "slack.manifest.group_description", group=group)
         command: dict[str, Any] = {
             "command": style.top(group),
             "description": description[:2000],

@@ -58,4 +58,37 @@ def test_socket_mode_manifest_has_no_urls(tmp_path: Path, capsys: pytest.Capture
 def test_no_slack_section(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = _write(tmp_path, "")
     assert main(["slack-manifest", "--config", str(path)]) == 2
-    assert "no slack section" in capsys.readouterr().err
+    assert "no slack: section" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["notaurl", "http://bot.example.org", "https://localhost", "https://bot.example.org/?x=1", "https://x:y"],
+)
+def test_url_that_slack_cannot_call_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], url: str
+) -> None:
+    path = _write(tmp_path, "slack:\n  bot_token: xoxb-1\n  signing_secret: s\n")
+    assert main(["slack-manifest", "--config", str(path), "--url", url]) == 2
+    captured = capsys.readouterr()
+    assert "--url" in captured.err and captured.out == ""
+
+
+def test_url_in_socket_mode_is_refused_not_ignored(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = _write(tmp_path, "slack:\n  bot_token: xoxb-1\n  app_token: xapp-1\n")
+    assert main(["slack-manifest", "--config", str(path), "--url", "https://bot.example.org"]) == 2
+    assert "Socket Mode" in capsys.readouterr().err
+
+
+def test_each_group_is_described_by_its_feature(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = _write(
+        tmp_path,
+        "slack:\n  bot_token: xoxb-1\n  app_token: xapp-1\ngood_first_issues: {}\n",
+    )
+    assert main(["slack-manifest", "--config", str(path)]) == 0
+    commands = yaml.safe_load(capsys.readouterr().out)["features"]["slash_commands"]
+    described = {c["command"]: c["description"] for c in commands}
+    assert described["/gfi"].startswith("Good first issues:")
+    assert all(not d.startswith("Steward gfi") and "(" not in d for d in described.values())
