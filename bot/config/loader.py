@@ -70,36 +70,39 @@ def load_config_text(
 
 
 def _fill_unresolved(data: Any, texts: dict[DataPath, str], path: DataPath = ()) -> Any:
-    """The data with each unfilled value as its ``${VAR}`` text, or dropped when ``texts`` has none."""
+    """The data with each unfilled value as its ``${VAR}`` text, or dropped when ``texts`` lacks it."""
     if isinstance(data, dict):
-        out: dict[str, Any] = {}
-        for key, value in data.items():
-            if value is UNRESOLVED and not texts:
-                continue
-            out[key] = _fill_unresolved(value, texts, (*path, key))
-        return out
+        return {
+            key: _fill_unresolved(value, texts, (*path, key))
+            for key, value in data.items()
+            if value is not UNRESOLVED or (*path, key) in texts
+        }
     if isinstance(data, list):
-        kept = [(i, v) for i, v in enumerate(data) if v is not UNRESOLVED or texts]
+        kept = [(i, v) for i, v in enumerate(data) if v is not UNRESOLVED or (*path, i) in texts]
         return [_fill_unresolved(v, texts, (*path, i)) for i, v in kept]
-    if data is UNRESOLVED:
-        return texts[path]
-    return data
+    return texts[path] if data is UNRESOLVED else data
 
 
 def _validate(tree: Tree) -> tuple[StewardConfig | None, list[Located]]:
-    """Validate the tree; an unfilled secret first stands as its own ``${VAR}`` text, then is dropped."""
+    """Validate the tree. An unfilled value first stands as its own ``${VAR}`` text; where that text
+    is refused (a port, a URL) the value is dropped so its default applies, one round at a time."""
     texts = {item.path: item.text for item in tree.unresolved}
-    attempts = [texts, {}] if texts else [{}]
-    located: list[Located] = []
-    for attempt in attempts:
+    while True:
         try:
-            return StewardConfig.model_validate(_fill_unresolved(tree.data, attempt)), []
+            return StewardConfig.model_validate(_fill_unresolved(tree.data, texts)), []
         except ValidationError as exc:
-            # Errors at an unfilled value are dropped (``tree.reported``): they are listed as unresolved.
-            located = translate_errors(exc.errors(include_url=False), tree, StewardConfig)
-            if located:
-                break
-    return None, located
+            errors = exc.errors(include_url=False)
+        # Errors at an unfilled value are dropped by ``translate_errors`` (``tree.reported``).
+        located = translate_errors(errors, tree, StewardConfig)
+        refused = {
+            path
+            for path in texts
+            for error in errors
+            if tuple(error["loc"])[: len(path)] == path or path[: len(error["loc"])] == tuple(error["loc"])
+        }
+        if located or not refused:
+            return None, located
+        texts = {path: text for path, text in texts.items() if path not in refused}
 
 
 def _unresolved_problem(filename: str, item: Unresolved) -> ConfigProblem:

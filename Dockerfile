@@ -1,0 +1,33 @@
+# Steward's container image: `steward run` as a non-root user, healthy when /healthz answers.
+#   docker build -t steward .
+#   docker run --env-file deploy/steward.env -v ./steward.yaml:/etc/steward/steward.yaml:ro steward
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1
+
+# On-call charts label axes in the reader's language; zh-CN needs a CJK font.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends fonts-noto-cjk \
+    && rm -rf /var/lib/apt/lists/*
+
+WORKDIR /src
+COPY pyproject.toml README.md LICENSE ./
+COPY bot ./bot
+COPY cogs ./cogs
+COPY migrations ./migrations
+RUN pip install . && rm -rf /src
+
+RUN useradd --system --create-home --home-dir /var/lib/steward --uid 10001 steward
+USER steward
+WORKDIR /var/lib/steward
+
+# The HTTP server (Slack HTTP mode, GitHub webhooks, calendar feeds, /healthz, /metrics).
+EXPOSE 8080
+HEALTHCHECK --interval=30s --timeout=10s --start-period=60s --retries=3 \
+    CMD ["steward", "healthcheck", "--config", "/etc/steward/steward.yaml"]
+
+ENTRYPOINT ["steward"]
+CMD ["run", "--config", "/etc/steward/steward.yaml"]
