@@ -70,11 +70,21 @@ def cmd_status(args: argparse.Namespace) -> int:
     finally:
         db.dispose()
     report["instance"] = _healthz(config.http.host, config.http.port)
+    report["font_warnings"] = chart_font_warnings(config.project.locale)
     if args.json:
         print(json.dumps(report, indent=2, default=str))
     else:
         _print(report)
     return 0 if report["database"].get("ok") else 1
+
+
+def chart_font_warnings(project_locale: str) -> list[str]:
+    """Languages people may read charts in (the project's and every catalog's) that this host's fonts
+    cannot draw."""
+    from bot.fonts import font_warnings
+    from bot.i18n import LOCALES
+
+    return font_warnings([project_locale, *LOCALES])
 
 
 def _iso(value: Any) -> str | None:
@@ -141,6 +151,8 @@ def _print(report: dict[str, Any]) -> None:
         from bot.github.history import describe_history
 
         print("history    " + describe_history(report["github_history"]))
+    for warning in report.get("font_warnings", []):
+        print(f"charts     warning: {warning}")
     instance = report["instance"]
     if instance.get("reachable") is False:
         print(f"instance   no /healthz answer at {instance['url']} (HTTP server off or bot not running)")
