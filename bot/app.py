@@ -6,7 +6,7 @@ import asyncio
 import importlib
 import logging
 import signal
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -355,8 +355,14 @@ class App:
         log.info("configuration reloaded from %s", self.config_path)
         return []
 
-    async def run_until_stopped(self, until: asyncio.Event | None = None) -> None:
-        """Start, then wait for SIGINT/SIGTERM (or ``until``); SIGHUP reloads the config."""
+    async def run_until_stopped(
+        self, until: asyncio.Event | None = None, on_started: Callable[[App], None] | None = None
+    ) -> None:
+        """Start, then wait for SIGINT/SIGTERM (or ``until``); SIGHUP reloads the config.
+
+        ``on_started`` runs once everything is up (the CLI prints where the HTTP server listens). A start
+        that fails half-way (e.g. the HTTP port is taken) stops what did start before raising.
+        """
         loop = asyncio.get_running_loop()
         stop = until or asyncio.Event()
         for sig in (signal.SIGINT, signal.SIGTERM):
@@ -368,7 +374,13 @@ class App:
             loop.add_signal_handler(signal.SIGHUP, self.reload)
         except (NotImplementedError, RuntimeError, AttributeError):
             pass
-        await self.start()
+        try:
+            await self.start()
+        except BaseException:
+            await self.stop()
+            raise
+        if on_started is not None:
+            on_started(self)
         try:
             await stop.wait()
         finally:

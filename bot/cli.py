@@ -10,7 +10,7 @@ import logging
 import os
 import sys
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from bot.config import (
     ConfigError,
@@ -20,8 +20,12 @@ from bot.config import (
     load_config,
     load_config_text,
 )
+from bot.data_dir import demo_files_dir, prepare_demo_state
 from bot.logs import setup_logging
 from bot.shards import ShardPlan, ShardPlanError, shard_plan
+
+if TYPE_CHECKING:
+    from bot.app import App
 
 log = logging.getLogger("steward")
 # Exit codes, the same for every subcommand: 0 done, 1 the work failed (a platform refused, the
@@ -54,6 +58,11 @@ def resolve_config(args: argparse.Namespace) -> tuple[StewardConfig, Path | None
         path = demo_config_path()
         if not path.exists():
             raise UsageProblem(f"demo config not found at {path}: run from a checkout of Steward")
+        # The demo's database lives in the per-user data folder, never in the checkout; the variable
+        # (not a one-off override) so a config reload (SIGHUP) reads the same path.
+        prepare_demo_state(os.environ, reset=getattr(args, "reset", False))
+    elif getattr(args, "reset", False):
+        raise UsageProblem("--reset only applies to the demo (--demo)")
     elif args.config:
         path = Path(args.config)
     elif Path(DEFAULT_CONFIG_FILE).exists():
@@ -143,10 +152,17 @@ async def _run_console(
         stdin=stdin,
         operator=operator,
         echo=not stdin.isatty(),
+        files_dir=demo_files_dir() if getattr(args, "demo", False) else None,
     )
     app = App(config, config_path=path, adapters=[console], console_operator=operator)
-    await app.run_until_stopped(until=console.finished)
+    await app.run_until_stopped(until=console.finished, on_started=_print_address)
     return 0
+
+
+def _print_address(app: App) -> None:
+    """Say where the HTTP server listens: with ``http.port: 0`` (the demo's) the OS picked the port."""
+    if app.http.listening:
+        print(f"HTTP server (/healthz, calendar feeds) at {app.http.url}", file=sys.stderr)
 
 
 def _console(config: StewardConfig, path: Path | None, args: argparse.Namespace) -> int:
@@ -216,6 +232,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("run", help="start everything the config enables")
     with_config(p)
+    p.add_argument("--reset", action="store_true", help="with --demo: delete the demo's saved state first")
     p.add_argument("--as", dest="as_user", help="console only: your name (default: operator)")
     p.add_argument(
         "--shard-ids",
@@ -232,6 +249,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("console", help="chat with the bot in this terminal")
     with_config(p)
+    p.add_argument("--reset", action="store_true", help="with --demo: delete the demo's saved state first")
     p.add_argument("--script", help="read console lines from this file instead of stdin")
     p.add_argument("--as", dest="as_user", help="your name (default: operator, a maintainer)")
     p.set_defaults(fn=cmd_console)
@@ -283,6 +301,14 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_CONFIG
     except UsageProblem as exc:
         print(f"steward {args.cmd}: {exc}", file=sys.stderr)
+        return EXIT_CONFIG
+    except OSError as exc:
+        from bot.http_server import PortInUse  # aiohttp loads only for commands that serve HTTP
+
+        if not isinstance(exc, PortInUse):
+            raise
+        # A configuration problem like any other: one line, no traceback.
+        print(f"steward: {exc}", file=sys.stderr)
         return EXIT_CONFIG
     except KeyboardInterrupt:
         return 130

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -11,6 +12,22 @@ from aiohttp import web
 log = logging.getLogger(__name__)
 HealthCheck = Callable[[], Awaitable[dict[str, Any]]]
 RouteHandler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+class PortInUse(OSError):
+    """The configured ``http.port`` is held by another process: a config problem, said in one line."""
+
+    def __init__(self, host: str, port: int) -> None:
+        super().__init__(
+            errno.EADDRINUSE,
+            f"http.port: port {port} on {host} is already in use by another process; "
+            "set http.port to a free port, or 0 to take any free one",
+        )
+        self.host = host
+        self.port = port
+
+    def __str__(self) -> str:
+        return str(self.strerror)
 
 
 class HttpServer:
@@ -40,12 +57,30 @@ class HttpServer:
         self._runner = web.AppRunner(self.app, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, self.host, self.port)
-        await site.start()
+        try:
+            await site.start()
+        except OSError as exc:
+            await self._runner.cleanup()
+            self._runner = None
+            if exc.errno == errno.EADDRINUSE:
+                raise PortInUse(self.host, self.port) from None
+            raise
         # Port 0 means "any free port" (tests); report the one the OS picked.
         server = getattr(site, "_server", None)
         if server is not None and server.sockets:
             self.port = server.sockets[0].getsockname()[1]
         log.info("http server listening on %s:%d", self.host, self.port)
+
+    @property
+    def listening(self) -> bool:
+        """Whether the server was started (and not stopped)."""
+        return self._runner is not None
+
+    @property
+    def url(self) -> str:
+        """The base URL people reach this server at (a wildcard host is shown as the loopback address)."""
+        host = "127.0.0.1" if self.host in ("", "0.0.0.0") else "[::1]" if self.host == "::" else self.host
+        return f"http://{host}:{self.port}"
 
     async def stop(self) -> None:
         if self._runner is not None:

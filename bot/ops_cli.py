@@ -48,6 +48,7 @@ def cmd_status(args: argparse.Namespace) -> int:
     if report["database"].get("ok"):
         report.update(_deployment_report(url))
     report["instance"] = _healthz(_healthz_url(config.http.host, config.http.port))
+    report["font_warnings"] = chart_font_warnings(config.project.locale)
     _check_same_deployment(report)
     if args.json:
         print(json.dumps(report, indent=2, default=str))
@@ -148,6 +149,15 @@ def _iso(value: datetime | None) -> str | None:
     if value is None:
         return None
     return (value if value.tzinfo else value.replace(tzinfo=UTC)).isoformat()
+
+
+def chart_font_warnings(project_locale: str) -> list[str]:
+    """Languages people may read charts in (the project's and every catalog's) that this host's fonts
+    cannot draw."""
+    from bot.fonts import font_warnings
+    from bot.i18n import LOCALES
+
+    return font_warnings([project_locale, *LOCALES])
 
 
 def _leader_running(db: Any) -> bool | None:
@@ -271,5 +281,8 @@ def _print(report: dict[str, Any], locale: str, zone: str) -> None:
         from bot.github.history import describe_history
 
         print("history    " + describe_history(report["github_history"]))
+    _print_instance(report["instance"])
+    for warning in report.get("font_warnings", []):
+        print(f"charts     warning: {warning}")
     _print_instance(report["instance"])
     sys.stdout.flush()

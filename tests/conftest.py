@@ -9,4 +9,5 @@ pytest_plugins = [
     "tests.fixtures.chat_discord",
     "tests.fixtures.github",
     "tests.fixtures.github_app",
+    "tests.fixtures.demo",
 ]

@@ -10,18 +10,17 @@ event loop.
 
 from __future__ import annotations
 
-import importlib.util
 import io
 import math
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 from itertools import pairwise
-from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
 
+from bot.fonts import DEFAULT_FINDER, FontFinder
 from cogs.oncall.stats import Report
 
 WIDTH, HEIGHT = 800, 400
@@ -87,26 +86,14 @@ def _tick_text(value: float) -> str:
     return f"{value:g}"
 
 
-def _font_file(bold: bool) -> Path | None:
-    """DejaVu Sans (the look of the charts so far): matplotlib's copy if installed, else the system's."""
-    name = "DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf"
-    spec = importlib.util.find_spec("matplotlib")  # locate its data without importing it (slow)
-    folders = (
-        [Path(p) / "mpl-data" / "fonts" / "ttf" for p in (spec.submodule_search_locations or [])]
-        if spec
-        else []
-    )
-    folders.append(Path("/usr/share/fonts/truetype/dejavu"))
-    return next((folder / name for folder in folders if (folder / name).is_file()), None)
-
-
 class ChartRenderer:
     """Draws the chart; keeps the last ``cache_size`` PNGs by their data. Safe to use from threads."""
 
-    def __init__(self, cache_size: int = 16) -> None:
+    def __init__(self, cache_size: int = 16, fonts: FontFinder = DEFAULT_FINDER) -> None:
         self.cache_size = cache_size
+        self.fonts = fonts
         self._cache: OrderedDict[ChartData, bytes] = OrderedDict()
-        self._fonts: dict[tuple[int, bool], FontType] = {}
+        self._fonts: dict[tuple[int, bool, str], FontType] = {}
         self._lock = threading.Lock()
         self.draws = 0  # how many times a PNG was actually drawn (the rest came from the cache)
 
@@ -126,12 +113,14 @@ class ChartRenderer:
                 self._cache.popitem(last=False)
         return png
 
-    def font(self, size: int, bold: bool = False) -> FontType:
-        key = (size * SCALE, bold)
+    def font(self, size: int, bold: bool = False, text: str = "") -> FontType:
+        """The font at ``size`` that shows every character of ``text`` (the chart's labels): a CJK font
+        for Chinese, Japanese or Korean labels when the host has one (bot/fonts.py)."""
+        path = self.fonts.for_text(text, bold)
+        key = (size * SCALE, bold, str(path or ""))
         with self._lock:
             font = self._fonts.get(key)
         if font is None:
-            path = _font_file(bold)
             font = ImageFont.truetype(str(path), key[0]) if path else ImageFont.load_default(key[0])
             with self._lock:
                 self._fonts[key] = font
@@ -143,12 +132,13 @@ class ChartRenderer:
         s = SCALE
         image = Image.new("RGB", (WIDTH * s, HEIGHT * s), "white")
         pen = ImageDraw.Draw(image)
-        small, label_font = self.font(11), self.font(12)
+        texts = " ".join(astuple(data.labels))
+        small, label_font = self.font(11, text=texts), self.font(12, text=texts)
         left, right, top, bottom = 64 * s, (WIDTH - 64) * s, 62 * s, (HEIGHT - 34) * s
         pen.text(
             ((WIDTH // 2) * s, 18 * s),
             data.labels.title,
-            font=self.font(14, bold=True),
+            font=self.font(14, bold=True, text=texts),
             fill=INK,
             anchor="mm",
         )

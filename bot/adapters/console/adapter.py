@@ -15,7 +15,7 @@ from bot.adapters.console.render import ButtonBook, render_console
 from bot.core.adapter import GroupChange
 from bot.core.dispatch import Dispatcher, PlatformUser
 from bot.core.events import MemberJoined
-from bot.core.messages import File, Form, Message
+from bot.core.messages import File, Form, Image, Message
 from bot.i18n import Catalog
 
 log = logging.getLogger(__name__)
@@ -262,7 +262,7 @@ class ConsoleAdapter:
     ) -> None:
         """Print a message and keep a structured record of it (scripted tests read the records)."""
         numbers: dict[str, int] = {}
-        text = render_console(message, self.book, numbers)
+        text = render_console(message, self.book, numbers, save_image=self._save_image)
         saved = self._save_files(message)
         if saved:
             text += "\n" + "\n".join(saved)
@@ -276,13 +276,30 @@ class ConsoleAdapter:
         for block in message.blocks:
             if not isinstance(block, File):
                 continue
-            if self.files_dir is None:
-                self.files_dir = Path(tempfile.mkdtemp(prefix="steward-files-"))
-            self.files_dir.mkdir(parents=True, exist_ok=True)
-            path = self.files_dir / (Path(block.filename).name or "file")
-            path.write_bytes(block.data)
+            path = self._write(block.filename, block.data, unique=False)
             lines.append(self._t("core.console.file_saved", path=str(path)))
         return lines
+
+    def _save_image(self, image: Image) -> str:
+        """Write an image (a chart) to a file of its own and return the line that says where it is."""
+        assert image.data is not None
+        path = self._write(image.filename, image.data, unique=True)
+        return self._t("core.console.image_saved", alt=image.alt, path=str(path))
+
+    def _write(self, filename: str, data: bytes, *, unique: bool) -> Path:
+        """Save ``data`` in ``files_dir`` (a fresh temporary folder when none was given). ``unique``
+        keeps earlier files of the same name: each chart stays where the earlier line said it is."""
+        if self.files_dir is None:
+            self.files_dir = Path(tempfile.mkdtemp(prefix="steward-files-"))
+        self.files_dir.mkdir(parents=True, exist_ok=True)
+        name = Path(filename).name or "file"
+        path = self.files_dir / name
+        counter = 1
+        while unique and path.exists():
+            counter += 1
+            path = self.files_dir / f"{Path(name).stem}-{counter}{Path(name).suffix}"
+        path.write_bytes(data)
+        return path
 
 
 class _ConsoleResponder:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from bot.core.messages import Button, Buttons, Message
+from bot.core.messages import Button, Buttons, Image, Message
 from bot.core.plaintext import block_lines
 
 
@@ -22,14 +23,23 @@ class ButtonBook:
         return n
 
 
-def render_console(message: Message, book: ButtonBook, numbers: dict[str, int] | None = None) -> str:
+def render_console(
+    message: Message,
+    book: ButtonBook,
+    numbers: dict[str, int] | None = None,
+    save_image: Callable[[Image], str] | None = None,
+) -> str:
     """Readable text; link buttons show their URL, action buttons a number to click.
 
-    ``numbers``, when given, collects label -> number of the action buttons shown.
+    ``numbers``, when given, collects label -> number of the action buttons shown. ``save_image``, when
+    given, writes an image's bytes somewhere and returns the line shown in its place (a terminal cannot
+    show a picture, but can say where it is).
     """
     lines: list[str] = []
     for block in message.blocks:
-        if isinstance(block, Buttons):
+        if isinstance(block, Image) and block.data is not None and save_image is not None:
+            lines.append(save_image(block))
+        elif isinstance(block, Buttons):
             shown = []
             for b in block.buttons:
                 if b.url:

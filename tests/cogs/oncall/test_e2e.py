@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -179,8 +180,11 @@ async def test_every_oncall_command_end_to_end(
         assert "maintainers" in zoe_stats.lower()
         stats = _text(await chat.command("mia", "/oncall stats core"))
         assert "On-call statistics — core" in stats
-        # The chart: shown inline with its alt text (console) or delivered as a PNG file (Discord, Slack).
-        assert "[image: Chart" in stats or "[file: oncall-stats.png]" in stats
+        # The chart: saved to a file whose path is shown (console) or delivered as a PNG (Discord, Slack).
+        assert (
+            re.search(r"Chart of .*: saved to \S+oncall-stats\.png", stats)
+            or "[file: oncall-stats.png]" in stats
+        )
         assert "bob" in stats  # per maintainer who responded
 
         override = _text(await chat.command("mia", "/oncall override core bob"))
