@@ -2,14 +2,27 @@
 
 from __future__ import annotations
 
+import re
+from dataclasses import replace
+from pathlib import PurePath
 from typing import Any
 
+from bot.config.problems import ConfigProblem
 from bot.core.cog import Cog
 from bot.core.commands import Access, Choice, Option, autocomplete, command
 from bot.core.invocation import Invocation
 from bot.core.messages import Bold, BulletList, Code, Context, Fields, Header, Inline, Message, Plain, Section
 from bot.i18n import LOCALES
 from cogs.steward.service import help_entries, matching_timezones, validate_locale, validate_timezone
+
+# The directories of an absolute path (not of a URL, nor `owner/name`): chat sees the file name only.
+_DIRECTORIES = re.compile(r"(?<![\w.:/~-])(?:[A-Za-z]:)?[/\\](?:[^\s/\\'\"]+[/\\])+")
+
+
+def shown_in_chat(problem: ConfigProblem) -> str:
+    """A config problem as chat may see it: located by file name, line and column, never by the
+    server's directories (which say how the host is laid out to anyone in the channel)."""
+    return _DIRECTORIES.sub("", str(replace(problem, file=PurePath(problem.file).name)))
 
 
 class StewardCog(Cog):
@@ -97,7 +110,7 @@ class StewardCog(Cog):
         if not problems:
             await inv.reply(inv.t("steward.reload.ok"))
             return
-        lines = tuple((Plain(str(p)),) for p in problems)
+        lines = tuple((Plain(shown_in_chat(p)),) for p in problems)
         await inv.reply(
             Message([Section(inv.t("steward.reload.failed", count=len(problems))), BulletList(lines)])
         )
