@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import logging
 import secrets
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Mapping
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -104,18 +105,19 @@ class Dispatcher:
 
         Usage lines use ``prefix`` when given, else the platform's registered style.
         """
-        actor = await self.actor_for(user)
-        style = self.style_for(user.platform) if prefix is None else CommandStyle.of(prefix)
-        try:
-            parsed = parse_line(self.services.registry, text, user.platform, style)
-        except UserError as exc:
-            inv = self._invocation(actor, channel_id, responder)
-            await self._report(inv, exc)
-            self._count(user.platform, "(unparsed)", "usage_error")
-            return
-        await self._run(
-            self._invocation(actor, channel_id, responder, command=parsed.command, args=parsed.args)
-        )
+        async with self._answered(user, responder):
+            actor = await self.actor_for(user)
+            style = self.style_for(user.platform) if prefix is None else CommandStyle.of(prefix)
+            try:
+                parsed = parse_line(self.services.registry, text, user.platform, style)
+            except UserError as exc:
+                inv = self._invocation(actor, channel_id, responder)
+                await self._report(inv, exc)
+                self._count(user.platform, "(unparsed)", "usage_error")
+                return
+            await self._run(
+                self._invocation(actor, channel_id, responder, command=parsed.command, args=parsed.args)
+            )
 
     async def run_command(
         self,
@@ -130,30 +132,31 @@ class Dispatcher:
         The values still go through :func:`convert_value`, so limits, choices and ranges are checked
         server-side exactly as for typed lines; a bad value is answered with the usage line.
         """
-        actor = await self.actor_for(user)
-        usage = command.usage()
-        try:
-            converted: dict[str, Any] = {}
-            for opt in command.options:
-                value = args.get(opt.name)
-                if value is None:
-                    if opt.required:
-                        raise UsageError("core.usage.missing", usage=usage, option=opt.name)
-                    converted[opt.name] = None
-                else:
-                    converted[opt.name] = convert_value(opt, value, user.platform, usage)
-        except UserError as exc:
-            await self._report(self._invocation(actor, channel_id, responder, command=command), exc)
-            return
-        await self._run(self._invocation(actor, channel_id, responder, command=command, args=converted))
+        async with self._answered(user, responder):
+            actor = await self.actor_for(user)
+            usage = command.usage()
+            try:
+                converted: dict[str, Any] = {}
+                for opt in command.options:
+                    value = args.get(opt.name)
+                    if value is None:
+                        if opt.required:
+                            raise UsageError("core.usage.missing", usage=usage, option=opt.name)
+                        converted[opt.name] = None
+                    else:
+                        converted[opt.name] = convert_value(opt, value, user.platform, usage)
+            except UserError as exc:
+                await self._report(self._invocation(actor, channel_id, responder, command=command), exc)
+                return
+            await self._run(self._invocation(actor, channel_id, responder, command=command, args=converted))
 
     async def run_action(
         self, user: PlatformUser, channel_id: str | None, action: str, value: str, responder: Responder
     ) -> None:
         """A button press routed by action name."""
-        actor = await self.actor_for(user)
-        inv = self._invocation(actor, channel_id, responder, action=action, value=value)
-        await self._run(inv)
+        async with self._answered(user, responder):
+            actor = await self.actor_for(user)
+            await self._run(self._invocation(actor, channel_id, responder, action=action, value=value))
 
     async def submit_form(
         self,
@@ -165,13 +168,33 @@ class Dispatcher:
         responder: Responder,
     ) -> dict[str, str] | None:
         """A form submission; returns per-question error texts when validation fails."""
-        actor = await self.actor_for(user)
-        inv = self._invocation(actor, channel_id, responder, action=action, value=value, form_values=values)
-        try:
-            await self._run(inv, reraise_form=True)
-        except FormInvalid as exc:
-            return {qid: inv.t(key) for qid, key in exc.errors.items()}
+        async with self._answered(user, responder):
+            actor = await self.actor_for(user)
+            inv = self._invocation(
+                actor, channel_id, responder, action=action, value=value, form_values=values
+            )
+            try:
+                await self._run(inv, reraise_form=True)
+            except FormInvalid as exc:
+                return {qid: inv.t(key) for qid, key in exc.errors.items()}
         return None
+
+    @asynccontextmanager
+    async def _answered(self, user: PlatformUser, responder: Responder) -> AsyncIterator[None]:
+        """The floor under every invocation: whatever escapes (the member lookup failing, a bug
+        outside a handler) is logged with a reference and answered with the generic error, in the
+        person's platform language, so nobody is left without a reply."""
+        try:
+            yield
+        except Exception:
+            ref = secrets.token_hex(6)
+            log.exception("invocation by %s:%s failed (ref %s)", user.platform, user.user_id, ref)
+            locale = normalize_locale(user.locale) or self.services.config.project.locale
+            text = self.services.catalog.translate(locale, "core.error.internal", ref=ref)
+            try:
+                await responder.reply(Message.text(text), True)
+            except Exception:
+                log.exception("could not deliver an error reply on %s", user.platform)
 
     async def autocomplete(self, user: PlatformUser, provider: str, partial: str) -> list[Choice]:
         fn = self.services.registry.autocompleters.get(provider)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, func, select
 
 from bot.db.models import Member, PlatformIdentity
@@ -32,19 +33,41 @@ class MemberDirectory:
     def ensure(
         self, session: Session, platform: str, user_id: str, display_name: str, now: datetime
     ) -> Member:
-        """The member behind (platform, user id), created on first sight."""
+        """The member behind (platform, user id), created on first sight.
+
+        Safe when several transactions see the same newcomer at once (three first clicks): the
+        insert runs in a savepoint, and the loser of the unique-identity race reads the winner's row.
+        """
+        found = self._lookup(session, platform, user_id, display_name)
+        if found is not None:
+            return found
+        try:
+            with session.begin_nested():
+                return self._create(session, platform, user_id, display_name, now)
+        except IntegrityError:
+            # Another transaction created this identity between our read and our insert; on
+            # PostgreSQL the insert waited for it to commit, so a fresh read now sees its row.
+            found = self._lookup(session, platform, user_id, display_name)
+            if found is None:
+                raise
+            return found
+
+    def _lookup(self, session: Session, platform: str, user_id: str, display_name: str) -> Member | None:
         identity = session.exec(
             select(PlatformIdentity).where(
                 PlatformIdentity.platform == platform, PlatformIdentity.platform_user_id == user_id
             )
         ).first()
-        if identity is not None:
-            member = session.get(Member, identity.member_id)
-            if member is not None:
-                if display_name and identity.display_name != display_name:
-                    identity.display_name = display_name
-                    session.add(identity)
-                return member
+        if identity is None:
+            return None
+        member = session.get(Member, identity.member_id)
+        if member is not None and display_name and identity.display_name != display_name:
+            identity.display_name = display_name
+            session.add(identity)
+        return member
+
+    @staticmethod
+    def _create(session: Session, platform: str, user_id: str, display_name: str, now: datetime) -> Member:
         member = Member(display_name=display_name or user_id, created_at=now)
         session.add(member)
         session.flush()
@@ -64,7 +87,10 @@ class MemberDirectory:
     def ensure_many(
         self, session: Session, platform: str, users: list[tuple[str, str]], now: datetime
     ) -> dict[str, Member]:
-        """``ensure`` for many (user id, display name) pairs of one platform in a few statements."""
+        """``ensure`` for many (user id, display name) pairs of one platform in a few statements.
+
+        When another transaction creates one of them meanwhile, falls back to ``ensure`` one by one.
+        """
         ids = list(dict.fromkeys(uid for uid, _ in users))
         found: dict[str, Member] = {}
         for identity, member in session.exec(
@@ -74,21 +100,27 @@ class MemberDirectory:
         ).all():
             found[identity.platform_user_id] = member
         names = dict(users)
-        new = {uid: Member(display_name=names[uid] or uid, created_at=now) for uid in ids if uid not in found}
-        if new:
-            session.add_all(new.values())
-            session.flush()
-            session.add_all(
-                PlatformIdentity(
-                    member_id=m.id,  # type: ignore[arg-type]
-                    platform=platform,
-                    platform_user_id=uid,
-                    display_name=names[uid],
-                    created_at=now,
+        missing = [uid for uid in ids if uid not in found]
+        if not missing:
+            return found
+        try:
+            with session.begin_nested():
+                new = {uid: Member(display_name=names[uid] or uid, created_at=now) for uid in missing}
+                session.add_all(new.values())
+                session.flush()
+                session.add_all(
+                    PlatformIdentity(
+                        member_id=m.id,  # type: ignore[arg-type]
+                        platform=platform,
+                        platform_user_id=uid,
+                        display_name=names[uid],
+                        created_at=now,
+                    )
+                    for uid, m in new.items()
                 )
-                for uid, m in new.items()
-            )
-            session.flush()
+                session.flush()
+        except IntegrityError:
+            new = {uid: self.ensure(session, platform, uid, names[uid], now) for uid in missing}
         return {**found, **new}
 
     def info(self, session: Session, member_id: int) -> MemberInfo | None:
