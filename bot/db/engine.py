@@ -47,10 +47,17 @@ def _on_sqlite_connect(dbapi_connection: sqlite3.Connection, _record: Connection
         cursor.close()
 
 
+# Execution option for a connection that only reads: on SQLite its transaction is a plain BEGIN (a
+# WAL snapshot that never blocks writers) instead of BEGIN IMMEDIATE. Used by long reads (export).
+READ_SNAPSHOT = "steward_read_snapshot"
+
+
 def _on_sqlite_begin(conn: Any) -> None:
     # IMMEDIATE takes the write lock up front, so two sessions that read then write wait on
     # busy_timeout instead of one failing with SQLITE_BUSY_SNAPSHOT when upgrading its lock.
-    conn.exec_driver_sql("BEGIN IMMEDIATE")
+    # A read-only snapshot must not hold that lock: a long export would make the bot's writes time out.
+    snapshot = conn.get_execution_options().get(READ_SNAPSHOT, False)
+    conn.exec_driver_sql("BEGIN" if snapshot else "BEGIN IMMEDIATE")
 
 
 def make_engine(url: str, echo: bool = False) -> Engine:

@@ -101,3 +101,26 @@ async def test_concurrent_runs_do_not_fail(db: Database) -> None:
     await asyncio.gather(*(db.run(bump, i) for i in range(8)))
     count = await db.run(lambda s: len(s.exec(select(Member)).all()))
     assert count == 8
+
+
+def test_a_read_snapshot_never_blocks_writers_on_sqlite(tmp_path: Path) -> None:
+    from bot.db.engine import READ_SNAPSHOT
+    from bot.db.migrate import upgrade
+
+    url = f"sqlite:///{tmp_path / 'snap.db'}"
+    upgrade(url)
+    reader = make_engine(url)
+    db = Database(url)
+    try:
+        with reader.connect() as conn:
+            conn = conn.execution_options(**{READ_SNAPSHOT: True})
+            with conn.begin():
+                assert conn.execute(text("SELECT count(*) FROM member")).scalar() == 0
+                # A writer commits while the snapshot is open (under BEGIN IMMEDIATE it would time out).
+                with db.session() as s:
+                    s.add(Member(display_name="written meanwhile"))
+                # The snapshot still sees the database as it was when it began.
+                assert conn.execute(text("SELECT count(*) FROM member")).scalar() == 0
+    finally:
+        reader.dispose()
+        db.dispose()
