@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from aiohttp import web
 
 from tests.fakes.discord import rules
+from tests.fakes.discord.idempotency import history_page, nonce_problems
 from tests.fakes.discord.payloads import FakeChannel, snowflake
 from tests.fakes.discord.server import EPHEMERAL, INTERACTION_WINDOW, DiscordError, FakeInteraction
 
@@ -46,6 +47,8 @@ async def route(
     if path == "/users/@me/channels" and method == "POST":
         return _open_dm(fake, str(body.get("recipient_id"))), 200
     if m := _CHANNEL.match(path):
+        if m.group(2) and method == "GET":
+            return _history(fake, m.group(1), dict(request.query))
         return _channel(fake, method, m.group(1), bool(m.group(2)), body, files)
     if (m := _MEMBER_ROLE.match(path)) and method in ("PUT", "DELETE"):
         return _member_role(fake, method, m.group(1), m.group(2), m.group(3), request)
@@ -224,7 +227,7 @@ def _channel(
     if messages and method == "POST":
         if channel.recipient is not None and not fake.users[channel.recipient].dms_open:
             raise DiscordError(403, 50007, "Cannot send messages to this user")
-        return fake.create_message(channel, body, files).payload, 200
+        return _create(fake, channel, body, files), 200
     if not messages and method == "GET":
         return channel.payload(fake.users), 200
     if not messages and method == "PATCH":
@@ -234,3 +237,35 @@ def _channel(
         channel.topic = topic
         return channel.payload(fake.users), 200
     raise DiscordError(405, 0, "405: Method Not Allowed")
+
+
+def _create(fake: FakeDiscord, channel: FakeChannel, body: Any, files: list[tuple[str, bytes]]) -> Any:
+    """Create Message; with ``enforce_nonce`` a repeated nonce returns the original (PLATFORM-NOTES F)."""
+    problems = nonce_problems(body)
+    if problems:
+        raise DiscordError(400, 50035, "Invalid Form Body", problems)
+    nonce = body.get("nonce")
+    enforced = nonce is not None and bool(body.get("enforce_nonce"))
+    if enforced:
+        original = fake.nonces.original(fake.bot.id, str(nonce))
+        if original is not None and original in fake.messages:
+            fake.nonce_repeats += 1
+            return fake.messages[original].payload
+    msg = fake.create_message(channel, body, files)
+    if nonce is not None:
+        msg.payload["nonce"] = nonce  # the create response echoes it; history does not keep it
+    if enforced:
+        fake.nonces.remember(fake.bot.id, str(nonce), msg.id)
+    return msg.payload
+
+
+def _history(fake: FakeDiscord, cid: str, query: dict[str, str]) -> Result:
+    channel = fake.channels.get(cid)
+    if channel is None:
+        raise DiscordError(404, 10003, "Unknown Channel")
+    fake.history_reads.append((cid, query))
+    payloads = [m.payload for m in fake.messages.values() if m.channel_id == cid and not m.ephemeral]
+    try:
+        return history_page(payloads, query), 200
+    except ValueError as exc:
+        raise DiscordError(400, 50035, "Invalid Form Body", [str(exc)]) from None

@@ -25,6 +25,7 @@ from aiohttp import web
 
 from tests.fakes.discord import rules
 from tests.fakes.discord.gateway import GUILD_MEMBERS, GatewaySession, handle_gateway
+from tests.fakes.discord.idempotency import NonceBook
 from tests.fakes.discord.payloads import (
     FakeChannel,
     FakeUser,
@@ -102,6 +103,18 @@ def _json(data: Any, status: int = 200) -> web.Response:
     )
 
 
+def _error_tree(errors: list[str]) -> dict[str, Any]:
+    """Discord's nested ``errors`` object (field -> ``_errors`` list), which discord.py flattens."""
+    tree: dict[str, Any] = {}
+    for problem in errors:
+        field_name, _, message = problem.partition(": ")
+        if not message:
+            field_name, message = "_errors", problem
+        entry = tree.setdefault(field_name, {"_errors": []})
+        entry["_errors"].append({"code": "INVALID_FORM_BODY", "message": message})
+    return tree
+
+
 class FakeDiscord(ShardedGateway):
     """One application, one guild (``add_guild`` adds more), named users; ``await fake.start()``.
 
@@ -139,6 +152,9 @@ class FakeDiscord(ShardedGateway):
         self.sessions: dict[str, GatewaySession] = {}
         self.interactions: dict[str, FakeInteraction] = {}
         self.messages: dict[str, FakeMessage] = {}
+        self.nonces = NonceBook()  # enforce_nonce de-duplication (tests shrink or expire its window)
+        self.nonce_repeats = 0  # sends answered with the original message instead of a new one
+        self.history_reads: list[tuple[str, dict[str, str]]] = []  # (channel, query) per history read
         self.guild_commands: dict[str, list[dict[str, Any]]] = {}
         self.global_commands: list[dict[str, Any]] = []
         self.requests: list[tuple[str, str, Any]] = []
@@ -302,7 +318,9 @@ class FakeDiscord(ShardedGateway):
             return await handler(request)
         except DiscordError as exc:
             self.rejections.append((request.method, request.path, exc.errors or [exc.message]))
-            return _json({"code": exc.code, "message": exc.message, "errors": exc.errors}, exc.status)
+            return _json(
+                {"code": exc.code, "message": exc.message, "errors": _error_tree(exc.errors)}, exc.status
+            )
 
     def _over_global_limit(self, path: str) -> bool:
         """Count a REST request against the global limit; interaction endpoints are not bound by it."""

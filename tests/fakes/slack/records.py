@@ -30,6 +30,7 @@ class Recorded:
     view: dict[str, Any] | None = None
     files: list[tuple[str, bytes]] = field(default_factory=list)  # (name, bytes) shared with the message
     thread_ts: str | None = None
+    metadata: dict[str, Any] | None = None  # chat.postMessage metadata Slack kept (event_type, payload)
 
 
 @dataclass

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+import time
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl
@@ -19,6 +20,7 @@ from aiohttp import WSMsgType, web
 
 from tests.fakes.slack.blocks import validate_blocks
 from tests.fakes.slack.files import FileEndpoints
+from tests.fakes.slack.history import accepted_metadata, history
 from tests.fakes.slack.records import ApiCall, FakeUser, Recorded
 
 
@@ -144,7 +146,9 @@ class FakeSlack:
         return web.json_response(body)
 
     def _new_ts(self) -> str:
-        return f"1700000000.{next(self._ts):06d}"
+        # Slack's ts is the posting time (seconds.sequence); real seconds, so a bot reading history
+        # "since" a wall-clock moment finds what was posted after it. The counter keeps ts increasing.
+        return f"{int(time.time())}.{next(self._ts):06d}"
 
     def _channel_error(self, channel: str) -> str | None:
         """Why the bot cannot post in ``channel`` (None when it can)."""
@@ -188,10 +192,32 @@ class FakeSlack:
         channel = str(args["channel"])
         ts = self._new_ts()
         owner = next((u for u in self.users if f"D{u}" == channel), None)
+        metadata, warnings = accepted_metadata(args.get("metadata"))
         self.recorded.append(
-            Recorded("message", channel, owner, args.get("blocks") or [], args.get("text", ""), ts=ts)
+            Recorded(
+                "message",
+                channel,
+                owner,
+                args.get("blocks") or [],
+                args.get("text", ""),
+                ts=ts,
+                metadata=metadata,
+            )
         )
-        return {"ok": True, "channel": channel, "ts": ts, "message": {"text": args.get("text", "")}}
+        answer: dict[str, Any] = {
+            "ok": True,
+            "channel": channel,
+            "ts": ts,
+            "message": {"text": args.get("text", "")},
+        }
+        if warnings:
+            answer["response_metadata"] = {"warnings": warnings}
+        return answer
+
+    def _m_conversations_history(self, args: dict[str, Any]) -> dict[str, Any]:
+        if (error := self._channel_error(str(args.get("channel", "")))) is not None:
+            return {"ok": False, "error": error}
+        return history(self.recorded, args)
 
     def _m_chat_postEphemeral(self, args: dict[str, Any]) -> dict[str, Any]:
         if (err := self._message_errors(args)) is not None:
