@@ -16,6 +16,7 @@ from bot.config.sections.infra import DatabaseConfig, HttpConfig, LoggingConfig
 from bot.config.sections.onboarding import OnboardingConfig
 from bot.config.sections.oncall import OncallConfig
 from bot.config.sections.schedules import ScheduleConfig
+from bot.config.sections.source import ConfigSourceConfig
 from bot.config.sections.spotlight import SpotlightConfig
 from bot.config.types import TimeZoneName
 
@@ -52,6 +53,10 @@ class StewardConfig(StrictModel):
     )
     http: HttpConfig = Field(default_factory=HttpConfig, description="HTTP server.")
     logging: LoggingConfig = Field(default_factory=LoggingConfig, description="Logging.")
+    config_source: ConfigSourceConfig | None = Field(
+        default=None,
+        description="Read the community settings from a file in a GitHub repository (local file only).",
+    )
 
     _source_path: Path | None = PrivateAttr(default=None)
     _base_dir: Path | None = PrivateAttr(default=None)

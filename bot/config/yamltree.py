@@ -24,6 +24,10 @@ _NUMERIC = {"tag:yaml.org,2002:int", "tag:yaml.org,2002:float"}
 # Generous limits that still stop "billion laughs" alias bombs and pathological nesting.
 MAX_DEPTH = 64
 MAX_VALUES = 200_000
+ENV_REFUSED = (
+    "${...} environment references are not read from the repository file;"
+    " secrets stay in the local bootstrap file"
+)
 
 
 @dataclass(frozen=True)
@@ -91,7 +95,7 @@ def _error_mark(error: yaml.YAMLError, text: str) -> tuple[int, int, str]:
 
 
 class _Builder:
-    def __init__(self, tree: Tree, env: Mapping[str, str]) -> None:
+    def __init__(self, tree: Tree, env: Mapping[str, str] | None) -> None:
         self.tree = tree
         self.env = env
         self.count = 0
@@ -148,8 +152,16 @@ class _Builder:
                 self.problem(mark, path, f"cannot read value {node.value!r}: {exc}")
                 self.tree.reported.add(path)
                 return None
-        if isinstance(value, str):
-            result = substitute(value, self.env)
+        env = self.env
+        if isinstance(value, str) and env is None:
+            result = substitute(value, {})
+            if result.used or result.errors:
+                # A file from a repository (anyone's pull request) must never read the host's secrets.
+                self.problem(mark, path, ENV_REFUSED)
+                self.tree.reported.add(path)
+            value = result.text
+        elif isinstance(value, str):
+            result = substitute(value, env)
             for message in result.errors:
                 self.problem(mark, path, message)
             if result.errors:
@@ -197,8 +209,11 @@ class _Builder:
         return result
 
 
-def build_tree(text: str, env: Mapping[str, str]) -> Tree:
-    """Parse ``text`` and return its data, marks and any problems (``fatal`` if there is no usable data)."""
+def build_tree(text: str, env: Mapping[str, str] | None) -> Tree:
+    """Parse ``text`` and return its data, marks and any problems (``fatal`` if there is no usable data).
+
+    ``env`` None: ``${VAR}`` references are refused, not resolved (a file read from a repository).
+    """
     tree = Tree()
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
