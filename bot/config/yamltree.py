@@ -152,22 +152,21 @@ class _Builder:
                 self.problem(mark, path, f"cannot read value {node.value!r}: {exc}")
                 self.tree.reported.add(path)
                 return None
-        env = self.env
-        if isinstance(value, str) and env is None:
+        if not isinstance(value, str):
+            return value
+        if self.env is None:
             result = substitute(value, {})
             if result.used or result.errors:
                 # A file from a repository (anyone's pull request) must never read the host's secrets.
                 self.problem(mark, path, ENV_REFUSED)
                 self.tree.reported.add(path)
-            value = result.text
-        elif isinstance(value, str):
-            result = substitute(value, env)
-            for message in result.errors:
-                self.problem(mark, path, message)
-            if result.errors:
-                self.tree.reported.add(path)
-            value = result.text
-        return value
+            return result.text
+        result = substitute(value, self.env)
+        for message in result.errors:
+            self.problem(mark, path, message)
+        if result.errors:
+            self.tree.reported.add(path)
+        return result.text
 
     def pairs(self, node: MappingNode) -> list[tuple[Node, Node, bool]]:
         """The mapping's (key, value, explicit) pairs with ``<<`` merge keys expanded."""
