@@ -39,6 +39,7 @@ LOCAL_ONLY: tuple[DataPath, ...] = (
     ("slack", "bot_token"),
     ("slack", "app_token"),
     ("slack", "signing_secret"),
+    ("oncall", "calendar_token"),
 )
 
 

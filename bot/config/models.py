@@ -8,7 +8,7 @@ from typing import Literal
 
 from pydantic import Field, PrivateAttr, model_validator
 
-from bot.config.base import StrictModel
+from bot.config.base import StrictModel, fail_at
 from bot.config.sections.chat import DiscordConfig, SlackConfig
 from bot.config.sections.community import GoodFirstIssuesConfig, MaintainerConfig
 from bot.config.sections.github import GitHubConfig
@@ -60,6 +60,14 @@ class StewardConfig(StrictModel):
 
     _source_path: Path | None = PrivateAttr(default=None)
     _base_dir: Path | None = PrivateAttr(default=None)
+
+    @model_validator(mode="after")
+    def _source_needs_github(self) -> StewardConfig:
+        if self.config_source is not None and self.github is None:
+            fail_at(
+                ("config_source",), "config_source reads the repository through GitHub: add a github: section"
+            )
+        return self
 
     @model_validator(mode="after")
     def _default_timezones(self) -> StewardConfig:
