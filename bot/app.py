@@ -16,6 +16,8 @@ from aiohttp import web
 from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.config import ConfigError, ConfigProblem, StewardConfig, load_config
+from bot.config_source.restart import ReloadOutcome, settings_needing_restart
+from bot.config_source.wiring import build_coordinator, poll_jobs, poll_schedule
 from bot.core.adapter import Adapter
 from bot.core.clock import Clock, SystemClock
 from bot.core.cog import Cog, Services
@@ -161,7 +163,7 @@ class App:
                 is_leader=lambda: self.leader.is_leader,
                 metrics=self.metrics,
             ),
-            reload_config=self.reload,
+            reload_config=self.reload_everywhere,
             http=self.http,
             metrics=self.metrics,
         )
@@ -173,8 +175,15 @@ class App:
         self.scheduler.is_leader = lambda: self.leader.is_leader
         self.services.scheduler = self.scheduler
         self.leader.on_change(self._leadership_changed)
+        self.config_source = build_coordinator(self)
+        self.services.config_source = self.config_source
         self._stopped = asyncio.Event()
         self._started = False
+
+    @property
+    def bootstrap_path(self) -> Path | None:
+        """The local config file; with config_source the repository file is merged over it."""
+        return self.config_path
 
     def _build_github(self) -> Any:
         if self.config.github is None:
@@ -234,6 +243,7 @@ class App:
             )
         for cog in self.cogs:
             defaults.update(cog.default_schedules())
+        defaults.update(poll_schedule(self.config_source, self.config.project.timezone))
         return defaults
 
     def jobs(self) -> dict[str, Any]:
@@ -244,6 +254,7 @@ class App:
         github_jobs = getattr(self.services.github, "jobs", None)
         if github_jobs is not None:  # github_sync / github_reconcile
             found.update(github_jobs())
+        found.update(poll_jobs(self.config_source))
         return found
 
     async def prepare_database(self) -> None:
@@ -296,6 +307,7 @@ class App:
         if enabled or (enabled is None and self.http.needed):
             await self.http.start()
         await self._github_lifecycle("start")
+        await self.config_source.start()
         for cog in self.cogs:
             await cog.start()
         self.scheduler.apply(self.config, self.jobs(), self.default_schedules())
@@ -323,6 +335,7 @@ class App:
     async def stop(self) -> None:
         """Stop scheduler (letting a run in progress finish), cogs and adapters, then release the database."""
         await self.scheduler.stop()
+        await self.config_source.stop()
         await self.leader.stop()
         await self.http.stop()
         await self._github_lifecycle("stop")
@@ -340,20 +353,43 @@ class App:
         self._stopped.set()
 
     def reload(self) -> list[ConfigProblem]:
-        """Re-read the YAML; on any problem keep the running config and return the problems."""
-        if self.config_path is None:
-            return []
+        """Reload on every instance (see `reload_everywhere`); the problems that refused it here."""
+        return self.reload_everywhere().problems
+
+    def reload_everywhere(self) -> ReloadOutcome:
+        """Re-read the files here, and ask every other instance (and, with config_source, the leader
+        for the branch head) to do the same; SIGHUP and /steward reload land here."""
+        outcome = self.reload_here()
+        self.config_source.broadcast_reload()
+        return outcome
+
+    def reload_here(self) -> ReloadOutcome:
+        """Re-read the YAML (the bootstrap file, with the running repository version merged over it);
+        on any problem keep the running config and return the problems."""
+        if self.bootstrap_path is None:
+            return ReloadOutcome()
         try:
-            new = load_config(self.config_path)
+            new = self.config_source.reread() or load_config(self.bootstrap_path)
         except ConfigError as exc:
             log.error("config reload refused:\n%s", exc)
-            return list(exc.problems)
+            return ReloadOutcome(list(exc.problems))
+        restart = self.apply_config(new)
+        log.info("configuration reloaded from %s", self.bootstrap_path)
+        return ReloadOutcome([], restart)
+
+    def apply_config(self, new: StewardConfig) -> list[str]:
+        """Run on ``new`` from now on; returns the changed settings that only a restart applies."""
+        restart = settings_needing_restart(self.config, new)
         self.config = new
         self._policy = maintainer_policy(new, self.console_operator)
+        webhooks = getattr(self.services.github, "webhooks", None)
+        if webhooks is not None and new.github is not None and new.github.webhook_secret:
+            webhooks.secret = new.github.webhook_secret  # re-read: a rotated secret applies at once
         self.scheduler.apply(new, self.jobs(), self.default_schedules())
         asyncio.get_running_loop().create_task(self.bus.publish(ConfigReloaded()))
-        log.info("configuration reloaded from %s", self.config_path)
-        return []
+        if restart:
+            log.warning("changed settings that apply after a restart: %s", ", ".join(restart))
+        return restart
 
     async def run_until_stopped(
         self, until: asyncio.Event | None = None, on_started: Callable[[App], None] | None = None

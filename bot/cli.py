@@ -185,8 +185,18 @@ def _console(config: StewardConfig, path: Path | None, args: argparse.Namespace)
 
 def cmd_console(args: argparse.Namespace) -> int:
     config, path = resolve_config(args)
+    config = _with_repo_config(config, path)
     setup_logging(args.log_level or "WARNING", config.logging.json_format)
     return _console(config, path, args)
+
+
+def _with_repo_config(config: StewardConfig, path: Path | None) -> StewardConfig:
+    """With ``config_source``, the repository file merged over the bootstrap file (config_source/startup)."""
+    if config.config_source is None:
+        return config
+    from bot.config_source.startup import startup_config
+
+    return startup_config(config, path)
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -196,6 +206,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         print(f"steward run: {exc}", file=sys.stderr)
         return EXIT_CONFIG
     config, path = resolve_config(args)
+    config = _with_repo_config(config, path)
     platforms = chat_platforms(config)
     if shards is not None and "discord" not in platforms:
         print(

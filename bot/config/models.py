@@ -8,7 +8,7 @@ from typing import Literal
 
 from pydantic import Field, PrivateAttr, model_validator
 
-from bot.config.base import StrictModel
+from bot.config.base import StrictModel, fail_at
 from bot.config.sections.chat import DiscordConfig, SlackConfig
 from bot.config.sections.community import GoodFirstIssuesConfig, MaintainerConfig
 from bot.config.sections.github import GitHubConfig
@@ -16,6 +16,7 @@ from bot.config.sections.infra import DatabaseConfig, HttpConfig, LoggingConfig
 from bot.config.sections.onboarding import OnboardingConfig
 from bot.config.sections.oncall import OncallConfig
 from bot.config.sections.schedules import ScheduleConfig
+from bot.config.sections.source import ConfigSourceConfig
 from bot.config.sections.spotlight import SpotlightConfig
 from bot.config.types import TimeZoneName
 
@@ -52,9 +53,21 @@ class StewardConfig(StrictModel):
     )
     http: HttpConfig = Field(default_factory=HttpConfig, description="HTTP server.")
     logging: LoggingConfig = Field(default_factory=LoggingConfig, description="Logging.")
+    config_source: ConfigSourceConfig | None = Field(
+        default=None,
+        description="Read the community settings from a file in a GitHub repository (local file only).",
+    )
 
     _source_path: Path | None = PrivateAttr(default=None)
     _base_dir: Path | None = PrivateAttr(default=None)
+
+    @model_validator(mode="after")
+    def _source_needs_github(self) -> StewardConfig:
+        if self.config_source is not None and self.github is None:
+            fail_at(
+                ("config_source",), "config_source reads the repository through GitHub: add a github: section"
+            )
+        return self
 
     @model_validator(mode="after")
     def _default_timezones(self) -> StewardConfig:

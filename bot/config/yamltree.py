@@ -24,6 +24,10 @@ _NUMERIC = {"tag:yaml.org,2002:int", "tag:yaml.org,2002:float"}
 # Generous limits that still stop "billion laughs" alias bombs and pathological nesting.
 MAX_DEPTH = 64
 MAX_VALUES = 200_000
+ENV_REFUSED = (
+    "${...} environment references are not read from the repository file;"
+    " secrets stay in the local bootstrap file"
+)
 
 
 @dataclass(frozen=True)
@@ -112,7 +116,7 @@ def _error_mark(error: yaml.YAMLError, text: str) -> tuple[int, int, str]:
 
 
 class _Builder:
-    def __init__(self, tree: Tree, env: Mapping[str, str], offline: bool = False) -> None:
+    def __init__(self, tree: Tree, env: Mapping[str, str] | None, offline: bool = False) -> None:
         self.tree = tree
         self.env = env
         self.offline = offline
@@ -170,18 +174,25 @@ class _Builder:
                 self.problem(mark, path, f"cannot read value {node.value!r}: {exc}")
                 self.tree.reported.add(path)
                 return None
-        if isinstance(value, str):
-            result = substitute(value, self.env)
-            if self.offline and result.missing and len(result.missing) == len(result.errors):
-                self.tree.unresolved.append(Unresolved(mark[0], mark[1], path, tuple(result.missing), value))
+        if not isinstance(value, str):
+            return value
+        if self.env is None:
+            result = substitute(value, {})
+            if result.used or result.errors:
+                # A file from a repository (anyone's pull request) must never read the host's secrets.
+                self.problem(mark, path, ENV_REFUSED)
                 self.tree.reported.add(path)
-                return UNRESOLVED
-            for message in result.errors:
-                self.problem(mark, path, message)
-            if result.errors:
-                self.tree.reported.add(path)
-            value = result.text
-        return value
+            return result.text
+        result = substitute(value, self.env)
+        if self.offline and result.missing and len(result.missing) == len(result.errors):
+            self.tree.unresolved.append(Unresolved(mark[0], mark[1], path, tuple(result.missing), value))
+            self.tree.reported.add(path)
+            return UNRESOLVED
+        for message in result.errors:
+            self.problem(mark, path, message)
+        if result.errors:
+            self.tree.reported.add(path)
+        return result.text
 
     def pairs(self, node: MappingNode) -> list[tuple[Node, Node, bool]]:
         """The mapping's (key, value, explicit) pairs with ``<<`` merge keys expanded."""
@@ -223,9 +234,10 @@ class _Builder:
         return result
 
 
-def build_tree(text: str, env: Mapping[str, str], offline: bool = False) -> Tree:
+def build_tree(text: str, env: Mapping[str, str] | None, offline: bool = False) -> Tree:
     """Parse ``text`` and return its data, marks and any problems (``fatal`` if there is no usable data).
 
+    ``env`` None: ``${VAR}`` references are refused, not resolved (a file read from a repository).
     ``offline`` leaves unset ``${VAR}`` references as ``UNRESOLVED`` values listed in ``tree.unresolved``.
     """
     tree = Tree()

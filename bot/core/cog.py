@@ -41,6 +41,7 @@ class Services:
     http: HttpServer
     github: GitHubPort | None = None  # set when the config has a ``github`` section
     metrics: Any = None  # bot.metrics.Metrics
+    config_source: Any = None  # bot.config_source.coordinator.ConfigSourceCoordinator (/steward config)
     scheduler: Any = None  # bot.scheduling.JobScheduler (run_job_now for "send it now" commands)
     cogs: Callable[[], list[Cog]] = lambda: []  # every loaded cog (the digest asks each for its section)
 

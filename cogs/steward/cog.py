@@ -106,9 +106,15 @@ class StewardCog(Cog):
 
     @command("steward reload", "steward.reload.description", access=Access.MAINTAINERS)
     async def reload(self, inv: Invocation) -> None:
-        problems: Any = self.services.reload_config()
+        outcome: Any = self.services.reload_config()
+        problems = outcome.problems
         if not problems:
-            await inv.reply(inv.t("steward.reload.ok"))
+            msg = Message([Section(inv.t("steward.reload.ok"))])
+            if outcome.restart:
+                msg.add(
+                    Section(Plain(inv.t("config_source.reload.restart", settings=", ".join(outcome.restart))))
+                )
+            await inv.reply(msg)
             return
         lines = tuple((Plain(shown_in_chat(p)),) for p in problems)
         await inv.reply(

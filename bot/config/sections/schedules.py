@@ -26,6 +26,7 @@ KNOWN_JOBS: frozenset[str] = frozenset(
         "onboarding_greetings",
         "github_sync",
         "github_reconcile",
+        "config_source_poll",
     }
 )
 

@@ -7,6 +7,7 @@ import re
 from datetime import datetime
 from typing import Any
 
+from tests.fakes.github.repo_files import ROUTES as REPO_FILE_ROUTES
 from tests.fakes.github.server import FakeGitHub, Reply, link_header
 from tests.fakes.github.state import FakeRepo, iso, user_object
 
@@ -264,4 +265,5 @@ ROUTES: list[tuple[str, str, Any]] = [
     ("GET", r"/users/(?P<login>[^/]+)/gists", list_gists),
     ("GET", r"/gists/(?P<gist_id>[^/]+)", get_gist),
     ("GET", r"/rate_limit", rate_limit),
+    *REPO_FILE_ROUTES,
 ]

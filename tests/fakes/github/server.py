@@ -37,6 +37,7 @@ from tests.fakes.github.apps import (
     reaches,
 )
 from tests.fakes.github.oauth import FakeOAuth
+from tests.fakes.github.repo_files import FakeGitData
 from tests.fakes.github.state import WRITE_PERMISSIONS, FakeGitHubState, user_object
 
 RATE_LIMITED = {
@@ -96,6 +97,7 @@ class FakeGitHub:
         self.oauth = FakeOAuth()
         self.token = token
         self.apps = FakeApps()
+        self.git = FakeGitData()  # files, commits, check runs, statuses (repo_files.py)
         self.rate = RateState()
         self.log: list[Logged] = []
         self.faults: list[Fault] = []
