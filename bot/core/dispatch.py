@@ -55,12 +55,24 @@ class Dispatcher:
         services = self.services
         now = services.clock.now()
 
-        def load(session: Any) -> tuple[int, str | None, str | None, str | None]:
-            member = services.members.ensure(session, user.platform, user.user_id, user.display_name, now)
+        def fields(member: Any) -> tuple[int, str | None, str | None, str | None]:
             assert member.id is not None
             return member.id, member.locale, member.timezone, member.github_login
 
-        member_id, locale, timezone, github_login = await services.db.run(load)
+        def known(session: Any) -> tuple[int, str | None, str | None, str | None] | None:
+            member = services.members.known(session, user.platform, user.user_id, user.display_name)
+            return fields(member) if member is not None else None
+
+        def load(session: Any) -> tuple[int, str | None, str | None, str | None]:
+            return fields(
+                services.members.ensure(session, user.platform, user.user_id, user.display_name, now)
+            )
+
+        # Someone the bot knows costs a snapshot read; only a newcomer or a renamed person a write.
+        found = await services.db.read(known)
+        member_id, locale, timezone, github_login = (
+            found if found is not None else await services.db.run(load)
+        )
         verified_login = github_login
         resolved_locale = (
             normalize_locale(locale) or normalize_locale(user.locale) or services.config.project.locale

@@ -52,6 +52,23 @@ class MemberDirectory:
                 raise
             return found
 
+    def known(self, session: Session, platform: str, user_id: str, display_name: str) -> Member | None:
+        """The member behind (platform, user id) when nothing about them needs writing, else None.
+
+        Lets a command from someone the bot already knows (the usual case) cost a read, not a write.
+        """
+        row = session.exec(
+            select(PlatformIdentity, Member)
+            .join(Member, Member.id == PlatformIdentity.member_id)  # type: ignore[arg-type]
+            .where(PlatformIdentity.platform == platform, PlatformIdentity.platform_user_id == user_id)
+        ).first()
+        if row is None:
+            return None
+        identity, member = row
+        if display_name and identity.display_name != display_name:
+            return None
+        return member
+
     def _lookup(self, session: Session, platform: str, user_id: str, display_name: str) -> Member | None:
         identity = session.exec(
             select(PlatformIdentity).where(

@@ -12,7 +12,7 @@ from typing import Concatenate, ParamSpec, TypeVar
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from bot.db.engine import make_engine
+from bot.db.engine import READ_SNAPSHOT, make_engine
 
 T = TypeVar("T")
 P = ParamSpec("P")
@@ -95,6 +95,24 @@ class Database:
         # SQL drivers block; a worker thread keeps the event loop (gateway heartbeats etc.) responsive.
         def work() -> T:
             return self.call(fn, *args, **kwargs)
+
+        return await asyncio.to_thread(work)
+
+    def read_call(self, fn: Callable[Concatenate[Session, P], T], *args: P.args, **kwargs: P.kwargs) -> T:
+        """Run a read-only `fn(session, ...)` on a snapshot: on SQLite it never takes the write lock,
+        so reads do not queue behind writers; nothing it changes is committed."""
+        with self._engine.connect() as connection:
+            connection = connection.execution_options(**{READ_SNAPSHOT: True})
+            # Closing the session and the connection without a commit rolls the transaction back, and
+            # leaves the objects read detached but loaded (a rollback would expire them).
+            with Session(bind=connection, expire_on_commit=False) as session:
+                return fn(session, *args, **kwargs)
+
+    async def read(self, fn: Callable[Concatenate[Session, P], T], *args: P.args, **kwargs: P.kwargs) -> T:
+        """`read_call` on a worker thread."""
+
+        def work() -> T:
+            return self.read_call(fn, *args, **kwargs)
 
         return await asyncio.to_thread(work)
 

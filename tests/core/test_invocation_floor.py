@@ -34,6 +34,9 @@ async def test_a_command_that_raises_is_answered(chat_factory: ChatFactory) -> N
 class _BrokenDirectory(MemberDirectory):
     """The member lookup fails (a database error before any handler runs)."""
 
+    def known(self, session: Session, platform: str, user_id: str, display_name: str) -> Member | None:
+        raise RuntimeError("the database went away")
+
     def ensure(
         self, session: Session, platform: str, user_id: str, display_name: str, now: datetime
     ) -> Member:
