@@ -21,7 +21,13 @@ EXIT_CONFIG = 2
 DEFAULT_CONFIG_FILE = "steward.yaml"
 # Modules that add their own subcommands: each has ``register(subparsers)``. Missing ones are skipped
 # so the CLI works while a part is not built yet.
-CLI_EXTENSIONS = ("bot.github.cli", "bot.adapters.discord.cli", "bot.adapters.slack.cli", "bot.ops_cli")
+CLI_EXTENSIONS = (
+    "bot.github.cli",
+    "bot.adapters.discord.cli",
+    "bot.adapters.slack.cli",
+    "bot.ops_cli",
+    "cogs.oncall.feed_cli",
+)
 BUILTIN_CONFIG = "project:\n  name: Steward\n"
 
 

@@ -31,6 +31,7 @@ def cmd_status(args: argparse.Namespace) -> int:
     from bot.db.database import Database
     from bot.db.models import PostLog
     from bot.github.history import history_report
+    from bot.github.webhooks import parked_deliveries
     from bot.scheduling.models import JobRun
 
     config, _ = resolve_config(args)
@@ -65,6 +66,7 @@ def cmd_status(args: argparse.Namespace) -> int:
 
         report["posts"] = db.call(posts)
         report["github_history"] = db.call(history_report)
+        report["webhooks"] = db.call(parked_deliveries)
     except Exception as exc:  # an unreachable database is the finding, not a crash
         report["database"]["error"] = str(exc).splitlines()[0]
     finally:
@@ -141,12 +143,18 @@ def _print(report: dict[str, Any]) -> None:
         from bot.github.history import describe_history
 
         print("history    " + describe_history(report["github_history"]))
+    parked = report.get("webhooks", {}).get("parked")
+    if parked:
+        print(f"webhooks   {parked} {'delivery' if parked == 1 else 'deliveries'} parked, no longer retried:")
+        for row in report["webhooks"]["latest"]:
+            tries = f"{row['attempts']} {'attempt' if row['attempts'] == 1 else 'attempts'}"
+            print(f"  {row['delivery']} ({row['event']}, {tries}): {row['reason']}")
     instance = report["instance"]
     if instance.get("reachable") is False:
         print(f"instance   no /healthz answer at {instance['url']} (HTTP server off or bot not running)")
     else:
         print(
-            f"instance   /healthz {'ok' if instance.get('ok') else 'FAILING'}: "
+            f"instance   /healthz {instance.get('status') or ('ok' if instance.get('ok') else 'FAILING')}: "
             + json.dumps(instance.get("checks", {}), default=str)
         )
     sys.stdout.flush()
