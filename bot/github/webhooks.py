@@ -41,6 +41,17 @@ def signature_valid(secret: str, body: bytes, header: str | None) -> bool:
     return hmac.compare_digest(expected.encode(), header.encode("utf-8", "surrogateescape"))
 
 
+# How JSON calls what `json.loads` returned (for the reason a maintainer reads in `steward status`).
+_JSON_KINDS: dict[type, str] = {
+    list: "an array",
+    str: "a string",
+    int: "a number",
+    float: "a number",
+    bool: "a boolean",
+    type(None): "null",
+}
+
+
 class UnusableDelivery(ValueError):
     """A signed body that can never be processed: not JSON, not an object, or nested absurdly deep."""
 
@@ -54,7 +65,7 @@ def parse_payload(body: bytes | str) -> dict[str, Any]:
     except ValueError as exc:  # includes UnicodeDecodeError
         raise UnusableDelivery("body is not JSON") from exc
     if not isinstance(payload, dict):
-        raise UnusableDelivery(f"body is JSON {type(payload).__name__}, not an object")
+        raise UnusableDelivery(f"body is {_JSON_KINDS.get(type(payload), 'a JSON value')}, not a JSON object")
     return payload
 
 

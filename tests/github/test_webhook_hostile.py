@@ -15,12 +15,13 @@ from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 from sqlmodel import select
 
+from bot.app import App
 from bot.github.models import WebhookDelivery
 from bot.github.webhooks import MAX_ATTEMPTS, PATH, WEBHOOK_GUARD, WebhookReceiver, parked_deliveries
 from bot.http_server import guarded
 from bot.ops_cli import cmd_status
 from tests.fixtures.console import config_text
-from tests.fixtures.github import GitHubHarness
+from tests.fixtures.github import GitHubHarness, github_config
 
 SECRET = "hook-secret"
 ITEM = {"repository": {"full_name": "acme/widgets"}, "issue": {"number": 7}}
@@ -79,8 +80,8 @@ async def test_a_stored_body_that_cannot_be_read_is_parked_and_start_up_goes_on(
     assert report["parked"] == 3
     reasons = {row["delivery"]: row["reason"] for row in report["latest"]}
     assert reasons == {
-        "list": "body is JSON list, not an object",
-        "null": "body is JSON NoneType, not an object",
+        "list": "body is an array, not a JSON object",
+        "null": "body is null, not a JSON object",
         "deep": "body is nested too deeply",
     }
     # The next start does not look at them again.
@@ -153,4 +154,26 @@ async def test_parked_deliveries_show_in_steward_status(
     assert cmd_status(argparse.Namespace(config=str(config), demo=False, json=False)) == 0
     shown = capsys.readouterr().out
     assert "webhooks   1 delivery parked, no longer retried:" in shown
-    assert "  old-list (issues, 1 attempt): body is JSON list, not an object" in shown
+    assert "  old-list (issues, 1 attempt): body is an array, not a JSON object" in shown
+
+
+async def test_the_app_starts_with_an_unreadable_delivery_left_from_before(
+    github: GitHubHarness, tmp_path: Path
+) -> None:
+    # What an older version stored before checking: every restart used to fail on it.
+    receiver = WebhookReceiver(SECRET, github.db, github.clock, lambda *_: asyncio.sleep(0))
+    assert await github.db.run(receiver._record, "old-null", "issues", "null")
+    extra = "http:\n  enabled: true\n  port: 0\n"
+    config = github_config(github.fake, github.db.url, tmp_path, ["acme/widgets"], extra)
+    assert config.github is not None
+    config.github.webhook_secret = SECRET
+    app = App(config, clock=github.clock)
+    await app.start()
+    try:
+        assert app.services.github.webhooks is not None
+    finally:
+        await app.stop()
+    with github.db.session() as s:
+        row = s.get(WebhookDelivery, "old-null")
+        assert row is not None and row.parked_at is not None
+        assert row.error == "body is null, not a JSON object"
