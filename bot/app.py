@@ -29,7 +29,7 @@ from bot.core.permissions import MaintainerPolicy
 from bot.core.posting import Poster
 from bot.db import migrate
 from bot.db.database import Database
-from bot.http_server import HttpServer
+from bot.http_server import HttpServer, bearer_matches
 from bot.i18n import Catalog, catalog_directories
 from bot.metrics import Metrics
 from bot.scheduling import JobScheduler, LeaderElection
@@ -146,6 +146,7 @@ class App:
         self._policy = maintainer_policy(config, console_operator)
         self.http = HttpServer(config.http.host, config.http.port)
         self.metrics = Metrics()
+        self.metrics_port: int | None = None  # when /metrics has its own address (http.metrics_port)
         self.leader = LeaderElection(self.db.engine, sqlite_lock_path=_sqlite_lock_path(self.db))
         self.services = Services(
             config_ref=lambda: self.config,
@@ -276,10 +277,30 @@ class App:
             await self.scheduler.catch_up(replay=self._started)
 
     async def _metrics(self, request: web.Request) -> web.Response:
+        token = self.config.http.metrics_token
+        if token and not bearer_matches(request.headers.get("Authorization"), token):
+            return web.Response(
+                status=401, text="bearer token required", headers={"WWW-Authenticate": "Bearer"}
+            )
         client = getattr(self.services.github, "client", None)
         if client is not None:
             self.metrics.observe_github(client.stats.by_verb, client.budget.remaining)
         return web.Response(body=self.metrics.render(), content_type="text/plain", charset="utf-8")
+
+    async def _start_http(self) -> None:
+        """The public server (when needed), and /metrics on it or on its own address."""
+        http = self.config.http
+        if http.metrics_port is None:
+            self.http.app.router.add_get("/metrics", self._metrics)
+        enabled = http.enabled
+        if enabled or (enabled is None and self.http.needed):
+            await self.http.start()
+        if http.metrics_port is not None:
+            metrics_app = web.Application()
+            metrics_app.router.add_get("/metrics", self._metrics)
+            host = http.metrics_host or http.host
+            self.metrics_port = await self.http.serve_separately(metrics_app, host, http.metrics_port)
+            log.info("metrics served on %s:%d", host, self.metrics_port)
 
     async def _scheduler_health(self) -> dict[str, Any]:
         return {
@@ -300,12 +321,9 @@ class App:
         self.http.add_health_check("scheduler", self._scheduler_health)
         for adapter in self.adapters:
             self.http.add_health_check(adapter.platform, adapter.health)
-        self.http.app.router.add_get("/metrics", self._metrics)
         for adapter in self.adapters:
             await adapter.start(self.dispatcher)
-        enabled = self.config.http.enabled
-        if enabled or (enabled is None and self.http.needed):
-            await self.http.start()
+        await self._start_http()
         await self._github_lifecycle("start")
         await self.config_source.start()
         for cog in self.cogs:

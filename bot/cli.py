@@ -41,6 +41,7 @@ CLI_EXTENSIONS = (
     "bot.adapters.slack.cli",
     "bot.ops_cli",
     "bot.data.cli",
+    "cogs.oncall.feed_cli",
 )
 BUILTIN_CONFIG = "project:\n  name: Steward\n"
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, generate_latest
@@ -38,6 +39,9 @@ class Metrics:
             "GitHub API requests left in the current window",
             registry=self.registry,
         )
+        # Unknown (no GitHub client, or no response read yet) is NaN, never 0: a 0 would fire any
+        # "budget exhausted" alert.
+        self.github_rate_remaining.set(math.nan)
         self._github_seen: dict[str, int] = {}
         self.leader = Gauge(
             "steward_scheduler_leader", "1 when this instance fires scheduled jobs", registry=self.registry
@@ -50,8 +54,7 @@ class Metrics:
             if delta > 0:
                 self.github_requests.labels(kind=verb).inc(delta)
             self._github_seen[verb] = count
-        if remaining is not None:
-            self.github_rate_remaining.set(remaining)
+        self.github_rate_remaining.set(math.nan if remaining is None else remaining)
 
     def render(self) -> bytes:
         """The Prometheus text exposition of every metric."""

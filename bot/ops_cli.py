@@ -116,6 +116,7 @@ def _deployment_report(url: str) -> dict[str, Any]:
     from bot.db.database import Database
     from bot.db.models import PostLog
     from bot.github.history import history_report
+    from bot.github.webhooks import parked_deliveries
     from bot.scheduling.models import JobRun
 
     db = Database(url)
@@ -140,6 +141,7 @@ def _deployment_report(url: str) -> dict[str, Any]:
             ],
             "posts": db.call(posts),
             "github_history": db.call(history_report),
+            "webhooks": db.call(parked_deliveries),
         }
     finally:
         db.dispose()
@@ -256,7 +258,8 @@ def _print_instance(instance: dict[str, Any]) -> None:
             "check http.port"
         )
         return
-    print(f"instance   /healthz {'ok' if instance.get('ok') else 'FAILING'} at {instance['url']}")
+    verdict = instance.get("status") or ("ok" if instance.get("ok") else "FAILING")
+    print(f"instance   /healthz {verdict} at {instance['url']}")
     for name, check in sorted(instance.get("checks", {}).items()):
         details = ", ".join(f"{k} {v}" for k, v in check.items() if k not in ("ok", "id"))
         verdict = "ok" if check.get("ok", True) else "FAILING"
@@ -281,7 +284,12 @@ def _print(report: dict[str, Any], locale: str, zone: str) -> None:
         from bot.github.history import describe_history
 
         print("history    " + describe_history(report["github_history"]))
-    _print_instance(report["instance"])
+    parked = report.get("webhooks", {}).get("parked")
+    if parked:
+        print(f"webhooks   {parked} {'delivery' if parked == 1 else 'deliveries'} parked, no longer retried:")
+        for row in report["webhooks"]["latest"]:
+            tries = f"{row['attempts']} {'attempt' if row['attempts'] == 1 else 'attempts'}"
+            print(f"  {row['delivery']} ({row['event']}, {tries}): {row['reason']}")
     for warning in report.get("font_warnings", []):
         print(f"charts     warning: {warning}")
     _print_instance(report["instance"])

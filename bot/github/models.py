@@ -48,6 +48,10 @@ class WebhookDelivery(SQLModel, table=True):
     processed_at: datetime | None = _ts(nullable=True)
     body: str | None = Field(default=None, sa_type=Text)  # cleared once processed
     error: str | None = None
+    attempts: int = 0  # failed processing attempts; a delivery failing too often is parked
+    # Set when given up on (too many failures, or a body that can never be processed): the body and
+    # `error` stay for a maintainer to read in `steward status`, but start-up no longer retries it.
+    parked_at: datetime | None = _ts(nullable=True)
 
 
 class PermissionCache(SQLModel, table=True):

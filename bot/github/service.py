@@ -21,7 +21,7 @@ from bot.github.identity import Identity
 from bot.github.outbox import Outbox
 from bot.github.sync import Progress, RepoSync, describe
 from bot.github.translate import WebhookTranslator
-from bot.github.webhooks import PATH, WebhookReceiver
+from bot.github.webhooks import PATH, WEBHOOK_GUARD, WebhookReceiver
 from bot.github.writer import GitHubWriter, offline_writer
 
 if TYPE_CHECKING:
@@ -232,9 +232,13 @@ class GitHubService:
     async def start(self) -> None:
         await self.identity.load()
         if self.webhooks is not None:
-            replayed = await self.webhooks.replay_pending()
-            if replayed:
-                log.info("processed %d webhook deliveries left over from the last run", replayed)
+            try:
+                replayed = await self.webhooks.replay_pending()
+            except Exception:  # what a delivery carries must never keep the bot from starting
+                log.exception("replaying stored webhook deliveries failed; they stay for the next start")
+            else:
+                if replayed:
+                    log.info("processed %d webhook deliveries left over from the last run", replayed)
         self.outbox.start()
         if self.sync is not None:
             # Catch up at start instead of waiting a whole poll interval.
@@ -260,13 +264,20 @@ class GitHubService:
             self.device_flow.close()
 
     async def health(self) -> dict[str, Any]:
-        """/healthz: the rate budget and credentials; unhealthy when paused for budget or refused."""
+        """/healthz: the rate budget and credentials; `degraded` (not down) when paused or refused,
+        since chat keeps working without GitHub."""
         if self.client is None:
             return {"ok": True, "mode": "offline"}
         paused = self._resume_at is not None and self.clock.now() < self._resume_at
         auth_error = self.client.auth_problem
+        reason = None
+        if auth_error is not None:
+            reason = f"GitHub refused the credentials: {auth_error}"
+        elif paused and self._resume_at is not None:
+            reason = f"GitHub polling paused for the rate budget until {self._resume_at.isoformat()}"
         return {
-            "ok": not paused and auth_error is None,
+            "ok": reason is None,
+            "reason": reason,
             "auth_error": auth_error,
             "rate_limit": self.client.budget.as_dict(),
             "requests": self.client.stats.requests,
@@ -286,8 +297,8 @@ def build_github(app: App) -> GitHubService:
         # The HTTP server starts before the GitHub layer: deliveries arriving in between wait for
         # start()'s replay of what the last run left unprocessed, so each item's stay in order.
         service.webhooks.hold()
-        app.http.add_route("POST", PATH, service.webhooks.handle)
+        app.http.add_route("POST", PATH, service.webhooks.handle, WEBHOOK_GUARD)
     if client is not None and config.oauth_client_id:
         service.device_flow = DeviceFlowClient(config.oauth_client_id, config.oauth_base_url, config.api_url)
-    app.http.add_health_check("github", service.health)
+    app.http.add_health_check("github", service.health, essential=False)
     return service

@@ -11,15 +11,25 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiohttp import web
+from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from bot.core.clock import Clock
 from bot.db.database import Database
 from bot.github.models import WebhookDelivery
+from bot.http_server import RouteGuard, request_body
 
 log = logging.getLogger(__name__)
 PATH = "/github/webhook"
+# GitHub caps webhook payloads at 25 MB; nothing larger is read (and nothing at all before the
+# signature header is seen: see bot/http_server.py's RouteGuard).
+MAX_BODY = 25 * 1024 * 1024
+SIGNATURE_HEADER = "X-Hub-Signature-256"
+# Every genuine delivery is signed; unsigned ones are refused before their body is read.
+WEBHOOK_GUARD = RouteGuard(MAX_BODY, (SIGNATURE_HEADER,))
+# A delivery whose processing failed this many times is parked instead of retried at every start.
+MAX_ATTEMPTS = 5
 Processor = Callable[[str, dict[str, Any], str], Awaitable[None]]  # (event, payload, delivery id)
 
 
@@ -28,7 +38,35 @@ def signature_valid(secret: str, body: bytes, header: str | None) -> bool:
     if not header or not header.startswith("sha256="):
         return False
     expected = "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
-    return hmac.compare_digest(expected, header)
+    return hmac.compare_digest(expected.encode(), header.encode("utf-8", "surrogateescape"))
+
+
+# How JSON calls what `json.loads` returned (for the reason a maintainer reads in `steward status`).
+_JSON_KINDS: dict[type, str] = {
+    list: "an array",
+    str: "a string",
+    int: "a number",
+    float: "a number",
+    bool: "a boolean",
+    type(None): "null",
+}
+
+
+class UnusableDelivery(ValueError):
+    """A signed body that can never be processed: not JSON, not an object, or nested absurdly deep."""
+
+
+def parse_payload(body: bytes | str) -> dict[str, Any]:
+    """The delivery's JSON object; raises UnusableDelivery for anything else (never RecursionError)."""
+    try:
+        payload = json.loads(body)
+    except RecursionError as exc:  # a few thousand nested brackets exhaust the parser's stack
+        raise UnusableDelivery("body is nested too deeply") from exc
+    except ValueError as exc:  # includes UnicodeDecodeError
+        raise UnusableDelivery("body is not JSON") from exc
+    if not isinstance(payload, dict):
+        raise UnusableDelivery(f"body is {_JSON_KINDS.get(type(payload), 'a JSON value')}, not a JSON object")
+    return payload
 
 
 def ordering_key(payload: dict[str, Any]) -> str:
@@ -63,18 +101,19 @@ class WebhookReceiver:
         self._holding = True
 
     async def handle(self, request: web.Request) -> web.Response:
-        body = await request.read()
+        body = await request_body(request)
         # Nothing is parsed or stored before the signature checks out.
-        if not signature_valid(self.secret, body, request.headers.get("X-Hub-Signature-256")):
+        if not signature_valid(self.secret, body, request.headers.get(SIGNATURE_HEADER)):
             return web.json_response({"error": "invalid signature"}, status=401)
         event = request.headers.get("X-GitHub-Event", "")
         delivery = request.headers.get("X-GitHub-Delivery", "")
         if not event or not delivery:
             return web.json_response({"error": "missing X-GitHub-Event or X-GitHub-Delivery"}, status=400)
         try:
-            payload = json.loads(body)
-        except ValueError:
-            return web.json_response({"error": "body is not JSON"}, status=400)
+            # Checked before storing: a stored body must be one that start-up can replay.
+            payload = parse_payload(body)
+        except UnusableDelivery as exc:
+            return web.json_response({"error": str(exc)}, status=400)
         text = body.decode("utf-8", errors="replace")
         if not await self.db.run(self._record, delivery, event, text):
             return web.json_response({"ok": True, "duplicate": True})
@@ -128,48 +167,86 @@ class WebhookReceiver:
         error: str | None = None
         try:
             await self.processor(event, payload, delivery)
-        except Exception as exc:
+        except Exception as exc:  # RecursionError included: a payload must never stop the bot
             log.exception("webhook %s (%s) failed; kept for a retry at the next start", delivery, event)
             error = f"{type(exc).__name__}: {exc}"[:500]
         await self.db.run(self._mark, delivery, error)
 
-    def _mark(self, session: Session, delivery: str, error: str | None) -> None:
+    def _mark(self, session: Session, delivery: str, error: str | None, *, park: bool = False) -> None:
         row = session.get(WebhookDelivery, delivery)
         if row is None:
             return
         if error is None:
             row.processed_at = self.clock.now()
             row.body = None
+        else:
+            row.attempts += 1
+            if park or row.attempts >= MAX_ATTEMPTS:
+                row.parked_at = self.clock.now()
+                log.error(
+                    "webhook %s (%s) parked after %d attempt(s): %s", delivery, row.event, row.attempts, error
+                )
         row.error = error
         session.add(row)
+
+    def _park(self, session: Session, delivery: str, reason: str) -> None:
+        self._mark(session, delivery, reason, park=True)
 
     async def replay_pending(self) -> int:
         """Process deliveries accepted but not processed (the process stopped in between), oldest
         first, then the ones held since start-up; returns how many were left from before."""
         query = select(WebhookDelivery).where(
-            col(WebhookDelivery.processed_at).is_(None), col(WebhookDelivery.body).is_not(None)
+            col(WebhookDelivery.processed_at).is_(None),
+            col(WebhookDelivery.parked_at).is_(None),
+            col(WebhookDelivery.body).is_not(None),
         )
+        replayed: list[asyncio.Task[None]] = []
+        try:
+            await self._replay_stored(query, replayed)
+        finally:
+            # Stored during start-up (after the rows above, or after the query): they go after them.
+            for event, payload, delivery in self._held:
+                self._enqueue(event, payload, delivery)
+            self._held.clear()
+            self._holding = False
+        if replayed:
+            await asyncio.wait(replayed)
+        return len(replayed)
+
+    async def _replay_stored(self, query: Any, replayed: list[asyncio.Task[None]]) -> None:
         pending = await self.db.run(
             lambda s: list(s.exec(query.order_by(col(WebhookDelivery.received_at))).all())
         )
         held = {delivery for _, _, delivery in self._held}
-        replayed = []
         for row in pending:
             if row.body is None or row.delivery_id in held:
                 continue
-            task = self._enqueue(row.event, json.loads(row.body), row.delivery_id)
+            try:
+                payload = parse_payload(row.body)
+            except UnusableDelivery as exc:  # stored by an older version that did not check first
+                await self.db.run(self._park, row.delivery_id, str(exc))
+                continue
+            task = self._enqueue(row.event, payload, row.delivery_id)
             if task is not None:  # None: stored during start-up and already queued by its request
                 replayed.append(task)
-        # Stored during start-up (after the rows above, or after the query): they go after them.
-        for event, payload, delivery in self._held:
-            self._enqueue(event, payload, delivery)
-        self._held.clear()
-        self._holding = False
-        if replayed:
-            await asyncio.wait(replayed)
-        return len(replayed)
 
     async def drain(self) -> None:
         """Wait for deliveries being processed (tests, shutdown)."""
         while self._tasks:
             await asyncio.gather(*list(self._tasks), return_exceptions=True)
+
+
+def parked_deliveries(session: Session, limit: int = 5) -> dict[str, Any]:
+    """For `steward status`: how many deliveries were given up on, and the latest ones with why."""
+    parked = col(WebhookDelivery.parked_at).is_not(None)
+    total = session.exec(select(func.count()).select_from(WebhookDelivery).where(parked)).one()
+    latest = session.exec(
+        select(WebhookDelivery).where(parked).order_by(col(WebhookDelivery.parked_at).desc()).limit(limit)
+    ).all()
+    return {
+        "parked": total,
+        "latest": [
+            {"delivery": row.delivery_id, "event": row.event, "attempts": row.attempts, "reason": row.error}
+            for row in latest
+        ],
+    }

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import hmac
 from datetime import timedelta
 
 from aiohttp import web
 
+from cogs.oncall.feed_token import stored_feed_token, token_matches
 from cogs.oncall.ical import render_calendar
 from cogs.oncall.service import OncallService
 
@@ -19,15 +19,25 @@ class CalendarFeed:
     def __init__(self, service: OncallService) -> None:
         self.service = service
         self.services = service.services
+        self._generated: str | None = None  # the stored token, once read
+
+    async def token(self) -> str:
+        """The token feeds require: the configured one, else the one generated for this deployment."""
+        configured = self.service.config.calendar_token
+        if configured:
+            return configured
+        if self._generated is None:
+            now = self.services.clock.now()
+            self._generated = await self.services.db.run(stored_feed_token, now)
+        return self._generated
 
     def t(self, key: str, **params: object) -> str:
         return self.services.catalog.translate(self.services.config.project.locale, key, **params)
 
     async def handle(self, request: web.Request) -> web.StreamResponse:
-        """GET ``PATH``: the feed, or 404 for an unknown rotation or (when a token is set) a wrong token."""
+        """GET ``PATH``: the feed, or 404 for an unknown rotation or a missing or wrong token."""
         config = self.service.config
-        token = config.calendar_token
-        if token and not hmac.compare_digest(request.query.get("token", ""), token):
+        if not token_matches(request.query.get("token", ""), await self.token()):
             raise web.HTTPNotFound()
         name = request.match_info["rotation"]
         if name not in {r.name for r in config.rotations}:
@@ -47,7 +57,6 @@ class CalendarFeed:
             names,
             self.t("oncall.ical.summary"),
             self.t("oncall.nobody"),
-            request.host.split(":")[0] or "steward",
             now,
         )
         return web.Response(body=text.encode("utf-8"), content_type="text/calendar", charset="utf-8")

@@ -14,6 +14,7 @@ from cogs.oncall.planner import Shift
 
 CRLF = "\r\n"
 MAX_OCTETS = 75
+UID_DOMAIN = "oncall.steward"  # a fixed right-hand side: UIDs depend on nothing about the request
 
 
 def escape_text(value: str) -> str:
@@ -55,7 +56,6 @@ def render_calendar(
     names: dict[str, str],
     summary: str,
     nobody: str,
-    host: str,
     now: datetime,
 ) -> str:
     """The VCALENDAR text; ``summary`` is a format string with ``{name}`` and ``{rotation}``."""
@@ -74,7 +74,8 @@ def render_calendar(
         title = summary.format(name=name, rotation=rotation)
         if shift.region:
             title = f"{title} ({shift.region})"
-        uid = f"{shift.key.replace('/', '-')}@{host}"
+        # Never the request's Host: one shift fetched through two hostnames must stay one event.
+        uid = f"{shift.key.replace('/', '-')}@{UID_DOMAIN}"
         lines += [
             "BEGIN:VEVENT",
             f"UID:{escape_text(uid)}",

@@ -114,3 +114,13 @@ class OncallTriage(SQLModel, table=True):
     escalated_at: datetime | None = _ts(nullable=True)
     sections_requested_at: datetime | None = _ts(nullable=True)
     extra: dict[str, str] = Field(default_factory=dict, sa_type=JSON)
+
+
+class OncallFeedToken(SQLModel, table=True):
+    """The calendar feeds' secret when the config sets none: generated once, so feeds are never open."""
+
+    __tablename__ = "oncall_feed_token"
+
+    name: str = Field(primary_key=True)  # "calendar": one deployment-wide token
+    token: str
+    created_at: datetime = _ts()

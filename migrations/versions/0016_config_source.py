@@ -12,7 +12,7 @@ import sqlmodel.sql.sqltypes  # noqa: F401, RUF100  (autogenerate renders sqlmod
 from alembic import op
 
 revision: str = "0016_config_source"
-down_revision: str | Sequence[str] | None = "0012_github_history"
+down_revision: str | Sequence[str] | None = "0013_hostile_http"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

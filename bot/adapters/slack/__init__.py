@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.slack.adapter import EVENTS_PATH, SlackAdapter
+from bot.adapters.slack.signing import EVENTS_GUARD
 
 if TYPE_CHECKING:
     from bot.app import App
@@ -28,5 +29,5 @@ def build_adapter(app: App, client: AsyncWebClient | None = None) -> SlackAdapte
 
     adapter = SlackAdapter(config, app.services, lambda: app.cogs, client=client)
     if not app.config.slack.socket_mode:
-        app.http.add_route("POST", EVENTS_PATH, adapter.handle_http)
+        app.http.add_route("POST", EVENTS_PATH, adapter.handle_http, EVENTS_GUARD)
     return adapter

@@ -45,6 +45,22 @@ class HttpConfig(StrictModel):
     enabled: bool | None = Field(
         default=None, description="Force the server on or off (default: on only when a feature needs it)."
     )
+    metrics_token: OptionalSecret = Field(
+        default=None,
+        description="If set, /metrics requires `Authorization: Bearer <this>`; default: open to anyone "
+        "who can reach the server.",
+    )
+    metrics_port: int | None = Field(
+        default=None,
+        ge=0,
+        le=65535,
+        description="Serve /metrics on this port only (not on the public one); default: on `port`.",
+    )
+    metrics_host: str | None = Field(
+        default=None,
+        min_length=1,
+        description="Address for the /metrics port (with metrics_port; default: `host`).",
+    )
 
 
 class LoggingConfig(StrictModel):

@@ -140,7 +140,8 @@ class OncallConfig(StrictModel):
     )
     calendar_token: OptionalSecret = Field(
         default=None,
-        description="If set, feeds require ?token=<this> (keeps schedules private); default: public feeds.",
+        description="Feeds require ?token=<this>; unset: a random token generated once and kept in the "
+        "database (shown by `steward calendar-token`). Feeds are never open without a token.",
     )
     availability: dict[MemberRef, AvailabilityConfig] = Field(
         default_factory=dict, description="Member -> when they can take shifts."

@@ -72,11 +72,9 @@ def test_ical_escaping_folding_and_crlf() -> None:
         Shift("core", None, start, start + timedelta(weeks=1), "alice", "alice"),
         Shift("core", None, start + timedelta(weeks=1), start + timedelta(weeks=2), None, None, "off"),
     ]
-    text = render_calendar(
-        "core", shifts, {"alice": "Alice, A."}, "On call: {name}", "nobody", "example.org", start
-    )
+    text = render_calendar("core", shifts, {"alice": "Alice, A."}, "On call: {name}", "nobody", start)
     assert text.endswith("\r\n") and "\n" not in text.replace("\r\n", "")
-    assert "UID:core---20260105T080000Z@example.org" in text
+    assert "UID:core---20260105T080000Z@oncall.steward" in text
     assert "DTSTART:20260105T080000Z\r\nDTEND:20260112T080000Z" in text
     assert "SUMMARY:On call: Alice\\, A." in text
     assert text.count("BEGIN:VEVENT") == 1  # off-duty time is not an event

@@ -191,14 +191,21 @@ async def test_every_oncall_command_end_to_end(
         assert "bob is on call for core until Mon 2026-01-19 09:00" in override
         assert "bob" in _text(await chat.command("zoe", "/oncall now")).split("Until")[0]
 
+        token = await _cog(chat).calendar.token()  # none configured: generated and stored
         async with aiohttp.ClientSession() as http:
-            url = f"http://127.0.0.1:{chat.app.http.port}/oncall/core.ics"
+            base = f"http://127.0.0.1:{chat.app.http.port}/oncall/core.ics"
+            url = f"{base}?token={token}"
             async with http.get(url) as response:
                 assert response.status == 200
                 assert response.content_type == "text/calendar"
                 body = await response.text()
-            async with http.get(url) as response:
-                assert await response.text() == body  # stable UIDs across requests
+            # Stable UIDs across requests, and whatever hostname the feed is fetched through.
+            async with http.get(url, headers={"Host": "calendar.example.org"}) as response:
+                assert await response.text() == body
             async with http.get(url.replace("core", "nope")) as response:
                 assert response.status == 404
+            # Never open without the token; odd tokens are refused, not a server error.
+            for query in ("", "?token=", "?token=%C3%A9", "?token=%FF", "?token=" + token[:-1]):
+                async with http.get(base + query, allow_redirects=False) as response:
+                    assert response.status == 404, query
         assert "BEGIN:VEVENT" in body and "\r\n" in body and "SUMMARY:On call: carol" in body
