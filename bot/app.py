@@ -130,6 +130,8 @@ class App:
     ) -> None:
         self.config = config
         self.config_path = config_path
+        self._reloading = asyncio.Lock()
+        self._signal_reloads: set[asyncio.Task[list[ConfigProblem]]] = set()
         self.clock = clock or SystemClock()
         self.console_operator = console_operator
         self.run_migrations = run_migrations
@@ -339,21 +341,32 @@ class App:
         self.db.dispose()
         self._stopped.set()
 
-    def reload(self) -> list[ConfigProblem]:
-        """Re-read the YAML; on any problem keep the running config and return the problems."""
+    async def reload(self) -> list[ConfigProblem]:
+        """Re-read the YAML; on any problem keep the running config and return the problems.
+
+        Reading and validating run on a worker thread, so chat keeps being answered (and gateway
+        heartbeats sent) while a large file is parsed; the running config is replaced only once the
+        new one is valid. Reloads run one at a time, in the order they were asked for."""
         if self.config_path is None:
             return []
-        try:
-            new = load_config(self.config_path)
-        except ConfigError as exc:
-            log.error("config reload refused:\n%s", exc)
-            return list(exc.problems)
-        self.config = new
-        self._policy = maintainer_policy(new, self.console_operator)
-        self.scheduler.apply(new, self.jobs(), self.default_schedules())
+        async with self._reloading:
+            try:
+                new = await asyncio.to_thread(load_config, self.config_path)
+            except ConfigError as exc:
+                log.error("config reload refused:\n%s", exc)
+                return list(exc.problems)
+            self.config = new
+            self._policy = maintainer_policy(new, self.console_operator)
+            self.scheduler.apply(new, self.jobs(), self.default_schedules())
         asyncio.get_running_loop().create_task(self.bus.publish(ConfigReloaded()))
         log.info("configuration reloaded from %s", self.config_path)
         return []
+
+    def _reload_on_signal(self) -> None:
+        # Signal handlers must not block the loop: the reload runs as a task, its outcome logged.
+        task = asyncio.get_running_loop().create_task(self.reload())
+        self._signal_reloads.add(task)
+        task.add_done_callback(self._signal_reloads.discard)
 
     async def run_until_stopped(self, until: asyncio.Event | None = None) -> None:
         """Start, then wait for SIGINT/SIGTERM (or ``until``); SIGHUP reloads the config."""
@@ -365,7 +378,7 @@ class App:
             except (NotImplementedError, RuntimeError):
                 pass
         try:
-            loop.add_signal_handler(signal.SIGHUP, self.reload)
+            loop.add_signal_handler(signal.SIGHUP, self._reload_on_signal)
         except (NotImplementedError, RuntimeError, AttributeError):
             pass
         await self.start()

@@ -93,7 +93,7 @@ class StewardCog(Cog):
 
     @command("steward reload", "steward.reload.description", access=Access.MAINTAINERS)
     async def reload(self, inv: Invocation) -> None:
-        problems: Any = self.services.reload_config()
+        problems: Any = await self.services.reload_config()
         if not problems:
             await inv.reply(inv.t("steward.reload.ok"))
             return
