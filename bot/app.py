@@ -132,6 +132,8 @@ class App:
     ) -> None:
         self.config = config
         self.config_path = config_path
+        self._reloading = asyncio.Lock()
+        self._signal_reloads: set[asyncio.Task[list[ConfigProblem]]] = set()
         self.clock = clock or SystemClock()
         self.console_operator = console_operator
         self.run_migrations = run_migrations
@@ -370,29 +372,35 @@ class App:
         self.db.dispose()
         self._stopped.set()
 
-    def reload(self) -> list[ConfigProblem]:
+    async def reload(self) -> list[ConfigProblem]:
         """Reload on every instance (see `reload_everywhere`); the problems that refused it here."""
-        return self.reload_everywhere().problems
+        return (await self.reload_everywhere()).problems
 
-    def reload_everywhere(self) -> ReloadOutcome:
+    async def reload_everywhere(self) -> ReloadOutcome:
         """Re-read the files here, and ask every other instance (and, with config_source, the leader
         for the branch head) to do the same; SIGHUP and /steward reload land here."""
-        outcome = self.reload_here()
-        self.config_source.broadcast_reload()
+        outcome = await self.reload_here()
+        await asyncio.to_thread(self.config_source.broadcast_reload)
         return outcome
 
-    def reload_here(self) -> ReloadOutcome:
+    async def reload_here(self) -> ReloadOutcome:
         """Re-read the YAML (the bootstrap file, with the running repository version merged over it);
-        on any problem keep the running config and return the problems."""
-        if self.bootstrap_path is None:
+        on any problem keep the running config and return the problems.
+
+        Reading and validating run on a worker thread, so chat keeps being answered (and gateway
+        heartbeats sent) while a large file is parsed; the running config is replaced only once the
+        new one is valid. Reloads run one at a time, in the order they were asked for."""
+        path = self.bootstrap_path
+        if path is None:
             return ReloadOutcome()
-        try:
-            new = self.config_source.reread() or load_config(self.bootstrap_path)
-        except ConfigError as exc:
-            log.error("config reload refused:\n%s", exc)
-            return ReloadOutcome(list(exc.problems))
-        restart = self.apply_config(new)
-        log.info("configuration reloaded from %s", self.bootstrap_path)
+        async with self._reloading:
+            try:
+                new = await asyncio.to_thread(lambda: self.config_source.reread() or load_config(path))
+            except ConfigError as exc:
+                log.error("config reload refused:\n%s", exc)
+                return ReloadOutcome(list(exc.problems))
+            restart = self.apply_config(new)
+        log.info("configuration reloaded from %s", path)
         return ReloadOutcome([], restart)
 
     def apply_config(self, new: StewardConfig) -> list[str]:
@@ -408,6 +416,12 @@ class App:
         if restart:
             log.warning("changed settings that apply after a restart: %s", ", ".join(restart))
         return restart
+
+    def _reload_on_signal(self) -> None:
+        # Signal handlers must not block the loop: the reload runs as a task, its outcome logged.
+        task = asyncio.get_running_loop().create_task(self.reload())
+        self._signal_reloads.add(task)
+        task.add_done_callback(self._signal_reloads.discard)
 
     async def run_until_stopped(
         self, until: asyncio.Event | None = None, on_started: Callable[[App], None] | None = None
@@ -425,7 +439,7 @@ class App:
             except (NotImplementedError, RuntimeError):
                 pass
         try:
-            loop.add_signal_handler(signal.SIGHUP, self.reload)
+            loop.add_signal_handler(signal.SIGHUP, self._reload_on_signal)
         except (NotImplementedError, RuntimeError, AttributeError):
             pass
         try:

@@ -35,7 +35,7 @@ async def test_reload_keeps_running_config_on_error(run_console: ConsoleRunner, 
     app = run.app
     assert app.config_path is not None
     app.config_path.write_text(app.config_path.read_text() + "projcet: {}\n", encoding="utf-8")
-    problems = app.reload()
+    problems = await app.reload()
     assert len(problems) == 1 and "projcet" in str(problems[0]) and ":10:1:" in str(problems[0])
     assert app.config.project.name == "Demo Project"
 
@@ -47,7 +47,7 @@ async def test_reload_applies_a_valid_file(run_console: ConsoleRunner) -> None:
     app.config_path.write_text(
         app.config_path.read_text().replace("Demo Project", "Renamed"), encoding="utf-8"
     )
-    assert app.reload() == []
+    assert await app.reload() == []
     assert app.config.project.name == "Renamed"
 
 

@@ -15,7 +15,17 @@ from bot.config.models import StewardConfig
 from bot.config.problems import ConfigError, ConfigProblem
 from bot.config.yamltree import UNRESOLVED, DataPath, Located, Tree, Unresolved, build_tree, format_path
 
-__all__ = ["OfflineCheck", "check_config_offline", "load_config", "load_config_text"]
+__all__ = ["MAX_CONFIG_BYTES", "OfflineCheck", "check_config_offline", "load_config", "load_config_text"]
+
+# Far above any real config (the full example is a few KiB), far below what freezes the parser: a
+# file is refused before YAML sees it, so a stray log or data file cannot stall a reload.
+MAX_CONFIG_BYTES = 1024 * 1024
+
+
+def _too_large(filename: str) -> ConfigError:
+    return ConfigError(
+        [ConfigProblem(filename, 0, 0, "", f"config file is larger than {MAX_CONFIG_BYTES // 1024} KiB")]
+    )
 
 
 @dataclass
@@ -28,7 +38,12 @@ class OfflineCheck:
 
 def _read(file: Path) -> str:
     try:
-        text = file.read_text(encoding="utf-8")
+        # Read at most one byte past the limit: the size is known without reading a huge file whole.
+        with file.open("rb") as handle:
+            raw = handle.read(MAX_CONFIG_BYTES + 1)
+        if len(raw) > MAX_CONFIG_BYTES:
+            raise _too_large(str(file))
+        text = raw.decode("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
         raise ConfigError(
@@ -64,6 +79,8 @@ def load_config_text(
     base_dir: Path | None = None,
 ) -> StewardConfig:
     """Validate config ``text``; ``filename`` only labels problems, ``base_dir`` anchors relative paths."""
+    if len(text) > MAX_CONFIG_BYTES or len(text.encode("utf-8", "surrogatepass")) > MAX_CONFIG_BYTES:
+        raise _too_large(filename)
     config = _load(text, filename, env, base_dir, None, offline=False).config
     assert config is not None
     return config

@@ -9,6 +9,7 @@ from typing import Literal
 from pydantic import Field, PrivateAttr, model_validator
 
 from bot.config.base import StrictModel, fail_at
+from bot.config.purposes import check_channel_purposes
 from bot.config.sections.chat import DiscordConfig, SlackConfig
 from bot.config.sections.community import GoodFirstIssuesConfig, MaintainerConfig
 from bot.config.sections.github import GitHubConfig
@@ -78,6 +79,11 @@ class StewardConfig(StrictModel):
                 rotation.timezone = rotation.timezone or tz
         for schedule in self.schedules:
             schedule.timezone = schedule.timezone or tz
+        return self
+
+    @model_validator(mode="after")
+    def _known_channel_purposes(self) -> StewardConfig:
+        check_channel_purposes(self)
         return self
 
     @property

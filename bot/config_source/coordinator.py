@@ -138,7 +138,7 @@ class ConfigSourceCoordinator:
         newest_reload = await self._db.run(versions.last_reload)
         if newest_reload > self._seen_reload:
             self._seen_reload = newest_reload
-            self.app.reload_here()
+            await self.app.reload_here()
 
     # --- inputs ----------------------------------------------------------------------------------
     async def on_webhook(self, event: str, payload: dict[str, Any]) -> None:

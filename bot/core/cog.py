@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -37,7 +37,7 @@ class Services:
     members: MemberDirectory
     maintainers: Callable[[], MaintainerPolicy]
     poster: Poster
-    reload_config: Callable[[], Any]
+    reload_config: Callable[[], Awaitable[Any]]
     http: HttpServer
     github: GitHubPort | None = None  # set when the config has a ``github`` section
     metrics: Any = None  # bot.metrics.Metrics

@@ -12,7 +12,8 @@ from typing import Concatenate, ParamSpec, TypeVar
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from bot.db.engine import READ_SNAPSHOT, make_engine
+from bot.db.engine import READ_SNAPSHOT, SQLITE_BUSY_TIMEOUT, make_engine
+from bot.db.turns import Turns
 
 T = TypeVar("T")
 P = ParamSpec("P")
@@ -34,6 +35,8 @@ class Database:
         self._url = url
         self._engine = engine if engine is not None else make_engine(url, echo=echo)
         self._hooks: dict[str, list[ChangeHook]] = {}
+        # SQLite admits one writer at a time; this process's threads take turns in arrival order.
+        self._turns = Turns(SQLITE_BUSY_TIMEOUT) if self._engine.dialect.name == "sqlite" else None
 
     @property
     def url(self) -> str:
@@ -75,7 +78,7 @@ class Database:
         """Yield a session in a transaction; commit when the block succeeds, roll back if it raises."""
         # expire_on_commit=False: objects returned out of a finished session (e.g. from `run`) keep
         # their loaded values instead of trying to lazy-load from a closed session.
-        with Session(self._engine, expire_on_commit=False) as session:
+        with self._turn(), Session(self._engine, expire_on_commit=False) as session:
             try:
                 yield session
                 self._run_change_hooks(session)
@@ -83,6 +86,14 @@ class Database:
             except BaseException:
                 session.rollback()
                 raise
+
+    @contextmanager
+    def _turn(self) -> Iterator[None]:
+        if self._turns is None:
+            yield
+            return
+        with self._turns.turn():
+            yield
 
     def call(self, fn: Callable[Concatenate[Session, P], T], *args: P.args, **kwargs: P.kwargs) -> T:
         """Run `fn(session, *args, **kwargs)` in one transaction on the calling thread."""

@@ -9,13 +9,17 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.pool import ConnectionPoolEntry, StaticPool
 
+# Seconds a blocked SQLite writer waits before failing with "database is locked". Generous: a shared,
+# loaded host can stall the lock holder for seconds, and a command failing is worse than a slow one.
+SQLITE_BUSY_TIMEOUT = 30.0
+
 # Applied to every new SQLite connection: WAL lets readers run beside the writer, foreign keys are off
 # by default in SQLite, busy_timeout makes a blocked writer wait instead of failing at once, and
 # synchronous=NORMAL is the documented safe pairing with WAL.
 SQLITE_PRAGMAS: tuple[str, ...] = (
     "PRAGMA journal_mode=WAL",
     "PRAGMA foreign_keys=ON",
-    "PRAGMA busy_timeout=5000",
+    f"PRAGMA busy_timeout={int(SQLITE_BUSY_TIMEOUT * 1000)}",
     "PRAGMA synchronous=NORMAL",
 )
 
@@ -66,7 +70,7 @@ def make_engine(url: str, echo: bool = False) -> Engine:
     kwargs: dict[str, Any] = {"echo": echo}
     if parsed.get_backend_name() == "sqlite":
         # Database.run uses worker threads, so connections must be shareable across threads.
-        kwargs["connect_args"] = {"check_same_thread": False}
+        kwargs["connect_args"] = {"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT}
         if _is_memory_sqlite(parsed):
             # Each connection to :memory: is a separate empty database; keep exactly one.
             kwargs["poolclass"] = StaticPool

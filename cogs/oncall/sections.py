@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from bot.config.patterns import search
+
 _HEADING = re.compile(r"^\s*(?:#{1,6}\s*(.+?)\s*#*\s*$|\*\*(.+?)\*\*\s*:?\s*$)")
 # Issue forms fill skipped optional fields with "_No response_".
 _EMPTY_ANSWERS = {"", "_no response_", "no response", "n/a", "none", "-"}
@@ -38,11 +40,8 @@ def missing_sections(body: str | None, required: Sequence[str]) -> list[str]:
         answer = sections.get(wanted.strip().lower())
         if answer is not None and answer.lower() not in _EMPTY_ANSWERS:
             continue
-        if answer is None:
-            try:
-                if re.search(wanted, text, re.IGNORECASE | re.MULTILINE):
-                    continue
-            except re.error:
-                pass
+        # Patterns were checked when the config loaded; the search is time-bounded all the same.
+        if answer is None and search(wanted, text):
+            continue
         missing.append(wanted)
     return missing

@@ -106,7 +106,7 @@ class StewardCog(Cog):
 
     @command("steward reload", "steward.reload.description", access=Access.MAINTAINERS)
     async def reload(self, inv: Invocation) -> None:
-        outcome: Any = self.services.reload_config()
+        outcome: Any = await self.services.reload_config()
         problems = outcome.problems
         if not problems:
             msg = Message([Section(inv.t("steward.reload.ok"))])

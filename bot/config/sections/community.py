@@ -46,9 +46,10 @@ class GoodFirstIssuesConfig(StrictModel):
         default_factory=dict, description="Label -> difficulty name shown and filtered."
     )
     priority_label: str | None = Field(default=None, description="Issues with this label are listed first.")
-    claim_limit: int = Field(default=2, ge=1, description="Open claims one person may hold.")
+    # Bounded: a limit nobody can reach is a typo, and huge integers reach SQL and arithmetic.
+    claim_limit: int = Field(default=2, ge=1, le=100, description="Open claims one person may hold.")
     newcomer_claim_limit: int = Field(
-        default=1, ge=1, description="Open claims for someone with no merged PR yet."
+        default=1, ge=1, le=100, description="Open claims for someone with no merged PR yet."
     )
     claim_lifetime: Annotated[Duration, at_least(timedelta(hours=1))] = Field(
         default=timedelta(days=14), description="A claim without progress is released after this long."

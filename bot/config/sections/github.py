@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
-from pydantic import BeforeValidator, Field, field_validator, model_validator
+from pydantic import BeforeValidator, Field, WithJsonSchema, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 from bot.config.base import StrictModel, check_unique, fail_at
@@ -16,12 +16,14 @@ from bot.config.types import Duration, GitHubLogin, OptionalSecret, at_least
 
 _TEAM = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})/[A-Za-z0-9._-]{1,100}$")
 _REPO = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})/[A-Za-z0-9._-]{1,100}$")
+# What editors check as the user types; the validator below adds the rules a pattern cannot say.
+RepoName = Annotated[str, WithJsonSchema({"type": "string", "pattern": _REPO.pattern})]
 
 
 class RepoConfig(StrictModel):
     """One watched repository with optional per-repo overrides."""
 
-    name: str = Field(description="Repository as 'owner/name'.")
+    name: RepoName = Field(description="Repository as 'owner/name'.")
     newcomer_labels: list[str] | None = Field(
         default=None, description="Labels marking newcomer issues here (default: good_first_issues.labels)."
     )
@@ -49,7 +51,9 @@ def _repo_from_str(value: Any) -> Any:
     return {"name": value} if isinstance(value, str) else value
 
 
-RepoEntry = Annotated[RepoConfig, BeforeValidator(_repo_from_str, json_schema_input_type=str | RepoConfig)]
+RepoEntry = Annotated[
+    RepoConfig, BeforeValidator(_repo_from_str, json_schema_input_type=RepoName | RepoConfig)
+]
 
 
 class GitHubAppConfig(StrictModel):

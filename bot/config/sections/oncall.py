@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, Field, field_validator, model_validator
 
 from bot.config.base import StrictModel, check_unique, fail_at
+from bot.config.patterns import PatternProblem, check_pattern
 from bot.config.types import (
     ClockTime,
     Duration,
@@ -146,6 +147,16 @@ class OncallConfig(StrictModel):
     availability: dict[MemberRef, AvailabilityConfig] = Field(
         default_factory=dict, description="Member -> when they can take shifts."
     )
+
+    @field_validator("required_sections")
+    @classmethod
+    def _usable_patterns(cls, value: list[str]) -> list[str]:
+        for index, pattern in enumerate(value):
+            try:
+                check_pattern(pattern)
+            except PatternProblem as exc:
+                fail_at((index,), str(exc), "pattern", pattern)
+        return value
 
     @field_validator("rotations")
     @classmethod

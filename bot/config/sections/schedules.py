@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import difflib
-from datetime import UTC, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Annotated
 
 from apscheduler.triggers.cron import CronTrigger
@@ -46,8 +46,41 @@ JobName = Annotated[
 ]
 
 
+# The shortest interval a job may repeat at: a scheduled job posts or calls GitHub each time it runs.
+MIN_INTERVAL = timedelta(minutes=1)
+# Any day/month/weekday combination that can happen does so within one 28-year calendar cycle.
+_CYCLE_START = datetime(2026, 1, 1, tzinfo=UTC)
+_CYCLE_END = datetime(2026 + 29, 1, 1, tzinfo=UTC)
+
+
+def _cron_field(values: str, names: tuple[str, ...] = ()) -> str:
+    alternatives = "|".join(
+        [values, *(form for name in names for form in (name, name.capitalize(), name.upper()))]
+    )
+    item = rf"(?:\*|(?:{alternatives})(?:-(?:{alternatives}))?)(?:/[0-9]+)?"
+    return rf"{item}(?:,{item})*"
+
+
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+# The crontab shape with each field's range, for editors; check_cron is the full rule.
+CRON_PATTERN = (
+    r"^\s*"
+    + r"\s+".join(
+        (
+            _cron_field(r"[0-5]?[0-9]"),
+            _cron_field(r"[01]?[0-9]|2[0-3]"),
+            _cron_field(r"0?[1-9]|[12][0-9]|3[01]"),
+            _cron_field(r"0?[1-9]|1[0-2]", _MONTHS),
+            _cron_field(r"[0-6]", _DAYS),
+        )
+    )
+    + r"\s*$"
+)
+
+
 def check_cron(value: str) -> str:
-    """Accept a standard 5-field crontab line ("minute hour day month weekday")."""
+    """Accept a standard 5-field crontab line ("minute hour day month weekday") that fires at all."""
     try:
         CronTrigger.from_crontab(value, timezone=UTC)
     except Exception as exc:  # APScheduler reports bad fields as ValueError, odd input as other errors
@@ -55,7 +88,26 @@ def check_cron(value: str) -> str:
             "cron",
             f"invalid cron expression {value!r}: {exc} (expected 5 fields: minute hour day month weekday)",
         ) from None
+    minute, hour, day, month, weekday = value.split()
+    # Same fields as from_crontab, bounded by an end date so a date that never exists is found at once.
+    trigger = CronTrigger(
+        minute=minute,
+        hour=hour,
+        day=day,
+        month=month,
+        day_of_week=weekday,
+        timezone=UTC,
+        start_date=_CYCLE_START,
+        end_date=_CYCLE_END,
+    )
+    if trigger.get_next_fire_time(None, _CYCLE_START) is None:
+        raise PydanticCustomError(
+            "cron_never", f"cron expression {value!r} never fires: no date matches its day, month and weekday"
+        )
     return value
+
+
+CronLine = Annotated[str, WithJsonSchema({"type": "string", "pattern": CRON_PATTERN})]
 
 
 class ScheduleChannels(StrictModel):
@@ -69,9 +121,9 @@ class ScheduleConfig(StrictModel):
     """One scheduled run of a job: a cron line or a fixed interval."""
 
     job: JobName = Field(description="Which job to run.")
-    cron: str | None = Field(default=None, description="5-field crontab line, e.g. '0 9 * * mon'.")
+    cron: CronLine | None = Field(default=None, description="5-field crontab line, e.g. '0 9 * * mon'.")
     interval: Duration | None = Field(
-        default=None, description="Run every this long instead of on a cron line (at least 1s)."
+        default=None, description="Run every this long instead of on a cron line (at least 1m)."
     )
     timezone: TimeZoneName | None = Field(
         default=None, description="Time zone of the cron line (default: project's)."
@@ -92,6 +144,6 @@ class ScheduleConfig(StrictModel):
     def _one_trigger(self) -> ScheduleConfig:
         if (self.cron is None) == (self.interval is None):
             fail_at(("cron",), "set exactly one of 'cron' or 'interval'")
-        if self.interval is not None and self.interval.total_seconds() < 1:
-            fail_at(("interval",), "interval must be at least 1s")
+        if self.interval is not None and self.interval < MIN_INTERVAL:
+            fail_at(("interval",), "interval must be at least 1m", value=str(self.interval))
         return self

@@ -1,0 +1,67 @@
+"""Cross-section check: every channel purpose a feature posts to is one the chat platforms define.
+
+A purpose nobody maps to a channel makes a feature post nowhere, silently; a typo ("anouncements")
+is the usual cause, so the file is refused with the purposes that do exist.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from bot.config.base import fail_at
+
+if TYPE_CHECKING:
+    from bot.config.models import StewardConfig
+
+DataPath = tuple[str | int, ...]
+_SNOWFLAKE = re.compile(r"^[0-9]{1,20}$")
+_SLACK_ID = re.compile(r"^[CGD][A-Z0-9]{6,}$")
+
+
+def _purposes_used(config: StewardConfig) -> Iterator[tuple[DataPath, str]]:
+    """(where, purpose) for every purpose the config names explicitly (defaults are not typos)."""
+    gfi = config.good_first_issues
+    if gfi is not None and "announce_channels" in gfi.model_fields_set:
+        for i, purpose in enumerate(gfi.announce_channels):
+            yield ("good_first_issues", "announce_channels", i), purpose
+    if config.oncall is not None:
+        for i, rotation in enumerate(config.oncall.rotations):
+            if rotation.channel is not None:
+                yield ("oncall", "rotations", i, "channel"), rotation.channel
+    onboarding = config.onboarding
+    if onboarding is not None and "welcome_channel" in onboarding.model_fields_set:
+        yield ("onboarding", "welcome_channel"), onboarding.welcome_channel
+
+
+def _fail(where: DataPath, purpose: str, known: set[str]) -> None:
+    close = difflib.get_close_matches(purpose, sorted(known), n=1)
+    hint = f"did you mean {close[0]!r}? " if close else ""
+    listed = ", ".join(sorted(known)) or "none"
+    fail_at(where, f"unknown channel purpose {purpose!r}; {hint}configured purposes: {listed}", "purpose")
+
+
+def check_channel_purposes(config: StewardConfig) -> None:
+    """Fail at the first purpose no configured chat platform maps to a channel.
+
+    Without Discord or Slack (console only) every purpose is printed, so nothing is checked."""
+    discord = set(config.discord.channels) if config.discord is not None else None
+    slack = set(config.slack.channels) if config.slack is not None else None
+    if discord is None and slack is None:
+        return
+    known = (discord or set()) | (slack or set())
+    for where, purpose in _purposes_used(config):
+        if purpose not in known:
+            _fail(where, purpose, known)
+    for i, schedule in enumerate(config.schedules):
+        here = ("schedules", i, "channels")
+        if discord is not None:
+            for j, target in enumerate(schedule.channels.discord):
+                if not _SNOWFLAKE.match(target) and target not in discord:
+                    _fail((*here, "discord", j), target, discord)
+        if slack is not None:
+            for j, target in enumerate(schedule.channels.slack):
+                if not (_SLACK_ID.match(target) or target.startswith("#")) and target not in slack:
+                    _fail((*here, "slack", j), target, slack)
