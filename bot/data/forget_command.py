@@ -25,21 +25,22 @@ def find_person(session: Session, resolver: PersonResolver, text: str, now: date
     """The one person ``text`` names: ``discord:ID``/``slack:ID``/``console:name``, a GitHub login, or a
     chat name known on some platform. UserError (the resolver's) when nobody, or several people, match."""
     found: dict[int | str, NamedPerson] = {}
-    first_error: UserError | None = None
+    unknown: UserError | None = None
     for platform in NAME_PLATFORMS:
         try:
             person = resolver.resolve(session, platform, text, now)
         except UserError as exc:
-            first_error = first_error or exc
+            if exc.key != "core.error.unknown_person":
+                raise  # a group, or several people of that name: naming someone else will not help
+            unknown = exc
             continue
-        found[person.member_id if person.member_id is not None else (person.github_login or "").lower()] = (
-            person
-        )
+        key = person.member_id if person.member_id is not None else (person.github_login or "").lower()
+        found[key] = person
     if len(found) > 1:
         raise UserError("core.error.ambiguous_person", outside={"name": text})
     if not found:
-        assert first_error is not None
-        raise first_error
+        assert unknown is not None
+        raise unknown
     return next(iter(found.values()))
 
 

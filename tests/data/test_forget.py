@@ -258,17 +258,27 @@ def test_it_asks_first_and_erases_nothing_without_a_yes(
 
 @pytest.mark.parametrize(
     ("named", "says"),
-    [("nobody-here", "I don't know anyone called 'nobody-here'"), ("@everyone", "names a group")],
+    [
+        ("nobody-here", "I don't know anyone called 'nobody-here'"),
+        ("@everyone", "names a group"),
+        ("Sam", "Several people here are called 'Sam'"),
+    ],
 )
 def test_unknown_or_group_names_are_refused_clearly(
     db: Database, tmp_path: Path, capsys: pytest.CaptureFixture[str], named: str, says: str
 ) -> None:
     _seed(db)
+    with db.session() as s:  # two people called Sam: one on Discord, one on Slack
+        for platform, uid in (("discord", "444"), ("slack", "U5")):
+            sam = _member(s, "Sam", [])
+            s.add(
+                PlatformIdentity(member_id=sam, platform=platform, platform_user_id=uid, display_name="Sam")
+            )
     assert main(["forget", "-c", _config(tmp_path, db), named, "--yes"]) == 1
     err = capsys.readouterr().err
     assert says in err and "Traceback" not in err
     with db.session() as s:
-        assert _count(s, Member) == 3
+        assert _count(s, Member) == 5
 
 
 def test_forget_frees_their_active_claim_on_the_board(db: Database) -> None:
