@@ -326,3 +326,20 @@ def test_every_table_says_what_forgetting_does_to_it() -> None:
         and KEPT_KEY not in table.info
     ]
     assert silent == []
+
+
+def test_someone_known_only_by_github_login_is_forgotten_by_it(
+    db: Database, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _seed(db)  # Ada-GH authored the seeded issues; here Carol did, and has no chat account
+    with db.session() as s:
+        s.execute(TrackedIssue.__table__.update().values(author_login="Carol"))  # type: ignore[attr-defined]
+        s.add(SpotlightCredit(github_login_lower="carol", kind="gfi_done", at=NOW))
+        s.add(OncallAway(member="carol"))
+    assert main(["forget", "-c", _config(tmp_path, db), "CAROL", "--yes"]) == 0
+    out = capsys.readouterr().out
+    assert "Forgot Carol (GitHub Carol):" in out
+    with db.session() as s:
+        assert _count(s, SpotlightCredit, SpotlightCredit.github_login_lower == "carol") == 0
+        assert _count(s, OncallAway, OncallAway.member == "carol") == 0
+        assert _count(s, Member) == 3  # nobody else touched
