@@ -148,7 +148,7 @@ def decode_rows(table: Table, lines: Iterator[bytes]) -> Iterator[dict[str, Any]
 
 def _decoder(kind: type | None) -> Any:
     if kind is datetime:
-        return datetime.fromisoformat
+        return _aware_datetime
     if kind is date:
         return date.fromisoformat
     if kind is time:
@@ -157,4 +157,26 @@ def _decoder(kind: type | None) -> Any:
         return base64.b64decode
     if kind is Decimal:
         return Decimal
+    if kind in (int, str, bool, float):
+        return _checked(kind)
     return lambda value: value
+
+
+def _aware_datetime(value: str) -> datetime:
+    parsed = datetime.fromisoformat(value)
+    if parsed.tzinfo is None:
+        raise ValueError(f"time {value!r} has no UTC offset")
+    return parsed
+
+
+def _checked(kind: type) -> Any:
+    """A check that a JSON value is of the column's type: SQLite would store a string in an INTEGER
+    column without complaint, and the damage would only show when the bot reads it."""
+    allowed: tuple[type, ...] = (int, float) if kind is float else (kind,)
+
+    def check(value: Any) -> Any:
+        if not isinstance(value, allowed) or (kind is not bool and isinstance(value, bool)):
+            raise TypeError(f"{value!r} is not a {kind.__name__}")
+        return value
+
+    return check

@@ -34,6 +34,12 @@ def register(sub: Any) -> None:
     p.add_argument("file", help="archive written by `steward export`")
     p.set_defaults(fn=cmd_import)
 
+    p = sub.add_parser("forget", help="erase what is stored about one person (asks first)")
+    with_config(p)
+    p.add_argument("member", help="discord:ID, slack:ID, console:name, a GitHub login or a known chat name")
+    p.add_argument("--yes", "-y", action="store_true", help="erase without asking")
+    p.set_defaults(fn=cmd_forget, input=input)
+
 
 def _guarded(name: str, action: Callable[[], int]) -> int:
     """Run ``action``; known problems become one line on stderr and an exit code, never a traceback."""
@@ -49,6 +55,13 @@ def _guarded(name: str, action: Callable[[], int]) -> int:
         reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
         print(f"steward {name}: failed: {reason}", file=sys.stderr)
         return EXIT_FAILED
+
+
+def cmd_forget(args: argparse.Namespace) -> int:
+    """``steward forget MEMBER``."""
+    from bot.data.forget_command import cmd_forget as run
+
+    return _guarded("forget", lambda: run(args))
 
 
 def cmd_export(args: argparse.Namespace) -> int:

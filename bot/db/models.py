@@ -10,6 +10,8 @@ from sqlalchemy import JSON, BigInteger, DateTime, Dialect, Index, MetaData, Uni
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
 
+from bot.db.personal import forget_rules
+
 # Deterministic constraint names (Alembic's recommended convention). SQLite batch migrations can
 # only drop or alter a constraint that has a name, and the names must match on every backend.
 NAMING_CONVENTION: dict[str, str] = {
@@ -94,6 +96,7 @@ class Repo(SQLModel, table=True):
     """A watched GitHub repository and its sync bookmarks."""
 
     __tablename__ = "repo"
+    __table_args__ = forget_rules(kept="watched repositories and sync bookmarks: no people")
 
     id: int | None = Field(default=None, primary_key=True)
     full_name: str = Field(unique=True)
@@ -113,6 +116,10 @@ class TrackedIssue(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("repo_id", "number"),
         Index("ix_tracked_issue_repo_id_state_is_pull_request", "repo_id", "state", "is_pull_request"),
+        forget_rules(
+            kept="issues and pull requests (authors, assignees) mirror what is public on GitHub "
+            "and are read again at every sync"
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -150,6 +157,7 @@ class IssueLabel(SQLModel, table=True):
     """One label on a tracked issue."""
 
     __tablename__ = "issue_label"
+    __table_args__ = forget_rules(kept="labels of mirrored issues: no people")
 
     issue_id: int = Field(foreign_key="tracked_issue.id", ondelete="CASCADE", primary_key=True)
     name: str = Field(primary_key=True, index=True)
@@ -159,7 +167,10 @@ class PostLog(SQLModel, table=True):
     """One scheduled post per (job, period, platform, channel): the claim that makes posts happen once."""
 
     __tablename__ = "post_log"
-    __table_args__ = (UniqueConstraint("job", "period", "platform", "channel"),)
+    __table_args__ = (
+        UniqueConstraint("job", "period", "platform", "channel"),
+        forget_rules(kept="which scheduled posts went to which channel: no people"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     job: str

@@ -10,13 +10,20 @@ from sqlalchemy import JSON, BigInteger, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from bot.db.models import _ts
+from bot.db.personal import Names, OnForget, forget_rules, names_person
 
 
 class OutboxItem(SQLModel, table=True):
     """One queued GitHub write (comment, assign, unassign, add_labels), retried until done or impossible."""
 
     __tablename__ = "github_outbox"
-    __table_args__ = (Index("ix_github_outbox_status_next_attempt_at", "status", "next_attempt_at"),)
+    __table_args__ = (
+        Index("ix_github_outbox_status_next_attempt_at", "status", "next_attempt_at"),
+        forget_rules(
+            kept="queued and finished GitHub writes act on GitHub, where they are public; "
+            "only who asked for them is cleared"
+        ),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     kind: str  # "comment" | "assign" | "unassign" | "add_labels"
@@ -29,7 +36,9 @@ class OutboxItem(SQLModel, table=True):
     attempts: int = 0
     next_attempt_at: datetime = _ts()
     last_error: str | None = None
-    requested_by_member_id: int | None = None
+    requested_by_member_id: int | None = Field(
+        default=None, sa_column_kwargs=names_person(Names.MEMBER_ID, OnForget.DETACH)
+    )
     context: dict[str, str] = Field(default_factory=dict, sa_type=JSON)
     result_ref: str | None = None  # e.g. the created comment's id
     created_at: datetime = _ts()
@@ -41,6 +50,9 @@ class WebhookDelivery(SQLModel, table=True):
     until processed so a crash between "200 OK" and processing loses nothing."""
 
     __tablename__ = "github_webhook_delivery"
+    __table_args__ = forget_rules(
+        kept="GitHub webhook deliveries carry public GitHub data; bodies are cleared once processed"
+    )
 
     delivery_id: str = Field(primary_key=True)
     event: str
@@ -62,7 +74,7 @@ class PermissionCache(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     scope: str
-    login_lower: str
+    login_lower: str = Field(sa_column_kwargs=names_person(Names.GITHUB_LOGIN))
     permission: str  # admin | maintain | write | triage | read | none | member
     checked_at: datetime = _ts()
 
@@ -72,7 +84,7 @@ class GitHubAccount(SQLModel, table=True):
 
     __tablename__ = "github_account"
 
-    login_lower: str = Field(primary_key=True)
+    login_lower: str = Field(primary_key=True, sa_column_kwargs=names_person(Names.GITHUB_LOGIN))
     login: str
     account_type: str  # "User" | "Bot" | "Organization" | "Mannequin"
     seen_at: datetime = _ts()
@@ -89,6 +101,7 @@ class ActivityCursor(SQLModel, table=True):
     """
 
     __tablename__ = "github_activity_cursor"
+    __table_args__ = forget_rules(kept="where each repository's poll stands: no people")
 
     repo_lower: str = Field(primary_key=True)
     started_at: datetime = _ts()
@@ -105,6 +118,7 @@ class HandledActivity(SQLModel, table=True):
     primary key makes "whichever comes first wins" hold across restarts, re-polls and instances."""
 
     __tablename__ = "github_handled_activity"
+    __table_args__ = forget_rules(kept="ids of GitHub comments and events already handled: no people")
 
     kind: str = Field(primary_key=True)  # "comment" | "issue_event"
     github_id: int = Field(primary_key=True, sa_type=BigInteger, sa_column_kwargs={"autoincrement": False})
@@ -121,6 +135,7 @@ class HistoryBackfill(SQLModel, table=True):
     """
 
     __tablename__ = "github_history_backfill"
+    __table_args__ = forget_rules(kept="how far each repository's history read got: no people")
 
     repo_lower: str = Field(primary_key=True)
     window_start: datetime = _ts()

@@ -6,13 +6,14 @@ from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from bot.db.models import TZDateTime
+from bot.db.personal import forget_rules
 
 
 class JobRun(SQLModel, table=True):
     """The last run of one schedule entry (``key`` = job name + trigger), for catch-up and recovery."""
 
     __tablename__ = "job_run"
-    __table_args__ = (UniqueConstraint("key"),)
+    __table_args__ = (UniqueConstraint("key"), forget_rules(kept="when scheduled jobs ran: no people"))
 
     id: int | None = Field(default=None, primary_key=True)
     key: str

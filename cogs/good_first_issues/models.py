@@ -7,7 +7,8 @@ from datetime import datetime
 from sqlalchemy import Index, UniqueConstraint, func
 from sqlmodel import Field, SQLModel, col
 
-from bot.db.models import IssueLabel, TrackedIssue, TZDateTime, utcnow
+from bot.db.models import ISSUES_TOPIC, IssueLabel, TrackedIssue, TZDateTime, utcnow
+from bot.db.personal import Names, OnForget, forget_rules, names_person
 
 
 class GfiClaim(SQLModel, table=True):
@@ -21,6 +22,8 @@ class GfiClaim(SQLModel, table=True):
     __table_args__ = (
         Index("ix_gfi_claim_member_id_ended_at", "member_id", "ended_at"),
         Index("ix_gfi_claim_issue_id_claimed_at", "issue_id", "claimed_at"),
+        # An erased active claim frees its issue: the board follows in the same transaction.
+        forget_rules(change_topic=(ISSUES_TOPIC, "issue_id")),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -28,7 +31,9 @@ class GfiClaim(SQLModel, table=True):
     open_issue_id: int | None = Field(default=None, unique=True)
     member_id: int = Field(foreign_key="member.id", ondelete="CASCADE")
     github_login: str | None = None  # the claimer's verified login, used to recognise their activity
-    assigned_by_member_id: int | None = None  # a maintainer who assigned it (bypasses board rules)
+    assigned_by_member_id: int | None = Field(  # a maintainer who assigned it (bypasses board rules)
+        default=None, sa_column_kwargs=names_person(Names.MEMBER_ID, OnForget.DETACH)
+    )
     claimed_at: datetime = Field(default_factory=utcnow, sa_type=TZDateTime)
     last_activity_at: datetime = Field(default_factory=utcnow, sa_type=TZDateTime)
     remind_at: datetime = Field(default_factory=utcnow, sa_type=TZDateTime, index=True)
@@ -58,6 +63,7 @@ class GfiAnnouncement(SQLModel, table=True):
     """An issue that became a good first issue; the primary key makes webhook + poll queue it once."""
 
     __tablename__ = "gfi_announcement"
+    __table_args__ = forget_rules(kept="which issues were announced: no people")
 
     issue_id: int = Field(foreign_key="tracked_issue.id", ondelete="CASCADE", primary_key=True)
     seen_at: datetime = Field(default_factory=utcnow, sa_type=TZDateTime, index=True)
@@ -84,6 +90,7 @@ class GfiBoardEntry(SQLModel, table=True):
             "created_at",
             "issue_id",
         ),
+        forget_rules(kept="derived from issues, labels and claims: no people"),
     )
 
     issue_id: int = Field(foreign_key="tracked_issue.id", ondelete="CASCADE", primary_key=True)

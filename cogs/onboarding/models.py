@@ -10,6 +10,7 @@ from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from bot.db.models import TZDateTime, utcnow
+from bot.db.personal import forget_rules
 
 
 def _ts(nullable: bool = True, index: bool = False) -> Any:
@@ -22,6 +23,7 @@ class GreetingBatch(SQLModel, table=True):
     """One channel greeting on one platform: everyone who joined since the previous one."""
 
     __tablename__ = "onboarding_greeting_batch"
+    __table_args__ = forget_rules(kept="greetings posted and how many people each welcomed: no names")
 
     id: int | None = Field(default=None, primary_key=True)
     platform: str

@@ -6,6 +6,7 @@ from sqlalchemy import JSON, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from bot.db.models import TZDateTime, utcnow
+from bot.db.personal import Names, OnForget, forget_rules, names_person
 
 
 def _ts(*, nullable: bool = False, index: bool = False) -> datetime:
@@ -18,7 +19,13 @@ class OncallRoster(SQLModel, table=True):
     """The members of a rotation (or region) from member slot ``from_slot`` on; never rewritten."""
 
     __tablename__ = "oncall_roster"
-    __table_args__ = (UniqueConstraint("rotation", "region", "from_slot"),)
+    __table_args__ = (
+        UniqueConstraint("rotation", "region", "from_slot"),
+        forget_rules(
+            kept="rotation member lists as the config had them: rewriting one would move everyone's "
+            "past and future shifts; take the person out of the config's rotation instead"
+        ),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     rotation: str
@@ -38,11 +45,13 @@ class OncallOverride(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     rotation: str
     region: str | None = None
-    member: str  # member ref as in the config (login or platform:id)
+    member: str = Field(sa_column_kwargs=names_person(Names.MEMBER_REF))  # login or platform:id
     starts_at: datetime = _ts()
     ends_at: datetime = _ts()
     reason: str = "override"  # override | swap
-    created_by: int | None = None  # member id
+    created_by: int | None = Field(  # member id
+        default=None, sa_column_kwargs=names_person(Names.MEMBER_ID, OnForget.DETACH)
+    )
     created_at: datetime = _ts()
 
 
@@ -52,10 +61,12 @@ class OncallAway(SQLModel, table=True):
     __tablename__ = "oncall_away"
 
     id: int | None = Field(default=None, primary_key=True)
-    member: str = Field(index=True)
+    member: str = Field(index=True, sa_column_kwargs=names_person(Names.MEMBER_REF))
     starts_at: datetime = _ts()
     ends_at: datetime = _ts(index=True)
-    created_by: int | None = None
+    created_by: int | None = Field(
+        default=None, sa_column_kwargs=names_person(Names.MEMBER_ID, OnForget.DETACH)
+    )
     created_at: datetime = _ts()
 
 
@@ -69,11 +80,12 @@ class OncallSwap(SQLModel, table=True):
     region: str | None = None
     shift_start: datetime = _ts()
     shift_end: datetime = _ts()
-    requester: str  # member ref
-    requester_member_id: int | None = None
-    target: str | None = None  # member ref when addressed to one person
+    requester: str = Field(sa_column_kwargs=names_person(Names.MEMBER_REF))
+    requester_member_id: int | None = Field(default=None, sa_column_kwargs=names_person(Names.MEMBER_ID))
+    # member ref when addressed to one person
+    target: str | None = Field(default=None, sa_column_kwargs=names_person(Names.MEMBER_REF))
     status: str = Field(default="open", index=True)  # open | taken | withdrawn | expired
-    taken_by: str | None = None
+    taken_by: str | None = Field(default=None, sa_column_kwargs=names_person(Names.MEMBER_REF))
     created_at: datetime = _ts()
     resolved_at: datetime | None = _ts(nullable=True)
 
@@ -87,7 +99,7 @@ class OncallHandoffNote(SQLModel, table=True):
     rotation: str
     shift_key: str = Field(index=True)
     author: str  # display name of the writer
-    author_member_id: int | None = None
+    author_member_id: int | None = Field(default=None, sa_column_kwargs=names_person(Names.MEMBER_ID))
     note: str
     created_at: datetime = _ts()
 
@@ -96,7 +108,13 @@ class OncallTriage(SQLModel, table=True):
     """Per issue/PR: when it was opened, first answered and triaged by a maintainer, and escalations."""
 
     __tablename__ = "oncall_triage"
-    __table_args__ = (UniqueConstraint("repo", "number"),)
+    __table_args__ = (
+        UniqueConstraint("repo", "number"),
+        forget_rules(
+            kept="who opened, answered and triaged issues on GitHub (logins): public there, and the "
+            "basis of the response-time figures"
+        ),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     repo: str  # lower-cased "owner/name"

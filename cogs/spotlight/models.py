@@ -6,10 +6,11 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, UniqueConstraint
+from sqlalchemy import JSON, UniqueConstraint, and_
 from sqlmodel import Field, SQLModel
 
 from bot.db.models import TZDateTime, utcnow
+from bot.db.personal import Names, forget_rules, names_person
 
 
 class Status(StrEnum):
@@ -39,6 +40,11 @@ class SpotlightInterview(SQLModel, table=True):
     """One interview with one contributor, from invitation to publication."""
 
     __tablename__ = "spotlight_interview"
+    __table_args__ = forget_rules(
+        kept="a published spotlight its subject approved stays, with its answers: it is public already "
+        "and they agreed to it; every other interview (drafts included) is erased",
+        keep_rows_where=lambda t: and_(t.c.status == Status.PUBLISHED, t.c.approved_at.is_not(None)),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     member_id: int = Field(foreign_key="member.id", ondelete="CASCADE", index=True)
@@ -85,7 +91,9 @@ class SpotlightCredit(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     member_id: int | None = Field(default=None, foreign_key="member.id", ondelete="CASCADE", index=True)
-    github_login_lower: str | None = Field(default=None, index=True)
+    github_login_lower: str | None = Field(
+        default=None, index=True, sa_column_kwargs=names_person(Names.GITHUB_LOGIN)
+    )
     kind: str  # nominated | gfi_done | path_finished
     detail: str = ""
     by_member_id: int | None = Field(default=None, foreign_key="member.id", ondelete="SET NULL")
@@ -99,5 +107,7 @@ class SpotlightOptOut(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     member_id: int | None = Field(default=None, foreign_key="member.id", ondelete="CASCADE", unique=True)
-    github_login_lower: str | None = Field(default=None, unique=True)
+    github_login_lower: str | None = Field(
+        default=None, unique=True, sa_column_kwargs=names_person(Names.GITHUB_LOGIN)
+    )
     created_at: datetime = _ts(nullable=False)

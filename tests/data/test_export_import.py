@@ -155,7 +155,22 @@ def test_import_refuses_an_archive_of_another_revision(
     assert "written at revision 0001," in capsys.readouterr().err
 
 
-@pytest.mark.parametrize("damage", ["not a zip", "bad line", "row missing", "no manifest"])
+def _damaged(damage: str, lines: list[bytes]) -> bytes:
+    if damage == "bad line":
+        return b"{not json\n" + b"".join(lines)
+    if damage == "row missing":
+        return b"".join(lines[1:])
+    row = json.loads(lines[0])
+    if damage == "text for a number":
+        row["interview_id"] = "seven"
+    else:
+        row["updated_at"] = row["updated_at"].split("+")[0]
+    return json.dumps(row).encode() + b"\n" + b"".join(lines[1:])
+
+
+@pytest.mark.parametrize(
+    "damage", ["not a zip", "bad line", "row missing", "no manifest", "text for a number", "naive time"]
+)
 def test_a_damaged_archive_fails_without_writing_anything(
     db: Database, tmp_path: Path, capsys: pytest.CaptureFixture[str], damage: str
 ) -> None:
@@ -175,7 +190,7 @@ def test_a_damaged_archive_fails_without_writing_anything(
                     continue
                 if item.filename == member_name("spotlight_answer"):
                     lines = data.splitlines(keepends=True)
-                    data = b"{not json\n" + data if damage == "bad line" else b"".join(lines[1:])
+                    data = _damaged(damage, lines)
                 dst.writestr(item, data)
     capsys.readouterr()
     assert main(["import", "-c", _config(tmp_path, db.url, "dst"), str(bad)]) == 1
