@@ -175,6 +175,7 @@ class App:
         self.leader.on_change(self._leadership_changed)
         self._stopped = asyncio.Event()
         self._started = False
+        self._demo_activity: list[Any] = []  # events of the offline demo data, published at start
 
     def _build_github(self) -> Any:
         if self.config.github is None:
@@ -254,8 +255,18 @@ class App:
         if demo:
             from bot.demo import load_demo_data
 
-            summary = await asyncio.to_thread(load_demo_data, self.db, self.config.resolve_path(demo))
+            path, now = self.config.resolve_path(demo), self.clock.now()
+            summary = await asyncio.to_thread(load_demo_data, self.db, path, now)
+            self._demo_activity = list(summary.activity)
             log.info("demo data loaded: %s", summary)
+
+    async def _publish_demo_activity(self) -> None:
+        """The demo's maintainer responses, published as a poll would once the features listen (the
+        on-call statistics are made of them). Listeners keep the first response they see, so doing
+        this at every start changes nothing the second time."""
+        activity, self._demo_activity = self._demo_activity, []
+        for event in activity:
+            await self.bus.publish(event)
 
     async def _leadership_changed(self, is_leader: bool) -> None:
         self.metrics.leader.set(1 if is_leader else 0)
@@ -298,6 +309,7 @@ class App:
         await self._github_lifecycle("start")
         for cog in self.cogs:
             await cog.start()
+        await self._publish_demo_activity()
         self.scheduler.apply(self.config, self.jobs(), self.default_schedules())
         self.scheduler.start()
         await self.leader.start()

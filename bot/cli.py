@@ -118,17 +118,23 @@ async def _run_console(
         stdin=stdin,
         operator=operator,
         echo=not stdin.isatty(),
+        read_input=False,  # until everything is up (started below)
         files_dir=demo_files_dir() if getattr(args, "demo", False) else None,
     )
     app = App(config, config_path=path, adapters=[console], console_operator=operator)
-    await app.run_until_stopped(until=console.finished, on_started=_print_address)
+
+    def started(app: App) -> None:
+        _print_address(app)
+        console.start_reading()
+
+    await app.run_until_stopped(until=console.finished, on_started=started)
     return 0
 
 
 def _print_address(app: App) -> None:
     """Say where the HTTP server listens: with ``http.port: 0`` (the demo's) the OS picked the port."""
     if app.http.listening:
-        print(f"HTTP server (/healthz, calendar feeds) at {app.http.url}", file=sys.stderr)
+        print(f"HTTP server (/healthz, calendar feeds) at {app.http.url}", file=sys.stderr, flush=True)
 
 
 def _console(config: StewardConfig, path: Path | None, args: argparse.Namespace) -> int:

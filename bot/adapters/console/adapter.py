@@ -81,6 +81,12 @@ class ConsoleAdapter:
         self._dispatcher = dispatcher
         self._print(self._t("core.console.welcome"))
         if self.read_input:
+            self.start_reading()
+
+    def start_reading(self) -> None:
+        """Begin reading input lines. The CLI calls this once the whole app is up (``read_input=False``):
+        a script's first line must not run while features are still starting."""
+        if self._task is None:
             self._task = asyncio.create_task(self._read_loop(), name="console-input")
 
     async def stop(self) -> None:
