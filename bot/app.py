@@ -259,6 +259,12 @@ class App:
             summary = await asyncio.to_thread(load_demo_data, self.db, path, now)
             self._demo_activity = list(summary.activity)
             log.info("demo data loaded: %s", summary)
+            github = self.services.github
+            if github is not None and hasattr(github, "offline_profiles"):
+                from bot.demo_github import DemoProfiles
+
+                logins = summary.people | {m.github for m in self.config.maintainers if m.github}
+                github.offline_profiles = DemoProfiles(self.db, logins)
 
     async def _publish_demo_activity(self) -> None:
         """The demo's maintainer responses, published as a poll would once the features listen (the

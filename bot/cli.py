@@ -18,6 +18,7 @@ from bot.logs import setup_logging
 from bot.shards import ShardPlan, ShardPlanError, shard_plan
 
 if TYPE_CHECKING:
+    from bot.adapters.console import ConsoleAdapter
     from bot.app import App
 
 log = logging.getLogger("steward")
@@ -122,6 +123,7 @@ async def _run_console(
         files_dir=demo_files_dir() if getattr(args, "demo", False) else None,
     )
     app = App(config, config_path=path, adapters=[console], console_operator=operator)
+    add_demo_controls(app, console)
 
     def started(app: App) -> None:
         _print_address(app)
@@ -129,6 +131,19 @@ async def _run_console(
 
     await app.run_until_stopped(until=console.finished, on_started=started)
     return 0
+
+
+def add_demo_controls(app: App, console: ConsoleAdapter) -> None:
+    """With offline demo data, the console gets ``:merge`` and ``:run`` (listed by ``:help``)."""
+    github = app.config.github
+    if github is None or not github.demo_data:
+        return
+    from bot.demo_github import DemoMerges, demo_controls
+
+    locale = app.config.project.locale
+    merges = DemoMerges(app.db, app.clock, app.bus)
+    console.extra_controls.update(demo_controls(app.catalog, locale, merges, app.scheduler.run_job_now))
+    console.extra_help = app.catalog.translate(locale, "core.console.demo_controls")
 
 
 def _print_address(app: App) -> None:

@@ -34,6 +34,7 @@ class DemoSummary:
     pull_requests: int
     changed: int
     shift: timedelta = timedelta(0)
+    people: frozenset[str] = frozenset()  # every GitHub login in the data (authors, assignees, commenters)
     activity: tuple[IssueCommented, ...] = field(default=(), repr=False, compare=False)
 
 
@@ -107,6 +108,17 @@ def maintainer_responses(data: dict[str, Any]) -> list[IssueCommented]:
     return events
 
 
+def people(data: dict[str, Any]) -> frozenset[str]:
+    """The GitHub logins the demo data mentions: its offline GitHub knows exactly these people."""
+    found: set[str] = set()
+    for repo in data.get("repos") or []:
+        for item in repo.get("issues") or []:
+            found.add(item["user"]["login"])
+            found.update(user["login"] for user in item.get("assignees") or [])
+        found.update(comment["user"]["login"] for comment in repo.get("comments") or [])
+    return frozenset(found)
+
+
 def apply_demo_data(session: Session, data: dict[str, Any], store: IssueStore | None = None) -> DemoSummary:
     """Upsert every repo and issue of a parsed demo file; unchanged rows are left alone."""
     store = store or IssueStore()
@@ -138,5 +150,6 @@ def load_demo_data(db: Database, path: Path, now: datetime) -> DemoSummary:
         pull_requests=summary.pull_requests,
         changed=summary.changed,
         shift=shift,
+        people=people(data),
         activity=tuple(maintainer_responses(data)),
     )
