@@ -251,25 +251,13 @@ class App:
         """Run pending migrations and load offline demo data if the config names it."""
         if self.run_migrations:
             await asyncio.to_thread(migrate.upgrade, self.db.url)
-        demo = self.config.github.demo_data if self.config.github is not None else None
-        if demo:
-            from bot.demo import load_demo_data
+        if self.config.github is not None and self.config.github.demo_data:
+            from bot.demo_github import prepare_demo
 
-            path, now = self.config.resolve_path(demo), self.clock.now()
-            summary = await asyncio.to_thread(load_demo_data, self.db, path, now)
-            self._demo_activity = list(summary.activity)
-            log.info("demo data loaded: %s", summary)
-            github = self.services.github
-            if github is not None and hasattr(github, "offline_profiles"):
-                from bot.demo_github import DemoProfiles
-
-                logins = summary.people | {m.github for m in self.config.maintainers if m.github}
-                github.offline_profiles = DemoProfiles(self.db, logins)
+            self._demo_activity = await prepare_demo(self.config, self.db, self.clock, self.services.github)
 
     async def _publish_demo_activity(self) -> None:
-        """The demo's maintainer responses, published as a poll would once the features listen (the
-        on-call statistics are made of them). Listeners keep the first response they see, so doing
-        this at every start changes nothing the second time."""
+        """The demo's maintainer responses, published once the features listen (bot/demo_github.py)."""
         activity, self._demo_activity = self._demo_activity, []
         for event in activity:
             await self.bus.publish(event)

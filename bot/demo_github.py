@@ -1,5 +1,6 @@
-"""The offline demo's stand-in for GitHub's people and its merge button.
+"""The offline demo's stand-in for GitHub: its data at start, its people, its merge button.
 
+- :func:`prepare_demo`: at start, the data set loaded (bot/demo.py) and the people it knows.
 - :class:`DemoProfiles`: the demo knows its people (everyone in the data set and the configured
   maintainers). Linking an account asks the person to put a one-time code in their GitHub bio; in
   the demo nobody can edit a profile, so a known person's profile shows the code they were given,
@@ -11,6 +12,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from collections.abc import Awaitable, Callable, Iterable
 from datetime import datetime, timedelta
 from typing import Any
@@ -18,13 +21,35 @@ from typing import Any
 from sqlalchemy import text
 from sqlmodel import Session, col, func, select
 
+from bot.config import StewardConfig
 from bot.core.clock import Clock
 from bot.core.events import EventBus
-from bot.core.github_events import PullRequestMerged
+from bot.core.github_events import IssueCommented, PullRequestMerged
 from bot.db.database import Database
 from bot.db.models import Member, PlatformIdentity, Repo, TrackedIssue
+from bot.demo import load_demo_data
 from bot.github.store import IssueStore
 from bot.i18n import Catalog
+
+log = logging.getLogger(__name__)
+
+
+async def prepare_demo(
+    config: StewardConfig, db: Database, clock: Clock, github: Any
+) -> list[IssueCommented]:
+    """Load the demo data (re-anchored to now) and give the offline GitHub its people: everyone in the
+    data and the configured maintainers. Returns the maintainers' responses, for the caller to publish
+    once the features listen, as a poll would (the on-call statistics are made of them). Listeners keep
+    the first response they see, so publishing them at every start changes nothing the second time."""
+    assert config.github is not None and config.github.demo_data
+    path = config.resolve_path(config.github.demo_data)
+    summary = await asyncio.to_thread(load_demo_data, db, path, clock.now())
+    log.info("demo data loaded: %s", summary)
+    if github is not None and hasattr(github, "offline_profiles"):
+        logins = summary.people | {m.github for m in config.maintainers if m.github}
+        github.offline_profiles = DemoProfiles(db, logins)
+    return list(summary.activity)
+
 
 # The table where `/steward link github` keeps pending one-time codes (the good-first-issues feature).
 LINK_CODES = text("SELECT code FROM gfi_link_code WHERE lower(login) = :login ORDER BY id")
