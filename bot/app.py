@@ -182,6 +182,7 @@ class App:
         self.services.config_source = self.config_source
         self._stopped = asyncio.Event()
         self._started = False
+        self._demo_activity: list[Any] = []  # events of the offline demo data, published at start
 
     @property
     def bootstrap_path(self) -> Path | None:
@@ -264,12 +265,16 @@ class App:
         """Run pending migrations and load offline demo data if the config names it."""
         if self.run_migrations:
             await asyncio.to_thread(migrate.upgrade, self.db.url)
-        demo = self.config.github.demo_data if self.config.github is not None else None
-        if demo:
-            from bot.demo import load_demo_data
+        if self.config.github is not None and self.config.github.demo_data:
+            from bot.demo_github import prepare_demo
 
-            summary = await asyncio.to_thread(load_demo_data, self.db, self.config.resolve_path(demo))
-            log.info("demo data loaded: %s", summary)
+            self._demo_activity = await prepare_demo(self.config, self.db, self.clock, self.services.github)
+
+    async def _publish_demo_activity(self) -> None:
+        """The demo's maintainer responses, published once the features listen (bot/demo_github.py)."""
+        activity, self._demo_activity = self._demo_activity, []
+        for event in activity:
+            await self.bus.publish(event)
 
     async def _leadership_changed(self, is_leader: bool) -> None:
         self.metrics.leader.set(1 if is_leader else 0)
@@ -330,6 +335,7 @@ class App:
         await self.config_source.start()
         for cog in self.cogs:
             await cog.start()
+        await self._publish_demo_activity()
         self.scheduler.apply(self.config, self.jobs(), self.default_schedules())
         self.scheduler.start()
         await self.leader.start()

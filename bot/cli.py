@@ -25,6 +25,7 @@ from bot.logs import setup_logging
 from bot.shards import ShardPlan, ShardPlanError, shard_plan
 
 if TYPE_CHECKING:
+    from bot.adapters.console import ConsoleAdapter
     from bot.app import App
 
 log = logging.getLogger("steward")
@@ -159,17 +160,37 @@ async def _run_console(
         stdin=stdin,
         operator=operator,
         echo=not stdin.isatty(),
+        read_input=False,  # until everything is up (started below)
         files_dir=demo_files_dir() if getattr(args, "demo", False) else None,
     )
     app = App(config, config_path=path, adapters=[console], console_operator=operator)
-    await app.run_until_stopped(until=console.finished, on_started=_print_address)
+    add_demo_controls(app, console)
+
+    def started(app: App) -> None:
+        _print_address(app)
+        console.start_reading()
+
+    await app.run_until_stopped(until=console.finished, on_started=started)
     return 0
+
+
+def add_demo_controls(app: App, console: ConsoleAdapter) -> None:
+    """With offline demo data, the console gets ``:merge`` and ``:run`` (listed by ``:help``)."""
+    github = app.config.github
+    if github is None or not github.demo_data:
+        return
+    from bot.demo_github import DemoMerges, demo_controls
+
+    locale = app.config.project.locale
+    merges = DemoMerges(app.db, app.clock, app.bus)
+    console.extra_controls.update(demo_controls(app.catalog, locale, merges, app.scheduler.run_job_now))
+    console.extra_help = app.catalog.translate(locale, "core.console.demo_controls")
 
 
 def _print_address(app: App) -> None:
     """Say where the HTTP server listens: with ``http.port: 0`` (the demo's) the OS picked the port."""
     if app.http.listening:
-        print(f"HTTP server (/healthz, calendar feeds) at {app.http.url}", file=sys.stderr)
+        print(f"HTTP server (/healthz, calendar feeds) at {app.http.url}", file=sys.stderr, flush=True)
 
 
 def _console(config: StewardConfig, path: Path | None, args: argparse.Namespace) -> int:

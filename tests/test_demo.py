@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
@@ -45,7 +46,8 @@ def test_demo_file_is_realistic_and_small() -> None:
 
 
 def test_load_is_idempotent(db: Database) -> None:
-    first = load_demo_data(db, default_demo_path())
+    now = datetime(2031, 3, 15, 12, 0, tzinfo=UTC)
+    first = load_demo_data(db, default_demo_path(), now)
     assert first.repos == 3
     assert first.issues + first.pull_requests == first.changed > 250
     assert first.pull_requests > 50
@@ -59,7 +61,7 @@ def test_load_is_idempotent(db: Database) -> None:
         prs = s.exec(select(func.count()).where(col(TrackedIssue.is_pull_request))).one()
         linked = s.exec(select(TrackedIssue).where(col(TrackedIssue.merged))).all()
 
-    second = load_demo_data(db, default_demo_path())
+    second = load_demo_data(db, default_demo_path(), now)
     assert second.changed == 0
     assert (second.repos, second.issues, second.pull_requests) == (
         first.repos,
@@ -89,8 +91,10 @@ def demo_config(database_url: str, tmp_path: Path) -> StewardConfig:
 
 
 @asynccontextmanager
-async def demo_console(database_url: str, tmp_path: Path) -> AsyncIterator[tuple[ConsoleDriver, io.StringIO]]:
-    """The demo config running on the console adapter, as `steward run --demo` starts it."""
+async def demo_console(
+    database_url: str, tmp_path: Path, now: datetime = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
+) -> AsyncIterator[tuple[ConsoleDriver, io.StringIO]]:
+    """The demo config running on the console adapter, as `steward run --demo` starts it, on ``now``."""
     out = io.StringIO()
     console = ConsoleAdapter(
         Catalog(catalog_directories()),
@@ -101,7 +105,7 @@ async def demo_console(database_url: str, tmp_path: Path) -> AsyncIterator[tuple
         interactive=False,
         read_input=False,
     )
-    clock = FakeClock(datetime(2026, 11, 2, 9, 0, tzinfo=UTC))  # the day after the data set's anchor
+    clock = FakeClock(now)
     config = demo_config(database_url, tmp_path)
     app = App(
         config, config_path=demo_config_path(), adapters=[console], console_operator="operator", clock=clock
@@ -172,3 +176,39 @@ def test_demo_config_enables_every_feature(tmp_path: Path) -> None:
     for section in ("github", "good_first_issues", "oncall", "spotlight", "onboarding"):
         assert getattr(config, section) is not None, section
     assert config.onboarding is not None and len(config.onboarding.paths) == 3
+
+
+def test_the_timeline_ends_now_whatever_the_day(db: Database) -> None:
+    days = []
+    for now in (datetime(2026, 12, 5, 7, 30, tzinfo=UTC), datetime(2031, 3, 15, 12, 0, tzinfo=UTC)):
+        summary = load_demo_data(db, default_demo_path(), now)
+        with db.session() as s:
+            latest = s.exec(select(func.max(TrackedIssue.updated_at))).one()
+            merged = s.exec(select(func.max(TrackedIssue.merged_at))).one()
+            first = s.exec(select(func.min(TrackedIssue.created_at))).one()
+        assert latest is not None and merged is not None and first is not None
+        # The last activity (an update or a maintainer's comment) is now; nothing is in the future.
+        assert latest <= now and summary.activity[-1].at <= now
+        assert now in (latest, summary.activity[-1].at)
+        days.append((now - first, now - merged))
+    assert days[0] == days[1]  # the same relative history on both days
+
+
+async def test_on_call_history_and_merged_prs_on_any_day(database_url: str, tmp_path: Path) -> None:
+    async with demo_console(database_url, tmp_path, datetime(2030, 7, 1, 8, 0, tzinfo=UTC)) as (chat, _):
+        stats = only(await chat.command("operator", "/oncall stats")).text
+        overall = re.search(r"Last 8 weeks: (\S+) / (\S+) · \S+ / \S+ \((\d+)\)", stats)
+        assert overall and overall.group(1) != "–" and int(overall.group(3)) > 20, stats
+        assert "Per maintainer who responded" in stats and "aoife-b" in stats
+        weeks = re.findall(r"^• \d{4}-\d\d-\d\d (\S+) /", stats, flags=re.M)
+        assert len(weeks) == 8 and "–" not in weeks, stats
+
+        digest = only(await chat.command("operator", "/steward digest preview")).text
+        merged = re.search(r"This week: (\d+) pull request", digest)
+        assert merged and int(merged.group(1)) > 0, digest
+
+        # The demo's issue template: an issue written without it can be sent back to its author.
+        queue = only(await chat.command("operator", "/oncall queue"))
+        assert "missing: Description, Environment" in queue.text
+        assert any(label.startswith("Ask author #") for label in queue.buttons), queue.buttons
+        assert "past the SLA" in queue.text and not re.search(r"\b[2-9]\d+d\b", queue.text)

@@ -9,6 +9,7 @@ from sqlalchemy import JSON, BigInteger, Index, Text
 from sqlmodel import Field, SQLModel
 
 from bot.db.models import _ts
+from bot.db.personal import Names, OnForget, forget_rules, names_person
 
 
 class ConfigVersion(SQLModel, table=True):
@@ -19,7 +20,11 @@ class ConfigVersion(SQLModel, table=True):
     """
 
     __tablename__ = "config_version"
-    __table_args__ = (Index("ix_config_version_status_id", "status", "id"),)
+    __table_args__ = (
+        Index("ix_config_version_status_id", "status", "id"),
+        # The file itself is the project's config (kept as merged); only who pushed it is personal.
+        forget_rules(kept="config versions: the project's own file, reviewed on GitHub"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     repo: str
@@ -31,7 +36,9 @@ class ConfigVersion(SQLModel, table=True):
     content: str | None = Field(default=None, sa_type=Text)
     status: str = "pending"  # pending | accepted | refused | superseded
     trigger: str  # push | poll | reload | start
-    pushed_by: str | None = None  # who merged/pushed (GitHub login)
+    pushed_by: str | None = Field(  # who merged/pushed (GitHub login)
+        default=None, sa_column_kwargs=names_person(Names.GITHUB_LOGIN, OnForget.DETACH)
+    )
     recorded_at: datetime = _ts()
     decided_at: datetime | None = _ts(nullable=True)
     attempts: int = 0
@@ -45,6 +52,7 @@ class ConfigReloadRequest(SQLModel, table=True):
     """A reload asked for on one instance; every other instance re-reads its files when it sees it."""
 
     __tablename__ = "config_reload_request"
+    __table_args__ = (forget_rules(kept="reload requests between instances: no people"),)
 
     id: int | None = Field(default=None, primary_key=True)
     requested_at: datetime = _ts()
@@ -55,6 +63,7 @@ class ConfigCheck(SQLModel, table=True):
     """The check reported on one pull request: its check run, or its commit status and one comment."""
 
     __tablename__ = "config_check"
+    __table_args__ = (forget_rules(kept="checks reported on config pull requests: no people"),)
 
     repo: str = Field(primary_key=True)
     number: int = Field(primary_key=True)

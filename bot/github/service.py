@@ -55,6 +55,8 @@ class GitHubService:
         self.webhooks: WebhookReceiver | None = None
         self.device_flow: DeviceFlowClient | None = None
         self._resume_at: datetime | None = None
+        # Offline demo: the people of the demo data (bot/demo_github.py); None: nobody exists offline.
+        self.offline_profiles: Any = None
         self._first_sync: asyncio.Task[None] | None = None
 
     # --- GitHubPort: writes go through the outbox -------------------------------------------------
@@ -97,8 +99,11 @@ class GitHubService:
 
     async def user_bio(self, login: str) -> str | None:
         if self.client is None:
-            log.info("offline GitHub: no profile for %s", login)
-            return None
+            if self.offline_profiles is None:
+                log.info("offline GitHub: no profile for %s", login)
+                return None
+            bio: str | None = await self.offline_profiles.bio(login)
+            return bio
         try:
             resp = await self.client.request("GET", f"/users/{login}", for_person=True)
         except GitHubError as exc:

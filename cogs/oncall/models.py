@@ -138,6 +138,7 @@ class OncallFeedToken(SQLModel, table=True):
     """The calendar feeds' secret when the config sets none: generated once, so feeds are never open."""
 
     __tablename__ = "oncall_feed_token"
+    __table_args__ = (forget_rules(kept="the calendar feeds' secret: no people"),)
 
     name: str = Field(primary_key=True)  # "calendar": one deployment-wide token
     token: str

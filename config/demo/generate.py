@@ -177,14 +177,16 @@ REPOS: dict[str, dict[str, Any]] = {
     },
 }
 
+# Bodies follow the demo's issue template (issue_template.md beside this file): the on-call queue
+# flags issues that leave out its sections (oncall.required_sections in steward.yaml).
 BUG_BODY = (
-    "### Describe the bug\n{title}.\n\n"
+    "### Description\n{title}.\n\n"
     "### To reproduce\n```\nsteward-demo serve {model} --backend {backend}\n```\n\n"
     "### Environment\n- version: 0.{minor}.{patch}\n- backend: {backend}\n"
 )
 FEATURE_BODY = (
-    "### Motivation\n{title} would help users running {model} on {backend}.\n\n"
-    "### Proposal\nSee discussion below.\n"
+    "### Description\n{title} would help users running {model} on {backend}.\n\n"
+    "### Environment\n- version: 0.{minor}.{patch}\n- backend: {backend}\n"
 )
 EASY_BODY = (
     "{title}.\n\nThis is a good first task: the change is small and local. Comment here to claim it, "
@@ -407,6 +409,61 @@ def close_fixed_issues(items: list[dict[str, Any]]) -> None:
         issue["labels"] = [lb for lb in issue["labels"] if lb["name"] != "needs-triage"]
 
 
+MAINTAINER_ASSOCIATIONS = ("OWNER", "MEMBER", "COLLABORATOR")
+RESPONSES = [
+    "Thanks for the report! Could you try the latest release and tell us whether it still happens?",
+    "Thanks! Labelled it; someone from the {area} area will take a look this week.",
+    "Good idea. Happy to review a PR if you want to take it on.",
+    "Thanks for the PR, this looks good. One small comment inline.",
+    "Confirmed on our side, thanks. This is now on the list for the next release.",
+]
+# An issue written without the template (no sections): "Ask author" in the on-call queue asks for them.
+SHORT_BUG_BODY = "{title}. It worked last week, no idea what changed."
+
+
+def add_responses(repos: list[dict[str, Any]]) -> None:
+    """Maintainers' first answers to what newcomers and regulars opened, as REST issue comments (the
+    on-call statistics and chart are made of them). Items still labelled needs-triage wait unanswered.
+
+    A second random source, so the items above stay byte-for-byte what they were."""
+    rng = random.Random(SEED + 1)
+    maintainers = [p[0] for p in PEOPLE if p[2] == "maintainer"]
+    next_id = 4_200_000_000
+    for repo in repos:
+        comments: list[dict[str, Any]] = []
+        for item in repo["issues"]:
+            labels = {lb["name"] for lb in item["labels"]}
+            if item["author_association"] in MAINTAINER_ASSOCIATIONS or item["user"]["type"] == "Bot":
+                continue
+            if "needs-triage" in labels:
+                if "pull_request" not in item and rng.random() < 0.5:
+                    # Filed without the template: the on-call queue offers to ask the author for it.
+                    item["body"] = SHORT_BUG_BODY.format(title=item["title"].rstrip("."))
+                continue
+            opened = datetime.strptime(item["created_at"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+            # Mostly within a working day, sometimes over a weekend: a realistic long tail.
+            delay = timedelta(hours=min(96.0, rng.lognormvariate(1.6, 1.1)))
+            at = min(opened + delay, ANCHOR - timedelta(minutes=rng.randint(5, 600)))
+            if at <= opened:
+                continue
+            area = next((n.split("/", 1)[1] for n in labels if n.startswith("area/")), "core")
+            next_id += rng.randint(1, 5000)
+            comments.append(
+                {
+                    "id": next_id,
+                    "html_url": f"{item['html_url']}#issuecomment-{next_id}",
+                    "issue_url": item["url"],
+                    "user": {"login": (login := rng.choice(maintainers)), "type": "User"},
+                    "author_association": "OWNER" if login == "mlin-dev" else "MEMBER",
+                    "created_at": iso(at),
+                    "updated_at": iso(at),
+                    "body": rng.choice(RESPONSES).format(area=area),
+                }
+            )
+        comments.sort(key=lambda c: c["created_at"])
+        repo["comments"] = comments
+
+
 def build() -> dict[str, Any]:
     """The whole data set."""
     gen = Generator()
@@ -415,11 +472,13 @@ def build() -> dict[str, Any]:
         repos.append(
             {"full_name": f"{OWNER}/{name}", "id": gen.new_id(), "issues": gen.repo_items(name, spec)}
         )
+    add_responses(repos)
     return {
         "generator": "config/demo/generate.py",
         "seed": SEED,
         "anchor": iso(ANCHOR),
-        "note": "Synthetic data in the shape of GitHub REST issue-list items; no real people or projects.",
+        "note": "Synthetic data in the shape of GitHub REST issue-list and issue-comment items; no real "
+        "people or projects. Timestamps are shifted at load so the last activity is now (bot/demo.py).",
         "repos": repos,
     }
 
@@ -434,6 +493,11 @@ def dumps(data: dict[str, Any]) -> str:
         issues = repo["issues"]
         for i, item in enumerate(issues):
             comma = "," if i < len(issues) - 1 else ""
+            lines.append("      " + json.dumps(item, ensure_ascii=False, separators=(",", ":")) + comma)
+        lines.append('    ], "comments": [')
+        comments = repo.get("comments", [])
+        for i, item in enumerate(comments):
+            comma = "," if i < len(comments) - 1 else ""
             lines.append("      " + json.dumps(item, ensure_ascii=False, separators=(",", ":")) + comma)
         lines.append("    ]}" + ("," if r_i < len(data["repos"]) - 1 else ""))
     lines += ["  ]", "}"]

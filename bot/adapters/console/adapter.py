@@ -7,6 +7,7 @@ import logging
 import sys
 import tempfile
 import threading
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
@@ -71,6 +72,9 @@ class ConsoleAdapter:
         self.read_input = read_input
         self.files_dir = files_dir  # where attached files are saved; a fresh temp dir when None
         self.transcript: list[ConsoleRecord] = []
+        # Controls added by whoever runs the console (the demo's :merge and :run), and their help.
+        self.extra_controls: dict[str, Callable[[str, str], Awaitable[str]]] = {}
+        self.extra_help = ""
         self._pending: _PendingForm | None = None
         self._dispatcher: Dispatcher | None = None
         self._task: asyncio.Task[None] | None = None
@@ -81,6 +85,12 @@ class ConsoleAdapter:
         self._dispatcher = dispatcher
         self._print(self._t("core.console.welcome"))
         if self.read_input:
+            self.start_reading()
+
+    def start_reading(self) -> None:
+        """Begin reading input lines. The CLI calls this once the whole app is up (``read_input=False``):
+        a script's first line must not run while features are still starting."""
+        if self._task is None:
             self._task = asyncio.create_task(self._read_loop(), name="console-input")
 
     async def stop(self) -> None:
@@ -171,7 +181,11 @@ class ConsoleAdapter:
         if name in ("quit", "exit", "q"):
             return False
         if name == "help":
-            self._print(self._t("core.console.controls"))
+            self._print(
+                self._t("core.console.controls") + (f"\n{self.extra_help}" if self.extra_help else "")
+            )
+        elif name in self.extra_controls:
+            self._print(await self.extra_controls[name](self.current, arg))
         elif name == "join" and arg:
             await self._dispatcher.publish(MemberJoined(PLATFORM, arg, arg, channel_id="welcome"))
             self._print(self._t("core.console.joined", name=arg))
