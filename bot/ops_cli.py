@@ -27,6 +27,7 @@ def register(sub: Any) -> None:
 
 def cmd_status(args: argparse.Namespace) -> int:
     from bot.cli import resolve_config
+    from bot.config_source.status import config_source_report
     from bot.db import migrate
     from bot.db.database import Database
     from bot.db.models import PostLog
@@ -65,6 +66,7 @@ def cmd_status(args: argparse.Namespace) -> int:
 
         report["posts"] = db.call(posts)
         report["github_history"] = db.call(history_report)
+        report["config_source"] = db.call(config_source_report, config)
     except Exception as exc:  # an unreachable database is the finding, not a crash
         report["database"]["error"] = str(exc).splitlines()[0]
     finally:
@@ -141,6 +143,10 @@ def _print(report: dict[str, Any]) -> None:
         from bot.github.history import describe_history
 
         print("history    " + describe_history(report["github_history"]))
+    if report.get("config_source"):
+        from bot.config_source.status import describe_config_source
+
+        print("config     " + describe_config_source(report["config_source"]))
     instance = report["instance"]
     if instance.get("reachable") is False:
         print(f"instance   no /healthz answer at {instance['url']} (HTTP server off or bot not running)")
