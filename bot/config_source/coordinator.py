@@ -92,6 +92,11 @@ class ConfigSourceCoordinator:
         return self._reader is not None
 
     @property
+    def bootstrap_file(self) -> Path | None:
+        """The local (bootstrap) config file of this instance."""
+        return self.app.bootstrap_path
+
+    @property
     def _bootstrap(self) -> Path:
         path = self.app.bootstrap_path
         assert path is not None, "config_source needs the bootstrap file's path"

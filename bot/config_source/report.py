@@ -47,7 +47,7 @@ def line_annotations(problems: list[ConfigProblem], source: ConfigSourceConfig) 
                 "start_line": problem.line,
                 "end_line": problem.line,
                 "annotation_level": "failure",
-                "title": "Steward config",
+                "title": source.check_name,
                 "message": message[:64000],
             }
         )

@@ -130,7 +130,7 @@ class StewardCog(Cog):
             if running is not None
             else config_warnings(config, self.services.clock.now())
         )
-        path = str(config.source_path or "-")
+        path = str(getattr(coordinator, "bootstrap_file", None) or config.source_path or "-")
         await inv.reply(config_message(inv, report, path, warnings, config.project.timezone))
 
     @autocomplete("timezones")
