@@ -46,7 +46,7 @@ def cmd_status(args: argparse.Namespace) -> int:
     url = config.database_url()
     report: dict[str, Any] = {"database": _database_report(url)}
     if report["database"].get("ok"):
-        report.update(_deployment_report(url))
+        report.update(_deployment_report(url, config))
     report["instance"] = _healthz(_healthz_url(config.http.host, config.http.port))
     report["font_warnings"] = chart_font_warnings(config.project.locale)
     _check_same_deployment(report)
@@ -112,7 +112,8 @@ def _database_report(url: str) -> dict[str, Any]:
         db.dispose()
 
 
-def _deployment_report(url: str) -> dict[str, Any]:
+def _deployment_report(url: str, config: Any) -> dict[str, Any]:
+    from bot.config_source.status import config_source_report
     from bot.db.database import Database
     from bot.db.models import PostLog
     from bot.github.history import history_report
@@ -142,6 +143,7 @@ def _deployment_report(url: str) -> dict[str, Any]:
             "posts": db.call(posts),
             "github_history": db.call(history_report),
             "webhooks": db.call(parked_deliveries),
+            "config_source": db.call(config_source_report, config),
         }
     finally:
         db.dispose()
@@ -292,5 +294,9 @@ def _print(report: dict[str, Any], locale: str, zone: str) -> None:
             print(f"  {row['delivery']} ({row['event']}, {tries}): {row['reason']}")
     for warning in report.get("font_warnings", []):
         print(f"charts     warning: {warning}")
+    if report.get("config_source"):
+        from bot.config_source.status import describe_config_source
+
+        print("config     " + describe_config_source(report["config_source"]))
     _print_instance(report["instance"])
     sys.stdout.flush()

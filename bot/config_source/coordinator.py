@@ -92,6 +92,11 @@ class ConfigSourceCoordinator:
         return self._reader is not None
 
     @property
+    def bootstrap_file(self) -> Path | None:
+        """The local (bootstrap) config file of this instance."""
+        return self.app.bootstrap_path
+
+    @property
     def _bootstrap(self) -> Path:
         path = self.app.bootstrap_path
         assert path is not None, "config_source needs the bootstrap file's path"
@@ -134,6 +139,7 @@ class ConfigSourceCoordinator:
         if self.enabled:
             if self.app.leader.is_leader:
                 await self.decide_pending()
+                await self._notify_latest()
             await self.follow()
         newest_reload = await self._db.run(versions.last_reload)
         if newest_reload > self._seen_reload:
@@ -253,6 +259,7 @@ class ConfigSourceCoordinator:
     ) -> None:
         now = self._now()
         unchanged = found is not None and self.running is not None and found.text == self.running.content
+        changes = describe_change(self.app.config, verdict.config) if verdict.config is not None else []
 
         def store(session: Any) -> ConfigVersion:
             stored = session.get(ConfigVersion, row.id)
@@ -264,6 +271,8 @@ class ConfigSourceCoordinator:
             # Re-reading what already runs (a reload, a force push back) is no new version: no notice.
             stored.status = "superseded" if unchanged else ("accepted" if verdict.accepted else "refused")
             stored.problems, stored.warnings = problems, list(verdict.warnings)
+            # Kept for the notice: a leader killed before posting it leaves it to the next tick.
+            stored.changes = [[key, params] for key, params in changes]
             stored.decided_at = now
             session.add(stored)
             session.flush()
@@ -274,21 +283,29 @@ class ConfigSourceCoordinator:
         if unchanged:
             return
         log.info("config source: version %s %s", decided.commit_sha, decided.status)
-        await self._notify(decided, verdict, problems)
+        await self.notify(decided)
 
-    async def _notify(self, version: ConfigVersion, verdict: Verdict, problems: list[str]) -> None:
+    async def notify(self, version: ConfigVersion) -> None:
+        """Post the maintainers' notice of a decided version, once (the post log keys it by commit)."""
         locale = self.app.config.project.locale
 
         def t(key: str, **params: Any) -> str:
             return self.app.catalog.translate(locale, key, **params)
 
-        if verdict.config is not None:
-            changes = describe_change(self.app.config, verdict.config)
-            message = accepted_message(t, version, changes, list(verdict.warnings))
+        if version.status == "accepted":
+            changes = [(str(key), dict(params)) for key, params in version.changes]
+            message = accepted_message(t, version, changes, list(version.warnings))
         else:
-            message = refused_message(t, locale, version, problems)
+            message = refused_message(t, locale, version, list(version.problems))
         period = f"{version.status}-{version.commit_sha or version.id}"
         await self.app.services.poster.post_once(NOTICE_JOB, period, NOTICE_PURPOSE, message)
+
+    async def _notify_latest(self) -> None:
+        """The newest decision's notice if it was never sent (the leader died in between, or the post
+        failed); the post log makes this a no-op once it went out."""
+        row = await self._db.run(versions.newest_decided, self.source)
+        if row is not None and row.trigger != "start":
+            await self.notify(row)
 
     # --- every instance ----------------------------------------------------------------------------
     async def follow(self) -> None:

@@ -46,6 +46,7 @@ class ConfigVersion(SQLModel, table=True):
     last_error: str | None = None
     problems: list[str] = Field(default_factory=list, sa_type=JSON)
     warnings: list[str] = Field(default_factory=list, sa_type=JSON)
+    changes: list[Any] = Field(default_factory=list, sa_type=JSON)  # [catalog key, arguments] pairs
 
 
 class ConfigReloadRequest(SQLModel, table=True):

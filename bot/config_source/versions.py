@@ -33,6 +33,18 @@ def newest_known(session: Session, source: ConfigSourceConfig) -> ConfigVersion 
     return session.exec(query.order_by(col(ConfigVersion.id).desc())).first()
 
 
+def newest_decided(session: Session, source: ConfigSourceConfig) -> ConfigVersion | None:
+    """The newest accepted or refused version (detached), whose notice may still be due."""
+    query = select(ConfigVersion).where(
+        *_of(source),  # type: ignore[arg-type]
+        col(ConfigVersion.status).in_(("accepted", "refused")),
+    )
+    row = session.exec(query.order_by(col(ConfigVersion.id).desc())).first()
+    if row is not None:
+        session.expunge(row)
+    return row
+
+
 def add_pending(
     session: Session,
     source: ConfigSourceConfig,

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from apscheduler.triggers.interval import IntervalTrigger
 
+from bot.config_source.checks import PullRequestChecker
 from bot.config_source.coordinator import ConfigSourceCoordinator
 
 if TYPE_CHECKING:
@@ -23,14 +24,16 @@ def build_coordinator(app: App) -> ConfigSourceCoordinator:
     client = getattr(app.services.github, "client", None)
     coordinator = ConfigSourceCoordinator(app, source, client if source is not None else None)
     webhooks = getattr(app.services.github, "webhooks", None)
-    if coordinator.enabled and webhooks is not None:
-        webhooks.processor = _also(coordinator, webhooks.processor)
+    if coordinator.enabled and webhooks is not None and client is not None:
+        checker = PullRequestChecker(app, coordinator.source, client, coordinator.reader)
+        webhooks.processor = _also([coordinator.on_webhook, checker.on_webhook], webhooks.processor)
     return coordinator
 
 
-def _also(coordinator: ConfigSourceCoordinator, processor: Callable[..., Any]) -> Callable[..., Any]:
+def _also(listeners: list[Callable[..., Any]], processor: Callable[..., Any]) -> Callable[..., Any]:
     async def process(event: str, payload: dict[str, Any], delivery: str) -> None:
-        await coordinator.on_webhook(event, payload)
+        for listener in listeners:
+            await listener(event, payload)
         await processor(event, payload, delivery)
 
     return process

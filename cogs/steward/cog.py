@@ -7,12 +7,15 @@ from dataclasses import replace
 from pathlib import PurePath
 from typing import Any
 
+from bot.app import config_warnings
 from bot.config.problems import ConfigProblem
+from bot.config_source.status import config_source_report
 from bot.core.cog import Cog
 from bot.core.commands import Access, Choice, Option, autocomplete, command
 from bot.core.invocation import Invocation
 from bot.core.messages import Bold, BulletList, Code, Context, Fields, Header, Inline, Message, Plain, Section
 from bot.i18n import LOCALES
+from cogs.steward.config_view import config_message
 from cogs.steward.service import help_entries, matching_timezones, validate_locale, validate_timezone
 
 # The directories of an absolute path (not of a URL, nor `owner/name`): chat sees the file name only.
@@ -120,6 +123,28 @@ class StewardCog(Cog):
         await inv.reply(
             Message([Section(inv.t("steward.reload.failed", count=len(problems))), BulletList(lines)])
         )
+
+    @command("steward config", "config_source.show.description", access=Access.MAINTAINERS, ephemeral=True)
+    async def config(self, inv: Invocation) -> None:
+        config = self.services.config
+        report = await self.services.db.run(config_source_report, config)
+        coordinator = self.services.config_source
+        running = getattr(coordinator, "running", None)
+        if report is not None and running is not None:
+            # This instance's own view: the version it runs (the database's newest may still be coming).
+            report["running"] = {
+                "sha": running.commit_sha,
+                "url": running.commit_url,
+                "by": running.pushed_by,
+                "decided_at": running.decided_at,
+            }
+        warnings = (
+            list(running.warnings)
+            if running is not None
+            else config_warnings(config, self.services.clock.now())
+        )
+        path = str(getattr(coordinator, "bootstrap_file", None) or config.source_path or "-")
+        await inv.reply(config_message(inv, report, path, warnings, config.project.timezone))
 
     @autocomplete("timezones")
     async def timezones(self, inv: Invocation, partial: str) -> list[Choice]:

@@ -48,6 +48,13 @@ class Instance:
     app: App
     console: ConsoleAdapter
 
+    async def command(self, line: str, user: str = "operator") -> str:
+        """Type ``line`` on this instance's console; the text of what it answered."""
+        start = len(self.console.transcript)
+        self.console.current = user
+        await self.console.handle_line(line)
+        return "\n".join(r.text for r in self.console.transcript[start:])
+
     def posts(self, channel: str = "maintainers") -> list[str]:
         return [r.text for r in self.console.transcript if r.kind == "post" and r.target == channel]
 

@@ -57,3 +57,20 @@ async def test_three_instances_follow_a_merge_and_refuse_a_bad_one(
         assert third[:7] in refused[0] and f"{REPO}:{PATH}:7:" in refused[0] and "shift_length" in refused[0]
         assert [i.app.config.project.name for i in group.instances] == ["Acme Two"] * 3
         assert [v.status for v in group.versions()] == ["accepted", "accepted", "refused"]
+
+
+async def test_notice_not_posted_before_a_crash_is_posted_by_the_next_tick(
+    fake_github: FakeGitHub, database_url: str, tmp_path: Path
+) -> None:
+    first = fake_github.git.commit(REPO, {PATH: VALID}, author="alice")
+    async with cluster(fake_github, database_url, tmp_path, 1) as group:
+        instance = group.instances[0]
+        adapters, instance.app.adapters = instance.app.adapters, []  # nowhere to post: as if killed before
+        second = fake_github.git.commit(REPO, {PATH: V2}, author="bob")
+        await group.push(0, first, second, pusher="bob")
+        assert instance.app.config.project.name == "Acme Two" and group.notices("Configuration") == []
+        instance.app.adapters = adapters
+        await instance.app.config_source.tick()
+        await instance.app.config_source.tick()
+        [notice] = group.notices("Configuration updated")
+        assert "Adds maintainer bob." in notice
