@@ -42,6 +42,7 @@ FEATURE_COGS: dict[str, str] = {
     "oncall": "cogs.oncall:OncallCog",
     "spotlight": "cogs.spotlight:SpotlightCog",
     "onboarding": "cogs.onboarding:OnboardingCog",
+    "web": "cogs.web:WebCog",
 }
 
 
