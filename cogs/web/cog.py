@@ -14,6 +14,10 @@ from bot.core.cog import Cog, Services
 from bot.web import PageResult, Site, finish_page
 from bot.web.site import PageContext
 from cogs.web.board import BoardPage
+from cogs.web.health import HealthPage
+from cogs.web.oncall import OncallPage
+from cogs.web.spotlights import SpotlightPages
+from cogs.web.start import StartPage
 from cogs.web.theme import theme_css
 
 HERE = Path(__file__).resolve().parent
@@ -33,6 +37,10 @@ class WebCog(Cog):
         super().__init__(services)
         self.site = Site([HERE / "templates"], HERE / "static", services.catalog, self.settings)
         self.board = BoardPage(self)
+        self.oncall = OncallPage(self)
+        self.spotlights = SpotlightPages(self)
+        self.start_here = StartPage(self)
+        self.health = HealthPage(self)
 
     @property
     def cfg(self) -> WebConfig:
@@ -74,6 +82,12 @@ class WebCog(Cog):
         http = self.services.http
         routes: list[tuple[str, PageName, Build]] = [
             ("/", "board", self.board.build),
+            ("/oncall", "oncall", self.oncall.build),
+            ("/spotlights", "spotlights", self.spotlights.archive),
+            ("/spotlights/feed.xml", "spotlights", self.spotlights.feed),
+            ("/spotlights/{id}", "spotlights", self.spotlights.interview),
+            ("/start", "start", self.start_here.build),
+            ("/health", "health", self.health.build),
         ]
         for path, page, build in routes:
             http.add_route("GET", path, self._handler(page, build))
