@@ -6,7 +6,7 @@ import asyncio
 import importlib
 import logging
 import signal
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -356,8 +356,19 @@ class App:
         log.info("configuration reloaded from %s", self.config_path)
         return []
 
-    async def run_until_stopped(self, until: asyncio.Event | None = None) -> None:
-        """Start, then wait for SIGINT/SIGTERM (or ``until``); SIGHUP reloads the config."""
+    def public_pages_url(self) -> str | None:
+        """The address of the public pages when this process serves them (``web:``), else None."""
+        web = self.config.web
+        if web is None or not web.enabled or not self.http.running:
+            return None
+        return self.http.url("/")
+
+    async def run_until_stopped(
+        self, until: asyncio.Event | None = None, on_started: Callable[[], None] | None = None
+    ) -> None:
+        """Start, then wait for SIGINT/SIGTERM (or ``until``); SIGHUP reloads the config.
+
+        ``on_started`` runs once everything is up (the CLI prints where the public pages are)."""
         loop = asyncio.get_running_loop()
         stop = until or asyncio.Event()
         for sig in (signal.SIGINT, signal.SIGTERM):
@@ -370,6 +381,8 @@ class App:
         except (NotImplementedError, RuntimeError, AttributeError):
             pass
         await self.start()
+        if on_started is not None:
+            on_started()
         try:
             await stop.wait()
         finally:

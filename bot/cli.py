@@ -10,11 +10,14 @@ import logging
 import os
 import sys
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from bot.config import ConfigError, StewardConfig, config_json_schema, load_config, load_config_text
 from bot.logs import setup_logging
 from bot.shards import ShardPlan, ShardPlanError, shard_plan
+
+if TYPE_CHECKING:
+    from bot.app import App
 
 log = logging.getLogger("steward")
 EXIT_CONFIG = 2
@@ -95,6 +98,13 @@ def chat_platforms(config: StewardConfig) -> list[str]:
     return [name for name in ("discord", "slack") if getattr(config, name, None) is not None]
 
 
+def announce_pages(app: App) -> None:
+    """Say where the public pages are, when this process serves them."""
+    url = app.public_pages_url()
+    if url is not None:
+        print(f"Public pages: {url}", file=sys.stderr, flush=True)
+
+
 async def _run_console(
     config: StewardConfig, path: Path | None, args: argparse.Namespace, stdin: TextIO
 ) -> int:
@@ -111,7 +121,7 @@ async def _run_console(
         echo=not stdin.isatty(),
     )
     app = App(config, config_path=path, adapters=[console], console_operator=operator)
-    await app.run_until_stopped(until=console.finished)
+    await app.run_until_stopped(until=console.finished, on_started=lambda: announce_pages(app))
     return 0
 
 
@@ -161,7 +171,7 @@ async def _run_chat(config: StewardConfig, path: Path | None, shards: ShardPlan 
     except AdapterUnavailable as exc:
         print(f"{exc}; remove that section or use `steward console`.", file=sys.stderr)
         return EXIT_CONFIG
-    await app.run_until_stopped()
+    await app.run_until_stopped(on_started=lambda: announce_pages(app))
     return 0
 
 

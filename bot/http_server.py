@@ -33,6 +33,15 @@ class HttpServer:
         self._checks[name] = check
 
     @property
+    def running(self) -> bool:
+        return self._runner is not None
+
+    def url(self, path: str = "/") -> str:
+        """Where this server answers ``path`` (the port the OS picked when configured as 0)."""
+        host = "127.0.0.1" if self.host in ("0.0.0.0", "") else self.host
+        return f"http://{host}:{self.port}{path}"
+
+    @property
     def needed(self) -> bool:
         return self._feature_routes > 0
 

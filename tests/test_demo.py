@@ -172,3 +172,20 @@ def test_demo_config_enables_every_feature(tmp_path: Path) -> None:
     for section in ("github", "good_first_issues", "oncall", "spotlight", "onboarding"):
         assert getattr(config, section) is not None, section
     assert config.onboarding is not None and len(config.onboarding.paths) == 3
+
+
+async def test_demo_serves_every_public_page(database_url: str, tmp_path: Path) -> None:
+    import aiohttp
+
+    async with demo_console(database_url, tmp_path) as (chat, _):
+        url = chat.app.public_pages_url()
+        assert url is not None and url.startswith("http://127.0.0.1:")
+        async with aiohttp.ClientSession() as http:
+            for path in ("", "oncall", "spotlights", "spotlights/feed.xml", "start", "health"):
+                async with http.get(url + path) as response:
+                    assert response.status == 200, path
+                    body = await response.text()
+            async with http.get(url) as response:
+                board = await response.text()
+        assert "steward-demo/" in board and 'class="issue"' in board
+        assert "Community health" in body  # the last page read: /health

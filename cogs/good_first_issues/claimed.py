@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from bot.db.models import Member, TrackedIssue
@@ -45,3 +46,13 @@ def claimed_entries(session: Session, rules: BoardRules, flt: BoardFilter, limit
         if rules.on_board_labels(entry.repo, entry.labels)
     ]
     return out[:limit]
+
+
+def board_changed_at(session: Session) -> datetime | None:
+    """When the board's data last changed: the newest issue update or claim (indexed maxima), for
+    the public pages' Last-Modified."""
+    issue = session.exec(select(func.max(TrackedIssue.updated_at))).one()
+    claim_id = session.exec(select(func.max(GfiClaim.id))).one()
+    claim = session.get(GfiClaim, claim_id) if claim_id is not None else None
+    stamps = [s for s in (issue, claim.claimed_at if claim else None, claim.ended_at if claim else None) if s]
+    return max(stamps) if stamps else None

@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import TYPE_CHECKING
 
 from aiohttp import web
-from sqlalchemy import func
-from sqlmodel import Session, select
 
-from bot.db.models import TrackedIssue
 from bot.web import PageResult
 from bot.web.site import PageContext
 from cogs.good_first_issues.board import BoardFilter, BoardRules
-from cogs.good_first_issues.models import GfiClaim
+from cogs.good_first_issues.claimed import board_changed_at
 
 if TYPE_CHECKING:
     from cogs.web.cog import WebCog
@@ -21,15 +17,6 @@ if TYPE_CHECKING:
 MAX_PAGE = 10_000  # deeper pages are refused politely rather than walked
 MAX_TEXT = 200
 CLAIMED_SHOWN = 10
-
-
-def latest_change(session: Session) -> datetime | None:
-    """When the board's data last changed: the newest issue update or claim (both indexed maxima)."""
-    issue = session.exec(select(func.max(TrackedIssue.updated_at))).one()
-    claim_id = session.exec(select(func.max(GfiClaim.id))).one()
-    claim = session.get(GfiClaim, claim_id) if claim_id is not None else None
-    stamps = [s for s in (issue, claim.claimed_at if claim else None, claim.ended_at if claim else None) if s]
-    return max(stamps) if stamps else None
 
 
 def _pick(value: str | None, names: list[str]) -> tuple[str | None, bool]:
@@ -70,7 +57,7 @@ class BoardPage:
         flt, page_no, problems = read_filter(dict(request.query), rules)
         page = await gfi.page(flt, page_no, self.cog.cfg.page_size)
         claimed = await gfi.claimed(flt, CLAIMED_SHOWN)
-        changed = await self.cog.services.db.run(latest_change)
+        changed = await self.cog.services.db.run(board_changed_at)
         config = self.cog.services.config
         labels = sorted({label for labels in rules.repo_labels.values() for label in labels})
         params = {

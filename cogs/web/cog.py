@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 from pathlib import Path
@@ -12,6 +13,7 @@ from aiohttp import web
 from bot.config.sections.web import PageName, WebConfig
 from bot.core.cog import Cog, Services
 from bot.web import PageResult, Site, finish_page
+from bot.web.render_cache import RenderCache
 from bot.web.site import PageContext
 from cogs.web.board import BoardPage
 from cogs.web.health import HealthPage
@@ -20,6 +22,7 @@ from cogs.web.spotlights import SpotlightPages
 from cogs.web.start import StartPage
 from cogs.web.theme import theme_css
 
+log = logging.getLogger(__name__)
 HERE = Path(__file__).resolve().parent
 Build = Callable[[PageContext, web.Request], Awaitable[PageResult]]
 
@@ -36,6 +39,7 @@ class WebCog(Cog):
     def __init__(self, services: Services) -> None:
         super().__init__(services)
         self.site = Site([HERE / "templates"], HERE / "static", services.catalog, self.settings)
+        self.rendered = RenderCache(services.clock.now)
         self.board = BoardPage(self)
         self.oncall = OncallPage(self)
         self.spotlights = SpotlightPages(self)
@@ -102,10 +106,23 @@ class WebCog(Cog):
             ctx = self.site.context(request, cfg.project.locale, cfg.project.timezone, self.now())
             if page not in self.cfg.pages or not self.cfg.enabled:
                 return finish_page(request, self.not_found(ctx), 0)
+            ttl = self.cfg.render_cache
+            key = (request.path_qs, ctx.locale)
+            cached = self.rendered.get(key, ttl) if ttl else None
+            if cached is not None:
+                return finish_page(request, cached, self.cfg.max_age)
             try:
                 result = await build(ctx, request)
+                if ttl and result.status == 200:
+                    self.rendered.put(key, result)
             except FeatureOff:
                 result = self.not_found(ctx)
+            except Exception:
+                # The reader gets a page in their language (no traceback); the log gets the details.
+                log.exception("public page %s failed", request.path)
+                result = self.site.render(
+                    "error.html", ctx, {"message": ctx.t("web.error.failed"), "current": ""}, None, status=503
+                )
             return finish_page(request, result, self.cfg.max_age if result.status == 200 else 0)
 
         return handle

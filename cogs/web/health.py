@@ -12,9 +12,9 @@ from aiohttp import web
 from bot.web import PageResult
 from bot.web.charts import BarChart, bar_chart
 from bot.web.site import PageContext
+from cogs.good_first_issues.claimed import board_changed_at
 from cogs.onboarding.funnel import compute_funnel
 from cogs.oncall.stats import gather_report, week_starts
-from cogs.web.board import latest_change
 from cogs.web.contributors import weekly_newcomers
 
 if TYPE_CHECKING:
@@ -69,7 +69,7 @@ class HealthPage:
             )
             charts.append({"id": "ttfr", "chart": chart})
         values = {"current": "health", "title": ctx.t("web.health.title"), "charts": charts, "funnel": funnel}
-        changed: datetime | None = await db.run(latest_change)
+        changed: datetime | None = await db.run(board_changed_at)
         return self.cog.site.render("health.html", ctx, values, changed)
 
     @staticmethod

@@ -8,13 +8,11 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from aiohttp import web
-from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from bot.web import PageResult
 from bot.web.charts import bar_chart
 from bot.web.site import PageContext
-from cogs.oncall.models import OncallOverride, OncallRoster, OncallTriage
 from cogs.oncall.people import split_ref
 from cogs.oncall.planner import Shift
 from cogs.oncall.service import OncallService, RotationNow
@@ -39,12 +37,13 @@ class ShiftRow:
 
 
 def _public_name(names: dict[str, str], ref: str | None) -> str | None:
-    """The name people see for ``ref``; a bare chat id is nobody's chosen name, so it is not shown."""
+    """The name people see for ``ref`` (None: nobody is on call). A bare chat id is nobody's chosen
+    name, so it is never shown: "" makes the page say "a maintainer" instead."""
     if ref is None:
         return None
     platform, value = split_ref(ref)
     name = names.get(ref, value)
-    return None if platform is not None and name == value and platform != "console" else name
+    return "" if platform is not None and name == value and platform != "console" else name
 
 
 def _load(
@@ -60,13 +59,7 @@ def _load(
     rows = [ShiftRow(s.rotation, s.region, s.start, s.end, _public_name(names, s.member)) for s in shifts]
     rows.sort(key=lambda r: (r.start, r.rotation, r.region or ""))
     queue = svc.triage().queue_size(session, None)
-    stamps = [
-        session.exec(select(func.max(OncallRoster.created_at))).one(),
-        session.exec(select(func.max(OncallOverride.created_at))).one(),
-        session.exec(select(func.max(OncallTriage.opened_at))).one(),
-    ]
-    known = [s for s in stamps if s is not None]
-    return current, rows, names, queue, max(known) if known else None
+    return current, rows, names, queue, svc.changed_at(session)
 
 
 class OncallPage:

@@ -22,6 +22,8 @@ if TYPE_CHECKING:
     from cogs.web.cog import WebCog
 
 FEED_ENTRIES = 20
+# Built once: constructing the parser (its rule chains) costs more than rendering one interview.
+_MARKDOWN = MarkdownIt("commonmark", {"html": False})
 
 
 @dataclass(frozen=True)
@@ -37,7 +39,7 @@ class Listed:
 def render_markdown(text: str) -> Markup:
     """CommonMark to HTML with raw HTML off: whatever someone typed is shown, never run.
     markdown-it also refuses javascript:/vbscript:/data: link targets."""
-    return Markup(MarkdownIt("commonmark", {"html": False}).render(text))
+    return Markup(_MARKDOWN.render(text))
 
 
 def _archive(session: Session) -> list[Listed]:

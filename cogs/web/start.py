@@ -9,7 +9,7 @@ from aiohttp import web
 
 from bot.web import PageResult
 from bot.web.site import PageContext
-from cogs.web.board import latest_change
+from cogs.good_first_issues.claimed import board_changed_at
 
 if TYPE_CHECKING:
     from cogs.web.cog import WebCog
@@ -52,5 +52,5 @@ class StartPage:
                 }
             )
         values = {"current": "start", "title": ctx.t("web.start.title"), "paths": paths}
-        newest = await self.cog.services.db.run(latest_change)
+        newest = await self.cog.services.db.run(board_changed_at)
         return self.cog.site.render("start.html", ctx, values, newest)

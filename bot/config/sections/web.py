@@ -51,6 +51,12 @@ class WebConfig(StrictModel):
         default_factory=WebClaimLinks, description="Chat channels where issues are claimed."
     )
     page_size: int = Field(default=25, ge=5, le=100, description="Issues per page of the board.")
+    render_cache: int = Field(
+        default=10,
+        ge=0,
+        le=3600,
+        description="Seconds a rendered page is reused for the same address and language (0: never).",
+    )
     max_age: int = Field(
         default=60,
         ge=0,

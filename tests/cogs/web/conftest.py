@@ -25,6 +25,7 @@ good_first_issues:
   priority_label: priority
 web:
   page_size: 5
+  render_cache: 0  # tests change data and read the page at once (the clock does not move)
   claim_links:
     discord: https://discord.com/channels/1/2
 """

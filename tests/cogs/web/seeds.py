@@ -25,6 +25,7 @@ HOSTILE_TITLES = (
 # Every private marker: none may appear on any page, in any language.
 PRIVATE = (
     HIDDEN_CHAT_ID,
+    "U0HIDDEN42",  # a rotation member known only by a chat id: shown as "a maintainer"
     "SECRET-DRAFT-ANSWER",
     "SECRET-UNPUBLISHED-ANSWER",
     "SECRET-CHANGE-REQUEST",
@@ -41,7 +42,7 @@ FULL_YAML = (
     + f"""oncall:
   rotations:
     - name: triage
-      members: [aoife-b, "discord:{HIDDEN_CHAT_ID}", tomasz-w]
+      members: [aoife-b, "discord:{HIDDEN_CHAT_ID}", tomasz-w, "slack:U0HIDDEN42"]
       shift_length: 1d
       handoff_time: "09:00"
       start_date: 2024-01-01

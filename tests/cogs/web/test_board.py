@@ -156,3 +156,19 @@ async def test_hostile_query_strings_get_a_page_and_a_notice(site_factory: SiteF
         assert status == 200 and "<b>" not in html
         status, html, _ = await site.get("/?page=40")
         assert status == 200 and "No open issue matches" in html and 'rel="prev"' in html
+
+
+async def test_a_rendered_page_is_reused_for_render_cache_seconds(site_factory: SiteFactory) -> None:
+    from tests.cogs.web.conftest import SITE_YAML
+
+    async with site_factory(extra_yaml=SITE_YAML.replace("render_cache: 0", "render_cache: 30")) as site:
+        seed_board(site.chat)
+        _, before, first = await site.get("/")
+        await site.chat.command("alice", f"/gfi claim {REPO}#7")
+        _, same, again = await site.get("/")
+        assert same == before and again["ETag"] == first["ETag"]  # within 30 s: the page as rendered
+        _, chinese, _ = await site.get("/", **{"Accept-Language": "zh-CN"})
+        assert "新手任务" in chinese  # one entry per language
+        site.chat.clock.advance(seconds=31)
+        _, after, fresh = await site.get("/")
+        assert fresh["ETag"] != first["ETag"] and f"{REPO}#7" not in refs_on(after)

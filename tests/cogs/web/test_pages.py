@@ -130,3 +130,16 @@ async def test_pages_left_out_of_the_config_answer_404(site_factory: SiteFactory
     async with site_factory(extra_yaml=FULL_YAML.replace("web:\n", "web:\n  enabled: false\n", 1)) as site:
         status, _, _ = await site.get("/")
         assert status == 404
+
+
+async def test_a_failing_page_says_so_in_the_readers_language(site_factory: SiteFactory) -> None:
+    from sqlalchemy import text
+
+    async with site_factory(extra_yaml=FULL_YAML) as site:
+        seeded = seed_community(site.chat.app.db, site.chat.clock.now())
+        # A table lost under the running app (a botched restore): the page fails, the reader is told.
+        site.chat.app.db.call(lambda s: s.execute(text("DROP TABLE spotlight_answer")))
+        status, body, headers = await site.get(f"/spotlights/{seeded.published_id}?lang=zh-CN")
+        assert status == 503 and "这个页面暂时无法显示" in body
+        assert "Traceback" not in body and "spotlight_answer" not in body
+        assert headers["Cache-Control"] == "public, max-age=0"
