@@ -23,7 +23,8 @@ if TYPE_CHECKING:
 
 FEED_ENTRIES = 20
 # Built once: constructing the parser (its rule chains) costs more than rendering one interview.
-_MARKDOWN = MarkdownIt("commonmark", {"html": False})
+# breaks: a line break someone typed in an answer stays a line break on the page.
+_MARKDOWN = MarkdownIt("commonmark", {"html": False, "breaks": True})
 
 
 @dataclass(frozen=True)
