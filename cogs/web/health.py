@@ -14,7 +14,7 @@ from bot.web.charts import BarChart, bar_chart
 from bot.web.site import PageContext
 from cogs.good_first_issues.claimed import board_changed_at
 from cogs.onboarding.funnel import compute_funnel
-from cogs.oncall.stats import gather_report, week_starts
+from cogs.oncall.stats import response_times, week_starts
 from cogs.web.contributors import weekly_newcomers
 
 if TYPE_CHECKING:
@@ -56,8 +56,7 @@ class HealthPage:
                 for s in stages
             ]
         if config.oncall is not None:
-            svc = self.cog.feature("oncall").service
-            report = await gather_report(db, svc.triage(), now, tz, WEEKS)
+            report = await db.run(response_times, now, tz, WEEKS, None)
             hours: list[float | None] = []
             for week in report.weeks:
                 median = report.per_week[week].summaries()[0].median if week in report.per_week else None

@@ -16,7 +16,7 @@ from bot.web.site import PageContext
 from cogs.oncall.people import split_ref
 from cogs.oncall.planner import Shift
 from cogs.oncall.service import OncallService, RotationNow
-from cogs.oncall.stats import gather_report
+from cogs.oncall.stats import response_times
 
 if TYPE_CHECKING:
     from cogs.web.cog import WebCog
@@ -72,7 +72,8 @@ class OncallPage:
         svc: OncallService = self.cog.feature("oncall").service
         now = self.cog.now()
         current, rows, names, queue, changed = await self.cog.services.db.run(lambda s: _load(svc, s, now))
-        report = await gather_report(self.cog.services.db, svc.triage(), now, svc.project_tz(), WEEKS)
+        # Only the response times: the backlog series /oncall stats also draws is not shown here.
+        report = await self.cog.services.db.run(response_times, now, svc.project_tz(), WEEKS, None)
         points = []
         for week in report.weeks:
             summary = report.per_week[week].summaries()[0] if week in report.per_week else None
