@@ -44,6 +44,7 @@ class HealthPage:
             self._counts(ctx, "first_merged", labels, merged),
         ]
         funnel = None
+        funnel_chart = None
         if config.onboarding is not None:
             longest = max((len(p.steps) for p in config.onboarding.paths), default=0)
             stages = await db.run(compute_funnel, starts[0], now, longest)
@@ -55,6 +56,14 @@ class HealthPage:
                 }
                 for s in stages
             ]
+            funnel_chart = bar_chart(
+                ctx.t("web.health.funnel"),
+                ctx.t("web.health.funnel_desc"),
+                [
+                    (ctx.t(f"web.health.stage_{s.key}", step=s.step), float(s.count), ctx.fmt.number(s.count))
+                    for s in stages
+                ],
+            )
         if config.oncall is not None:
             report = await db.run(response_times, now, tz, WEEKS, None)
             hours: list[float | None] = []
@@ -67,7 +76,13 @@ class HealthPage:
                 [(label, h, ctx.fmt.number(h)) for label, h in zip(labels, hours, strict=False)],
             )
             charts.append({"id": "ttfr", "chart": chart})
-        values = {"current": "health", "title": ctx.t("web.health.title"), "charts": charts, "funnel": funnel}
+        values = {
+            "current": "health",
+            "title": ctx.t("web.health.title"),
+            "charts": charts,
+            "funnel": funnel,
+            "funnel_chart": funnel_chart,
+        }
         changed: datetime | None = await db.run(board_changed_at)
         return self.cog.site.render("health.html", ctx, values, changed)
 

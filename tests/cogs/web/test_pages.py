@@ -79,7 +79,7 @@ async def test_health_charts_have_text_alternatives_and_tables(site_factory: Sit
     async with site_factory(extra_yaml=FULL_YAML) as site:
         seed_community(site.chat.app.db, site.chat.clock.now())
         _, html, _ = await site.get("/health")
-        for chart in ("new-contributors", "first-merged", "ttfr"):
+        for chart in ("new-contributors", "first-merged", "ttfr", "funnel"):
             part = html.split(f'id="{chart}"', 1)[1]
             assert f'aria-labelledby="{chart}-title {chart}-desc"' in part
             assert "<desc " in part and "<table>" in part
