@@ -44,6 +44,7 @@ FEATURE_COGS: dict[str, str] = {
     "oncall": "cogs.oncall:OncallCog",
     "spotlight": "cogs.spotlight:SpotlightCog",
     "onboarding": "cogs.onboarding:OnboardingCog",
+    "web": "cogs.web:WebCog",
 }
 
 
@@ -422,6 +423,13 @@ class App:
         if restart:
             log.warning("changed settings that apply after a restart: %s", ", ".join(restart))
         return restart
+
+    def public_pages_url(self) -> str | None:
+        """The address of the public pages when this process serves them (``web:``), else None."""
+        web = self.config.web
+        if web is None or not web.enabled or not self.http.listening:
+            return None
+        return self.http.url("/")
 
     def _reload_on_signal(self) -> None:
         # Signal handlers must not block the loop: the reload runs as a task, its outcome logged.

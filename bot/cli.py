@@ -146,6 +146,16 @@ def chat_platforms(config: StewardConfig) -> list[str]:
     return [name for name in ("discord", "slack") if getattr(config, name, None) is not None]
 
 
+def announce_addresses(app: App) -> None:
+    """Say where the HTTP server listens (with ``http.port: 0``, the demo's, the OS picked the port) and
+    where the public pages are, when this process serves them."""
+    if app.http.listening:
+        print(f"HTTP server (/healthz, calendar feeds) at {app.http.url()}", file=sys.stderr, flush=True)
+    url = app.public_pages_url()
+    if url is not None:
+        print(f"Public pages: {url}", file=sys.stderr, flush=True)
+
+
 async def _run_console(
     config: StewardConfig, path: Path | None, args: argparse.Namespace, stdin: TextIO
 ) -> int:
@@ -167,7 +177,7 @@ async def _run_console(
     add_demo_controls(app, console)
 
     def started(app: App) -> None:
-        _print_address(app)
+        announce_addresses(app)
         console.start_reading()
 
     await app.run_until_stopped(until=console.finished, on_started=started)
@@ -185,12 +195,6 @@ def add_demo_controls(app: App, console: ConsoleAdapter) -> None:
     merges = DemoMerges(app.db, app.clock, app.bus)
     console.extra_controls.update(demo_controls(app.catalog, locale, merges, app.scheduler.run_job_now))
     console.extra_help = app.catalog.translate(locale, "core.console.demo_controls")
-
-
-def _print_address(app: App) -> None:
-    """Say where the HTTP server listens: with ``http.port: 0`` (the demo's) the OS picked the port."""
-    if app.http.listening:
-        print(f"HTTP server (/healthz, calendar feeds) at {app.http.url}", file=sys.stderr, flush=True)
 
 
 def _console(config: StewardConfig, path: Path | None, args: argparse.Namespace) -> int:
@@ -254,7 +258,7 @@ async def _run_chat(config: StewardConfig, path: Path | None, shards: ShardPlan 
     except AdapterUnavailable as exc:
         print(f"{exc}; remove that section or use `steward console`.", file=sys.stderr)
         return EXIT_CONFIG
-    await app.run_until_stopped()
+    await app.run_until_stopped(on_started=announce_addresses)
     return 0
 
 

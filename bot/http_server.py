@@ -184,11 +184,11 @@ class HttpServer:
         """Whether the server was started (and not stopped)."""
         return bool(self._runners)
 
-    @property
-    def url(self) -> str:
-        """The base URL people reach this server at (a wildcard host is shown as the loopback address)."""
+    def url(self, path: str = "") -> str:
+        """Where this server answers ``path`` (the port the OS picked when configured as 0; a wildcard
+        host is shown as the loopback address)."""
         host = "127.0.0.1" if self.host in ("", "0.0.0.0") else "[::1]" if self.host == "::" else self.host
-        return f"http://{host}:{self.port}"
+        return f"http://{host}:{self.port}{path}"
 
     async def stop(self) -> None:
         while self._runners:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -78,6 +79,7 @@ def test_run_without_chat_credentials_uses_console_on_stdin(tmp_path: Path) -> N
     result = steward("run", "--demo", stdin="/steward help\n", cwd=tmp_path, env=env)
     assert result.returncode == 0, result.stderr
     assert "starting the console adapter" in result.stderr
+    assert re.search(r"Public pages: http://127\.0\.0\.1:\d+/", result.stderr), result.stderr
     assert "/steward me" in result.stdout
 
 

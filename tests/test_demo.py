@@ -212,3 +212,20 @@ async def test_on_call_history_and_merged_prs_on_any_day(database_url: str, tmp_
         assert "missing: Description, Environment" in queue.text
         assert any(label.startswith("Ask author #") for label in queue.buttons), queue.buttons
         assert "past the SLA" in queue.text and not re.search(r"\b[2-9]\d+d\b", queue.text)
+
+
+async def test_demo_serves_every_public_page(database_url: str, tmp_path: Path) -> None:
+    import aiohttp
+
+    async with demo_console(database_url, tmp_path) as (chat, _):
+        url = chat.app.public_pages_url()
+        assert url is not None and url.startswith("http://127.0.0.1:")
+        async with aiohttp.ClientSession() as http:
+            for path in ("", "oncall", "spotlights", "spotlights/feed.xml", "start", "health"):
+                async with http.get(url + path) as response:
+                    assert response.status == 200, path
+                    body = await response.text()
+            async with http.get(url) as response:
+                board = await response.text()
+        assert "steward-demo/" in board and 'class="issue"' in board
+        assert "Community health" in body  # the last page read: /health

@@ -19,6 +19,7 @@ from bot.config.sections.oncall import OncallConfig
 from bot.config.sections.schedules import ScheduleConfig
 from bot.config.sections.source import ConfigSourceConfig
 from bot.config.sections.spotlight import SpotlightConfig
+from bot.config.sections.web import WebConfig
 from bot.config.types import TimeZoneName
 
 
@@ -48,6 +49,7 @@ class StewardConfig(StrictModel):
     oncall: OncallConfig | None = Field(default=None, description="On-call triage rotations.")
     spotlight: SpotlightConfig | None = Field(default=None, description="Contributor spotlights.")
     onboarding: OnboardingConfig | None = Field(default=None, description="Newcomer onboarding.")
+    web: WebConfig | None = Field(default=None, description="Public web pages (served by the HTTP server).")
     schedules: list[ScheduleConfig] = Field(default_factory=list, description="When scheduled jobs run.")
     database: DatabaseConfig = Field(
         default_factory=DatabaseConfig, description="Database (SQLite by default)."

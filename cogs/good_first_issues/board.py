@@ -93,11 +93,14 @@ def difficulty_facet(name: str) -> str:
 
 @dataclass(frozen=True)
 class BoardFilter:
-    """Narrowing of a listing; ``repo`` is a configured full name."""
+    """Narrowing of a listing; ``repo`` is a configured full name. ``label`` (any case) and ``text``
+    (a piece of the title, any case) narrow the web board; chat listings leave them unset."""
 
     repo: str | None = None
     area: str | None = None
     difficulty: str | None = None
+    label: str | None = None
+    text: str | None = None
 
 
 @dataclass(frozen=True)
@@ -206,6 +209,11 @@ def board_query(repo_ids: Mapping[int, str], flt: BoardFilter) -> Any:
     if flt.repo is not None:
         wanted = [rid for rid, name in repo_ids.items() if name.lower() == flt.repo.lower()]
         query = query.where(col(e.repo_id) == wanted[0] if wanted else false())
+    if flt.label:
+        query = query.where(_has_label([flt.label.casefold()]))
+    if flt.text:
+        # autoescape: a % or _ someone types is searched for, not a wildcard.
+        query = query.where(func.lower(col(t.title)).contains(flt.text.lower(), autoescape=True))
     return query.order_by(col(e.priority).desc(), col(e.created_at).desc(), col(e.issue_id).desc())
 
 

@@ -24,6 +24,7 @@ from cogs.good_first_issues.board import (
 )
 from cogs.good_first_issues.board_index import BoardIndex, rebuild
 from cogs.good_first_issues.board_stats import Stats, board_stats
+from cogs.good_first_issues.claimed import ClaimedEntry, claimed_entries
 from cogs.good_first_issues.claims import ClaimPolicy, ClaimStore, issue_ref, member_name
 from cogs.good_first_issues.errors import GfiError
 from cogs.good_first_issues.home import HomeBoard, home_board
@@ -115,11 +116,17 @@ class GfiService:
             await self.services.db.run(rebuild, rules)
             self.index.built_for = rules
 
-    async def page(self, flt: BoardFilter, page: int) -> BoardPage:
+    async def page(self, flt: BoardFilter, page: int, size: int | None = None) -> BoardPage:
+        """One page of the board as /gfi list shows it (``size`` defaults to the chat page size)."""
         await self.ensure_board()
         rules = self.rules
-        size, now = self.config.page_size, self.now()
+        size, now = size or self.config.page_size, self.now()
         return await self.services.db.run(lambda s: list_board(s, rules, flt, page, size, now))
+
+    async def claimed(self, flt: BoardFilter, limit: int) -> list[ClaimedEntry]:
+        """The latest running claims on newcomer issues, for the public board's "being worked on"."""
+        rules = self.rules
+        return await self.services.db.run(lambda s: claimed_entries(s, rules, flt, limit))
 
     async def details(self, target: Target) -> IssueDetails:
         store, rules, now = self.store, self.rules, self.now()

@@ -7,13 +7,21 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from bot.config.sections.oncall import OncallConfig, RotationConfig
 from bot.core.cog import Services
 from bot.core.errors import UserError
 from bot.core.invocation import Actor
-from cogs.oncall.models import OncallAway, OncallHandoffNote, OncallOverride, OncallRoster, OncallSwap
+from cogs.oncall.models import (
+    OncallAway,
+    OncallHandoffNote,
+    OncallOverride,
+    OncallRoster,
+    OncallSwap,
+    OncallTriage,
+)
 from cogs.oncall.people import PeopleResolver, Person, actor_refs
 from cogs.oncall.planner import Away, Override, PlanInput, Shift, ShiftPlanner, configured_rosters
 from cogs.oncall.roster import RosterEpoch, roster_change
@@ -186,6 +194,18 @@ class OncallService:
             )
             out.append(RotationNow(rotation, current, upcoming))
         return out
+
+    def changed_at(self, session: Session) -> datetime | None:
+        """When the schedule or the queue last changed (roster, override, time away, new item): the
+        public page's Last-Modified."""
+        stamps = [
+            session.exec(select(func.max(OncallRoster.created_at))).one(),
+            session.exec(select(func.max(OncallOverride.created_at))).one(),
+            session.exec(select(func.max(OncallAway.created_at))).one(),
+            session.exec(select(func.max(OncallTriage.opened_at))).one(),
+        ]
+        known = [s for s in stamps if s is not None]
+        return max(known) if known else None
 
     # -- people --------------------------------------------------------------------------------
     def rotation_refs(self, rotation: RotationConfig) -> list[str]:

@@ -102,3 +102,12 @@ def export_markdown(
 def export_filename(doc: Document, on: date) -> str:
     slug = "".join(c if c.isalnum() else "-" for c in (doc.github_login or doc.name).lower()).strip("-")
     return f"{on.isoformat()}-spotlight-{slug or doc.interview_id}.md"
+
+
+def without_front_matter(text: str) -> str:
+    """The post's body: the export minus its ``---`` front-matter block (the web page shows the
+    same Markdown the blog gets, with the title and date as the page's own)."""
+    if not text.startswith("---\n"):
+        return text
+    end = text.find("\n---\n", 4)
+    return text[end + 5 :].lstrip("\n") if end != -1 else text

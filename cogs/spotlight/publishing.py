@@ -108,3 +108,23 @@ def recent_interviews(session: Session, limit: int = 20) -> list[SpotlightInterv
     return list(
         session.exec(select(SpotlightInterview).order_by(col(SpotlightInterview.id).desc()).limit(limit))
     )
+
+
+def published_interviews(session: Session, limit: int = 1000) -> list[SpotlightInterview]:
+    """Published spotlights, newest publication first (the public archive)."""
+    return list(
+        session.exec(
+            select(SpotlightInterview)
+            .where(SpotlightInterview.status == Status.PUBLISHED)
+            .order_by(col(SpotlightInterview.published_at).desc(), col(SpotlightInterview.id).desc())
+            .limit(limit)
+        )
+    )
+
+
+def published_document(session: Session, interview_id: int) -> Document | None:
+    """The document of a published spotlight; None for any other id (drafts, unapproved, unknown)."""
+    interview = session.get(SpotlightInterview, interview_id)
+    if interview is None or interview.status != Status.PUBLISHED:
+        return None
+    return build_document(session, interview)

@@ -1,0 +1,111 @@
+"""``/oncall``: who is on call now, the next shifts, calendar feeds, the queue and response times,
+read through the on-call service the /oncall commands use."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+
+from aiohttp import web
+from sqlmodel import Session
+
+from bot.web import PageResult
+from bot.web.charts import bar_chart
+from bot.web.site import PageContext
+from cogs.oncall.people import split_ref
+from cogs.oncall.planner import Shift
+from cogs.oncall.service import OncallService, RotationNow
+from cogs.oncall.stats import response_times
+
+if TYPE_CHECKING:
+    from cogs.web.cog import WebCog
+
+AHEAD = timedelta(weeks=3)  # "the next weeks' shifts"
+WEEKS = 8
+
+
+@dataclass(frozen=True)
+class ShiftRow:
+    """A shift as the page shows it: when and who (a public name, never a chat id)."""
+
+    rotation: str
+    region: str | None
+    start: datetime
+    end: datetime
+    who: str | None
+
+
+def _public_name(names: dict[str, str], ref: str | None) -> str | None:
+    """The name people see for ``ref`` (None: nobody is on call). A bare chat id is nobody's chosen
+    name, so it is never shown: "" makes the page say "a maintainer" instead."""
+    if ref is None:
+        return None
+    platform, value = split_ref(ref)
+    name = names.get(ref, value)
+    return "" if platform is not None and name == value and platform != "console" else name
+
+
+def _load(
+    svc: OncallService, session: Session, now: datetime
+) -> tuple[list[RotationNow], list[ShiftRow], dict[str, str], int, datetime | None]:
+    current = svc.now(session, now)
+    shifts: list[Shift] = []
+    for rotation in svc.config.rotations:
+        shifts += [s for s in svc.shifts(session, rotation, now, now + AHEAD) if s.reason != "off"]
+    refs = {s.member for s in shifts if s.member}
+    refs |= {s.member for r in current for s in (r.current, r.upcoming) if s is not None and s.member}
+    names = {ref: svc.resolve(session, ref, now).name for ref in refs}
+    rows = [ShiftRow(s.rotation, s.region, s.start, s.end, _public_name(names, s.member)) for s in shifts]
+    rows.sort(key=lambda r: (r.start, r.rotation, r.region or ""))
+    queue = svc.triage().queue_size(session, None)
+    return current, rows, names, queue, svc.changed_at(session)
+
+
+class OncallPage:
+    """Per rotation: now and next; the coming shifts (in the reader's zone in the browser); feeds; stats."""
+
+    def __init__(self, cog: WebCog) -> None:
+        self.cog = cog
+
+    async def build(self, ctx: PageContext, request: web.Request) -> PageResult:
+        svc: OncallService = self.cog.feature("oncall").service
+        now = self.cog.now()
+        current, rows, names, queue, changed = await self.cog.services.db.run(lambda s: _load(svc, s, now))
+        # Only the response times: the backlog series /oncall stats also draws is not shown here.
+        report = await self.cog.services.db.run(response_times, now, svc.project_tz(), WEEKS, None)
+        points = []
+        for week in report.weeks:
+            summary = report.per_week[week].summaries()[0] if week in report.per_week else None
+            hours = summary.median / 3600 if summary and summary.median is not None else None
+            text = ctx.fmt.number(round(hours, 1)) if hours is not None else "—"
+            points.append((ctx.fmt.date(week, "short"), hours, text))
+        chart = bar_chart(ctx.t("web.oncall.ttfr_title"), ctx.t("web.oncall.chart_desc"), points)
+        config = svc.config
+        base = (self.cog.cfg.base_url or "").rstrip("/")
+        feeds = (
+            [(r.name, f"{base}/oncall/{r.name}.ics") for r in config.rotations]
+            # A token keeps the feeds private: the public page never shows it, so it offers none.
+            if config.calendar_feeds and not config.calendar_token
+            else []
+        )
+        values = {
+            "current": "oncall",
+            "title": ctx.t("web.oncall.title"),
+            "now_rows": [
+                {
+                    "rotation": r.rotation.name,
+                    "who": _public_name(names, r.current.member if r.current else None),
+                    "until": r.current.end if r.current else None,
+                    "next": _public_name(names, r.upcoming.member if r.upcoming else None),
+                    "next_start": r.upcoming.start if r.upcoming else None,
+                }
+                for r in current
+            ],
+            "shifts": rows,
+            "feeds": feeds,
+            "queue": queue,
+            "chart": chart,
+            "site_zone": self.cog.services.config.project.timezone,
+        }
+        return self.cog.site.render("oncall.html", ctx, values, changed)

@@ -1,0 +1,117 @@
+"""``/spotlights``: published interviews, one stable page each (the blog export's Markdown, raw HTML
+escaped) and an Atom feed. Drafts, unapproved answers and declined interviews never appear."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from aiohttp import web
+from markdown_it import MarkdownIt
+from markupsafe import Markup
+from sqlmodel import Session
+
+from bot.web import PageResult
+from bot.web.site import PageContext
+from cogs.spotlight.document import Document
+from cogs.spotlight.export import without_front_matter
+from cogs.spotlight.publishing import published_document, published_interviews
+
+if TYPE_CHECKING:
+    from cogs.web.cog import WebCog
+
+FEED_ENTRIES = 20
+# Built once: constructing the parser (its rule chains) costs more than rendering one interview.
+# breaks: a line break someone typed in an answer stays a line break on the page.
+_MARKDOWN = MarkdownIt("commonmark", {"html": False, "breaks": True})
+
+
+@dataclass(frozen=True)
+class Listed:
+    """One archive entry."""
+
+    id: int
+    name: str
+    published_at: datetime | None
+    locale: str
+
+
+def render_markdown(text: str) -> Markup:
+    """CommonMark to HTML with raw HTML off: whatever someone typed is shown, never run.
+    markdown-it also refuses javascript:/vbscript:/data: link targets."""
+    return Markup(_MARKDOWN.render(text))
+
+
+def _archive(session: Session) -> list[Listed]:
+    return [
+        Listed(i.id, i.display_name, i.published_at, i.locale)
+        for i in published_interviews(session)
+        if i.id is not None
+    ]
+
+
+class SpotlightPages:
+    """The archive, one page per published spotlight, and the feed."""
+
+    def __init__(self, cog: WebCog) -> None:
+        self.cog = cog
+
+    def _spotlight(self) -> Any:
+        return self.cog.feature("spotlight")
+
+    def _html(self, doc: Document) -> Markup:
+        text, _ = self._spotlight().export_text(doc)
+        return render_markdown(without_front_matter(text))
+
+    async def archive(self, ctx: PageContext, request: web.Request) -> PageResult:
+        self._spotlight()
+        items = await self.cog.services.db.run(_archive)
+        changed = max((i.published_at for i in items if i.published_at), default=None)
+        values = {"current": "spotlights", "title": ctx.t("web.spotlights.title"), "items": items}
+        return self.cog.site.render("spotlights.html", ctx, values, changed)
+
+    async def interview(self, ctx: PageContext, request: web.Request) -> PageResult:
+        spotlight = self._spotlight()
+        raw = request.match_info["id"]
+        doc = (
+            await self.cog.services.db.run(lambda s: published_document(s, int(raw)))
+            if raw.isdigit() and len(raw) < 12
+            else None
+        )
+        if doc is None:
+            return self.cog.not_found(ctx, "web.error.unknown_spotlight")
+        values = {
+            "current": "spotlights",
+            "title": spotlight.tr(doc.locale)("spotlight.post.title", name=doc.name),
+            "doc": doc,
+            "body": self._html(doc),
+        }
+        return self.cog.site.render("spotlight.html", ctx, values, doc.published_at)
+
+    async def feed(self, ctx: PageContext, request: web.Request) -> PageResult:
+        spotlight = self._spotlight()
+        base = (self.cog.cfg.base_url or f"{request.scheme}://{request.host}").rstrip("/")
+
+        def load(session: Session) -> list[Document]:
+            listed = published_interviews(session, FEED_ENTRIES)
+            docs = [published_document(session, i.id) for i in listed if i.id is not None]
+            return [d for d in docs if d is not None]
+
+        docs = await self.cog.services.db.run(load)
+        entries = [
+            {
+                "doc": doc,
+                "title": spotlight.tr(doc.locale)("spotlight.post.title", name=doc.name),
+                "html": str(self._html(doc)),
+            }
+            for doc in docs
+        ]
+        changed = max((d.published_at for d in docs if d.published_at), default=None)
+        values = {
+            "base": base,
+            "entries": entries,
+            "updated": changed or self.cog.now(),
+            "feed_title": ctx.t("web.spotlights.feed_title", project=self.cog.services.config.project.name),
+        }
+        return self.cog.site.render("feed.xml", ctx, values, changed, content_type="application/atom+xml")
