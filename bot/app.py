@@ -23,6 +23,7 @@ from bot.core.commands import CommandRegistry
 from bot.core.dispatch import Dispatcher
 from bot.core.events import ConfigReloaded, EventBus
 from bot.core.members import MemberDirectory
+from bot.core.messages import Message
 from bot.core.permissions import MaintainerPolicy
 from bot.core.posting import Poster
 from bot.db import migrate
@@ -160,6 +161,9 @@ class App:
                 lambda: self.adapters,
                 is_leader=lambda: self.leader.is_leader,
                 metrics=self.metrics,
+                notice=lambda key, **params: Message.text(
+                    self.catalog.translate(self.config.project.locale, key, **params)
+                ),
             ),
             reload_config=self.reload,
             http=self.http,

@@ -109,6 +109,7 @@ async def _run_console(
         stdin=stdin,
         operator=operator,
         echo=not stdin.isatty(),
+        journal=Path(args.transcript) if getattr(args, "transcript", None) else None,
     )
     app = App(config, config_path=path, adapters=[console], console_operator=operator)
     await app.run_until_stopped(until=console.finished)
@@ -165,6 +166,12 @@ async def _run_chat(config: StewardConfig, path: Path | None, shards: ShardPlan 
     return 0
 
 
+TRANSCRIPT_HELP = (
+    "console only: append every scheduled post to FILE, the console's channel history; "
+    "a restarted or second instance reads it so nothing is posted twice"
+)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="steward", description="Community-operations bot for open-source projects."
@@ -179,6 +186,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("run", help="start everything the config enables")
     with_config(p)
     p.add_argument("--as", dest="as_user", help="console only: your name (default: operator)")
+    p.add_argument("--transcript", metavar="FILE", help=TRANSCRIPT_HELP)
     p.add_argument(
         "--shard-ids",
         metavar="IDS",
@@ -196,6 +204,7 @@ def build_parser() -> argparse.ArgumentParser:
     with_config(p)
     p.add_argument("--script", help="read console lines from this file instead of stdin")
     p.add_argument("--as", dest="as_user", help="your name (default: operator, a maintainer)")
+    p.add_argument("--transcript", metavar="FILE", help=TRANSCRIPT_HELP)
     p.set_defaults(fn=cmd_console)
 
     p = sub.add_parser("check-config", help="validate a config file (exit 0 when valid, 2 when not)")
