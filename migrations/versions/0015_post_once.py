@@ -1,4 +1,4 @@
-"""Posted exactly once: per-post keys and part progress on post_log.
+"""Posted exactly once: per-post keys and part progress on post_log, the scheduler lease.
 
 Revision ID: 0015_post_once
 Revises: 0012_github_history
@@ -26,10 +26,20 @@ def upgrade() -> None:
         batch.add_column(sa.Column("epoch", sa.Integer(), nullable=True))
         batch.add_column(sa.Column("attempt_at", sa.DateTime(timezone=True), nullable=True))
     # Rows already "sent" are complete; their part count is unknown and no longer matters.
+    op.create_table(
+        "leader_lease",
+        sa.Column("name", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+        sa.Column("holder", sqlmodel.sql.sqltypes.AutoString(), nullable=True),
+        sa.Column("epoch", sa.Integer(), nullable=False),
+        sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("renewed_at", sa.DateTime(timezone=True), nullable=True),
+        sa.PrimaryKeyConstraint("name", name=op.f("pk_leader_lease")),
+    )
 
 
 def downgrade() -> None:
     """Revert this revision."""
+    op.drop_table("leader_lease")
     with op.batch_alter_table("post_log") as batch:
         batch.drop_column("attempt_at")
         batch.drop_column("epoch")
