@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 from aiohttp import web
 from apscheduler.triggers.interval import IntervalTrigger
+from sqlmodel import Session
 
 from bot.config import ConfigError, ConfigProblem, StewardConfig, load_config
 from bot.config_source.restart import ReloadOutcome, settings_needing_restart
@@ -25,6 +26,7 @@ from bot.core.commands import CommandRegistry
 from bot.core.dispatch import Dispatcher
 from bot.core.events import ConfigReloaded, EventBus
 from bot.core.members import MemberDirectory
+from bot.core.messages import Message
 from bot.core.permissions import MaintainerPolicy
 from bot.core.posting import Poster
 from bot.db import migrate
@@ -33,6 +35,7 @@ from bot.http_server import HttpServer, bearer_matches
 from bot.i18n import Catalog, catalog_directories
 from bot.metrics import Metrics
 from bot.scheduling import JobScheduler, LeaderElection
+from bot.scheduling.leader import lease_epoch, require_epoch
 from bot.shards import ShardPlan
 
 log = logging.getLogger(__name__)
@@ -80,16 +83,6 @@ class AdapterUnavailable(RuntimeError):
 def _import_target(target: str) -> Any:
     module_name, _, attr = target.partition(":")
     return getattr(importlib.import_module(module_name), attr)
-
-
-def _sqlite_lock_path(db: Database) -> Path | None:
-    """Beside a SQLite file, a lock file whose holder is the scheduler leader."""
-    if db.engine.dialect.name != "sqlite":
-        return None
-    name = db.engine.url.database
-    if not name or name == ":memory:":
-        return None
-    return Path(name + ".leader")
 
 
 def maintainer_policy(config: StewardConfig, console_operator: str | None = None) -> MaintainerPolicy:
@@ -150,7 +143,8 @@ class App:
         self.http = HttpServer(config.http.host, config.http.port)
         self.metrics = Metrics()
         self.metrics_port: int | None = None  # when /metrics has its own address (http.metrics_port)
-        self.leader = LeaderElection(self.db.engine, sqlite_lock_path=_sqlite_lock_path(self.db))
+        lease = config.database.leader_lease.total_seconds()
+        self.leader = LeaderElection(self.db.engine, renew_seconds=lease / 5, lease_seconds=lease)
         self.services = Services(
             config_ref=lambda: self.config,
             db=self.db,
@@ -166,6 +160,10 @@ class App:
                 lambda: self.adapters,
                 is_leader=lambda: self.leader.is_leader,
                 metrics=self.metrics,
+                instance_id=self.leader.instance_id,
+                notice=lambda key, **params: Message.text(
+                    self.catalog.translate(self.config.project.locale, key, **params)
+                ),
             ),
             reload_config=self.reload_everywhere,
             http=self.http,
@@ -181,6 +179,13 @@ class App:
         self.leader.on_change(self._leadership_changed)
         self.config_source = build_coordinator(self)
         self.services.config_source = self.config_source
+        # Claims and marks carry the lease epoch; one refused means another instance leads now.
+        poster = self.services.poster
+        poster.ledger.epoch = self.leader.leading_epoch
+        poster.ledger.lease_epoch = lease_epoch
+        poster.on_fenced = self.leader.fenced
+        self.scheduler.fence = self._fence
+        self.scheduler.on_fenced = self.leader.fenced
         self._stopped = asyncio.Event()
         self._started = False
         self._demo_activity: list[Any] = []  # events of the offline demo data, published at start
@@ -276,6 +281,10 @@ class App:
         activity, self._demo_activity = self._demo_activity, []
         for event in activity:
             await self.bus.publish(event)
+
+    def _fence(self, session: Session) -> None:
+        """Refuse a job-run write from this instance once the lease has a newer epoch than it leads under."""
+        require_epoch(session, self.leader.leading_epoch())
 
     async def _leadership_changed(self, is_leader: bool) -> None:
         self.metrics.leader.set(1 if is_leader else 0)

@@ -172,6 +172,7 @@ async def _run_console(
         echo=not stdin.isatty(),
         read_input=False,  # until everything is up (started below)
         files_dir=demo_files_dir() if getattr(args, "demo", False) else None,
+        journal=Path(args.transcript) if getattr(args, "transcript", None) else None,
     )
     app = App(config, config_path=path, adapters=[console], console_operator=operator)
     add_demo_controls(app, console)
@@ -262,6 +263,12 @@ async def _run_chat(config: StewardConfig, path: Path | None, shards: ShardPlan 
     return 0
 
 
+TRANSCRIPT_HELP = (
+    "console only: append every scheduled post to FILE, the console's channel history; "
+    "a restarted or second instance reads it so nothing is posted twice"
+)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="steward", description="Community-operations bot for open-source projects."
@@ -277,6 +284,7 @@ def build_parser() -> argparse.ArgumentParser:
     with_config(p)
     p.add_argument("--reset", action="store_true", help="with --demo: delete the demo's saved state first")
     p.add_argument("--as", dest="as_user", help="console only: your name (default: operator)")
+    p.add_argument("--transcript", metavar="FILE", help=TRANSCRIPT_HELP)
     p.add_argument(
         "--shard-ids",
         metavar="IDS",
@@ -295,6 +303,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--reset", action="store_true", help="with --demo: delete the demo's saved state first")
     p.add_argument("--script", help="read console lines from this file instead of stdin")
     p.add_argument("--as", dest="as_user", help="your name (default: operator, a maintainer)")
+    p.add_argument("--transcript", metavar="FILE", help=TRANSCRIPT_HELP)
     p.set_defaults(fn=cmd_console)
 
     p = sub.add_parser(

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import fcntl
 import json
 import sys
 import urllib.error
@@ -17,7 +16,7 @@ from sqlalchemy import func, text
 from sqlalchemy.engine import make_url
 from sqlmodel import select
 
-from bot.scheduling.leader import ADVISORY_LOCK_KEY
+from bot.scheduling.leader import database_now, lease_holder
 
 EXIT_UNHEALTHY = 1
 
@@ -165,29 +164,10 @@ def chart_font_warnings(project_locale: str) -> list[str]:
 
 
 def _leader_running(db: Any) -> bool | None:
-    """Whether some process holds the scheduler lock (PostgreSQL advisory lock or SQLite lock file)."""
-    if db.engine.dialect.name == "postgresql":
-        with db.engine.connect() as conn:
-            got = conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": ADVISORY_LOCK_KEY}).scalar()
-            if got:
-                conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": ADVISORY_LOCK_KEY})
-            return not got
-    name = db.engine.url.database
-    if not name or name == ":memory:":
-        return None
-    lock = Path(name + ".leader")
-    if not lock.exists():
-        return False
-    try:
-        with open(lock, "a+") as handle:
-            try:
-                fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except OSError:
-                return True
-            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
-            return False
-    except OSError:
-        return None
+    """Whether some process holds an unexpired scheduler lease."""
+    with db.engine.connect() as conn:
+        holder, expires_at, _ = lease_holder(conn)
+        return holder is not None and expires_at is not None and expires_at > database_now(conn)
 
 
 def _healthz_url(host: str, port: int) -> str:

@@ -1,29 +1,33 @@
-"""Posting to configured channels on every connected platform, at most once per post-log key.
+"""Posting to configured channels on every connected platform, exactly once per post-log key.
 
-``post_once`` claims (job, period, platform, channel) in ``post_log`` before sending and marks it
-sent after. A failed send is retried by the next run of the same period. A claim left behind by an
-instance that died between claim and send is taken over by the scheduler leader (only the leader
-runs scheduled jobs, so a claim by any other instance is a dead one's).
+``post_once`` claims (job, period, platform, channel) in ``post_log`` before sending (the claim
+carries the post's key, :mod:`bot.core.post_keys`), marks each part as it reaches the platform and
+the post sent at the end. A failed send is retried by the next run of the same period. A claim left
+behind by an instance that died is taken over by the scheduler leader (only the leader runs scheduled
+jobs, so a claim by any other instance is a dead one's); since the dead instance may have sent the
+part it was on, the adapter looks for it in the channel first (:class:`~bot.core.post_keys.KeyedSend`).
 """
 
 from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlmodel import select
 
 from bot.core.adapter import Adapter, GroupChange
 from bot.core.clock import Clock
 from bot.core.messages import Message
+from bot.core.post_keys import Fenced
+from bot.core.post_ledger import Claim, Key, PostLedger
 from bot.db.database import Database
-from bot.db.models import PlatformIdentity, PostLog
+from bot.db.models import PlatformIdentity
 
 log = logging.getLogger(__name__)
-Key = tuple[str, str, str, str]
+# The purpose whose channel hears about posts the bot could not make sure of.
+MAINTAINERS = "maintainers"
 
 
 @dataclass(frozen=True)
@@ -58,13 +62,20 @@ class Poster:
         adapters: Callable[[], Sequence[Adapter]],
         is_leader: Callable[[], bool] = lambda: True,
         metrics: object | None = None,
+        notice: Callable[..., Message] | None = None,
+        instance_id: str | None = None,
     ) -> None:
         self.db = db
         self.clock = clock
         self.adapters = adapters
         self.is_leader = is_leader
         self.metrics = metrics
-        self.instance_id = uuid.uuid4().hex[:12]
+        self.instance_id = instance_id or uuid.uuid4().hex[:12]  # the post log's claim owner
+        self.ledger = PostLedger(db, clock, self.instance_id, is_leader)
+        # A maintainers' notice in the project's language (key, **params), e.g. a post that may repeat.
+        self.notice = notice
+        # Called when a claim or mark was refused because another instance leads now.
+        self.on_fenced: Callable[[], None] = lambda: None
 
     def targets(
         self,
@@ -161,10 +172,15 @@ class Poster:
     async def dm_member_once(self, job: str, period: str, member_id: int, message: Message) -> bool | None:
         """DM a member unless the post log says (job, period) already reached them; None when skipped."""
         key: Key = (job, period, "dm", str(member_id))
-        if not await self.db.run(self._claim, key):
+        try:
+            if await self.ledger.claim(key) is None:
+                return None
+            delivered = await self.dm_member(member_id, message)
+            await self.ledger.finish(key, "sent" if delivered else "failed", None, None)
+        except Fenced as exc:
+            log.warning("DM %s/%s to member %s stopped: %s", job, period, member_id, exc)
+            self.on_fenced()
             return None
-        delivered = await self.dm_member(member_id, message)
-        await self.db.run(self._finish, key, "sent" if delivered else "failed", None, None)
         return delivered
 
     async def set_topic(self, purpose: str, text: str) -> list[PostResult]:
@@ -188,81 +204,66 @@ class Poster:
         channels: Mapping[str, Sequence[str]] | None = None,
         platform: str | None = None,
     ) -> list[PostResult]:
-        """Post unless the post log says (job, period, platform, channel) was already sent."""
+        """Post unless the post log says (job, period, platform, channel) was already sent.
+
+        Each part goes out with its key (:mod:`bot.core.post_keys`); a retry resumes from the first
+        part not known to be on the platform, and looks for that one in the channel before sending it.
+        """
         results = []
         for adapter, channel in self.targets(purpose, channels, platform):
             key: Key = (job, period, adapter.platform, channel)
-            if not await self.db.run(self._claim, key):
-                results.append(PostResult(adapter.platform, channel, "skipped"))
-                continue
-            try:
-                ref = await adapter.post(channel, message)
-            except Exception as exc:
-                log.exception("post %s/%s to %s channel %s failed", job, period, adapter.platform, channel)
-                await self.db.run(self._finish, key, "failed", None, repr(exc)[:500])
-                results.append(PostResult(adapter.platform, channel, "failed"))
-                self._count(adapter.platform, "failed")
-                continue
-            await self.db.run(self._finish, key, "sent", ref, None)
-            results.append(PostResult(adapter.platform, channel, "sent", ref))
-            self._count(adapter.platform, "sent")
+            results.append(await self._post_target(adapter, channel, key, message))
         return results
 
-    def _row(self, session: Session, key: Key) -> PostLog | None:
-        job, period, platform, channel = key
-        return session.exec(
-            select(PostLog).where(
-                PostLog.job == job,
-                PostLog.period == period,
-                PostLog.platform == platform,
-                PostLog.channel == channel,
-            )
-        ).first()
-
-    def _claim(self, session: Session, key: Key) -> bool:
-        now = self.clock.now()
-        row = self._row(session, key)
-        if row is not None:
-            abandoned = row.status == "claimed" and row.owner != self.instance_id and self.is_leader()
-            if row.status == "failed" or abandoned:
-                if abandoned:
-                    log.warning("taking over post %s left claimed by instance %s", key, row.owner)
-                row.status = "claimed"
-                row.owner = self.instance_id
-                row.attempts += 1
-                row.claimed_at = now
-                session.add(row)
-                return True
-            return False
-        job, period, platform, channel = key
+    async def _post_target(self, adapter: Adapter, channel: str, key: Key, message: Message) -> PostResult:
+        job, period, platform, _ = key
         try:
-            with session.begin_nested():
-                session.add(
-                    PostLog(
-                        job=job,
-                        period=period,
-                        platform=platform,
-                        channel=channel,
-                        status="claimed",
-                        owner=self.instance_id,
-                        attempts=1,
-                        claimed_at=now,
-                    )
-                )
-        except IntegrityError:
-            # Another instance claimed the same key a moment ago: it posts, we don't.
-            return False
-        return True
+            claim = await self.ledger.claim(key)
+            if claim is None:
+                return PostResult(platform, channel, "skipped")
+            ref = await self._send(adapter, channel, key, claim, message)
+            await self.ledger.finish(key, "sent", ref, None)
+        except Fenced as exc:
+            log.warning("post %s/%s to %s channel %s stopped: %s", job, period, platform, channel, exc)
+            self.on_fenced()
+            return PostResult(platform, channel, "skipped")
+        except Exception as exc:
+            log.exception("post %s/%s to %s channel %s failed", job, period, platform, channel)
+            try:
+                await self.ledger.finish(key, "failed", None, repr(exc)[:500])
+            except Fenced:
+                self.on_fenced()
+                return PostResult(platform, channel, "skipped")
+            self._count(platform, "failed")
+            return PostResult(platform, channel, "failed")
+        self._count(platform, "sent")
+        return PostResult(platform, channel, "sent", ref)
 
-    def _finish(self, session: Session, key: Key, status: str, ref: str | None, error: str | None) -> None:
-        row = self._row(session, key)
-        assert row is not None
-        row.status = status
-        row.message_ref = ref
-        row.error = error
-        if status == "sent":
-            row.sent_at = self.clock.now()
-        session.add(row)
+    async def _send(
+        self, adapter: Adapter, channel: str, key: Key, claim: Claim, message: Message
+    ) -> str | None:
+        keyed = getattr(adapter, "post_keyed", None)
+        if keyed is None:  # an adapter that cannot carry keys (a test double): one plain attempt
+            ref: str = await adapter.post(channel, message)
+            return ref
+        refs: list[str] = await keyed(
+            channel, message, self.ledger.keyed_send(key, claim, self._in_doubt(key))
+        )
+        return claim.first_ref or (refs[0] if refs else None)
+
+    def _in_doubt(self, key: Key) -> Callable[[int, str], Awaitable[None]]:
+        async def tell(part: int, why: str) -> None:
+            job, period, platform, channel = key
+            log.error(
+                "post %s/%s part %d to %s channel %s: could not check whether an earlier attempt "
+                "delivered it (%s); sending it, so it may appear twice",
+                job, period, part + 1, platform, channel, why,
+            )  # fmt: skip
+            if self.notice is not None:
+                text = self.notice("core.posting.in_doubt", job=job, period=period, part=part + 1)
+                await self.post(MAINTAINERS, text)
+
+        return tell
 
     def _count(self, platform: str, outcome: str) -> None:
         posts = getattr(self.metrics, "posts", None)

@@ -184,6 +184,12 @@ class PostLog(SQLModel, table=True):
     sent_at: datetime | None = _ts(nullable=True)
     message_ref: str | None = None
     error: str | None = None
+    # The key every part is sent with (bot.core.post_keys), written with the claim, before any attempt.
+    post_key: str | None = None
+    parts_done: int = 0  # parts known to be on the platform; a retry resumes after them
+    part_refs: str | None = None  # their platform refs, space-separated (never adopted for another post)
+    epoch: int | None = None  # the scheduler lease epoch the claim was made under (None: not the leader)
+    attempt_at: datetime | None = _ts(nullable=True)  # wall time the latest attempt began (history since)
 
 
 def load_all_models() -> MetaData:

@@ -1,38 +1,92 @@
-"""Exactly one scheduler leader at a time: a PostgreSQL advisory lock, or a file lock for SQLite."""
+"""Exactly one scheduler leader at a time: a lease row the leader renews, with a fencing epoch.
+
+The leader holds the ``leader_lease`` row until ``expires_at`` and renews it every ``renew_seconds``
+in one short committed transaction (never a connection left "idle in transaction"). Followers check
+as often; one takes the lease over when it has expired (the leader died, froze or lost its
+database), and every takeover increments ``epoch``. Posts are claimed and marked under the epoch
+their leader holds (:mod:`bot.core.post_ledger`), so a leader that wakes up after being replaced
+cannot post or mark anything: the database has moved to a newer epoch.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import fcntl
 import logging
-import os
-from pathlib import Path
-from typing import IO, Any
+import uuid
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import Table, insert, select, text, update
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session
+
+from bot.core.post_keys import Fenced
+from bot.scheduling.models import LeaderLease
 
 log = logging.getLogger(__name__)
-# An arbitrary 64-bit key that names "the Steward scheduler" among advisory locks.
-ADVISORY_LOCK_KEY = 0x5374657761726401
+LEASE_NAME = "scheduler"
+# The leader renews (and followers check) this often; a lease not renewed for LEASE_SECONDS is over.
+RENEW_SECONDS = 1.0
+LEASE_SECONDS = 5.0
+
+
+TABLE: Table = LeaderLease.__table__  # type: ignore[attr-defined]
+
+
+def lease_epoch(session: Session) -> int | None:
+    """The current epoch, read so that a takeover waits for the transaction reading it (PostgreSQL)."""
+    query = select(TABLE.c.epoch).where(TABLE.c.name == LEASE_NAME).with_for_update(read=True)
+    value = session.execute(query).scalar()
+    return None if value is None else int(value)
+
+
+def require_epoch(session: Session, mine: int | None) -> None:
+    """Raise Fenced when this instance leads under ``mine`` but the database has moved on."""
+    current = lease_epoch(session)
+    if mine is not None and current is not None and current != mine:
+        raise Fenced(f"scheduler lease epoch is {current}, this instance led under {mine}")
+
+
+def lease_holder(conn: Connection) -> tuple[str | None, datetime | None, int]:
+    """(holder, expires_at, epoch) of the scheduler lease as the database has it now."""
+    row = conn.execute(
+        select(TABLE.c.holder, TABLE.c.expires_at, TABLE.c.epoch).where(TABLE.c.name == LEASE_NAME)
+    ).first()
+    return (None, None, 0) if row is None else (row[0], row[1], int(row[2]))
+
+
+def database_now(conn: Connection) -> datetime:
+    """The database's clock on PostgreSQL (instances on several hosts agree on it), else this host's."""
+    if conn.dialect.name == "postgresql":
+        value = conn.execute(text("SELECT now()")).scalar()
+        assert isinstance(value, datetime)
+        return value.astimezone(UTC)
+    return datetime.now(UTC)
 
 
 class LeaderElection:
-    """Holds leadership while this process can; followers retry every ``retry_seconds``."""
+    """Holds leadership while this process renews its lease; followers check every ``renew_seconds``."""
 
     def __init__(
-        self, engine: Engine, retry_seconds: float = 2.0, sqlite_lock_path: Path | None = None
+        self,
+        engine: Engine,
+        renew_seconds: float = RENEW_SECONDS,
+        lease_seconds: float = LEASE_SECONDS,
+        instance_id: str | None = None,
     ) -> None:
         self.engine = engine
-        self.retry_seconds = retry_seconds
-        self.sqlite_lock_path = sqlite_lock_path
+        self.renew_seconds = renew_seconds
+        self.lease = timedelta(seconds=lease_seconds)
+        self.instance_id = instance_id or uuid.uuid4().hex[:12]
         self.is_leader = False
-        self._conn: Connection | None = None
-        self._file: IO[Any] | None = None
+        self.epoch: int | None = None  # the epoch this instance leads under
         self._task: asyncio.Task[None] | None = None
         self._listeners: list[Any] = []
         self._stopped = False
+        self._announced = False
+        self._lock = asyncio.Lock()
 
     @property
     def backend(self) -> str:
@@ -41,6 +95,10 @@ class LeaderElection:
     def on_change(self, callback: Any) -> None:
         """``callback(is_leader: bool)`` (sync or async) runs whenever leadership changes."""
         self._listeners.append(callback)
+
+    def leading_epoch(self) -> int | None:
+        """The epoch to fence claims with: this instance's while it leads, else None."""
+        return self.epoch if self.is_leader else None
 
     async def start(self) -> None:
         await self._attempt()
@@ -52,85 +110,109 @@ class LeaderElection:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
-        await asyncio.to_thread(self._release)
+        if self.is_leader:
+            # Hand over at once instead of making the others wait for the lease to run out.
+            with contextlib.suppress(Exception):
+                await asyncio.to_thread(self._release)
         self.is_leader = False
+        self.epoch = None
+
+    def fenced(self) -> None:
+        """A claim or mark was refused under this instance's epoch: stop leading, check again soon."""
+        if self.is_leader:
+            log.warning(
+                "scheduler lease epoch %s is over (another instance leads); stepping down", self.epoch
+            )
+        self.is_leader = False
+        if not self._stopped:
+            with contextlib.suppress(RuntimeError):  # no running loop: the next check notices anyway
+                asyncio.get_running_loop().create_task(self._attempt(), name="leader-recheck")
 
     async def _loop(self) -> None:
         while not self._stopped:
-            await asyncio.sleep(self.retry_seconds)
+            await asyncio.sleep(self.renew_seconds)
             try:
                 await self._attempt()
             except Exception:
                 log.exception("leader election check failed")
 
     async def _attempt(self) -> None:
-        was = self.is_leader
-        now = await asyncio.to_thread(self._check_or_acquire)
-        self.is_leader = now
-        if now != was:
-            log.info("scheduler leadership %s", "acquired" if now else "lost")
-            for callback in self._listeners:
-                result = callback(now)
-                if asyncio.iscoroutine(result):
-                    await result
-
-    def _check_or_acquire(self) -> bool:
-        if self.backend == "postgresql":
-            return self._postgres()
-        return self._file_lock()
-
-    def _postgres(self) -> bool:
-        # The lock lives as long as this one session: if the process dies, PostgreSQL frees it.
-        if self._conn is not None:
+        async with self._lock:
             try:
-                self._conn.execute(text("SELECT 1"))
-                return True
+                leading, epoch = await asyncio.to_thread(self._renew_or_acquire)
             except Exception:
-                log.warning("lost the database session holding the scheduler lock")
-                with contextlib.suppress(Exception):
-                    self._conn.close()
-                self._conn = None
-        conn = self.engine.connect()
-        try:
-            got = bool(
-                conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": ADVISORY_LOCK_KEY}).scalar()
-            )
-            conn.commit()
-        except Exception:
-            conn.close()
-            raise
-        if got:
-            self._conn = conn
-            return True
-        conn.close()
-        return False
+                # Without the database this instance cannot know it still leads: it must not act as if.
+                if self.is_leader:
+                    log.warning("could not renew the scheduler lease; not leading until it can")
+                self.is_leader, self.epoch = False, None
+                leading, epoch = False, None
+                await self._announce(False)
+                raise
+            self.is_leader, self.epoch = leading, epoch
+            await self._announce(leading)
 
-    def _file_lock(self) -> bool:
-        if self._file is not None:
-            return True
-        if self.sqlite_lock_path is None:  # in-memory database: a single process by definition
-            return True
-        handle = open(self.sqlite_lock_path, "a+")
+    async def _announce(self, leading: bool) -> None:
+        if leading == self._announced:
+            return
+        self._announced = leading
+        log.info("scheduler leadership %s (epoch %s)", "acquired" if leading else "lost", self.epoch)
+        for callback in self._listeners:
+            result = callback(leading)
+            if asyncio.iscoroutine(result):
+                await result
+
+    def _renew_or_acquire(self) -> tuple[bool, int | None]:
+        # One short transaction per check, committed at once: nothing stays open between checks.
+        with self.engine.begin() as conn:
+            now = database_now(conn)
+            expires = now + self.lease
+            table = TABLE
+            renewed = conn.execute(
+                update(table)
+                .where(table.c.name == LEASE_NAME, table.c.holder == self.instance_id)
+                .values(expires_at=expires, renewed_at=now)
+            ).rowcount
+            if renewed == 0:
+                if self.is_leader:
+                    log.warning(
+                        "the scheduler lease was taken over while this instance led (epoch %s)", self.epoch
+                    )
+                taken = conn.execute(
+                    update(table)
+                    .where(table.c.name == LEASE_NAME)
+                    .where(table.c.holder.is_(None) | (table.c.expires_at < now))
+                    .values(
+                        holder=self.instance_id, epoch=table.c.epoch + 1, expires_at=expires, renewed_at=now
+                    )
+                ).rowcount
+                if taken == 0:
+                    if lease_holder(conn)[1] is not None or not self._insert(conn, now, expires):
+                        return False, None
+            holder, _, epoch = lease_holder(conn)
+            return holder == self.instance_id, epoch
+
+    def _insert(self, conn: Connection, now: datetime, expires: datetime) -> bool:
+        """Create the lease row (first start on this database); False when another instance did."""
         try:
-            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            handle.close()
+            with conn.begin_nested():
+                conn.execute(
+                    insert(TABLE).values(
+                        name=LEASE_NAME, holder=self.instance_id, epoch=1, expires_at=expires, renewed_at=now
+                    )
+                )
+        except IntegrityError:
             return False
-        handle.seek(0)
-        handle.truncate()
-        handle.write(str(os.getpid()))
-        handle.flush()
-        self._file = handle
         return True
 
     def _release(self) -> None:
-        if self._conn is not None:
-            with contextlib.suppress(Exception):
-                self._conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": ADVISORY_LOCK_KEY})
-                self._conn.close()
-            self._conn = None
-        if self._file is not None:
-            with contextlib.suppress(Exception):
-                fcntl.flock(self._file.fileno(), fcntl.LOCK_UN)
-                self._file.close()
-            self._file = None
+        with self.engine.begin() as conn:
+            table = TABLE
+            conn.execute(
+                update(table)
+                .where(
+                    table.c.name == LEASE_NAME,
+                    table.c.holder == self.instance_id,
+                    table.c.epoch == self.epoch,
+                )
+                .values(holder=None, expires_at=database_now(conn))
+            )

@@ -24,3 +24,15 @@ class JobRun(SQLModel, table=True):
     status: str = "never"  # "running" | "ok" | "failed" | "never"
     runs: int = 0
     error: str | None = None
+
+
+class LeaderLease(SQLModel, table=True):
+    """Who leads the scheduler until when; ``epoch`` grows by one on every takeover (the fencing token)."""
+
+    __tablename__ = "leader_lease"
+
+    name: str = Field(primary_key=True)  # "scheduler"
+    holder: str | None = None  # instance id of the leader; None once it handed over
+    epoch: int = 0
+    expires_at: datetime = Field(sa_type=TZDateTime)
+    renewed_at: datetime | None = Field(default=None, sa_type=TZDateTime)

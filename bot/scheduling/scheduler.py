@@ -24,6 +24,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from sqlmodel import Session, select
 
 from bot.core.clock import Clock, follows_wall_time
+from bot.core.post_keys import Fenced
 from bot.scheduling.fire_times import fire_times_between, latest_fire_time, next_fire_time, period_key
 from bot.scheduling.models import JobRun
 
@@ -86,6 +87,10 @@ class JobScheduler:
         self.db = db
         self.metrics = metrics
         self.is_leader: Callable[[], bool] = lambda: True
+        # Raises Fenced inside a job_run write when another instance leads now (a newer lease epoch):
+        # a replaced leader must not record runs, or the new one would skip periods it never ran.
+        self.fence: Callable[[Session], None] = lambda session: None
+        self.on_fenced: Callable[[], None] = lambda: None
         self.entries: dict[str, ScheduledEntry] = {}
         self.retry_delays: tuple[timedelta, ...] = RETRY_DELAYS
         self.retry_every = RETRY_EVERY
@@ -225,6 +230,10 @@ class JobScheduler:
         self._runs.add(running)
         try:
             return await self._run(entry, fire_at, catch_up)
+        except Fenced as exc:
+            log.warning("job %s (%s) not run: %s", entry.job, period_key(fire_at), exc)
+            self.on_fenced()
+            return False
         finally:
             self._runs.discard(running)
             running.set_result(None)
@@ -295,6 +304,14 @@ class JobScheduler:
         """Run what was missed: after downtime (``replay=False``) the latest missed run once, coalesced;
         on a fail-over (``replay=True``, the bot as a whole stayed up) every missed period in order.
         Both only within grace; a run cut short by a crash is always repeated."""
+        try:
+            return await self._catch_up(replay)
+        except Fenced as exc:
+            log.warning("catch-up stopped: %s", exc)
+            self.on_fenced()
+            return []
+
+    async def _catch_up(self, replay: bool) -> list[str]:
         ran = []
         now = self.clock.now()
         for entry in list(self.entries.values()):
@@ -364,6 +381,7 @@ class JobScheduler:
         now = self.clock.now()
 
         def write(session: Session) -> None:
+            self.fence(session)
             row = session.exec(select(JobRun).where(JobRun.key == entry.key)).first()
             if row is None:
                 row = JobRun(key=entry.key, job=entry.job)

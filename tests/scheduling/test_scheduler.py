@@ -178,6 +178,7 @@ def _app(tmp_path: Path, database_url: str, clock: FakeClock) -> Iterator[tuple[
         stdout=io.StringIO(),
         interactive=False,
         read_input=False,
+        journal=tmp_path / "console-posts.jsonl",  # the console's history, shared across restarts
     )
     yield App(config, adapters=[console], clock=clock), console
 

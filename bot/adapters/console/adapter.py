@@ -9,14 +9,17 @@ import tempfile
 import threading
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any, TextIO
 
+from bot.adapters.console.journal import PostJournal
 from bot.adapters.console.render import ButtonBook, render_console
 from bot.core.adapter import GroupChange
 from bot.core.dispatch import Dispatcher, PlatformUser
 from bot.core.events import MemberJoined
 from bot.core.messages import File, Form, Image, Message
+from bot.core.post_keys import KeyedSend, LookupImpossible
 from bot.i18n import Catalog
 
 log = logging.getLogger(__name__)
@@ -59,6 +62,7 @@ class ConsoleAdapter:
         interactive: bool | None = None,
         read_input: bool = True,
         files_dir: Path | None = None,
+        journal: Path | None = None,
     ) -> None:
         self.catalog = catalog
         self.locale = locale
@@ -75,6 +79,8 @@ class ConsoleAdapter:
         # Controls added by whoever runs the console (the demo's :merge and :run), and their help.
         self.extra_controls: dict[str, Callable[[str, str], Awaitable[str]]] = {}
         self.extra_help = ""
+        # Keyed (scheduled) posts are also appended here, so a restarted bot knows what it showed.
+        self.journal = PostJournal(journal) if journal is not None else None
         self._pending: _PendingForm | None = None
         self._dispatcher: Dispatcher | None = None
         self._task: asyncio.Task[None] | None = None
@@ -108,6 +114,22 @@ class ConsoleAdapter:
     async def post(self, channel_id: str, message: Message) -> str:
         self.emit("post", channel_id, message, header=f"[#{channel_id}]")
         return f"console:{channel_id}:{len(self.transcript)}"
+
+    async def post_keyed(self, channel_id: str, message: Message, send: KeyedSend) -> list[str]:
+        """Post once: the journal file is the console's history, written as the post is printed."""
+
+        async def post(part: Message, key: str) -> str:
+            ref = await self.post(channel_id, part)
+            # Right after the print, with nothing awaited in between: only a kill landing between
+            # these two writes could leave a shown post unrecorded.
+            return self.journal.record(key, channel_id, self.transcript[-1].text) if self.journal else ref
+
+        async def find(part: Message, key: str, since: datetime) -> str | None:
+            if self.journal is None:
+                raise LookupImpossible("the console keeps no transcript file (steward run --transcript)")
+            return self.journal.find(key)
+
+        return await send.run([message], post, find)
 
     async def send_dm(self, user_id: str, message: Message) -> bool:
         self.emit("dm", user_id, message, header=f"[{self._t('core.console.dm_to', name=user_id)}]")

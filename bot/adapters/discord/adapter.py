@@ -22,6 +22,7 @@ from bot.adapters.discord.gateway import (
     check_shard_plan,
 )
 from bot.adapters.discord.interactions import InteractionRouter
+from bot.adapters.discord.keyed import post_keyed
 from bot.adapters.discord.pacing import RequestPacer
 from bot.adapters.discord.render import (
     DEFAULT_FILE_LIMIT,
@@ -38,6 +39,7 @@ from bot.core.commands import CommandRegistry
 from bot.core.dispatch import Dispatcher, PlatformUser
 from bot.core.events import MemberJoined
 from bot.core.messages import Form, Mention, Message, Section
+from bot.core.post_keys import KeyedSend
 from bot.db.database import Database
 from bot.i18n import Catalog
 from bot.shards import ShardPlan
@@ -292,12 +294,20 @@ class DiscordAdapter:
             raise ValueError(f"discord channel {channel_id} cannot hold messages")
         return channel
 
-    async def _send(self, target: discord.abc.Messageable, out: Outgoing, where: str) -> discord.Message:
-        """Send one message; transient failures are retried, every failure is logged with the reason."""
+    async def _send(
+        self, target: discord.abc.Messageable, out: Outgoing, where: str, nonce: str | None = None
+    ) -> discord.Message:
+        """Send one message; transient failures are retried, every failure is logged with the reason.
+
+        With ``nonce`` every retry carries it, so Discord returns the message a lost answer created.
+        """
+        kwargs = out.kwargs()
+        if nonce is not None:
+            kwargs["nonce"] = nonce
         for attempt in range(1, SEND_ATTEMPTS + 1):
             try:
                 await self.pacer.wait()
-                return await target.send(**out.kwargs())
+                return await target.send(**kwargs)
             except discord.HTTPException as exc:
                 if not isinstance(exc, discord.DiscordServerError):
                     log.error("discord: sending to %s failed: %s %s", where, exc.status, exc.text)
@@ -332,6 +342,10 @@ class DiscordAdapter:
         message = self.fit_files(message, guild.filesize_limit if guild is not None else DEFAULT_FILE_LIMIT)
         sent = [await self._send(target, out, f"channel {channel_id}") for out in render(message)]
         return f"{channel_id}/{sent[0].id}" if sent else channel_id
+
+    async def post_keyed(self, channel_id: str, message: Message, send: KeyedSend) -> list[str]:
+        """Post the parts ``send`` still needs, each with its key as the nonce (see :mod:`.keyed`)."""
+        return await post_keyed(self, channel_id, message, send)
 
     async def send_dm(self, user_id: str, message: Message) -> bool:
         """DM a user; False when their DMs are closed (then a short notice, without the content,

@@ -22,6 +22,7 @@ from bot.adapters.slack.channels import ChannelInviter
 from bot.adapters.slack.directory import PLATFORM, SlackDirectory
 from bot.adapters.slack.forms import FORM_CALLBACK, form_answers, form_meta
 from bot.adapters.slack.home import home_message, home_view
+from bot.adapters.slack.keyed import post_keyed
 from bot.adapters.slack.naming import slack_command_style
 from bot.adapters.slack.outbox import ChannelOutbox, retry_handlers
 from bot.adapters.slack.responder import SlackResponder
@@ -32,6 +33,7 @@ from bot.core.cog import Cog, Services
 from bot.core.dispatch import Dispatcher
 from bot.core.events import HomeChanged, MemberJoined
 from bot.core.messages import Message, Section
+from bot.core.post_keys import KeyedSend
 from bot.http_server import request_body
 
 log = logging.getLogger(__name__)
@@ -139,6 +141,10 @@ class SlackAdapter:
             refs.append(await self.upload(channel_id, uploads, None if refs else message.summary))
         return refs[0]
 
+    async def post_keyed(self, channel_id: str, message: Message, send: KeyedSend) -> list[str]:
+        """Post the chunks ``send`` still needs, each carrying its key in metadata (see :mod:`.keyed`)."""
+        return await post_keyed(self, channel_id, message, send)
+
     async def upload(self, channel_id: str, uploads: Sequence[Upload], comment: str | None = None) -> str:
         """Share files in a channel or DM (files_upload_v2), in order with other posts there."""
         items = [
@@ -154,12 +160,18 @@ class SlackAdapter:
         files = resp.get("files") or [{}]
         return f"{channel_id}:{files[0].get('id', '')}"
 
-    async def post_chunk(self, channel_id: str, chunk: SlackMessage) -> str:
+    async def post_chunk(
+        self, channel_id: str, chunk: SlackMessage, metadata: dict[str, Any] | None = None
+    ) -> str:
         """Post one rendered message in channel order; returns ``channel:ts``."""
         resp = await self.outbox.send(
             channel_id,
             lambda: self.client.chat_postMessage(
-                channel=channel_id, blocks=chunk.blocks, text=chunk.text, unfurl_links=False
+                channel=channel_id,
+                blocks=chunk.blocks,
+                text=chunk.text,
+                unfurl_links=False,
+                metadata=metadata,
             ),
         )
         return f"{resp.get('channel', channel_id)}:{resp.get('ts', '')}"

@@ -17,7 +17,8 @@ from bot.i18n import Catalog
 # usergroups.users.list (usergroups:read), conversations.list and member_joined_channel
 # (channels:read, groups:read), conversations.setTopic and conversations.invite (channels:manage,
 # groups:write), commands,
-# files.getUploadURLExternal/completeUploadExternal (files:write) for exports and charts.
+# files.getUploadURLExternal/completeUploadExternal (files:write) for exports and charts,
+# conversations.history (channels:history, groups:history) to find a post before sending it again.
 BOT_SCOPES = (
     "commands",
     "chat:write",
@@ -30,6 +31,8 @@ BOT_SCOPES = (
     "channels:manage",
     "groups:write",
     "files:write",
+    "channels:history",
+    "groups:history",
 )
 BOT_EVENTS = ("app_home_opened", "team_join", "member_joined_channel")
 PLACEHOLDER_URL = "https://YOUR-PUBLIC-HOST"

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from datetime import timedelta
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, field_validator
 from pydantic_core import PydanticCustomError
 
 from bot.config.base import StrictModel
-from bot.config.types import OptionalSecret
+from bot.config.types import Duration, OptionalSecret, at_least
 
 _POSTGRES_SCHEMES = ("postgresql://", "postgres://", "postgresql+psycopg://")
 
@@ -25,6 +26,11 @@ class DatabaseConfig(StrictModel):
         default="steward.db", min_length=1, description="SQLite file, relative to this file."
     )
     echo: bool = Field(default=False, description="Log every SQL statement (debugging).")
+    leader_lease: Annotated[Duration, at_least(timedelta(seconds=1))] = Field(
+        default=timedelta(seconds=5),
+        description="How long the scheduler leader's lease lasts: it renews it every fifth of this, "
+        "and a dead or frozen leader is replaced once it runs out.",
+    )
 
     @field_validator("url")
     @classmethod

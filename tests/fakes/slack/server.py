@@ -45,6 +45,7 @@ class FakeSlack:
         self.triggers: dict[str, str] = {}  # trigger_id -> user id
         self.topics: dict[str, str] = {}
         self._rate_limits: dict[str, list[int]] = {}
+        self._failures: dict[str, list[str | None]] = {}  # per call: an error, or None to answer
         self._response_urls: dict[str, _ResponseUrl] = {}
         self._ids = itertools.count(1)
         self._ts = itertools.count(1)
@@ -97,6 +98,10 @@ class FakeSlack:
         """The next ``times`` calls of ``method`` get HTTP 429 with ``Retry-After``."""
         self._rate_limits.setdefault(method, []).extend([retry_after] * times)
 
+    def fail(self, method: str, error: str = "internal_error", times: int = 1, after: int = 0) -> None:
+        """After ``after`` calls of ``method`` that work, ``times`` answer ok=false with ``error``."""
+        self._failures.setdefault(method, []).extend([None] * after + [error] * times)
+
     def new_response_url(self, user: str, channel: str) -> str:
         rid = f"R{next(self._ids)}"
         self._response_urls[rid] = _ResponseUrl(user, channel)
@@ -134,6 +139,8 @@ class FakeSlack:
         expected = self.app_token if method == "apps.connections.open" else self.bot_token
         if token != expected:
             return self._answer(method, args, {"ok": False, "error": "invalid_auth"})
+        if (failures := self._failures.get(method)) and (error := failures.pop(0)) is not None:
+            return self._answer(method, args, {"ok": False, "error": error})
         handler = getattr(self, "_m_" + method.replace(".", "_"), None)
         if method.startswith("files."):
             handler = getattr(self.file_api, method.replace(".", "_"), None)
