@@ -20,6 +20,19 @@ __all__ = ["MAX_CONFIG_BYTES", "load_config", "load_config_text"]
 MAX_CONFIG_BYTES = 1024 * 1024
 
 
+# Problems listed at most: past this the file is not a config with typos but something else, and
+# explaining each of 100,000 unknown keys would take longer than reading them.
+MAX_PROBLEMS = 100
+
+
+def _listed(problems: list[ConfigProblem], more: int, filename: str) -> ConfigError:
+    shown = sorted(set(problems))[:MAX_PROBLEMS]
+    more += len(set(problems)) - len(shown)
+    if more > 0:
+        shown.append(ConfigProblem(filename, 1, 1, "", f"... and {more} more problem(s) not listed"))
+    return ConfigError(shown)
+
+
 def _too_large(filename: str) -> ConfigError:
     return ConfigError(
         [ConfigProblem(filename, 0, 0, "", f"config file is larger than {MAX_CONFIG_BYTES // 1024} KiB")]
@@ -66,15 +79,18 @@ def _load(
     try:
         tree = build_tree(text.removeprefix("\ufeff"), os.environ if env is None else env)
         if tree.fatal:
-            raise ConfigError(sorted({problem(p) for p in tree.problems}))
+            raise _listed([problem(p) for p in tree.problems], 0, filename)
         located = list(tree.problems)
         config: StewardConfig | None = None
+        more = 0
         try:
             config = StewardConfig.model_validate(tree.data)
         except ValidationError as exc:
-            located.extend(translate_errors(exc.errors(include_url=False), tree, StewardConfig))
+            errors = exc.errors(include_url=False)
+            more = max(0, len(errors) - MAX_PROBLEMS)
+            located.extend(translate_errors(errors[:MAX_PROBLEMS], tree, StewardConfig))
         if located or config is None:
-            raise ConfigError(sorted({problem(p) for p in located}))
+            raise _listed([problem(p) for p in located], more, filename)
         config.attach_source(source, base_dir)
         return config
     except ConfigError:

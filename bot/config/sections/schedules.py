@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 from typing import Annotated
 
 from apscheduler.triggers.cron import CronTrigger
@@ -78,6 +79,7 @@ CRON_PATTERN = (
 )
 
 
+@lru_cache(maxsize=512)
 def check_cron(value: str) -> str:
     """Accept a standard 5-field crontab line ("minute hour day month weekday") that fires at all."""
     try:
