@@ -16,6 +16,7 @@ from aiohttp import web
 from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.config import ConfigError, ConfigProblem, StewardConfig, load_config
+from bot.config.purposes import purpose_warnings
 from bot.core.adapter import Adapter
 from bot.core.clock import Clock, SystemClock
 from bot.core.cog import Cog, Services
@@ -58,7 +59,7 @@ def config_warnings(config: StewardConfig, now: Any) -> list[str]:
 
     A feature offers them as ``cogs.<feature>.checks.config_warnings(config, now) -> list[str]``.
     """
-    found: list[str] = []
+    found: list[str] = purpose_warnings(config)
     for section, target in FEATURE_COGS.items():
         if getattr(config, section, None) is None:
             continue
