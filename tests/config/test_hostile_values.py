@@ -154,3 +154,10 @@ def test_a_purpose_on_one_platform_only_is_a_warning() -> None:
         "onboarding.welcome_channel: channel purpose 'welcome' has no Slack channel;"
         " on Slack it is not posted"
     ]
+
+
+def test_the_interval_floor_can_be_lowered_for_simulated_days(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("STEWARD_MIN_SCHEDULE_INTERVAL", "2s")
+    load(BASE + "schedules:\n  - {job: github_sync, interval: 2s}\n")
+    [message] = located(BASE + "schedules:\n  - {job: github_sync, interval: 1s}\n")
+    assert message.endswith("interval must be at least 2s")
