@@ -17,6 +17,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from sqlmodel import Session
 
 from bot.config import ConfigError, ConfigProblem, StewardConfig, load_config
+from bot.config.purposes import purpose_warnings
 from bot.config_source.restart import ReloadOutcome, settings_needing_restart
 from bot.config_source.wiring import build_coordinator, poll_jobs, poll_schedule
 from bot.core.adapter import Adapter
@@ -64,7 +65,7 @@ def config_warnings(config: StewardConfig, now: Any) -> list[str]:
 
     A feature offers them as ``cogs.<feature>.checks.config_warnings(config, now) -> list[str]``.
     """
-    found: list[str] = []
+    found: list[str] = purpose_warnings(config)
     for section, target in FEATURE_COGS.items():
         if getattr(config, section, None) is None:
             continue

@@ -22,6 +22,19 @@ __all__ = ["MAX_CONFIG_BYTES", "OfflineCheck", "check_config_offline", "load_con
 MAX_CONFIG_BYTES = 1024 * 1024
 
 
+# Problems listed at most: past this the file is not a config with typos but something else, and
+# explaining each of 100,000 unknown keys would take longer than reading them.
+MAX_PROBLEMS = 100
+
+
+def _listed(problems: list[ConfigProblem], more: int, filename: str) -> ConfigError:
+    shown = sorted(set(problems))[:MAX_PROBLEMS]
+    more += len(set(problems)) - len(shown)
+    if more > 0:
+        shown.append(ConfigProblem(filename, 1, 1, "", f"... and {more} more problem(s) not listed"))
+    return ConfigError(shown)
+
+
 def _too_large(filename: str) -> ConfigError:
     return ConfigError(
         [ConfigProblem(filename, 0, 0, "", f"config file is larger than {MAX_CONFIG_BYTES // 1024} KiB")]
@@ -100,17 +113,19 @@ def _fill_unresolved(data: Any, texts: dict[DataPath, str], path: DataPath = ())
     return texts[path] if data is UNRESOLVED else data
 
 
-def _validate(tree: Tree) -> tuple[StewardConfig | None, list[Located]]:
+def _validate(tree: Tree) -> tuple[StewardConfig | None, list[Located], int]:
     """Validate the tree. An unfilled value first stands as its own ``${VAR}`` text; where that text
-    is refused (a port, a URL) the value is dropped so its default applies, one round at a time."""
+    is refused (a port, a URL) the value is dropped so its default applies, one round at a time.
+    Returns the config or the located problems (at most ``MAX_PROBLEMS``) and how many more there were."""
     texts = {item.path: item.text for item in tree.unresolved}
     while True:
         try:
-            return StewardConfig.model_validate(_fill_unresolved(tree.data, texts)), []
+            return StewardConfig.model_validate(_fill_unresolved(tree.data, texts)), [], 0
         except ValidationError as exc:
             errors = exc.errors(include_url=False)
         # Errors at an unfilled value are dropped by ``translate_errors`` (``tree.reported``).
-        located = translate_errors(errors, tree, StewardConfig)
+        more = max(0, len(errors) - MAX_PROBLEMS)
+        located = translate_errors(errors[:MAX_PROBLEMS], tree, StewardConfig)
         refused = {
             path
             for path in texts
@@ -118,7 +133,7 @@ def _validate(tree: Tree) -> tuple[StewardConfig | None, list[Located]]:
             if tuple(error["loc"])[: len(path)] == path or path[: len(error["loc"])] == tuple(error["loc"])
         }
         if located or not refused:
-            return None, located
+            return None, located, more
         texts = {path: text for path, text in texts.items() if path not in refused}
 
 
@@ -143,12 +158,12 @@ def _load(
     try:
         tree: Tree = build_tree(text.removeprefix("\ufeff"), os.environ if env is None else env, offline)
         if tree.fatal:
-            raise ConfigError(sorted({problem(p) for p in tree.problems}))
-        config, invalid = _validate(tree)
+            raise _listed([problem(p) for p in tree.problems], 0, filename)
+        config, invalid, more = _validate(tree)
         located = [*tree.problems, *invalid]
         unresolved = [_unresolved_problem(filename, item) for item in tree.unresolved]
         if located or (config is None and not unresolved):
-            raise ConfigError(sorted({problem(p) for p in located}))
+            raise _listed([problem(p) for p in located], more, filename)
         if config is not None:
             config.attach_source(source, base_dir)
         return OfflineCheck(config, unresolved)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import Field, PrivateAttr, model_validator
+from pydantic import Field, PrivateAttr, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
 from bot.config.base import StrictModel, fail_at
 from bot.config.purposes import check_channel_purposes
@@ -21,6 +22,9 @@ from bot.config.sections.source import ConfigSourceConfig
 from bot.config.sections.spotlight import SpotlightConfig
 from bot.config.sections.web import WebConfig
 from bot.config.types import TimeZoneName
+
+# Far more than the known jobs times the platforms; a longer list is a generated or pasted mistake.
+MAX_SCHEDULES = 200
 
 
 class ProjectConfig(StrictModel):
@@ -60,6 +64,14 @@ class StewardConfig(StrictModel):
         default=None,
         description="Read the community settings from a file in a GitHub repository (local file only).",
     )
+
+    @field_validator("schedules", mode="before")
+    @classmethod
+    def _few_schedules(cls, value: Any) -> Any:
+        # Checked before the entries are: each cron line is proven to fire, which takes a moment.
+        if isinstance(value, list) and len(value) > MAX_SCHEDULES:
+            raise PydanticCustomError("too_many", f"at most {MAX_SCHEDULES} schedules, got {len(value)}")
+        return value
 
     _source_path: Path | None = PrivateAttr(default=None)
     _base_dir: Path | None = PrivateAttr(default=None)

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from bot.config.base import fail_at
+from bot.config.yamltree import format_path
 
 if TYPE_CHECKING:
     from bot.config.models import StewardConfig
@@ -65,3 +66,20 @@ def check_channel_purposes(config: StewardConfig) -> None:
             for j, target in enumerate(schedule.channels.slack):
                 if not (_SLACK_ID.match(target) or target.startswith("#")) and target not in slack:
                     _fail((*here, "slack", j), target, slack)
+
+
+def purpose_warnings(config: StewardConfig) -> list[str]:
+    """Purposes mapped on one configured platform but not the other: legitimate when a feature is
+    meant for one community only, so a warning, not an error."""
+    if config.discord is None or config.slack is None:
+        return []
+    platforms = {"Discord": set(config.discord.channels), "Slack": set(config.slack.channels)}
+    found = []
+    for where, purpose in _purposes_used(config):
+        lacking = [name for name, known in platforms.items() if purpose not in known]
+        if len(lacking) == 1:
+            found.append(
+                f"{format_path(where)}: channel purpose {purpose!r} has no {lacking[0]} channel;"
+                f" on {lacking[0]} it is not posted"
+            )
+    return found

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 
+from bot.app import config_warnings
 from bot.config.patterns import search
 from cogs.oncall.sections import missing_sections
 from tests.config import SCHEMA, load, problems
@@ -143,3 +145,19 @@ def test_the_editor_schema_agrees_on_repos_and_cron_ranges() -> None:
     for bad in ("61 * * * *", "0 24 * * *", "0 9 32 * *", "0 9 * 13 *", "0 9 * * 7"):
         assert not cron.match(bad), bad
         assert problems(BASE + f"schedules:\n  - {{job: weekly_digest, cron: '{bad}'}}\n"), bad
+
+
+def test_a_purpose_on_one_platform_only_is_a_warning() -> None:
+    slack = "slack:\n  bot_token: xoxb-1\n  app_token: xapp-1\n  channels: {announcements: C0123456}\n"
+    config = load(BASE + DISCORD + slack + "onboarding:\n  welcome_channel: welcome\n")
+    assert config_warnings(config, datetime(2026, 3, 1, tzinfo=UTC)) == [
+        "onboarding.welcome_channel: channel purpose 'welcome' has no Slack channel;"
+        " on Slack it is not posted"
+    ]
+
+
+def test_the_interval_floor_can_be_lowered_for_simulated_days(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("STEWARD_MIN_SCHEDULE_INTERVAL", "2s")
+    load(BASE + "schedules:\n  - {job: github_sync, interval: 2s}\n")
+    [message] = located(BASE + "schedules:\n  - {job: github_sync, interval: 1s}\n")
+    assert message.endswith("interval must be at least 2s")

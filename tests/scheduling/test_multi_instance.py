@@ -11,8 +11,10 @@ import time
 from datetime import datetime, timedelta
 from pathlib import Path
 
+import pytest
 from sqlalchemy import create_engine, text
 
+from bot.config.sections.schedules import MIN_INTERVAL_ENV
 from bot.db.engine import normalize_url
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -36,7 +38,11 @@ def _sent_periods(url: str) -> list[str]:
     return [period for period, status, _ in _post_log(url) if status == "sent"]
 
 
-def test_three_instances_post_every_digest_exactly_once(fresh_postgres_url: str, tmp_path: Path) -> None:
+def test_three_instances_post_every_digest_exactly_once(
+    fresh_postgres_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A simulated day lasts seconds, below the 1-minute floor real configs keep.
+    monkeypatch.setenv(MIN_INTERVAL_ENV, f"{DAY}s")
     config = tmp_path / "steward.yaml"
     config.write_text(
         "project:\n  name: Multi\n  timezone: UTC\n"

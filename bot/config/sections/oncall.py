@@ -127,6 +127,7 @@ class OncallConfig(StrictModel):
     )
     required_sections: list[str] = Field(
         default_factory=list,
+        max_length=50,
         description="Issue-template headings (or regexes) an issue must fill in; missing ones are flagged.",
     )
     assign_on_github: bool = Field(

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import difflib
+import os
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 from typing import Annotated
 
 from apscheduler.triggers.cron import CronTrigger
@@ -11,7 +13,7 @@ from pydantic import AfterValidator, Field, WithJsonSchema, field_validator, mod
 from pydantic_core import PydanticCustomError
 
 from bot.config.base import StrictModel, fail_at
-from bot.config.types import Duration, TimeZoneName
+from bot.config.types import Duration, TimeZoneName, format_duration, parse_duration
 
 KNOWN_JOBS: frozenset[str] = frozenset(
     {
@@ -48,6 +50,21 @@ JobName = Annotated[
 
 # The shortest interval a job may repeat at: a scheduled job posts or calls GitHub each time it runs.
 MIN_INTERVAL = timedelta(minutes=1)
+# Lowers the floor for end-to-end runs that simulate a day in seconds (real processes, real clock).
+MIN_INTERVAL_ENV = "STEWARD_MIN_SCHEDULE_INTERVAL"
+
+
+def min_interval() -> timedelta:
+    """The interval floor: ``MIN_INTERVAL`` unless the environment lowers it (never below 1 s)."""
+    raw = os.environ.get(MIN_INTERVAL_ENV)
+    if not raw:
+        return MIN_INTERVAL
+    try:
+        return max(parse_duration(raw), timedelta(seconds=1))
+    except (ValueError, TypeError):
+        return MIN_INTERVAL
+
+
 # Any day/month/weekday combination that can happen does so within one 28-year calendar cycle.
 _CYCLE_START = datetime(2026, 1, 1, tzinfo=UTC)
 _CYCLE_END = datetime(2026 + 29, 1, 1, tzinfo=UTC)
@@ -79,6 +96,7 @@ CRON_PATTERN = (
 )
 
 
+@lru_cache(maxsize=512)
 def check_cron(value: str) -> str:
     """Accept a standard 5-field crontab line ("minute hour day month weekday") that fires at all."""
     try:
@@ -144,6 +162,9 @@ class ScheduleConfig(StrictModel):
     def _one_trigger(self) -> ScheduleConfig:
         if (self.cron is None) == (self.interval is None):
             fail_at(("cron",), "set exactly one of 'cron' or 'interval'")
-        if self.interval is not None and self.interval < MIN_INTERVAL:
-            fail_at(("interval",), "interval must be at least 1m", value=str(self.interval))
+        floor = min_interval()
+        if self.interval is not None and self.interval < floor:
+            fail_at(
+                ("interval",), f"interval must be at least {format_duration(floor)}", value=str(self.interval)
+            )
         return self
