@@ -14,6 +14,7 @@ import logging
 import shutil
 import subprocess
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 log = logging.getLogger(__name__)
@@ -33,6 +34,10 @@ KNOWN_CJK_FONTS = (
 )
 # CJK ideographs (and extension A), CJK punctuation, full-width forms.
 HAN_AND_CJK_PUNCTUATION = ((0x4E00, 0x9FFF), (0x3400, 0x4DBF), (0x3000, 0x303F), (0xFF00, 0xFFEF))
+# In a font collection (.ttc) the face for each language: Noto Sans CJK draws some characters
+# differently for Simplified and Traditional Chinese, Japanese and Korean.
+REGION_FAMILIES = {"zh-cn": " SC", "zh-tw": " TC", "ja": " JP", "ko": " KR"}
+NOTO_CJK_FACES = {"ja": 0, "ko": 1, "zh-cn": 2, "zh-tw": 3}
 INSTALL_HINT = "install a CJK font, e.g. Debian's fonts-noto-cjk"
 
 
@@ -58,18 +63,37 @@ def locale_language(locale: str) -> str | None:
     return CJK_LANGUAGES.get(base)
 
 
+@dataclass(frozen=True)
+class FontFace:
+    """A font file and, in a collection (.ttc), the face to use."""
+
+    path: Path
+    index: int = 0
+
+
 def _fc_list(language: str) -> list[str]:
-    """Font files fontconfig says cover ``language`` (empty when fontconfig is not installed)."""
+    """``file|index|family`` of every face fontconfig says covers ``language`` (empty without fontconfig)."""
     fc_list = shutil.which("fc-list")
     if fc_list is None:
         return []
     try:
         result = subprocess.run(
-            [fc_list, f":lang={language}", "file"], capture_output=True, text=True, timeout=10, check=False
+            [fc_list, "-f", "%{file}|%{index}|%{family[0]}\n", f":lang={language}"],
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=False,
         )
     except (OSError, subprocess.SubprocessError):
         return []
-    return sorted(line.strip().rstrip(":") for line in result.stdout.splitlines() if line.strip())
+    return [line.strip() for line in result.stdout.splitlines() if line.strip()]
+
+
+def _face(entry: str) -> tuple[FontFace, str]:
+    """Parse an ``_fc_list`` line (a bare path counts as face 0)."""
+    path, _, rest = entry.partition("|")
+    index, _, family = rest.partition("|")
+    return FontFace(Path(path), int(index) if index.isdigit() else 0), family
 
 
 class FontFinder:
@@ -85,27 +109,45 @@ class FontFinder:
         self._warned: set[str] = set()
 
     @functools.lru_cache(maxsize=16)  # noqa: B019 - one finder per process; fontconfig is slow to ask
-    def for_language(self, language: str) -> Path | None:
-        """A regular-weight font file covering ``language``, or None."""
-        files = [Path(f) for f in self._fc_list(language)]
-        # Prefer Noto Sans CJK's regular weight (the look of the rest of the chart) when there are several.
-        files.sort(key=lambda p: (not p.name.startswith("NotoSansCJK"), "Regular" not in p.name, str(p)))
-        for path in [*files, *(Path(p) for p in self._known_cjk)]:
-            if path.is_file():
-                return path
+    def for_language(self, language: str) -> FontFace | None:
+        """A regular-weight face covering ``language``, or None."""
+        region = REGION_FAMILIES.get(language, "")
+        faces = [_face(entry) for entry in self._fc_list(language)]
+
+        # Prefer Noto Sans CJK's regular weight (the look of the rest of the chart) in the language's
+        # regional face, proportional rather than monospaced, when there are several.
+        def rank(found: tuple[FontFace, str]) -> tuple[bool, bool, bool, bool, str, int]:
+            face, family = found
+            return (
+                not face.path.name.startswith("NotoSansCJK"),
+                "Regular" not in face.path.name,
+                bool(region) and not family.endswith(region),
+                "Mono" in family,
+                str(face.path),
+                face.index,
+            )
+
+        faces.sort(key=rank)
+        for face, _ in faces:
+            if face.path.is_file():
+                return face
+        for known in map(Path, self._known_cjk):
+            if known.is_file():
+                noto = known.name.startswith("NotoSansCJK") and known.suffix == ".ttc"
+                return FontFace(known, NOTO_CJK_FACES.get(language, 0) if noto else 0)
         return None
 
     @functools.lru_cache(maxsize=4)  # noqa: B019 - as above
-    def latin(self, bold: bool = False) -> Path | None:
+    def latin(self, bold: bool = False) -> FontFace | None:
         """DejaVu Sans: matplotlib's copy if installed (located without importing it), else the system's."""
         name = "DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf"
         spec = importlib.util.find_spec("matplotlib")
         roots = (spec.submodule_search_locations or []) if spec else []
         folders = [Path(p) / "mpl-data" / "fonts" / "ttf" for p in roots]
         folders.append(Path("/usr/share/fonts/truetype/dejavu"))
-        return next((folder / name for folder in folders if (folder / name).is_file()), None)
+        return next((FontFace(folder / name) for folder in folders if (folder / name).is_file()), None)
 
-    def for_text(self, text: str, bold: bool = False) -> Path | None:
+    def for_text(self, text: str, bold: bool = False) -> FontFace | None:
         """A font that shows every character of ``text``; the Latin one (with a logged warning, once per
         language) when the text needs a CJK font this host does not have."""
         language = script_language(text)

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageFont
 
-from bot.fonts import FontFinder, font_warnings, locale_language, script_language
+from bot.fonts import FontFace, FontFinder, font_warnings, locale_language, script_language
 from cogs.oncall.chart import ChartLabels, ChartRenderer
 from tests.cogs.oncall.test_chart import _report
 
@@ -18,9 +18,9 @@ ZH_LABELS = ChartLabels("响应时间与积压", "小时", "待分诊积压", "�
 
 
 def latin_font() -> Path:
-    path = FontFinder().latin()
-    assert path is not None, "DejaVu Sans (matplotlib's or the system's) is a dependency"
-    return path
+    face = FontFinder().latin()
+    assert face is not None, "DejaVu Sans (matplotlib's or the system's) is a dependency"
+    return face.path
 
 
 def test_script_and_locale_languages() -> None:
@@ -39,15 +39,26 @@ def test_fontconfig_answer_is_preferred_and_known_paths_are_the_fallback(tmp_pat
     for path in (noto, bold, other):
         path.write_bytes(b"font")
 
-    def fc_list(language: str) -> list[str]:
+    def fc_list(language: str) -> list[str]:  # as `fc-list -f '%{file}|%{index}|%{family[0]}'` answers
         asked.append(language)
-        return [str(other), str(bold), str(noto)]
+        return [
+            f"{other}|0|WenQuanYi Micro Hei",
+            f"{bold}|2|Noto Sans CJK SC",
+            f"{noto}|0|Noto Sans CJK JP",
+            f"{noto}|7|Noto Sans Mono CJK SC",
+            f"{noto}|2|Noto Sans CJK SC",
+            f"{noto}|3|Noto Sans CJK TC",
+        ]
 
-    assert FontFinder(fc_list=fc_list, known_cjk=()).for_language("zh-cn") == noto
-    assert asked == ["zh-cn"]
-    # No fontconfig (or it knows nothing): the first known path that exists.
-    found = FontFinder(fc_list=lambda _: [], known_cjk=[str(tmp_path / "missing.ttc"), str(other)])
-    assert found.for_language("zh-cn") == other
+    finder = FontFinder(fc_list=fc_list, known_cjk=())
+    # Regular weight, the Simplified Chinese face of the collection for zh-CN, Traditional for zh-TW.
+    assert finder.for_language("zh-cn") == FontFace(noto, 2)
+    assert finder.for_language("zh-tw") == FontFace(noto, 3)
+    assert asked == ["zh-cn", "zh-tw"]
+    # No fontconfig (or it knows nothing): the first known path that exists, in the language's face.
+    found = FontFinder(fc_list=lambda _: [], known_cjk=[str(tmp_path / "missing.ttc"), str(noto)])
+    assert found.for_language("zh-cn") == FontFace(noto, 2) and found.for_language("ko") == FontFace(noto, 1)
+    assert FontFinder(fc_list=lambda _: [], known_cjk=[str(other)]).for_language("ja") == FontFace(other, 0)
     assert FontFinder(fc_list=lambda _: [], known_cjk=()).for_language("zh-cn") is None
 
 

@@ -116,12 +116,16 @@ class ChartRenderer:
     def font(self, size: int, bold: bool = False, text: str = "") -> FontType:
         """The font at ``size`` that shows every character of ``text`` (the chart's labels): a CJK font
         for Chinese, Japanese or Korean labels when the host has one (bot/fonts.py)."""
-        path = self.fonts.for_text(text, bold)
-        key = (size * SCALE, bold, str(path or ""))
+        face = self.fonts.for_text(text, bold)
+        key = (size * SCALE, bold, f"{face.path}#{face.index}" if face else "")
         with self._lock:
             font = self._fonts.get(key)
         if font is None:
-            font = ImageFont.truetype(str(path), key[0]) if path else ImageFont.load_default(key[0])
+            font = (
+                ImageFont.truetype(str(face.path), key[0], index=face.index)
+                if face
+                else ImageFont.load_default(key[0])
+            )
             with self._lock:
                 self._fonts[key] = font
         return font
