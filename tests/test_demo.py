@@ -130,7 +130,7 @@ async def test_demo_has_onboarding_paths_and_greets_joins(database_url: str, tmp
         paths = only(await chat.command("operator", "/onboard paths"))
         assert paths.text.startswith("Onboarding paths")
         assert (
-            "3 step(s): Read the contributing guide → Fix something in the docs → Introduce yourself"
+            "3 steps: Read the contributing guide → Fix something in the docs → Introduce yourself"
             in paths.text
         )
         assert "GPU kernels (kernels) — For people who like performance work." in paths.text

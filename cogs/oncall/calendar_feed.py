@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hmac
 from datetime import timedelta
+from typing import Any
 
 from aiohttp import web
 
@@ -20,7 +21,7 @@ class CalendarFeed:
         self.service = service
         self.services = service.services
 
-    def t(self, key: str, **params: object) -> str:
+    def t(self, key: str, **params: Any) -> str:
         return self.services.catalog.translate(self.services.config.project.locale, key, **params)
 
     async def handle(self, request: web.Request) -> web.StreamResponse:

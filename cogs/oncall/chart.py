@@ -39,6 +39,8 @@ class ChartLabels:
     backlog: str
     median: str
     p90: str
+    weeks: tuple[str, ...] = ()  # the x labels, each week's first day in the reader's language
+
 
 
 @dataclass(frozen=True)
@@ -53,6 +55,8 @@ class ChartData:
 
     @classmethod
     def of(cls, report: Report, labels: ChartLabels) -> ChartData:
+        if len(labels.weeks) != len(report.weeks):
+            raise ValueError(f"{len(report.weeks)} weeks but {len(labels.weeks)} week labels")
         medians: list[float | None] = []
         p90s: list[float | None] = []
         for week in report.weeks:
@@ -61,7 +65,7 @@ class ChartData:
             p90s.append(None if summary.p90 is None else round(summary.p90 / 3600, 4))
         return cls(
             labels=labels,
-            weeks=tuple(w.strftime("%m-%d") for w in report.weeks),
+            weeks=labels.weeks,
             median_hours=tuple(medians),
             p90_hours=tuple(p90s),
             backlog=tuple(count for _, count in report.backlog),
