@@ -52,6 +52,15 @@ FEATURE_COGS: dict[str, str] = {
 }
 
 
+# The top-level command group of each feature, so a command of a feature left off is answered as such.
+FEATURE_GROUPS: dict[str, str] = {
+    "good_first_issues": "gfi",
+    "oncall": "oncall",
+    "spotlight": "spotlight",
+    "onboarding": "onboard",
+}
+
+
 # Chat adapters by config section: "module:function" taking the App and returning an Adapter.
 ADAPTER_FACTORIES: dict[str, str] = {
     "discord": "bot.adapters.discord:build_adapter",
@@ -135,7 +144,7 @@ class App:
         # This process's share of the Discord gateway (None: one unsharded connection); the Discord
         # adapter factory reads it. Scheduling ignores it: the leader posts whatever shards it runs.
         self.discord_shards = discord_shards
-        self.catalog = Catalog(catalog_directories())
+        self.catalog = Catalog(catalog_directories(), zone=config.project.timezone)
         self.db = Database(config.database_url(), echo=config.database.echo)
         self.bus = EventBus()
         self.registry = CommandRegistry()
@@ -227,6 +236,8 @@ class App:
         cogs: list[Cog] = [StewardCog(self.services), DigestCog(self.services)]
         for section, target in FEATURE_COGS.items():
             if getattr(self.config, section, None) is None:
+                if section in FEATURE_GROUPS:  # a feature without commands (the web pages) has no group
+                    self.registry.switched_off[FEATURE_GROUPS[section]] = section
                 continue
             try:
                 cls = _import_target(target)

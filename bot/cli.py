@@ -165,7 +165,7 @@ async def _run_console(
 
     operator = args.as_user or "operator"
     console = ConsoleAdapter(
-        Catalog(catalog_directories()),
+        Catalog(catalog_directories(), zone=config.project.timezone),
         locale=config.project.locale,
         stdin=stdin,
         operator=operator,

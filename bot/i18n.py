@@ -6,15 +6,21 @@ import logging
 import re
 import string
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from bot.core.moments import DEFAULT_ZONE, babel_locale, format_value
+
 log = logging.getLogger(__name__)
 
 LOCALES = ("en", "zh-CN")
 DEFAULT_LOCALE = "en"
+# A plural entry maps CLDR plural categories (one, few, many, other...) to texts; ``other`` is required.
+PLURAL_OTHER = "other"
+PLURAL_CATEGORIES = frozenset({"zero", "one", "two", "few", "many", PLURAL_OTHER})
 _FORMATTER = string.Formatter()
 
 
@@ -64,11 +70,28 @@ def _flatten(data: Mapping[Any, Any], path: Path, prefix: str = "") -> dict[str,
     return out
 
 
+def _plural_keys(flat: Mapping[str, str]) -> set[str]:
+    """Keys whose entry is a mapping of CLDR plural categories only, ``other`` among them (a section
+    that merely has an ``other`` key among others, like a list of reasons, is not one)."""
+    children: dict[str, set[str]] = {}
+    for key in flat:
+        head, _, last = key.rpartition(".")
+        children.setdefault(head, set()).add(last)
+    for key in flat:  # a deeper key under ``head`` makes it a section
+        parts = key.split(".")
+        for i in range(1, len(parts) - 1):
+            children.setdefault(".".join(parts[:i]), set()).add(parts[i])
+    return {head for head, names in children.items() if PLURAL_OTHER in names and names <= PLURAL_CATEGORIES}
+
+
 class Catalog:
     """All strings of all loaded catalogs, by locale and dotted key."""
 
-    def __init__(self, directories: Iterable[Path] = ()) -> None:
+    def __init__(self, directories: Iterable[Path] = (), zone: str = DEFAULT_ZONE) -> None:
         self.strings: dict[str, dict[str, str]] = {loc: {} for loc in LOCALES}
+        self.plurals: dict[str, set[str]] = {loc: set() for loc in LOCALES}  # keys of plural entries
+        # Times are shown in the reader's zone when a caller knows it, else in this one (the project's).
+        self.zone = zone
         for directory in directories:
             self.load_directory(directory)
 
@@ -81,26 +104,58 @@ class Catalog:
             data = yaml.load(path.read_text(encoding="utf-8"), Loader=_CatalogLoader) or {}
             if not isinstance(data, Mapping):
                 raise CatalogError(f"{path}: a catalog is a mapping of keys to texts")
-            for key, text in _flatten(data, path).items():
+            flat = _flatten(data, path)
+            for key, text in flat.items():
                 if key in self.strings[locale]:
                     raise ValueError(f"{path}: key {key!r} is already defined by another catalog")
                 self.strings[locale][key] = text
+            self.plurals[locale] |= _plural_keys(flat)
 
     def has(self, key: str, locale: str = DEFAULT_LOCALE) -> bool:
-        return key in self.strings.get(locale, {})
+        return key in self.strings.get(locale, {}) or key in self.plurals.get(locale, set())
 
-    def translate(self, locale: str | None, key: str, **params: Any) -> str:
-        """The text for ``key`` in ``locale`` (falling back to English), formatted with ``params``."""
+    def _text(self, locale: str, key: str, count: Any) -> str | None:
+        """The text of ``key`` in ``locale``; for a plural entry (a mapping of CLDR categories such as
+        ``one``/``other``), the form Babel's plural rules pick for ``count``."""
+        strings = self.strings[locale]
+        if key in strings:
+            return strings[key]
+        if key not in self.plurals[locale]:
+            return None
+        form = PLURAL_OTHER
+        if isinstance(count, int | float) and not isinstance(count, bool):
+            form = babel_locale(locale).plural_form(count)
+        return strings.get(f"{key}.{form}") or strings[f"{key}.{PLURAL_OTHER}"]
+
+    def translate(
+        self, locale: str | None, key: str, *, reader_zone: str | None = None, **params: Any
+    ) -> str:
+        """The text for ``key`` in ``locale`` (falling back to English), formatted with ``params``.
+
+        A plural entry picks its form by the ``count`` parameter. Time parameters (``datetime``,
+        ``moments.Day``, ``timedelta``...) are written by Babel in that locale and in ``reader_zone``
+        (else the catalog's zone, the project's)."""
         loc = normalize_locale(locale) or DEFAULT_LOCALE
-        text = self.strings[loc].get(key) or self.strings[DEFAULT_LOCALE].get(key)
+        count = params.get("count")
+        text = self._text(loc, key, count) or self._text(DEFAULT_LOCALE, key, count)
         if text is None:
             log.warning("missing catalog key %s", key)
             return key
+        zone = reader_zone or self.zone
+        shown = {name: format_value(value, loc, zone) for name, value in params.items()}
         try:
-            return _FORMATTER.vformat(text, (), _SafeParams(params))
+            return _FORMATTER.vformat(text, (), _SafeParams(shown))
         except (ValueError, IndexError, AttributeError):
             log.warning("bad format string for %s in %s", key, loc)
             return text
+
+
+@dataclass(frozen=True)
+class Reader:
+    """Who a text outside a command (a DM, a notice) is written for: their language and time zone."""
+
+    locale: str
+    zone: str | None = None
 
 
 class _SafeParams(dict[str, Any]):

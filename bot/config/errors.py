@@ -151,7 +151,8 @@ def _message(error: ErrorDetails) -> str:
     elif kind in ("too_short", "too_long"):
         limit = ctx.get("min_length" if kind == "too_short" else "max_length")
         actual = ctx.get("actual_length")
-        message = f"needs at {'least' if kind == 'too_short' else 'most'} {limit} item(s), got {actual}"
+        items = "item" if limit == 1 else "items"
+        message = f"needs at {'least' if kind == 'too_short' else 'most'} {limit} {items}, got {actual}"
     elif kind == "string_too_short":
         limit = ctx.get("min_length")
         message = "must not be empty" if limit == 1 else f"must be at least {limit} characters long"

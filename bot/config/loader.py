@@ -31,7 +31,11 @@ def _listed(problems: list[ConfigProblem], more: int, filename: str) -> ConfigEr
     shown = sorted(set(problems))[:MAX_PROBLEMS]
     more += len(set(problems)) - len(shown)
     if more > 0:
-        shown.append(ConfigProblem(filename, 1, 1, "", f"... and {more} more problem(s) not listed"))
+        shown.append(
+            ConfigProblem(
+                filename, 1, 1, "", f"... and {more} more {'problem' if more == 1 else 'problems'} not listed"
+            )
+        )
     return ConfigError(shown)
 
 

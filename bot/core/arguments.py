@@ -32,14 +32,18 @@ class ParsedCommand:
 
 
 def tokenize(text: str) -> list[str]:
-    """Split like a shell, keeping quoted strings whole."""
+    """Split like a shell, keeping quoted strings whole; UnclosedQuote when a quote is not closed."""
     lexer = shlex.shlex(text, posix=True)
     lexer.whitespace_split = True
     lexer.commenters = ""
     try:
         return list(lexer)
     except ValueError as exc:  # unbalanced quotes
-        raise UsageError("core.usage.unbalanced_quotes", usage=text) from exc
+        raise UnclosedQuote(text) from exc
+
+
+class UnclosedQuote(ValueError):
+    """A line whose quote is never closed (the command it names still has a usage line to show)."""
 
 
 def resolve(
@@ -57,7 +61,18 @@ def resolve(
         children = registry.children(path)
         if not children:
             raise UsageError("core.usage.unknown_command", usage=help_usage, name=" ".join(path))
+        group = " ".join([style.top(path[0]), *path[1:]]) if path else ""
+        if path and not rest:  # a group alone: what it offers, not an error about its own name
+            raise UsageError(
+                "core.usage.group_commands",
+                usage=f"{group} <{'|'.join(children)}>",
+                group=group,
+                choices=", ".join(children),
+            )
         if not rest or rest[0].lower() not in children:
+            if not path and rest and rest[0].lower() in registry.switched_off:
+                section = registry.switched_off[rest[0].lower()]
+                raise UsageError("core.usage.not_enabled", usage=help_usage, name=rest[0], section=section)
             if not path:
                 raise UsageError("core.usage.unknown_command", usage=help_usage, name=rest[0] if rest else "")
             raise UsageError(
@@ -73,7 +88,12 @@ def parse_line(
     registry: CommandRegistry, text: str, platform: str, prefix: str | CommandStyle = "/"
 ) -> ParsedCommand:
     """Parse a whole line such as ``gfi claim #123`` (without the leading slash)."""
-    tokens = tokenize(text)
+    try:
+        tokens = tokenize(text)
+    except UnclosedQuote:
+        # The words before the quote still name a command: show its usage, not the line typed.
+        command, _ = resolve(registry, text.split(), prefix)
+        raise UsageError("core.usage.unbalanced_quotes", usage=command.usage(prefix)) from None
     command, rest = resolve(registry, tokens, prefix)
     return ParsedCommand(command, bind_arguments(command, rest, platform, prefix, raw=text))
 
@@ -91,6 +111,8 @@ def bind_arguments(
         if sep and key.lower() in by_name and not token.startswith("<"):
             if key.lower() in raw_values:
                 raise UsageError("core.usage.duplicate_option", usage=usage, option=key)
+            if not value.strip() and not by_name[key.lower()].required:
+                continue  # `repo:` with nothing after it: the optional option is simply not given
             raw_values[key.lower()] = value
             continue
         greedy = _next_positional(command, raw_values, positional)
@@ -100,7 +122,8 @@ def bind_arguments(
         positional.append(token)
     free = [o for o in command.options if o.name not in raw_values]
     if len(positional) > len(free):
-        raise UsageError("core.usage.too_many", usage=usage, extra=" ".join(positional[len(free) :]))
+        extra = positional[len(free) :]
+        raise UsageError("core.usage.too_many", usage=usage, extra=" ".join(extra), count=len(extra))
     for opt, value in zip(free, positional, strict=False):
         raw_values[opt.name] = value
     args: dict[str, Any] = {}
@@ -159,7 +182,7 @@ def convert_value(opt: Option, value: Any, platform: str, usage: str) -> Any:
                 usage=usage,
                 option=opt.name,
                 value=result,
-                choices=", ".join(allowed),
+                choices=", ".join(str(c.value) for c in opt.choices),  # spelled as documented: zh-CN
             )
         result = allowed[key]
     return result

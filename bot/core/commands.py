@@ -123,6 +123,8 @@ class CommandRegistry:
     commands: dict[tuple[str, ...], Command] = field(default_factory=dict)
     actions: dict[str, ActionRoute] = field(default_factory=dict)
     autocompleters: dict[str, AutocompleteProvider] = field(default_factory=dict)
+    # Top-level command groups of features this community's config leaves off -> their config section.
+    switched_off: dict[str, str] = field(default_factory=dict)
 
     def add(self, command: Command) -> None:
         path = command.path

@@ -188,7 +188,7 @@ class Dispatcher:
             try:
                 await self._run(inv, reraise_form=True)
             except FormInvalid as exc:
-                return {qid: inv.t(key) for qid, key in exc.errors.items()}
+                return {qid: inv.t(key, **exc.params.get(qid, {})) for qid, key in exc.errors.items()}
         return None
 
     @asynccontextmanager

@@ -55,8 +55,10 @@ class PermissionDenied(UserError):
 
 
 class FormInvalid(Exception):
-    """A submitted form failed validation; maps question ids to catalog keys (shown inline)."""
+    """A submitted form failed validation; maps question ids to catalog keys (shown inline), with each
+    key's parameters in ``params`` where it has any."""
 
-    def __init__(self, errors: dict[str, str]) -> None:
+    def __init__(self, errors: dict[str, str], params: dict[str, dict[str, Any]] | None = None) -> None:
         super().__init__(", ".join(errors))
         self.errors = errors
+        self.params = params or {}

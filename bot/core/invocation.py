@@ -67,8 +67,8 @@ class Invocation:
         return self.command.ephemeral if self.command is not None else True
 
     def t(self, key: str, **params: Any) -> str:
-        """Translate ``key`` into the invoker's language."""
-        return self.catalog.translate(self.actor.locale, key, **params)
+        """Translate ``key`` into the invoker's language, times in their zone (else the project's)."""
+        return self.catalog.translate(self.actor.locale, key, reader_zone=self.actor.timezone, **params)
 
     async def reply(self, message: Message | str | Inline, ephemeral: bool | None = None) -> None:
         """Answer the invoker (ephemeral unless the command says public)."""

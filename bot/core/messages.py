@@ -13,6 +13,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any
+
+from bot.core.moments import Count
 
 
 @dataclass(frozen=True)
@@ -188,6 +191,22 @@ class Question:
     max_length: int = 1000
     placeholder: str | None = None
     default: str | None = None
+
+    def too_long(self, value: str) -> dict[str, Any] | None:
+        """Parameters of ``core.form.too_long`` when ``value`` is over this question's limit, else None.
+        An answer over a limit is refused with these, never cut: what people write stays theirs."""
+        return too_long(value, self.max_length)
+
+
+TOO_LONG = "core.form.too_long"
+
+
+def too_long(value: str, limit: int) -> dict[str, Any] | None:
+    """``core.form.too_long``'s parameters (length, limit, how much to cut) for ``value``, else None."""
+    excess = len(value) - limit
+    if excess <= 0:
+        return None
+    return {"length": Count(len(value)), "limit": Count(limit), "excess": Count(excess), "count": excess}
 
 
 @dataclass(frozen=True)

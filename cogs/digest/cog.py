@@ -39,7 +39,7 @@ class DigestCog(Cog):
                 joined += await cog.joined_members(start, end) or []
         week = await self.services.db.run(lambda s: community_week(s, start, end, bots, joined))
 
-        def t(key: str, **params: object) -> str:
+        def t(key: str, **params: Any) -> str:
             return self.services.catalog.translate(locale, key, **params)
 
         return render_digest(t, config.project.name, start, end, week, sections)

@@ -17,6 +17,7 @@ from bot.core.messages import (
     Plain,
     Section,
 )
+from bot.core.moments import Day
 from cogs.digest.service import CommunityWeek
 
 Translate = Callable[..., str]
@@ -34,11 +35,16 @@ def render_digest(
     """The digest as one message; adapters split it cleanly at block boundaries if a platform needs it."""
     last_day = end - timedelta(seconds=1)
     msg = Message(
-        [Header(t("digest.title", project=project, start=f"{start:%Y-%m-%d}", end=f"{last_day:%Y-%m-%d}"))]
+        [Header(t("digest.title", project=project, start=Day(start), end=Day(last_day)))]
     )
     msg.add(
         Section(
-            t("digest.activity", merged=week.merged_prs, opened=week.opened_issues, closed=week.closed_issues)
+            t(
+                "digest.activity",
+                merged=t("digest.merged_prs", count=week.merged_prs),
+                opened=t("digest.opened_issues", count=week.opened_issues),
+                closed=week.closed_issues,
+            )
         )
     )
     if week.new_members:
@@ -58,7 +64,7 @@ def render_digest(
         if blocks:
             msg.add(Divider(), *blocks)
     msg.add(Context(t("digest.footer")))
-    msg.summary = t("digest.summary", project=project, start=f"{start:%Y-%m-%d}")
+    msg.summary = t("digest.summary", project=project, start=Day(start))
     return msg
 
 

@@ -159,7 +159,7 @@ class ClaimStore:
                 raise GfiError(
                     "gfi.error.reserved",
                     outside={"ref": ref, "name": member_name(session, offer.member_id)},
-                    until=f"{offer.offer_expires_at:%Y-%m-%d %H:%M} UTC",
+                    until=offer.offer_expires_at,
                 )
             limit = self.claim_limit(session, member_id, login)
             # Two claims by one person at the same instant: the row lock makes the second count
@@ -167,7 +167,7 @@ class ClaimStore:
             # write lock up front).
             session.exec(select(Member.id).where(Member.id == member_id).with_for_update()).first()
             if len(self.active_for_member(session, member_id)) >= limit:
-                raise GfiError("gfi.error.limit", limit=limit)
+                raise GfiError("gfi.error.limit", count=limit)
         claim = GfiClaim(
             issue_id=issue.id,
             open_issue_id=issue.id,

@@ -7,7 +7,6 @@ import logging
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from apscheduler.triggers.interval import IntervalTrigger
 
@@ -28,6 +27,7 @@ from bot.core.github_events import (
 )
 from bot.core.invocation import Invocation
 from bot.core.messages import Block, Message, Section
+from bot.core.moments import Day
 from bot.core.refs import UserRef
 from cogs.good_first_issues import completions, render
 from cogs.good_first_issues.announcements import JOB as ANNOUNCE_JOB
@@ -102,9 +102,9 @@ class GoodFirstIssuesCog(AccountLinkCommands, IssueCompletions, Cog):
     async def home_section(self, member_id: int, locale: str) -> list[Block]:
         board = await self.service.home(member_id)
         info = await self.services.db.run(lambda s: self.services.members.info(s, member_id))
-        tz = ZoneInfo((info.timezone if info else None) or self.services.config.project.timezone)
+        zone = (info.timezone if info else None) or self.services.config.project.timezone
         return render.home_blocks(
-            lambda key, **p: self.services.catalog.translate(locale, key, **p), board, tz
+            lambda key, **p: self.services.catalog.translate(locale, key, reader_zone=zone, **p), board
         )
 
     # -- the board ---------------------------------------------------------
@@ -213,7 +213,7 @@ class GoodFirstIssuesCog(AccountLinkCommands, IssueCompletions, Cog):
             raise GfiError("gfi.error.claim_gone")
         claim = await self.claims.still_working(_member(inv), int(inv.value))
         text = localized_parts(
-            inv.t, "gfi.remind.extended", {"until": f"{claim.expires_at:%Y-%m-%d}"}, {"ref": claim.ref}
+            inv.t, "gfi.remind.extended", {"until": Day(claim.expires_at)}, {"ref": claim.ref}
         )
         await inv.reply(Message([Section(*text)]), ephemeral=True)
 

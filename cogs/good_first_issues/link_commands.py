@@ -72,10 +72,15 @@ class AccountLinkCommands:
         minutes = max(1, flow.code.expires_in // 60)
         uri = flow.code.verification_uri
         if wanted is None:
-            intro = localized_parts(inv.t, "gfi.link.device_any", {"minutes": minutes}, {"uri": uri})
+            intro = localized_parts(
+                inv.t, "gfi.link.device_any", {"minutes": minutes, "count": minutes}, {"uri": uri}
+            )
         else:
             intro = localized_parts(
-                inv.t, "gfi.link.device", {"minutes": minutes}, {"uri": uri, "login": wanted}
+                inv.t,
+                "gfi.link.device",
+                {"minutes": minutes, "count": minutes},
+                {"uri": uri, "login": wanted},
             )
         buttons = [Button(inv.t("gfi.link.device_button"), ACTION_LINK_DEVICE_DONE, "", ButtonStyle.PRIMARY)]
         if wanted is not None:
@@ -109,7 +114,12 @@ class AccountLinkCommands:
         msg = Message(
             [
                 Section(
-                    *localized_parts(inv.t, "gfi.link.instructions", {"minutes": minutes}, {"login": login})
+                    *localized_parts(
+                        inv.t,
+                        "gfi.link.instructions",
+                        {"minutes": minutes, "count": minutes},
+                        {"login": login},
+                    )
                 ),
                 Section(Code(row.code)),
                 Buttons(
@@ -134,8 +144,8 @@ class AccountLinkCommands:
 
     async def notify_device_link(self, member_id: int, outcome: Outcome) -> None:
         """The poll loop ended the sign-in: tell the person by DM, in their language."""
-        locale = await self.notices.locale_of(member_id)
-        msg = self._outcome_message(lambda key, **p: self.notices.t(locale, key, **p), outcome)
+        reader = await self.notices.reader_of(member_id)
+        msg = self._outcome_message(lambda key, **p: self.notices.t(reader, key, **p), outcome)
         await self.services.poster.dm_member(member_id, msg)
 
     @command("steward link check", "gfi.link.check_description")

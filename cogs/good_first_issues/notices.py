@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from bot.core.cog import Services
 from bot.core.messages import Button, Buttons, ButtonStyle, Link, Message, Plain, Section
 from bot.db.models import Member
+from bot.i18n import Reader
 from cogs.good_first_issues.board import BoardRules
 from cogs.good_first_issues.errors import localized_parts
 
@@ -31,26 +32,29 @@ class Notices:
     def __init__(self, services: Services) -> None:
         self.services = services
 
-    async def locale_of(self, member_id: int) -> str:
+    async def reader_of(self, member_id: int) -> Reader:
+        """The member's language and time zone, else the project's."""
         member = await self.services.db.run(lambda s: s.get(Member, member_id))
-        return (member.locale if member and member.locale else None) or self.services.config.project.locale
+        project = self.services.config.project
+        locale = (member.locale if member and member.locale else None) or project.locale
+        return Reader(locale, (member.timezone if member else None) or project.timezone)
 
-    def t(self, locale: str, key: str, **params: Any) -> str:
-        return self.services.catalog.translate(locale, key, **params)
+    def t(self, reader: Reader, key: str, **params: Any) -> str:
+        return self.services.catalog.translate(reader.locale, key, reader_zone=reader.zone, **params)
 
     async def _dm(self, member_id: int, build: Any) -> bool:
-        locale = await self.locale_of(member_id)
-        return await self.services.poster.dm_member(member_id, build(locale))
+        reader = await self.reader_of(member_id)
+        return await self.services.poster.dm_member(member_id, build(reader))
 
     async def dm_reminder(
         self, member_id: int, claim_id: int, ref: str, title: str, url: str | None, expires_at: datetime
     ) -> bool:
-        def build(loc: str) -> Message:
+        def build(loc: Reader) -> Message:
             msg = Message(
                 [
                     Section(
                         *self._parts(
-                            loc, "gfi.remind.text", {"ref": ref}, until=f"{expires_at:%Y-%m-%d %H:%M} UTC"
+                            loc, "gfi.remind.text", {"ref": ref}, until=expires_at
                         )
                     )
                 ]
@@ -89,12 +93,12 @@ class Notices:
     async def dm_offer(
         self, member_id: int, issue_id: int, ref: str, title: str, url: str | None, until: datetime
     ) -> bool:
-        def build(loc: str) -> Message:
+        def build(loc: Reader) -> Message:
             msg = Message(
                 [
                     Section(
                         *self._parts(
-                            loc, "gfi.notice.offer", {"ref": ref}, until=f"{until:%Y-%m-%d %H:%M} UTC"
+                            loc, "gfi.notice.offer", {"ref": ref}, until=until
                         )
                     )
                 ]
@@ -108,7 +112,7 @@ class Notices:
         return await self._dm(member_id, build)
 
     async def dm_assigned(self, member_id: int, ref: str, title: str, url: str | None) -> bool:
-        def build(loc: str) -> Message:
+        def build(loc: Reader) -> Message:
             msg = Message([Section(*self._parts(loc, "gfi.notice.assigned", {"ref": ref}))])
             return msg.add(Section(issue_link(ref, title, url)))
 
@@ -131,12 +135,12 @@ class Notices:
     ) -> bool:
         """A GitHub write for their claim failed for good: what failed, why, and what to do now."""
 
-        def build(loc: str) -> Message:
+        def build(loc: Reader) -> Message:
             why_key = f"gfi.notice.github_reason.{reason}"
             if not self.services.catalog.has(why_key):
                 why_key = "gfi.notice.github_reason.other"
             text = self._parts(
-                loc, key, {"ref": ref}, reason=self.t(loc, why_key), until=f"{until:%Y-%m-%d %H:%M} UTC"
+                loc, key, {"ref": ref}, reason=self.t(loc, why_key), until=until
             )
             msg = Message([Section(*text)])
             msg.summary = self.t(loc, "gfi.notice.github_failed.summary")
@@ -148,13 +152,14 @@ class Notices:
         """The comment posted on GitHub, in the project's language (config template when given)."""
         config = self.services.config
         locale = config.project.locale
+        reader = Reader(locale, config.project.timezone)
         gfi = config.good_first_issues
         template = None
         if gfi is not None:
             template = gfi.claim_comment if kind == "claim" else gfi.assign_refused_comment
         if template is not None:
             return template.get(locale).replace("{login}", login).replace("{name}", name)
-        return self.t(locale, f"gfi.github.{kind}_comment", login=login, name=name)
+        return self.t(reader, f"gfi.github.{kind}_comment", login=login, name=name)
 
-    def _parts(self, loc: str, key: str, outside: dict[str, str], **params: Any) -> tuple[Any, ...]:
+    def _parts(self, loc: Reader, key: str, outside: dict[str, str], **params: Any) -> tuple[Any, ...]:
         return localized_parts(lambda k, **p: self.t(loc, k, **p), key, params, outside)

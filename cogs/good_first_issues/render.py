@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from bot.core.messages import (
     Block,
@@ -23,6 +22,7 @@ from bot.core.messages import (
     Plain,
     Section,
 )
+from bot.core.moments import Day
 from cogs.good_first_issues.board import BoardEntry, BoardPage
 from cogs.good_first_issues.board_stats import Stats
 from cogs.good_first_issues.claim_actions import ClaimResult
@@ -57,7 +57,7 @@ def _reserved(t: Translate, entry: BoardEntry) -> tuple[Inline, ...]:
 
 def _reserved_for(t: Translate, key: str, held: Reservation) -> Plain:
     # Plain as a whole: the name is the person's own and must never render as markup or a ping.
-    return Plain(t(key, name=held.name, until=f"{held.until:%Y-%m-%d %H:%M} UTC"))
+    return Plain(t(key, name=held.name, until=held.until))
 
 
 def board_page(t: Translate, page: BoardPage, now: datetime, nav_value: Callable[[int], str]) -> Message:
@@ -133,7 +133,7 @@ def details(t: Translate, d: IssueDetails, now: datetime) -> Message:
 
 
 def claimed(t: Translate, r: ClaimResult, parts: Callable[..., tuple[Any, ...]]) -> Message:
-    msg = Message([Section(*parts("gfi.claim.done", {"ref": r.ref}, until=f"{r.expires_at:%Y-%m-%d}"))])
+    msg = Message([Section(*parts("gfi.claim.done", {"ref": r.ref}, until=Day(r.expires_at)))])
     msg.add(Section(issue_link(r.ref, r.title, r.url)))
     msg.add(Context(t(f"gfi.claim.github_{r.github}")))
     return msg
@@ -146,7 +146,7 @@ def mine(t: Translate, claims: list[MyClaim], now: datetime) -> Message:
         (
             issue_link(c.ref, c.title, c.url),
             " — ",
-            t("gfi.mine.until", until=f"{c.expires_at:%Y-%m-%d}"),
+            t("gfi.mine.until", until=Day(c.expires_at)),
             " · ",
             t(f"gfi.mine.github_{c.github_state}"),
         )
@@ -177,11 +177,8 @@ def stats(t: Translate, s: Stats) -> Message:
 HOME_ITEMS = 15  # per list; claims are capped by the claim limit, but maintainers may assign more
 
 
-def home_blocks(t: Translate, board: HomeBoard, tz: ZoneInfo) -> list[Block]:
-    """The board's part of a person's home page, times in their time zone."""
-
-    def at(moment: datetime) -> str:
-        return f"{moment.astimezone(tz):%Y-%m-%d %H:%M}"
+def home_blocks(t: Translate, board: HomeBoard) -> list[Block]:
+    """The board's part of a person's home page; ``t`` writes times in their zone, naming it."""
 
     blocks: list[Block] = [Header(t("gfi.home.title"))]
     if not board.claims and not board.waiting:
@@ -191,11 +188,11 @@ def home_blocks(t: Translate, board: HomeBoard, tz: ZoneInfo) -> list[Block]:
             (
                 issue_link(c.ref, c.title, c.url),
                 " — ",
-                t("gfi.home.dates", claimed=at(c.claimed_at), expires=at(c.expires_at)),
+                t("gfi.home.dates", claimed=c.claimed_at, expires=c.expires_at),
                 " · ",
-                t("gfi.home.reminded", at=at(c.reminded_at))
+                t("gfi.home.reminded", at=c.reminded_at)
                 if c.reminded_at
-                else t("gfi.home.reminder_due", at=at(c.remind_at)),
+                else t("gfi.home.reminder_due", at=c.remind_at),
             )
             for c in board.claims[:HOME_ITEMS]
         )
@@ -207,12 +204,11 @@ def home_blocks(t: Translate, board: HomeBoard, tz: ZoneInfo) -> list[Block]:
             (
                 issue_link(w.ref, w.title, w.url),
                 " — ",
-                t("gfi.home.offered", until=at(w.offered_until))
+                t("gfi.home.offered", until=w.offered_until)
                 if w.offered_until
                 else t("gfi.home.position", position=w.position),
             )
             for w in board.waiting[:HOME_ITEMS]
         )
         blocks += [Section(t("gfi.home.waiting")), BulletList(waits)]
-    blocks.append(Context(t("gfi.home.footer", tz=str(tz))))
     return blocks

@@ -230,7 +230,9 @@ def confirm_request(
 
 def funnel_view(t: Translate, stages: Sequence[Stage], days: int | None) -> Message:
     joined = stages[0].count
-    period = t("onboarding.stats.period_days", days=days) if days else t("onboarding.stats.period_all")
+    period = (
+        t("onboarding.stats.period_days", days=days, count=days) if days else t("onboarding.stats.period_all")
+    )
     msg = Message([Header(t("onboarding.stats.title")), Context(period)], summary=t("onboarding.stats.title"))
     if joined == 0:
         return msg.add(Section(t("onboarding.stats.nobody")))
@@ -241,6 +243,8 @@ def funnel_view(t: Translate, stages: Sequence[Stage], days: int | None) -> Mess
         line: list[Inline] = [Bold(label), f": {stage.count} ({share}%)"]
         if stage.median_days is not None:
             since = "merged_since" if stage.key == "merged" else "since"
-            line.append(" — " + t(f"onboarding.stats.{since}", days=f"{stage.median_days:g}"))
+            line.append(
+                " — " + t(f"onboarding.stats.{since}", days=f"{stage.median_days:g}", count=stage.median_days)
+            )
         items.append(tuple(line))
     return msg.add(BulletList(tuple(items)), Context(t("onboarding.stats.footer")))

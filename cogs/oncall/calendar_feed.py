@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from aiohttp import web
 
@@ -31,7 +32,7 @@ class CalendarFeed:
             self._generated = await self.services.db.run(stored_feed_token, now)
         return self._generated
 
-    def t(self, key: str, **params: object) -> str:
+    def t(self, key: str, **params: Any) -> str:
         return self.services.catalog.translate(self.services.config.project.locale, key, **params)
 
     async def handle(self, request: web.Request) -> web.StreamResponse:

@@ -15,7 +15,7 @@ import math
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
-from dataclasses import astuple, dataclass
+from dataclasses import dataclass
 from itertools import pairwise
 
 from PIL import Image, ImageDraw, ImageFont
@@ -38,6 +38,7 @@ class ChartLabels:
     backlog: str
     median: str
     p90: str
+    weeks: tuple[str, ...] = ()  # the x labels, each week's first day in the reader's language
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,8 @@ class ChartData:
 
     @classmethod
     def of(cls, report: Report, labels: ChartLabels) -> ChartData:
+        if len(labels.weeks) != len(report.weeks):
+            raise ValueError(f"{len(report.weeks)} weeks but {len(labels.weeks)} week labels")
         medians: list[float | None] = []
         p90s: list[float | None] = []
         for week in report.weeks:
@@ -60,7 +63,7 @@ class ChartData:
             p90s.append(None if summary.p90 is None else round(summary.p90 / 3600, 4))
         return cls(
             labels=labels,
-            weeks=tuple(w.strftime("%m-%d") for w in report.weeks),
+            weeks=labels.weeks,
             median_hours=tuple(medians),
             p90_hours=tuple(p90s),
             backlog=tuple(count for _, count in report.backlog),
@@ -136,7 +139,10 @@ class ChartRenderer:
         s = SCALE
         image = Image.new("RGB", (WIDTH * s, HEIGHT * s), "white")
         pen = ImageDraw.Draw(image)
-        texts = " ".join(astuple(data.labels))
+        labels = data.labels
+        texts = " ".join(
+            (labels.title, labels.hours, labels.backlog, labels.median, labels.p90, *labels.weeks)
+        )
         small, label_font = self.font(11, text=texts), self.font(12, text=texts)
         left, right, top, bottom = 64 * s, (WIDTH - 64) * s, 62 * s, (HEIGHT - 34) * s
         pen.text(

@@ -21,6 +21,7 @@ from bot.core.commands import Access, Choice, Option, OptionType, autocomplete, 
 from bot.core.events import ConfigReloaded, HomeChanged, listener
 from bot.core.invocation import Invocation
 from bot.core.messages import Block, Bold, Image, Message, Section
+from bot.core.moments import ShortDay
 from cogs.oncall import calendar_feed
 from cogs.oncall.calendar_feed import CalendarFeed
 from cogs.oncall.chart import ChartLabels, ChartRenderer
@@ -155,6 +156,7 @@ class OncallCog(ShiftCommands, SwapCommands, TriageEvents, Cog):
             t("oncall.chart.backlog"),
             t("oncall.chart.median"),
             t("oncall.chart.p90"),
+            tuple(t("core.time.at", at=ShortDay(w, str(tz))) for w in report.weeks),
         )
         # Drawing is CPU work: a worker thread keeps the event loop free (cache hits return at once).
         png = await asyncio.to_thread(self.charts.png, report, labels)
@@ -164,7 +166,7 @@ class OncallCog(ShiftCommands, SwapCommands, TriageEvents, Cog):
         ]
 
     async def digest_section(self, start: datetime, end: datetime, locale: str) -> list[Block]:
-        def t(key: str, **params: object) -> str:
+        def t(key: str, **params: Any) -> str:
             return self.services.catalog.translate(locale, key, **params)
 
         return [Section(Bold(t("oncall.digest.title"))), *await self._stats_blocks(t, start, end, None)]
@@ -180,7 +182,7 @@ class OncallCog(ShiftCommands, SwapCommands, TriageEvents, Cog):
         if home is None:
             return []
 
-        def t(key: str, **params: object) -> str:
+        def t(key: str, **params: Any) -> str:
             return self.services.catalog.translate(locale, key, **params)
 
         return home_blocks(t, home, ZoneInfo(timezone) if timezone else svc.project_tz())
@@ -200,5 +202,5 @@ class OncallCog(ShiftCommands, SwapCommands, TriageEvents, Cog):
         await self.services.db.run(self.service.sync_rosters, self.services.clock.now())
         await self._repair_rotations()  # a rotation may cover records that had none
 
-    def _project_t(self, key: str, **params: object) -> str:
+    def _project_t(self, key: str, **params: Any) -> str:
         return self.services.catalog.translate(self.services.config.project.locale, key, **params)

@@ -291,7 +291,7 @@ class OncallService:
             for shift in self.shifts(session, rotation, start, end):
                 if shift.member in refs:
                     return shift, shift.member
-        raise UserError("oncall.error.not_on_call_that_day", day=day.isoformat())
+        raise UserError("oncall.error.not_on_call_that_day", day=day)
 
     def create_swap(
         self,

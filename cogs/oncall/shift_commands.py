@@ -39,7 +39,7 @@ class ShiftCommands:
         tz = svc.viewer_tz(inv.actor)
         first, last = parse_day(args["from"]), parse_day(args["to"])
         if last < first:
-            raise UserError("oncall.error.away_order", start=first.isoformat(), end=last.isoformat())
+            raise UserError("oncall.error.away_order", start=first, end=last)
         if (last - first).days > 366:
             raise UserError("oncall.error.away_too_long")
         refs = svc.my_refs(inv.actor)
@@ -63,7 +63,7 @@ class ShiftCommands:
 
         covered, people = await self.services.db.run(store)
         await self.homes_changed({*refs, *(s.member for s in covered)})
-        msg = Message([Section(inv.t("oncall.away.stored", start=first.isoformat(), end=last.isoformat()))])
+        msg = Message([Section(inv.t("oncall.away.stored", start=first, end=last))])
         for s in covered[:10]:
             name = people[s.member].name if s.member in people else inv.t("oncall.nobody")
             msg.add(

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from typing import Any
 
 from bot.core.events import HomeChanged
 from bot.core.messages import BulletList, Message, Plain, Section
@@ -34,7 +35,7 @@ class ShiftTicker:
         self.service = service
         self.services = service.services
 
-    def t(self, key: str, **params: object) -> str:
+    def t(self, key: str, **params: Any) -> str:
         return self.services.catalog.translate(self.services.config.project.locale, key, **params)
 
     async def tick(self) -> None:

@@ -23,7 +23,8 @@ from bot.core.messages import (
     Quote,
     Section,
 )
-from cogs.oncall.coverage import Gap, describe_gap
+from bot.core.moments import Day, LocalTime, Weekday
+from cogs.oncall.coverage import Gap
 from cogs.oncall.home import HomeShifts
 from cogs.oncall.models import OncallHandoffNote, OncallTriage
 from cogs.oncall.people import Person
@@ -38,9 +39,8 @@ ASK_BUTTONS = 5
 
 
 def when(t: T, moment: datetime, tz: ZoneInfo) -> str:
-    """'Mon 2026-01-05 09:00' in ``tz`` (weekday localized)."""
-    local = moment.astimezone(tz)
-    return f"{t(f'oncall.day.{local.weekday()}')} {local:%Y-%m-%d %H:%M}"
+    """'Mon Jan 5, 2026, 9:00 AM' in ``tz``, in the reader's language (the view's footer names ``tz``)."""
+    return t("core.time.at", at=LocalTime(moment, str(tz)))
 
 
 def day_names(t: T) -> tuple[str, ...]:
@@ -114,7 +114,8 @@ def schedule_message(
     fairness: Mapping[str, Mapping[str, int]],
 ) -> Message:
     msg = Message(
-        [Header(t("oncall.schedule.title", days=days))], summary=t("oncall.schedule.title", days=days)
+        [Header(t("oncall.schedule.title", days=days, count=days))],
+        summary=t("oncall.schedule.title", days=days, count=days),
     )
     for name, shifts in per_rotation:
         items = tuple(shift_line(t, s, people, tz) for s in shifts[:40])
@@ -130,7 +131,9 @@ def schedule_message(
             msg.add(Context(t("oncall.schedule.fairness"), Plain(shown)))
         rotation_gaps = [g for g in gaps if g.rotation == name]
         for gap in rotation_gaps[:10]:
-            msg.add(Context(t("oncall.schedule.gap", when=describe_gap(gap, day_names(t)))))
+            start, end = Weekday(gap.start, str(tz)), Weekday(gap.end, str(tz))
+            span = t("oncall.schedule.gap_span", start=start, end=end)
+            msg.add(Context(t("oncall.schedule.gap", when=span)))
     msg.add(Context(t("oncall.schedule.footer", tz=str(tz))))
     return msg
 
@@ -279,7 +282,7 @@ def stats_blocks(t: T, report: Report, people: Mapping[str, str], tz: ZoneInfo) 
     blocks.append(Fields(((t("oncall.stats.overall"), pair(report.overall.summaries())),)))
     week_rows = tuple(
         (
-            Code(w.astimezone(tz).strftime("%Y-%m-%d")),
+            Code(t("core.time.at", at=Day(w, str(tz)))),
             " ",
             pair(report.per_week[w].summaries()),
             " · ",
@@ -332,11 +335,14 @@ def home_blocks(t: T, home: HomeShifts, tz: ZoneInfo) -> list[Block]:
             if shift.planned and shift.planned != shift.member:
                 parts.append(t("oncall.home.covering", name=home.names.get(shift.planned, shift.planned)))
             lines.append(tuple(parts))
-        blocks += [Section(t("oncall.home.upcoming", days=home.days)), BulletList(tuple(lines))]
+        blocks += [
+            Section(t("oncall.home.upcoming", days=home.days, count=home.days)),
+            BulletList(tuple(lines)),
+        ]
         if len(home.upcoming) > HOME_SHIFTS:
             blocks.append(Context(t("oncall.home.more", count=len(home.upcoming) - HOME_SHIFTS)))
     else:
-        blocks.append(Section(t("oncall.home.none", days=home.days)))
+        blocks.append(Section(t("oncall.home.none", days=home.days, count=home.days)))
     if home.swaps:
         asks = tuple(
             (

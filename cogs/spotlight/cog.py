@@ -179,7 +179,9 @@ class SpotlightCog(EditorSide):
             assert interview.id is not None
             message = Message(
                 [
-                    Section(t("spotlight.reminder.body", days=cfg.expire_after.days)),
+                    Section(
+                        t("spotlight.reminder.body", days=cfg.expire_after.days, count=cfg.expire_after.days)
+                    ),
                     Buttons(
                         (Button(t("spotlight.reminder.continue"), "spot_page", views.ref(interview.id, 1)),)
                     ),

@@ -13,6 +13,7 @@ from bot.core.messages import File, Message, Section
 from bot.db.models import Member
 from cogs.spotlight import editing, views
 from cogs.spotlight import interview as flow
+from cogs.spotlight.blog_text import BlogTarget
 from cogs.spotlight.contributor import ContributorSide
 from cogs.spotlight.document import Document, answers_of, build_document
 from cogs.spotlight.export import export_day, export_filename, export_markdown
@@ -205,7 +206,7 @@ class EditorSide(ContributorSide):
     async def preview(self, inv: Invocation, id: int) -> None:
         doc = await self._document(id)
         messages = render_post(doc, self.tr(doc.locale), self.project_timezone)
-        await inv.reply(inv.t("spotlight.preview.intro", id=id, parts=len(messages)))
+        await inv.reply(inv.t("spotlight.preview.intro", id=id, count=len(messages)))
         for message in messages:
             await inv.reply(message)
 
@@ -237,5 +238,6 @@ class EditorSide(ContributorSide):
             t=self.tr(doc.locale),
             timezone=self.project_timezone,
             today=today,
+            target=BlogTarget(self.cfg.export.target),
         )
         return text, export_filename(doc, export_day(doc, self.project_timezone, today))

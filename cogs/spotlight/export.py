@@ -1,8 +1,9 @@
 """The Markdown file for the project's blog: YAML front matter, introduction, the Q&A in order.
 
-Answers are copied verbatim into block quotes (each line prefixed with ``> ``), so whatever someone
-wrote stays theirs and cannot reach the front matter; front-matter values are JSON strings, which
-YAML reads as double-quoted scalars whatever characters they hold.
+Everything people wrote (answers, introduction, notes, names, questions) is written as literal text
+(cogs/spotlight/blog_text.py): the page shows exactly their characters and the blog's generator never
+reads them as HTML, Markdown, a Vue template or a Hugo shortcode. Front-matter values are JSON strings,
+which YAML reads as double-quoted scalars whatever characters they hold.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from dataclasses import dataclass
 from datetime import date
 from zoneinfo import ZoneInfo
 
+from bot.core.moments import Day
+from cogs.spotlight.blog_text import BlogTarget, literal_line, literal_text, wrap_body
 from cogs.spotlight.document import Document
 
 Translate = Callable[..., str]
@@ -41,6 +44,7 @@ def _q(value: str) -> str:
 
 
 def _quoted(text: str) -> str:
+    """``text`` (already literal Markdown) as a block quote."""
     return "\n".join(f"> {line}" if line else ">" for line in text.split("\n"))
 
 
@@ -71,32 +75,36 @@ def export_markdown(
     t: Translate,
     timezone: str = "UTC",
     today: date,
+    target: BlogTarget = BlogTarget.PLAIN,
 ) -> str:
-    """The whole file, ending with a newline."""
+    """The whole file for the ``target`` generator, ending with a newline."""
     on = export_day(doc, timezone, today)
-    parts = [front_matter(doc, author=author, category=category, tags=tags, t=t, on=on)]
-    if doc.introduction:
-        parts.append(doc.introduction.strip())
+    name = literal_text(doc.name)
+    parts: list[str] = []
+    if doc.introduction and doc.introduction.strip():
+        parts.append(literal_text(doc.introduction))
     for item in doc.items:
-        parts.append(f"**{item.number}. {item.question}**")
-        parts.append(_quoted(item.answer.rstrip("\n")) + "\n>\n> — " + doc.name)
-        if item.note:
-            parts.append(f"*{t('spotlight.post.editor_note').strip()}* {item.note.strip()}")
+        parts.append(f"**{item.number}\\. {literal_line(item.question)}**")
+        parts.append(_quoted(literal_text(item.answer) + "\n\n— " + name))
+        if item.note and item.note.strip():
+            parts.append(f"*{t('spotlight.post.editor_note').strip()}* {literal_text(item.note)}")
     footer: list[str] = []
     if doc.stats is not None:
         first = doc.stats.first_contribution_at
         facts = [
             f"{t('spotlight.post.stats_first')}: "
-            + (first.astimezone(ZoneInfo(timezone)).date().isoformat() if first else "—"),
+            + (t("core.time.at", at=Day(first, timezone)) if first else "—"),
             f"{t('spotlight.post.stats_prs')}: {doc.stats.merged_prs}",
-            f"{t('spotlight.post.stats_repos')}: {', '.join(doc.stats.repos) or '—'}",
+            f"{t('spotlight.post.stats_repos')}: {literal_line(', '.join(doc.stats.repos)) or '—'}",
         ]
         footer.append(" · ".join(facts))
     if doc.profile_url and doc.github_login:
-        footer.append(f"[{t('spotlight.post.profile', login=doc.github_login)}]({doc.profile_url})")
+        label = literal_line(t("spotlight.post.profile", login=doc.github_login))
+        footer.append(f"[{label}](<{doc.profile_url}>)")
     if footer:
         parts.append("---\n\n" + "\n\n".join(footer))
-    return "\n\n".join(parts) + "\n"
+    head = front_matter(doc, author=author, category=category, tags=tags, t=t, on=on)
+    return head + "\n\n" + wrap_body("\n\n".join(parts), target) + "\n"
 
 
 def export_filename(doc: Document, on: date) -> str:

@@ -11,6 +11,7 @@ from sqlmodel import Session, col, select
 
 from bot.config.sections.spotlight import QuestionConfig
 from bot.core.errors import FormInvalid, UserError
+from bot.core.messages import TOO_LONG, too_long
 from bot.db.models import Member
 from cogs.spotlight.document import answers_of
 from cogs.spotlight.models import OPEN_STATUSES, SpotlightAnswer, SpotlightInterview, Status
@@ -157,11 +158,10 @@ def save_page(
     require_answering(interview)
     assert interview.id is not None
     page_questions = _page(interview, page)
-    errors = {
-        q.id: "spotlight.form.too_long" for q in page_questions if len(values.get(q.id) or "") > max_length
-    }
-    if errors:
-        raise FormInvalid(errors)
+    over = {q.id: too_long(values.get(q.id) or "", max_length) for q in page_questions}
+    params = {qid: found for qid, found in over.items() if found is not None}
+    if params:
+        raise FormInvalid(dict.fromkeys(params, TOO_LONG), params)
     answers = answers_of(session, interview.id)
     for q in page_questions:
         if q.id not in values:

@@ -24,6 +24,7 @@ from bot.core.messages import (
     Quote,
     Section,
 )
+from bot.core.moments import Day
 from bot.core.plaintext import block_lines
 from cogs.spotlight.document import Document, Item
 from cogs.spotlight.split import split_text, weighted_len
@@ -112,7 +113,7 @@ def _stats_blocks(doc: Document, t: Translate, tz: ZoneInfo) -> list[Block]:
         first = doc.stats.first_contribution_at
         repos = ", ".join(doc.stats.repos[:10]) + (" …" if len(doc.stats.repos) > 10 else "")
         items: tuple[tuple[Inline, Inline], ...] = (
-            (t("spotlight.post.stats_first"), first.astimezone(tz).date().isoformat() if first else "—"),
+            (t("spotlight.post.stats_first"), t("core.time.at", at=Day(first, str(tz))) if first else "—"),
             (t("spotlight.post.stats_prs"), str(doc.stats.merged_prs)),
             (t("spotlight.post.stats_repos"), Plain(repos or "—")),
         )

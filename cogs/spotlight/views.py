@@ -52,7 +52,7 @@ def reason_text(t: Translate, reason: Reason) -> list[Inline]:
 def candidate_list(t: Translate, candidates: list[Candidate], lookback_weeks: int) -> Message:
     msg = Message([Header(t("spotlight.candidates.title"))], summary=t("spotlight.candidates.title"))
     if not candidates:
-        return msg.add(Section(t("spotlight.candidates.none", weeks=lookback_weeks)))
+        return msg.add(Section(t("spotlight.candidates.none", weeks=lookback_weeks, count=lookback_weeks)))
     items: list[tuple[Inline, ...]] = []
     for rank, cand in enumerate(candidates, start=1):
         p = cand.person
@@ -100,16 +100,17 @@ def page_form(
     questions = []
     for q in page_questions(interview, page):
         saved = answers.get(q.id)
-        hint = "spotlight.form.optional" if q.optional else "spotlight.form.required_later"
         questions.append(
             Question(
                 id=q.id,
+                # The one numbering: the question's number in the whole interview (adapters add none).
                 label=f"{q.number}. {q.text(interview.locale)}",
                 long=True,
-                # Nothing is required on a page: people save part of their answers and come back.
-                required=False,
+                # Marked as it is: what Submit will demand is required here too (every platform shows
+                # it the same way), so nothing reads "optional" and is then refused.
+                required=not q.optional,
                 max_length=max_length,
-                placeholder=t(hint),
+                placeholder=t("spotlight.form.optional") if q.optional else None,
                 default=saved.text if saved is not None else None,
             )
         )
@@ -129,7 +130,9 @@ def progress_message(
     msg = Message()
     if saved_page is not None:
         msg.add(Section(t("spotlight.answer.saved", page=saved_page)))
-    msg.add(Section(t("spotlight.answer.progress", answered=state.answered, total=state.total)))
+    msg.add(
+        Section(t("spotlight.answer.progress", answered=state.answered, total=state.total, count=state.total))
+    )
     if state.missing_required:
         msg.add(Context(t("spotlight.answer.missing", numbers=", ".join(map(str, state.missing_required)))))
     qs = _questions(interview)
@@ -145,7 +148,9 @@ def progress_message(
     style = ButtonStyle.PRIMARY if not state.missing_required else ButtonStyle.SECONDARY
     buttons.append(Button(t("spotlight.answer.submit"), "spot_submit", str(interview.id), style))
     msg.add(Buttons(tuple(buttons)))
-    msg.summary = t("spotlight.answer.progress", answered=state.answered, total=state.total)
+    msg.summary = t(
+        "spotlight.answer.progress", answered=state.answered, total=state.total, count=state.total
+    )
     return msg
 
 

@@ -156,7 +156,7 @@ def test_spotlight_default_questions() -> None:
     assert len(questions) == 7 and all(q.text.zh_CN for q in questions)
     assert questions[0].text.get("zh-CN") != questions[0].text.get("en")
     too_few = messages(BASE + "spotlight:\n  questions: [{id: a, text: A}]\n")
-    assert too_few == ["spotlight.questions: needs at least 5 item(s), got 1"]
+    assert too_few == ["spotlight.questions: needs at least 5 items, got 1"]
 
 
 def test_onboarding_paths() -> None:
@@ -169,7 +169,7 @@ def test_onboarding_paths() -> None:
     step = config.onboarding.paths[0].steps[0]
     assert step.title.get("zh-CN") == "一" and step.completes == "merged_pr"
     bad = messages(BASE + "onboarding:\n  paths: [{id: docs, title: Docs, steps: []}]\n")
-    assert bad == ["onboarding.paths[0].steps: needs at least 1 item(s), got 0"]
+    assert bad == ["onboarding.paths[0].steps: needs at least 1 item, got 0"]
 
 
 def test_maintainer_needs_an_identity() -> None:

@@ -89,7 +89,8 @@ def test_slack_user_and_channel_refs(registry: CommandRegistry) -> None:
         ("gfi list page:1 page:2", "core.usage.duplicate_option", "/gfi list [repo] [difficulty] [page]"),
         ("gfi frobnicate", "core.usage.choose_subcommand", "/gfi <claim|list>"),
         ("nope", "core.usage.unknown_command", "/steward help"),
-        ('gfi claim "unclosed', "core.usage.unbalanced_quotes", 'gfi claim "unclosed'),
+        ('gfi claim "unclosed', "core.usage.unbalanced_quotes", "/gfi claim <issue>"),  # not the line
+        ("gfi", "core.usage.group_commands", "/gfi <claim|list>"),
         (
             "steward digest preview dry:maybe",
             "core.usage.not_boolean",
@@ -102,6 +103,13 @@ def test_bad_input_names_the_usage(registry: CommandRegistry, line: str, key: st
         parse_line(registry, line, "slack")
     assert info.value.key == key
     assert info.value.usage == usage
+
+
+def test_an_empty_optional_value_is_no_value(registry: CommandRegistry) -> None:
+    assert parse_line(registry, "gfi list repo:", "slack").args["repo"] is None
+    with pytest.raises(UsageError) as info:
+        parse_line(registry, "gfi claim issue:", "slack")  # a required one is still missing
+    assert info.value.key == "core.usage.missing"
 
 
 def test_tokenize_keeps_hash_and_urls() -> None:

@@ -18,7 +18,7 @@ from bot.adapters.console.render import ButtonBook, render_console
 from bot.core.adapter import GroupChange
 from bot.core.dispatch import Dispatcher, PlatformUser
 from bot.core.events import MemberJoined
-from bot.core.messages import File, Form, Image, Message
+from bot.core.messages import TOO_LONG, File, Form, Image, Message
 from bot.core.post_keys import KeyedSend, LookupImpossible
 from bot.i18n import Catalog
 
@@ -208,13 +208,17 @@ class ConsoleAdapter:
             )
         elif name in self.extra_controls:
             self._print(await self.extra_controls[name](self.current, arg))
-        elif name == "join" and arg:
+        elif name == "join" and not arg:
+            self._print(self._t("core.console.join_needs_name"))
+        elif name == "join":
             await self._dispatcher.publish(MemberJoined(PLATFORM, arg, arg, channel_id="welcome"))
             self._print(self._t("core.console.joined", name=arg))
         elif name == "as":
             self.current = arg or self.operator
             self._print(self._t("core.console.now_acting_as", name=self.current))
-        elif name == "click" and arg.isdigit():
+        elif name == "click" and not arg.isdigit():
+            self._print(self._t("core.console.click_needs_number", value=arg))
+        elif name == "click":
             button = self.book.buttons.get(int(arg))
             if button is None:
                 self._print(self._t("core.console.no_button", number=arg))
@@ -240,9 +244,10 @@ class ConsoleAdapter:
     def _ask(self) -> None:
         assert self._pending is not None
         q = self._pending.form.questions[self._pending.index]
-        default = f" [{q.default}]" if q.default else ""
-        optional = "" if q.required else " (optional)"
-        self._print(f"{self._pending.index + 1}. {q.label}{optional}{default}")
+        # The label is the cog's (with its own numbering, if any): the console adds no second one.
+        marker = "" if q.required else self._t("core.console.form_optional")
+        default = self._t("core.console.form_default", default=q.default) if q.default else ""
+        self._print(f"{q.label}{marker}{default}")
 
     async def _answer(self, text: str) -> None:
         pending = self._pending
@@ -254,10 +259,15 @@ class ConsoleAdapter:
         q = pending.form.questions[pending.index]
         value = text or (q.default or "")
         if not value and q.required:
-            self._print(self._t("core.console.form_required"))
+            self._note(pending.user.user_id, self._t("core.console.form_required"))
             self._ask()
             return
-        pending.answers[q.id] = value[: q.max_length]
+        over = q.too_long(value)
+        if over is not None:  # refused and asked again: an answer is never cut
+            self._note(pending.user.user_id, self._t(TOO_LONG, **over))
+            self._ask()
+            return
+        pending.answers[q.id] = value
         pending.index += 1
         if pending.index < len(pending.form.questions):
             self._ask()
@@ -274,7 +284,8 @@ class ConsoleAdapter:
         if errors:
             labels = {q.id: q.label for q in pending.form.questions}
             for qid, err in errors.items():
-                self._print(self._t("core.console.form_invalid", question=labels.get(qid, qid), error=err))
+                text = self._t("core.console.form_invalid", question=labels.get(qid, qid), error=err)
+                self._note(pending.user.user_id, text)
             self.begin_form(pending.form, pending.user)
 
     @property
@@ -282,12 +293,23 @@ class ConsoleAdapter:
         """The form being filled in, if any."""
         return self._pending.form if self._pending is not None else None
 
+    @property
+    def pending_question(self) -> str | None:
+        """The id of the question being asked, if a form is being filled in."""
+        pending = self._pending
+        return pending.form.questions[pending.index].id if pending is not None else None
+
     # -- output -----------------------------------------------------------
     def _user(self) -> PlatformUser:
         return PlatformUser(PLATFORM, self.current, self.current, locale=None)
 
-    def _t(self, key: str, **params: object) -> str:
+    def _t(self, key: str, **params: Any) -> str:
         return self.catalog.translate(self.locale, key, **params)
+
+    def _note(self, user: str, text: str) -> None:
+        """Print what the console itself tells the person filling a form, and record it (as a reply)."""
+        self.transcript.append(ConsoleRecord("reply", user, text, ephemeral=True))
+        self._print(text)
 
     def _print(self, text: str) -> None:
         self.stdout.write(text + "\n")

@@ -15,6 +15,7 @@ from sqlmodel import Session, col
 
 import discord
 from bot.adapters.models import DiscordFormState
+from bot.core.form_fields import field_limit, prefill
 from bot.core.messages import Form, Question
 from bot.db.database import Database
 from bot.db.models import utcnow
@@ -144,6 +145,7 @@ def progress_from_json(text: str) -> FormProgress:
 
 
 LABEL_LIMIT = 45  # modal title and label text (PLATFORM-NOTES A3)
+INPUT_LIMIT = 4000  # a text input's value
 DESCRIPTION_LIMIT = 100  # a Label's description, and a text input's placeholder
 
 
@@ -181,9 +183,9 @@ def build_modal(progress: FormProgress, custom_id: str) -> discord.ui.Modal:
             custom_id=q.id,
             style=discord.TextStyle.paragraph if q.long else discord.TextStyle.short,
             required=q.required,
-            max_length=min(q.max_length, 4000),
+            max_length=field_limit(q, INPUT_LIMIT),
             placeholder=shorten(q.placeholder, DESCRIPTION_LIMIT) if q.placeholder else None,
-            default=default[:4000] if default else None,
+            default=prefill(q, default, INPUT_LIMIT),
         )
         modal.add_item(discord.ui.Label(text=label, description=description, component=text_input))
     modal.stop()  # routed by custom_id in the adapter, never through discord.py's view store

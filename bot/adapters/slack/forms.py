@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.adapters.slack.blocks import plain_text, truncate
+from bot.core.form_fields import field_limit, prefill
 from bot.core.messages import Form
 
 FORM_CALLBACK = "stw-form"
@@ -38,12 +39,13 @@ def form_view(
             "type": "plain_text_input",
             "action_id": INPUT_ACTION,
             "multiline": q.long,
-            "max_length": min(q.max_length, MAX_INPUT),
+            "max_length": field_limit(q, MAX_INPUT),
         }
         if q.placeholder:
             element["placeholder"] = plain_text(q.placeholder, MAX_PLACEHOLDER)
-        if q.default:
-            element["initial_value"] = q.default[: element["max_length"]]
+        initial = prefill(q, q.default, MAX_INPUT)
+        if initial:
+            element["initial_value"] = initial
         block: dict[str, Any] = {
             "type": "input",
             "block_id": q.id,

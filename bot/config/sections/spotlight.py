@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field, field_validator
 
@@ -60,6 +60,18 @@ class SpotlightBlogConfig(StrictModel):
     )
 
 
+class SpotlightExportConfig(StrictModel):
+    """How ``/spotlight export`` writes people's words for the blog's generator."""
+
+    target: Literal["vitepress", "hugo", "plain"] = Field(
+        default="plain",
+        description=(
+            "The blog's generator: 'vitepress' wraps the body in '::: v-pre' so Vue never evaluates it; "
+            "'hugo' and 'plain' rely on escaping alone (answers are always written as literal text)."
+        ),
+    )
+
+
 class SpotlightConfig(StrictModel):
     """Contributor spotlights: who is picked, the interview, reminders and publishing."""
 
@@ -91,6 +103,9 @@ class SpotlightConfig(StrictModel):
     )
     blog: SpotlightBlogConfig = Field(
         default_factory=SpotlightBlogConfig, description="Markdown export for the blog."
+    )
+    export: SpotlightExportConfig = Field(
+        default_factory=SpotlightExportConfig, description="The blog generator the export is written for."
     )
     questions: list[QuestionConfig] = Field(
         default_factory=default_questions,

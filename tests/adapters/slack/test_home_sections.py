@@ -48,7 +48,7 @@ async def test_home_shows_claims_and_shifts_and_follows_changes(
 
         empty = await _open_home(chat, "alice")
         assert "Good first issues" in empty and "/gfi list" in empty
-        assert "You are on call for core now, until Mon 2026-01-12 16:00." in empty  # her zone
+        assert "You are on call for core now, until Mon Jan 12, 2026, 4:00\u202fPM." in empty  # her zone
         assert "Times in Asia/Shanghai." in empty
 
         [claimed] = await chat.command("alice", f"/gfi claim {REPO}#2")
@@ -56,14 +56,19 @@ async def test_home_shows_claims_and_shifts_and_follows_changes(
         home = _homes(chat, "alice")[-1]  # refreshed without opening the tab again
         assert "Your claims (1):" in home
         assert f"{REPO}#2 Add a unit test for parser <https://github.com/{REPO}/issues/2>" in home
-        assert "claimed 2026-01-05 17:00 · expires" in home and "reminder on" in home
+        assert (
+            "claimed Jan 5, 2026, 5:00\u202fPM China Standard Time · expires" in home
+            and "reminder on" in home
+        )
         assert "/gfi list" not in home
 
         before = len(_homes(chat, "bob"))
         await chat.command("bob", f"/gfi waitlist {REPO}#2")
         bob = _homes(chat, "bob")
         assert len(bob) == before + 1 and "number 1 in line" in bob[-1]
-        assert "You are not on call right now." in bob[-1] and "core Mon 2026-01-12 09:00" in bob[-1]
+        assert (
+            "You are not on call right now." in bob[-1] and "core Mon Jan 12, 2026, 9:00\u202fAM" in bob[-1]
+        )
 
         await chat.command("alice", f"/gfi unclaim {REPO}#2")
         assert "Your claims" not in _homes(chat, "alice")[-1] and "/gfi list" in _homes(chat, "alice")[-1]
@@ -76,7 +81,9 @@ async def test_home_shows_claims_and_shifts_and_follows_changes(
         await cog.ticker.tick()
         await chat.adapter.drain(within=30)
         assert len(_homes(chat, "alice")) == alice_count + 1 and len(_homes(chat, "bob")) == bob_count + 1
-        assert "You are on call for core now, until Mon 2026-01-19 09:00." in _homes(chat, "bob")[-1]
+        assert (
+            "You are on call for core now, until Mon Jan 19, 2026, 9:00\u202fAM." in _homes(chat, "bob")[-1]
+        )
         assert "You are not on call right now." in _homes(chat, "alice")[-1]
         await cog.ticker.tick()  # nothing new happened: no further publish
         await chat.adapter.drain(within=30)

@@ -82,7 +82,7 @@ async def test_digest_job_posts_once_and_preview(chat_factory: ChatFactory) -> N
     async with chat_factory(extra_yaml=schedules, maintainers=["mia"], clock=clock) as chat:
         chat.app.db.call(seed)
         [preview] = await chat.command("alice", "/steward digest preview")
-        assert "weekly digest (2026-06-01 to 2026-06-08)" in preview.text
+        assert "weekly digest (Jun 1, 2026 to Jun 8, 2026)" in preview.text
         assert "newbie" in preview.text and "Item 3 @everyone" in preview.text
         assert "dependabot" not in preview.text
         clock.advance(hours=1)

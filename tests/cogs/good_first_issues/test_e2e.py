@@ -123,7 +123,7 @@ async def test_refusals_are_clear_and_change_nothing(
         [ok] = await chat.command("dave", "/gfi claim #1")
         assert "You claimed acme/widgets#1" in ok.text and "Link your GitHub account" in ok.text
         [limit] = await chat.command("dave", "/gfi claim acme/docs#2")
-        assert "1 open claim(s), your limit" in limit.text  # a newcomer's limit is 1
+        assert "1 open claim, your limit" in limit.text  # a newcomer's limit is 1
         await chat.command("dave", "/steward language zh-CN")
         [docs] = await chat.command("erin", "/gfi list docs")
         assert "acme/widgets#1" not in docs.text  # claimed

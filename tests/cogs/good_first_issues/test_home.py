@@ -30,8 +30,8 @@ CATALOG = Catalog(catalog_directories())
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
-def _t(locale: str = "en"):  # type: ignore[no-untyped-def]
-    return lambda key, **params: CATALOG.translate(locale, key, **params)
+def _t(locale: str = "en", zone: str = "Asia/Shanghai"):  # type: ignore[no-untyped-def]
+    return lambda key, **params: CATALOG.translate(locale, key, reader_zone=zone, **params)
 
 
 def _people(db: Database, *names: str) -> list[int]:
@@ -133,21 +133,22 @@ def test_rendering_in_the_persons_zone_with_plain_titles() -> None:
     )
     reminded = HomeClaim(f"{REPO}#3", "Docs", None, NOW, NOW + timedelta(days=1), NOW, NOW)
     board = HomeBoard([claim, reminded], [])
-    text = render_plain(Message(home_blocks(_t(), board, SHANGHAI)))
+    text = render_plain(Message(home_blocks(_t(), board)))
     assert "Your claims (2):" in text
     assert f"{REPO}#9 Fix <!channel> @everyone *bold*" in text
-    assert "claimed 2026-03-02 20:00 · expires 2026-03-16 20:00 · reminder on 2026-03-09 20:00" in text
-    assert "reminder sent 2026-03-02 20:00" in text
-    assert "Times in Asia/Shanghai." in text and "/gfi list" not in text
-    slack = str(render_blocks(Message(home_blocks(_t(), board, SHANGHAI))))
+    at = "8:00\u202fPM China Standard Time"  # in her zone, named
+    assert f"claimed Mar 2, 2026, {at} · expires Mar 16, 2026, {at} · reminder on Mar 9, 2026, {at}" in text
+    assert f"reminder sent Mar 2, 2026, {at}" in text
+    assert "/gfi list" not in text
+    slack = str(render_blocks(Message(home_blocks(_t(), board))))
     assert "<!channel>" not in slack and "&lt;!channel&gt;" in slack  # outside text never pings
 
-    zh = render_plain(Message(home_blocks(_t("zh-CN"), board, SHANGHAI)))
-    assert "你的认领（2）" in zh
+    zh = render_plain(Message(home_blocks(_t("zh-CN"), board)))
+    assert "你的认领（2）" in zh and "2026年3月2日 20:00 中国标准时间" in zh
 
 
 def test_nothing_yet_points_to_the_board() -> None:
-    text = render_plain(Message(home_blocks(_t(), HomeBoard([], []), ZoneInfo("UTC"))))
+    text = render_plain(Message(home_blocks(_t(zone="UTC"), HomeBoard([], []))))
     assert "/gfi list" in text and "no claims" in text
 
 
@@ -165,8 +166,8 @@ def test_many_claims_stay_within_the_home_tab_limits(db: Database) -> None:
     db.call(assign_all)
     board = _board(db, alice)
     assert len(board.claims) == 40
-    blocks = render_blocks(Message(home_blocks(_t(), board, ZoneInfo("UTC"))))
+    blocks = render_blocks(Message(home_blocks(_t(zone="UTC"), board)))
     assert len(blocks) < MAX_SURFACE_BLOCKS // 4
     assert all(len(b["text"]["text"]) <= 3000 for b in blocks if b["type"] == "section" and "text" in b)
-    text = render_plain(Message(home_blocks(_t(), board, ZoneInfo("UTC"))))
+    text = render_plain(Message(home_blocks(_t(zone="UTC"), board)))
     assert f"…and {40 - HOME_ITEMS} more: /gfi mine" in text

@@ -4,6 +4,7 @@ and onboarding does not suggest it, on every platform; once the offer lapses it 
 from __future__ import annotations
 
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 from tests.cogs.good_first_issues.conftest import GFI_YAML, REPO, standard_board
 from tests.cogs.good_first_issues.conftest import seed as seed_issues
@@ -37,7 +38,8 @@ async def test_an_offered_issue_is_reserved_everywhere(
         line = next(x for x in listing.splitlines() if f"{REPO}#1 " in x)
         until = chat.clock.now() + timedelta(days=2)
         assert "reserved for bob (next on its waitlist) until" in line, line
-        assert f"{until:%Y-%m-%d}" in line
+        shown = until.astimezone(ZoneInfo("Europe/Berlin"))  # the project's zone
+        assert f"until {shown:%b %-d, %Y}, " in line
         assert "Claim widgets#1" not in buttons and "Claim widgets#8" in buttons
 
         [shown] = await chat.command("carol", f"/gfi show {REPO}#1")

@@ -57,7 +57,7 @@ def test_check_config_prints_gaps_as_warnings_and_accepts_the_file(tmp_path: Pat
     path.write_text(GAPPY, encoding="utf-8")
     result = steward("check-config", str(path))
     assert result.returncode == 0, result.stderr
-    assert "OK (14 warning(s))" in result.stdout
+    assert "OK (14 warnings)" in result.stdout
     assert f"{path}: warning: oncall.rotations.core: nobody covers Sunday 22:00–24:00 UTC" in result.stderr
 
 

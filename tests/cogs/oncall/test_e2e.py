@@ -77,11 +77,11 @@ async def test_every_oncall_command_end_to_end(
         cog = _cog(chat)
 
         now = _text(await chat.command("zoe", "/oncall now"))
-        assert "core" in now and "alice" in now and "bob from Mon 2026-01-12 09:00" in now
+        assert "core" in now and "alice" in now and "bob from Mon Jan 12, 2026, 9:00\u202fAM" in now
 
         schedule = _text(await chat.command("zoe", "/oncall schedule core 21"))
         assert schedule.index("alice") < schedule.index("bob") < schedule.index("carol")
-        assert "Mon 2026-01-12 09:00 → Mon 2026-01-19 09:00  bob" in schedule
+        assert "Mon Jan 12, 2026, 9:00\u202fAM → Mon Jan 19, 2026, 9:00\u202fAM  bob" in schedule
 
         bad = _text(await chat.command("bob", "/oncall swap tomorrow"))
         assert "'tomorrow' is not a date" in bad
@@ -160,7 +160,7 @@ async def test_every_oncall_command_end_to_end(
         assert "Done: alice is on call" in forced
 
         away = _text(await chat.command("bob", "/oncall away 2026-01-26 2026-01-28"))
-        assert "You are away from 2026-01-26 to 2026-01-28" in away
+        assert "You are away from Jan 26, 2026 to Jan 28, 2026" in away
         away = _text(await chat.command("alice", "/oncall away 2026-01-28 2026-01-27"))
         assert "is before the first" in away
 
@@ -188,7 +188,7 @@ async def test_every_oncall_command_end_to_end(
         assert "bob" in stats  # per maintainer who responded
 
         override = _text(await chat.command("mia", "/oncall override core bob"))
-        assert "bob is on call for core until Mon 2026-01-19 09:00" in override
+        assert "bob is on call for core until Mon Jan 19, 2026, 9:00\u202fAM" in override
         assert "bob" in _text(await chat.command("zoe", "/oncall now")).split("Until")[0]
 
         token = await _cog(chat).calendar.token()  # none configured: generated and stored

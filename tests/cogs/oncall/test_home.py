@@ -138,10 +138,10 @@ def test_rendering(oncall: OncallService) -> None:
         return render_plain(Message(home_blocks(lambda k, **p: catalog.translate(locale, k, **p), home, tz)))
 
     en = text("en", BERLIN)
-    assert "You are on call for core now, until Mon 2026-01-12 09:00." in en
-    assert "docs Mon 2026-01-05 09:00 → Tue 2026-01-06 09:00" in en
+    assert "You are on call for core now, until Mon Jan 12, 2026, 9:00\u202fAM." in en
+    assert "docs Mon Jan 5, 2026, 9:00\u202fAM → Tue Jan 6, 2026, 9:00\u202fAM" in en
     assert "Your shifts in the next 14 days:" in en and "Times in Europe/Berlin." in en
-    assert "Mon 2026-01-05 16:00" in text("en", ZoneInfo("Asia/Shanghai"))  # in the person's zone
+    assert "Mon Jan 5, 2026, 4:00\u202fPM" in text("en", ZoneInfo("Asia/Shanghai"))  # in the person's zone
     assert "你现在在 core 值班" in text("zh-CN", BERLIN)
 
 
@@ -155,7 +155,7 @@ def test_rendering_free_and_asked_people_and_long_lists(oncall: OncallService) -
     home = _home(oncall, bob)
     assert home is not None
     free = render_plain(Message(home_blocks(t, home, BERLIN)))
-    assert "You are not on call right now." in free and "core Mon 2026-01-12 09:00" in free
+    assert "You are not on call right now." in free and "core Mon Jan 12, 2026, 9:00\u202fAM" in free
     many = HomeShifts(14, home.upcoming * (HOME_SHIFTS + 5), [], [], {})
     assert "…and 5 more: /oncall schedule" in render_plain(Message(home_blocks(t, many, BERLIN)))
     none = HomeShifts(14, [], [], [], {})

@@ -166,11 +166,13 @@ async def test_without_schedules_spotlights_publish_remind_and_propose(chat_fact
         } <= set(chat.app.scheduler.job_ids())
         await chat.app.scheduler.tick()  # the scheduler's first look: nothing was missed
 
-        # nina accepts an interview and leaves it half done; victor's spotlight is approved.
+        # nina accepts an interview and saves page one, never submitting; victor's spotlight is approved.
         await chat.command("nina", "/spotlight answer")
         await chat.command("mia", "/spotlight invite nina")
         await chat.click("nina", chat.dms("nina")[-1], "Accept")
-        await chat.fill_form("nina", {"intro": "Hello."})
+        await chat.fill_form(
+            "nina", {"intro": "Hello.", "found": "A link.", "bug": "A race.", "advice": "Ask."}
+        )
         victor = seed_approved(chat.app.db, "victor")
 
         clock.set(FRIDAY_10 - timedelta(minutes=1))

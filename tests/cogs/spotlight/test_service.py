@@ -148,7 +148,8 @@ def test_answers_are_stored_verbatim_and_validated(db: Database) -> None:
     assert db.call(lambda s: answers_of(s, interview_id)["intro"].text) == raw
     with pytest.raises(FormInvalid) as too_long:
         save({"intro": "y" * 3001})
-    assert too_long.value.errors == {"intro": "spotlight.form.too_long"}
+    assert too_long.value.errors == {"intro": "core.form.too_long"}
+    assert too_long.value.params["intro"]["count"] == 1  # one character to cut
     assert save({"learned": "   "}).answered == 1  # emptied: removed
     with pytest.raises(UserError) as no_page:
         save({}, page=3)

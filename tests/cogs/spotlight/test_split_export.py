@@ -73,12 +73,13 @@ def test_front_matter_cannot_be_broken_and_answers_stay_verbatim() -> None:
         "category": "people",
         "tags": ["a: b", "c"],
     }
-    assert "> ---\n> title: also pwned\n> ---\n>\n> <script>alert(1)</script>" in body
-    assert "> Read the *docs*.\n> Then ask." in body
+    # Answers are literal text (tests/cogs/spotlight/test_blog_export.py renders them).
+    assert "> \\-\\-\\-\\\n> title\\: also pwned\\\n> \\-\\-\\-\n>\n> \\<script\\>" in body
+    assert "> Read the \\*docs\\*\\.\\\n> Then ask\\." in body
     assert (
-        body.index("**1. Who are you?**")
-        < body.index("**2. Advice?**")
-        < body.index("*Editor's note:* We agree.")
+        body.index("**1\\. Who are you?**")
+        < body.index("**2\\. Advice?**")
+        < body.index("*Editor's note:* We agree\\.")
     )
     assert export_filename(_doc(), date(2026, 3, 2)) == "2026-03-02-spotlight-eve.md"
 
@@ -95,4 +96,4 @@ def test_zh_cn_export() -> None:
     )
     meta = yaml.safe_load(text[4:].split("\n---\n", 1)[0])
     assert meta["title"] == "贡献者聚光灯：小明" and meta["tags"] == ["聚光灯"]
-    assert "*编者按：* We agree." in text
+    assert "*编者按：* We agree\\." in text
