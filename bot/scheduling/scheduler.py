@@ -97,6 +97,7 @@ class JobScheduler:
         self._failures: dict[str, int] = {}  # entry key -> failed runs in a row
         self._scheduler: AsyncIOScheduler | None = None
         self._runs: set[asyncio.Future[None]] = set()  # one per run in progress, done when it ends
+        self._entry_locks: dict[str, asyncio.Lock] = {}
         self._stopping = False
 
     # -- configuration ----------------------------------------------------
@@ -228,8 +229,12 @@ class JobScheduler:
         """Run one entry for the period of ``fire_at``; returns False if it raised."""
         running: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self._runs.add(running)
+        # One period of an entry at a time (APScheduler's fire and a catch-up may overlap): job_run
+        # names the one period in flight, which is what a restart repeats after a crash.
+        lock = self._entry_locks.setdefault(entry.key, asyncio.Lock())
         try:
-            return await self._run(entry, fire_at, catch_up)
+            async with lock:
+                return await self._run(entry, fire_at, catch_up)
         except Fenced as exc:
             log.warning("job %s (%s) not run: %s", entry.job, period_key(fire_at), exc)
             self.on_fenced()
