@@ -46,6 +46,9 @@ def next_fire_time(trigger: Any, now: datetime) -> datetime | None:
     return result
 
 
+PERIOD_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
+
+
 def period_key(fire_time: datetime) -> str:
     """The post-log period for a run: its scheduled time in UTC, identical on every instance."""
-    return fire_time.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return fire_time.astimezone(UTC).strftime(PERIOD_FORMAT)

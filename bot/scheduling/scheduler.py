@@ -25,7 +25,14 @@ from sqlmodel import Session, select
 
 from bot.core.clock import Clock, follows_wall_time
 from bot.core.post_keys import Fenced
-from bot.scheduling.fire_times import fire_times_between, latest_fire_time, next_fire_time, period_key
+from bot.db.models import PostLog
+from bot.scheduling.fire_times import (
+    PERIOD_FORMAT,
+    fire_times_between,
+    latest_fire_time,
+    next_fire_time,
+    period_key,
+)
 from bot.scheduling.models import JobRun
 
 if TYPE_CHECKING:
@@ -97,6 +104,7 @@ class JobScheduler:
         self._failures: dict[str, int] = {}  # entry key -> failed runs in a row
         self._scheduler: AsyncIOScheduler | None = None
         self._runs: set[asyncio.Future[None]] = set()  # one per run in progress, done when it ends
+        self._entry_locks: dict[str, asyncio.Lock] = {}
         self._stopping = False
 
     # -- configuration ----------------------------------------------------
@@ -228,8 +236,12 @@ class JobScheduler:
         """Run one entry for the period of ``fire_at``; returns False if it raised."""
         running: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self._runs.add(running)
+        # One period of an entry at a time (APScheduler's fire and a catch-up may overlap): job_run
+        # names the one period in flight, which is what a restart repeats after a crash.
+        lock = self._entry_locks.setdefault(entry.key, asyncio.Lock())
         try:
-            return await self._run(entry, fire_at, catch_up)
+            async with lock:
+                return await self._run(entry, fire_at, catch_up)
         except Fenced as exc:
             log.warning("job %s (%s) not run: %s", entry.job, period_key(fire_at), exc)
             self.on_fenced()
@@ -317,6 +329,13 @@ class JobScheduler:
         for entry in list(self.entries.values()):
             if self._stopping:
                 break
+            for orphan in await self._orphaned(entry, now):
+                # A claim a replaced leader left mid-post that job_run no longer names: finish it.
+                log.warning(
+                    "job %s left a post of %s unfinished; running that period again", entry.job, orphan
+                )
+                await self.run(entry, orphan, catch_up=True)
+                ran.append(entry.key)
             state = await self._state(entry.key)
             if state is None or state.last_fire_at is None:
                 # Never ran: nothing was missed; remember "now" as the starting point.
@@ -359,6 +378,25 @@ class JobScheduler:
     def next_runs(self) -> dict[str, datetime | None]:
         now = self.clock.now()
         return {key: next_fire_time(e.trigger, now) for key, e in self.entries.items()}
+
+    async def _orphaned(self, entry: ScheduledEntry, now: datetime) -> list[datetime]:
+        """Periods of ``entry`` with a post still claimed in the post log, oldest first, within grace."""
+        if self.db is None:
+            return []
+
+        def read(session: Session) -> list[str]:
+            query = select(PostLog.period).where(PostLog.job == entry.job, PostLog.status == "claimed")
+            return sorted(set(session.exec(query)))
+
+        times = []
+        for period in await self.db.run(read):
+            try:
+                fire_at = datetime.strptime(period, PERIOD_FORMAT).replace(tzinfo=UTC)
+            except ValueError:
+                continue  # not a scheduled period (a part of a spotlight, a manual send)
+            if now - fire_at <= entry.grace:
+                times.append(fire_at)
+        return times
 
     # -- persistence ------------------------------------------------------
     async def _state(self, key: str) -> JobRun | None:

@@ -18,6 +18,7 @@ from bot.app import App
 from bot.config import load_config_text
 from bot.core.clock import FakeClock, SystemClock
 from bot.db.database import Database
+from bot.db.migrate import upgrade
 from bot.db.models import PostLog
 from bot.i18n import Catalog, catalog_directories
 from bot.scheduling import JobContext, JobScheduler
@@ -334,3 +335,21 @@ async def test_a_failed_run_is_retried_by_timer_within_grace(
         assert db.call(lambda s: s.exec(select(JobRun)).one()).status == "ok"
     finally:
         scheduler.shutdown()
+
+
+async def test_a_claim_left_by_a_replaced_leader_is_finished_at_catch_up(
+    tmp_path: Path, database_url: str
+) -> None:
+    clock = FakeClock(datetime(2026, 6, 1, 10, 30, tzinfo=UTC))
+    with _app(tmp_path, database_url, clock) as (app, console):
+        upgrade(app.db.url)
+        orphan = PostLog(
+            job="weekly_digest", period="2026-06-01T10:00:00Z", platform="console", channel="digest",
+            status="claimed", owner="replaced", attempts=1,
+        )  # fmt: skip
+        app.db.call(lambda s: s.add(orphan))
+        await app.start()  # leadership -> catch-up finds the orphaned claim
+        posts = [r for r in console.transcript if r.kind == "post" and r.target == "digest"]
+        rows = app.db.call(lambda s: s.exec(select(PostLog)).all())
+        await app.stop()
+    assert len(posts) == 1 and [(r.period, r.status) for r in rows] == [("2026-06-01T10:00:00Z", "sent")]
