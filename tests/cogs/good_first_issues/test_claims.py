@@ -122,7 +122,7 @@ def test_limits_deadlines_and_ended_claims(db: Database) -> None:
     assert claim.expires_at == NOW + timedelta(days=14)
     with pytest.raises(GfiError) as limit:
         _claim(db, store, newcomer, 2)
-    assert (limit.value.key, limit.value.params["limit"]) == ("gfi.error.limit", 1)
+    assert (limit.value.key, limit.value.params["count"]) == ("gfi.error.limit", 1)
 
     with db.session() as session:
         row = session.get(GfiClaim, claim.id)
