@@ -63,7 +63,7 @@ def test_demo_state_lives_in_the_data_folder_and_reset_clears_it(
     assert re.search(r"Joined\W+1\b", first.stdout), first.stdout
 
     demo = steward_data_dir / "demo"
-    assert (demo / "steward-demo.db").is_file() and (demo / "steward-demo.db.leader").is_file()
+    assert (demo / "steward-demo.db").is_file()
     assert set((ROOT / "config" / "demo").iterdir()) == before  # the checkout stays clean
     assert list(tmp_path.glob("*.db*")) == []
 

@@ -30,6 +30,7 @@ class LeaderLease(SQLModel, table=True):
     """Who leads the scheduler until when; ``epoch`` grows by one on every takeover (the fencing token)."""
 
     __tablename__ = "leader_lease"
+    __table_args__ = (forget_rules(kept="which instance leads the scheduler: no people"),)
 
     name: str = Field(primary_key=True)  # "scheduler"
     holder: str | None = None  # instance id of the leader; None once it handed over

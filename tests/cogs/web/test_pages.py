@@ -44,7 +44,9 @@ async def test_spotlights_archive_page_and_feed(site_factory: SiteFactory) -> No
         assert f"/spotlights/{seeded.draft_id}" not in archive
         status, page, _ = await site.get(f"/spotlights/{seeded.published_id}")
         assert (status == 200 and "Spotlight" in page) or "Zoë" in page
-        assert "<strong>tidy</strong>" in page  # the blog's Markdown, rendered
+        # The blog export's Markdown, rendered: what people wrote reads as written (no emphasis from
+        # their asterisks, since the export escapes Markdown in their words).
+        assert "Zoë keeps the docs **tidy**." in page and "<strong>tidy</strong>" not in page
         assert "&lt;script&gt;alert('answer')&lt;/script&gt;" in page  # shown as written, not run
         assert "<script>alert" not in page and 'href="javascript:' not in page
         assert "Ask early,<br />\nask often." in page  # the line break they typed is kept
@@ -60,7 +62,7 @@ async def test_spotlights_archive_page_and_feed(site_factory: SiteFactory) -> No
         link = entries[0].find("a:link", ns)
         assert link is not None and link.get("href", "").endswith(f"/spotlights/{seeded.published_id}")
         content = entries[0].findtext("a:content", namespaces=ns) or ""
-        assert "<strong>tidy</strong>" in content and "<script>" not in content
+        assert "Zoë keeps the docs **tidy**." in content and "<script>" not in content
 
 
 async def test_start_lists_paths_steps_and_matching_issues(site_factory: SiteFactory) -> None:
