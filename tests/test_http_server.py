@@ -3,25 +3,19 @@
 from __future__ import annotations
 
 import asyncio
-import io
 import math
 import re
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
 import aiohttp
 from aiohttp import web
 
-from bot.adapters.console import ConsoleAdapter
 from bot.app import App
-from bot.config import load_config_text
 from bot.core.clock import FakeClock
 from bot.http_server import HttpServer, RouteGuard, request_body
-from bot.i18n import Catalog, catalog_directories
 from tests.fakes.github import FakeGitHub
-from tests.fixtures.console import config_text
+from tests.fixtures.console import console_app
 from tests.fixtures.github import github_config
 
 
@@ -76,24 +70,6 @@ async def test_github_refusing_the_credentials_degrades_but_does_not_fail_health
     assert status == 200
     assert body["status"] == "degraded"
     assert "GitHub refused the credentials" in body["degraded"]["github"]
-
-
-@asynccontextmanager
-async def console_app(database_url: str, tmp_path: Path, http: str) -> AsyncIterator[App]:
-    config = load_config_text(config_text(database_url, http), str(tmp_path / "s.yaml"), base_dir=tmp_path)
-    console = ConsoleAdapter(
-        Catalog(catalog_directories()),
-        stdin=io.StringIO(),
-        stdout=io.StringIO(),
-        interactive=False,
-        read_input=False,
-    )
-    app = App(config, adapters=[console], clock=FakeClock())
-    await app.start()
-    try:
-        yield app
-    finally:
-        await app.stop()
 
 
 async def test_rate_remaining_is_nan_without_github(database_url: str, tmp_path: Path) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import json
 import re
 import subprocess
@@ -13,30 +12,19 @@ import aiohttp
 
 from bot.adapters.console import ConsoleAdapter
 from bot.app import App
-from bot.config import load_config_text
 from bot.core.clock import FakeClock
-from bot.i18n import Catalog, catalog_directories
 from tests.fakes.github import FakeGitHub
 from tests.fixtures.chat_discord import discord_chat
-from tests.fixtures.console import config_text
+from tests.fixtures.console import console_app
 from tests.fixtures.github import github_config
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
 async def test_healthz_and_metrics(tmp_path: Path, database_url: str) -> None:
-    text = config_text(database_url, "http:\n  enabled: true\n  port: 0\n")
-    config = load_config_text(text, str(tmp_path / "s.yaml"), base_dir=tmp_path)
-    console = ConsoleAdapter(
-        Catalog(catalog_directories()),
-        stdin=io.StringIO(),
-        stdout=io.StringIO(),
-        interactive=False,
-        read_input=False,
-    )
-    app = App(config, adapters=[console], clock=FakeClock())
-    await app.start()
-    try:
+    async with console_app(database_url, tmp_path, "http:\n  enabled: true\n  port: 0\n") as app:
+        console = app.adapters[0]
+        assert isinstance(console, ConsoleAdapter)
         await console.handle_line("/steward help")
         await console.handle_line("/steward reload")
         await console.handle_line("/steward language xx")
@@ -49,8 +37,6 @@ async def test_healthz_and_metrics(tmp_path: Path, database_url: str) -> None:
             async with session.get(f"{base}/metrics") as resp:
                 assert resp.status == 200
                 metrics = await resp.text()
-    finally:
-        await app.stop()
     assert health["ok"] is True
     assert health["checks"]["database"] == {"ok": True, "id": app.db.fingerprint}
     assert health["checks"]["scheduler"]["role"] == "leader"
