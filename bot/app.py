@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import importlib
 import logging
 import signal
 from collections.abc import Callable, Sequence
@@ -16,8 +15,9 @@ from aiohttp import web
 from apscheduler.triggers.interval import IntervalTrigger
 from sqlmodel import Session
 
+from bot.adapters.discord import build_adapter as build_discord
+from bot.adapters.slack import build_adapter as build_slack
 from bot.config import ConfigError, ConfigProblem, StewardConfig, load_config
-from bot.config.purposes import purpose_warnings
 from bot.config_source.restart import ReloadOutcome, settings_needing_restart
 from bot.config_source.wiring import build_coordinator, poll_jobs, poll_schedule
 from bot.core.adapter import Adapter
@@ -32,6 +32,8 @@ from bot.core.permissions import MaintainerPolicy
 from bot.core.posting import Poster
 from bot.db import migrate
 from bot.db.database import Database
+from bot.features import FEATURES, config_warnings
+from bot.github.service import GitHubService, build_github
 from bot.http_server import HttpServer, bearer_matches
 from bot.i18n import Catalog, catalog_directories
 from bot.metrics import Metrics
@@ -41,58 +43,11 @@ from bot.shards import ShardPlan
 
 log = logging.getLogger(__name__)
 
-# Feature cogs, enabled by the presence of their config section. Import paths keep this file free of
-# feature code; a cog that is not built yet is reported once instead of failing start-up.
-FEATURE_COGS: dict[str, str] = {
-    "good_first_issues": "cogs.good_first_issues:GoodFirstIssuesCog",
-    "oncall": "cogs.oncall:OncallCog",
-    "spotlight": "cogs.spotlight:SpotlightCog",
-    "onboarding": "cogs.onboarding:OnboardingCog",
-    "web": "cogs.web:WebCog",
+# Chat adapters by config section: each factory takes the App and returns an Adapter.
+ADAPTER_FACTORIES: dict[str, Callable[[App], Adapter]] = {
+    "discord": build_discord,
+    "slack": build_slack,
 }
-
-
-# The top-level command group of each feature, so a command of a feature left off is answered as such.
-FEATURE_GROUPS: dict[str, str] = {
-    "good_first_issues": "gfi",
-    "oncall": "oncall",
-    "spotlight": "spotlight",
-    "onboarding": "onboard",
-}
-
-
-# Chat adapters by config section: "module:function" taking the App and returning an Adapter.
-ADAPTER_FACTORIES: dict[str, str] = {
-    "discord": "bot.adapters.discord:build_adapter",
-    "slack": "bot.adapters.slack:build_adapter",
-}
-GITHUB_FACTORY = "bot.github.service:build_github"
-
-
-def config_warnings(config: StewardConfig, now: Any) -> list[str]:
-    """Warnings (not errors) about a valid config from each enabled feature's ``checks`` module.
-
-    A feature offers them as ``cogs.<feature>.checks.config_warnings(config, now) -> list[str]``.
-    """
-    found: list[str] = purpose_warnings(config)
-    for section, target in FEATURE_COGS.items():
-        if getattr(config, section, None) is None:
-            continue
-        try:
-            module = importlib.import_module(target.partition(":")[0] + ".checks")
-        except ModuleNotFoundError:
-            continue
-        found.extend(module.config_warnings(config, now))
-    return found
-
-
-class AdapterUnavailable(RuntimeError):
-    """A configured platform whose adapter this build does not have."""
-
-
-def _import_target(target: str) -> Any:
-    module_name, _, attr = target.partition(":")
-    return getattr(importlib.import_module(module_name), attr)
 
 
 def maintainer_policy(config: StewardConfig, console_operator: str | None = None) -> MaintainerPolicy:
@@ -176,6 +131,7 @@ class App:
                 ),
             ),
             reload_config=self.reload_everywhere,
+            config_warnings=config_warnings,
             http=self.http,
             metrics=self.metrics,
         )
@@ -205,46 +161,27 @@ class App:
         """The local config file; with config_source the repository file is merged over it."""
         return self.config_path
 
-    def _build_github(self) -> Any:
-        if self.config.github is None:
-            return None
-        try:
-            factory = _import_target(GITHUB_FACTORY)
-        except (ModuleNotFoundError, AttributeError):
-            log.warning("the github section is set but this build has no GitHub client yet")
-            return None
-        return factory(self)
+    def _build_github(self) -> GitHubService | None:
+        return build_github(self) if self.config.github is not None else None
 
     def add_chat_adapters(self) -> list[str]:
-        """Build the adapters of every configured chat platform; raises AdapterUnavailable."""
+        """Build the adapters of every configured chat platform; returns their section names."""
         added = []
-        for platform, target in ADAPTER_FACTORIES.items():
+        for platform, factory in ADAPTER_FACTORIES.items():
             if getattr(self.config, platform, None) is None:
                 continue
-            try:
-                factory = _import_target(target)
-            except (ModuleNotFoundError, AttributeError) as exc:
-                raise AdapterUnavailable(f"the {platform} adapter is not part of this build yet") from exc
             self.adapters.append(factory(self))
             added.append(platform)
         return added
 
     def _build_cogs(self) -> list[Cog]:
-        from cogs.digest import DigestCog
-        from cogs.steward import StewardCog
-
-        cogs: list[Cog] = [StewardCog(self.services), DigestCog(self.services)]
-        for section, target in FEATURE_COGS.items():
-            if getattr(self.config, section, None) is None:
-                if section in FEATURE_GROUPS:  # a feature without commands (the web pages) has no group
-                    self.registry.switched_off[FEATURE_GROUPS[section]] = section
+        cogs: list[Cog] = []
+        for feature in FEATURES:
+            if feature.section is not None and getattr(self.config, feature.section, None) is None:
+                if feature.group is not None:  # answered "this feature is off here", not "unknown command"
+                    self.registry.switched_off[feature.group] = feature.section
                 continue
-            try:
-                cls = _import_target(target)
-            except ModuleNotFoundError:
-                log.warning("config section %r is set but this build has no %s cog yet", section, section)
-                continue
-            cogs.append(cls(self.services))
+            cogs.append(feature.cog(self.services))
         for cog in cogs:
             cog.register()
         return cogs
@@ -446,11 +383,11 @@ class App:
         return restart
 
     def public_pages_url(self) -> str | None:
-        """The address of the public pages when this process serves them (``web:``), else None."""
-        web = self.config.web
-        if web is None or not web.enabled or not self.http.listening:
+        """The address of the public pages when this process serves them, else None."""
+        page = next((p for cog in self.cogs if (p := cog.public_page()) is not None), None)
+        if page is None or not self.http.listening:
             return None
-        return self.http.url("/")
+        return self.http.url(page)
 
     def _reload_on_signal(self) -> None:
         # Signal handlers must not block the loop: the reload runs as a task, its outcome logged.

@@ -44,6 +44,8 @@ class Services:
     config_source: Any = None  # bot.config_source.coordinator.ConfigSourceCoordinator (/steward config)
     scheduler: Any = None  # bot.scheduling.JobScheduler (run_job_now for "send it now" commands)
     cogs: Callable[[], list[Cog]] = lambda: []  # every loaded cog (the digest asks each for its section)
+    # Warnings about a valid config (all features'), for /steward config.
+    config_warnings: Callable[[StewardConfig, datetime], list[str]] = lambda config, now: []
 
     @property
     def config(self) -> StewardConfig:
@@ -113,6 +115,10 @@ class Cog:
     async def home_section(self, member_id: int, locale: str) -> list[Block]:
         """This feature's part of a person's home page (Slack App Home): their claims, shifts, progress."""
         return []
+
+    def public_page(self) -> str | None:
+        """The path of the public web page this feature serves on the HTTP server, if any."""
+        return None
 
     async def start(self) -> None:
         """Called once the adapters are up."""

@@ -15,7 +15,6 @@ from zoneinfo import ZoneInfo
 
 from apscheduler.triggers.interval import IntervalTrigger
 
-from bot.config.sections.oncall import RotationConfig
 from bot.core.cog import Cog, Services
 from bot.core.commands import Access, Choice, Option, OptionType, autocomplete, command
 from bot.core.events import ConfigReloaded, HomeChanged, listener
@@ -25,6 +24,7 @@ from bot.core.moments import ShortDay
 from cogs.oncall import calendar_feed
 from cogs.oncall.calendar_feed import CalendarFeed
 from cogs.oncall.chart import ChartLabels, ChartRenderer
+from cogs.oncall.config import RotationConfig
 from cogs.oncall.coverage import coverage_gaps
 from cogs.oncall.home import home_member_ids, home_shifts
 from cogs.oncall.planner import shift_counts

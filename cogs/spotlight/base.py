@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from functools import partial
 
-from bot.config.sections.spotlight import SpotlightConfig
 from bot.core.cog import Cog
 from bot.core.invocation import Invocation
 from bot.core.messages import Message
 from cogs.spotlight.candidates import CandidateFinder, CandidateRules
+from cogs.spotlight.config import SpotlightConfig
 from cogs.spotlight.models import SpotlightInterview
 from cogs.spotlight.render import Translate
 
@@ -21,7 +21,7 @@ class SpotlightBase(Cog):
 
     @property
     def cfg(self) -> SpotlightConfig:
-        cfg = self.services.config.spotlight
+        cfg = self.services.config.section(SpotlightConfig)
         assert cfg is not None, "the spotlight cog is loaded only with a spotlight section"
         return cfg
 

@@ -7,7 +7,6 @@ from dataclasses import replace
 from pathlib import PurePath
 from typing import Any
 
-from bot.app import config_warnings
 from bot.config.problems import ConfigProblem
 from bot.config_source.status import config_source_report
 from bot.core.cog import Cog
@@ -141,7 +140,7 @@ class StewardCog(Cog):
         warnings = (
             list(running.warnings)
             if running is not None
-            else config_warnings(config, self.services.clock.now())
+            else self.services.config_warnings(config, self.services.clock.now())
         )
         path = str(getattr(coordinator, "bootstrap_file", None) or config.source_path or "-")
         await inv.reply(config_message(inv, report, path, warnings, config.project.timezone))
