@@ -141,7 +141,7 @@ class App:
         self.dispatcher = Dispatcher(self.services)
         self.scheduler = JobScheduler(self.clock, self.db, self.metrics)
         self.scheduler.is_leader = lambda: self.leader.is_leader
-        self.services.scheduler = self.scheduler
+        self.services.is_leader = lambda: self.leader.is_leader
         self.leader.on_change(self._leadership_changed)
         self.config_source = build_coordinator(self)
         self.services.config_source = self.config_source

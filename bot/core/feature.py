@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -32,6 +34,11 @@ class Feature:
     config_warnings: Callable[[Any, datetime], list[str]] | None = None
     # Adds the feature's own subcommands to the command line: register(subparsers).
     cli: Callable[[Any], None] | None = None
+
+    @property
+    def folder(self) -> Path:
+        """The feature's folder (its locales, templates and example config live there)."""
+        return Path(inspect.getfile(self.cog)).parent
 
     def __post_init__(self) -> None:
         if (self.section is None) != (self.config_model is None):

@@ -128,7 +128,7 @@ class StewardCog(Cog):
         config = self.services.config
         report = await self.services.db.run(config_source_report, config)
         coordinator = self.services.config_source
-        running = getattr(coordinator, "running", None)
+        running = coordinator.running if coordinator is not None else None
         if report is not None and running is not None:
             # This instance's own view: the version it runs (the database's newest may still be coming).
             report["running"] = {
@@ -142,7 +142,8 @@ class StewardCog(Cog):
             if running is not None
             else self.services.config_warnings(config, self.services.clock.now())
         )
-        path = str(getattr(coordinator, "bootstrap_file", None) or config.source_path or "-")
+        bootstrap = coordinator.bootstrap_file if coordinator is not None else None
+        path = str(bootstrap or config.source_path or "-")
         await inv.reply(config_message(inv, report, path, warnings, config.project.timezone))
 
     @autocomplete("timezones")
