@@ -9,8 +9,8 @@ from typing import Any, get_args, get_origin
 from pydantic import BaseModel
 
 from bot.config import config_json_schema, installed_model, load_config
-from bot.config.example import render_example
 from bot.config.errors import _expand
+from bot.config.example import render_example
 from tests.config import EXAMPLE, SCHEMA, example_env
 
 
