@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from aiohttp import web
 from apscheduler.triggers.interval import IntervalTrigger
 from sqlmodel import Session
 
@@ -28,15 +27,16 @@ from bot.core.dispatch import Dispatcher
 from bot.core.events import ConfigReloaded, EventBus
 from bot.core.members import MemberDirectory
 from bot.core.messages import Message
-from bot.core.permissions import MaintainerPolicy
+from bot.core.permissions import maintainer_policy
 from bot.core.posting import Poster
 from bot.db import migrate
 from bot.db.database import Database
 from bot.features import FEATURES, config_warnings
 from bot.github.service import GitHubService, build_github
-from bot.http_server import HttpServer, bearer_matches
+from bot.http_server import HttpServer
 from bot.i18n import Catalog, catalog_directories
 from bot.metrics import Metrics
+from bot.ops_endpoints import OpsEndpoints
 from bot.scheduling import JobScheduler, LeaderElection
 from bot.scheduling.leader import lease_epoch, require_epoch
 from bot.shards import ShardPlan
@@ -48,31 +48,6 @@ ADAPTER_FACTORIES: dict[str, Callable[[App], Adapter]] = {
     "discord": build_discord,
     "slack": build_slack,
 }
-
-
-def maintainer_policy(config: StewardConfig, console_operator: str | None = None) -> MaintainerPolicy:
-    """Build the maintainer check from the ``maintainers``, ``discord`` and ``slack`` sections."""
-    logins: set[str] = set()
-    users: set[tuple[str, str]] = set()
-    names: set[str] = set()
-    roles: set[tuple[str, str]] = set()
-    for m in config.maintainers:
-        if m.github:
-            logins.add(m.github.lower())
-        if m.discord is not None:
-            users.add(("discord", str(m.discord)))
-        if m.slack:
-            users.add(("slack", m.slack))
-        if m.console:
-            names.add(m.console.lower())
-    if config.discord is not None:
-        roles.update(("discord", str(r)) for r in config.discord.maintainer_role_ids)
-    if config.slack is not None:
-        users.update(("slack", u) for u in config.slack.maintainer_user_ids)
-        roles.update(("slack", g) for g in config.slack.maintainer_usergroup_ids)
-    if console_operator:
-        names.add(console_operator.lower())
-    return MaintainerPolicy(frozenset(logins), frozenset(users), frozenset(names), frozenset(roles))
 
 
 class App:
@@ -143,6 +118,15 @@ class App:
         self.scheduler.is_leader = lambda: self.leader.is_leader
         self.services.is_leader = lambda: self.leader.is_leader
         self.leader.on_change(self._leadership_changed)
+        self.ops = OpsEndpoints(
+            lambda: self.config.http,
+            self.http,
+            self.metrics,
+            self.db,
+            github_client=lambda: getattr(self.services.github, "client", None),
+            is_leader=lambda: self.leader.is_leader,
+            job_ids=self.scheduler.job_ids,
+        )
         self.config_source = build_coordinator(self)
         self.services.config_source = self.config_source
         # Claims and marks carry the lease epoch; one refused means another instance leads now.
@@ -242,54 +226,15 @@ class App:
             # from a dead leader while this process was up: the bot never stopped, replay every period.
             await self.scheduler.catch_up(replay=self._started)
 
-    async def _metrics(self, request: web.Request) -> web.Response:
-        token = self.config.http.metrics_token
-        if token and not bearer_matches(request.headers.get("Authorization"), token):
-            return web.Response(
-                status=401, text="bearer token required", headers={"WWW-Authenticate": "Bearer"}
-            )
-        client = getattr(self.services.github, "client", None)
-        if client is not None:
-            self.metrics.observe_github(client.stats.by_verb, client.budget.remaining)
-        return web.Response(body=self.metrics.render(), content_type="text/plain", charset="utf-8")
-
-    async def _start_http(self) -> None:
-        """The public server (when needed), and /metrics on it or on its own address."""
-        http = self.config.http
-        if http.metrics_port is None:
-            self.http.app.router.add_get("/metrics", self._metrics)
-        enabled = http.enabled
-        if enabled or (enabled is None and self.http.needed):
-            await self.http.start()
-        if http.metrics_port is not None:
-            metrics_app = web.Application()
-            metrics_app.router.add_get("/metrics", self._metrics)
-            host = http.metrics_host or http.host
-            self.metrics_port = await self.http.serve_separately(metrics_app, host, http.metrics_port)
-            log.info("metrics served on %s:%d", host, self.metrics_port)
-
-    async def _scheduler_health(self) -> dict[str, Any]:
-        return {
-            "ok": True,
-            "role": "leader" if self.leader.is_leader else "follower",
-            "jobs": self.scheduler.job_ids(),
-        }
-
-    async def _database_health(self) -> dict[str, Any]:
-        from sqlalchemy import text
-
-        await self.db.run(lambda s: s.exec(text("SELECT 1")))  # type: ignore[call-overload]
-        return {"ok": True, "id": self.db.fingerprint}
-
     async def start(self) -> None:
         await self.prepare_database()
-        self.http.add_health_check("database", self._database_health)
-        self.http.add_health_check("scheduler", self._scheduler_health)
+        self.http.add_health_check("database", self.ops.database_health)
+        self.http.add_health_check("scheduler", self.ops.scheduler_health)
         for adapter in self.adapters:
             self.http.add_health_check(adapter.platform, adapter.health)
         for adapter in self.adapters:
             await adapter.start(self.dispatcher)
-        await self._start_http()
+        self.metrics_port = await self.ops.start_http()
         await self._github_lifecycle("start")
         await self.config_source.start()
         for cog in self.cogs:
