@@ -19,6 +19,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from bot.config.sections.oncall import OncallConfig
 from bot.core.cog import Cog, Services
 from bot.core.events import ConfigReloaded, listener
+from bot.core.github_port import GitHubPort
 from bot.core.messages import Block, Bold, Section
 from cogs.oncall import calendar_feed
 from cogs.oncall.calendar_feed import CalendarFeed
@@ -36,6 +37,10 @@ log = logging.getLogger(__name__)
 TICK_SECONDS = 60
 
 
+def _github(services: Services) -> GitHubPort | None:
+    return services.github  # read on each use: the app sets it up after building the cogs
+
+
 def _section(services: Services) -> OncallConfig:
     config = services.config.oncall
     assert config is not None, "the oncall cog is loaded only with an oncall section"
@@ -50,12 +55,15 @@ class OncallCog(Cog):
     def __init__(self, services: Services) -> None:
         super().__init__(services)
         config = partial(_section, services)  # the current section on each call, so reloads apply
-        self.service = OncallService(services)
-        self.ticker = ShiftTicker(self.service)
-        self.calendar = CalendarFeed(self.service)
-        self.report = StatsReport(self.service, services.db)
-        homes = HomeNotifier(self.service, services.db, services.clock, services.bus)
+        github = partial(_github, services)
         db, clock, poster = services.db, services.clock, services.poster
+        self.service = OncallService(services)
+        self.ticker = ShiftTicker(
+            self.service, config, db, clock, poster, services.bus, github, self._project_t
+        )
+        self.calendar = CalendarFeed(self.service)
+        self.report = StatsReport(self.service, db)
+        homes = HomeNotifier(self.service, db, clock, services.bus)
         self._parts: list[object] = [
             ReadCommands(self.service, config, db, clock, self.report),
             ShiftCommands(self.service, config, db, clock, poster, homes, self._project_t),
@@ -66,7 +74,7 @@ class OncallCog(Cog):
                 db,
                 clock,
                 poster,
-                lambda: services.github,
+                github,
                 services.catalog,
                 lambda: services.config.project.locale,
             ),
