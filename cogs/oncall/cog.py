@@ -16,13 +16,13 @@ from zoneinfo import ZoneInfo
 
 from apscheduler.triggers.interval import IntervalTrigger
 
-from bot.config.sections.oncall import OncallConfig
 from bot.core.cog import Cog, Services
 from bot.core.events import ConfigReloaded, listener
 from bot.core.github_port import GitHubPort
 from bot.core.messages import Block, Bold, Section
 from cogs.oncall import calendar_feed
 from cogs.oncall.calendar_feed import CalendarFeed
+from cogs.oncall.config import OncallConfig
 from cogs.oncall.home import HomeNotifier, home_shifts
 from cogs.oncall.read_commands import ReadCommands
 from cogs.oncall.report import StatsReport
@@ -42,7 +42,7 @@ def _github(services: Services) -> GitHubPort | None:
 
 
 def _section(services: Services) -> OncallConfig:
-    config = services.config.oncall
+    config = services.config.section(OncallConfig)
     assert config is not None, "the oncall cog is loaded only with an oncall section"
     return config
 

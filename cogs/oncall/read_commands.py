@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import timedelta
 
-from bot.config.sections.oncall import OncallConfig
 from bot.core.clock import Clock
 from bot.core.commands import Access, Choice, Option, OptionType, autocomplete, command
 from bot.core.invocation import Invocation
 from bot.core.messages import Message, Section
 from bot.db.database import Database
+from cogs.oncall.config import OncallConfig
 from cogs.oncall.coverage import coverage_gaps
 from cogs.oncall.planner import shift_counts
 from cogs.oncall.report import StatsReport

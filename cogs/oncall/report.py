@@ -6,11 +6,11 @@ import asyncio
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from bot.config.sections.oncall import RotationConfig
 from bot.core.messages import Block, Image
 from bot.core.moments import ShortDay
 from bot.db.database import Database
 from cogs.oncall.chart import ChartLabels, ChartRenderer
+from cogs.oncall.config import RotationConfig
 from cogs.oncall.service import OncallService
 from cogs.oncall.stats import gather_report
 from cogs.oncall.views import stats_blocks

@@ -10,11 +10,11 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from bot.config.sections.oncall import OncallConfig, RotationConfig
 from bot.core.cog import Services
 from bot.core.errors import UserError
 from bot.core.invocation import Actor
 from bot.core.refs import UserRef
+from cogs.oncall.config import OncallConfig, RotationConfig
 from cogs.oncall.models import (
     OncallAway,
     OncallHandoffNote,
@@ -61,7 +61,7 @@ class OncallService:
 
     @property
     def config(self) -> OncallConfig:
-        config = self.services.config.oncall
+        config = self.services.config.section(OncallConfig)
         assert config is not None, "the oncall cog is loaded only with an oncall section"
         return config
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import timedelta
 
-from bot.config.sections.oncall import OncallConfig
 from bot.core.clock import Clock
 from bot.core.commands import Access, Option, OptionType, command
 from bot.core.errors import UserError
@@ -14,6 +13,7 @@ from bot.core.messages import Message, Section
 from bot.core.posting import Poster
 from bot.core.refs import UserRef
 from bot.db.database import Database
+from cogs.oncall.config import OncallConfig
 from cogs.oncall.home import HomeNotifier
 from cogs.oncall.service import OncallService, day_bounds, parse_day
 from cogs.oncall.shiftlife import channel_of

@@ -11,7 +11,6 @@ import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from bot.config.sections.oncall import OncallConfig
 from bot.core.clock import Clock
 from bot.core.events import EventBus, HomeChanged
 from bot.core.github_port import GitHubPort
@@ -19,6 +18,7 @@ from bot.core.messages import BulletList, Message, Plain, Section
 from bot.core.messages import Mention as MentionSpan
 from bot.core.posting import Poster
 from bot.db.database import Database
+from cogs.oncall.config import OncallConfig
 from cogs.oncall.people import Person, split_ref
 from cogs.oncall.planner import Shift
 from cogs.oncall.service import OncallService

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from bot.config.sections.oncall import OncallConfig
 from bot.core.clock import Clock
 from bot.core.commands import Option, OptionType, action, command
 from bot.core.errors import PermissionDenied, UserError
@@ -13,6 +12,7 @@ from bot.core.messages import Button, Buttons, ButtonStyle, Message, Plain, Sect
 from bot.core.posting import Poster
 from bot.core.refs import UserRef
 from bot.db.database import Database
+from cogs.oncall.config import OncallConfig
 from cogs.oncall.home import HomeNotifier
 from cogs.oncall.service import OncallService, parse_day
 from cogs.oncall.shiftlife import channel_of

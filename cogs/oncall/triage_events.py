@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from bot.config.sections.oncall import OncallConfig
 from bot.core.clock import Clock
 from bot.core.commands import action
 from bot.core.errors import UserError
@@ -34,6 +33,7 @@ from bot.core.messages import Message
 from bot.core.posting import Poster
 from bot.db.database import Database
 from bot.i18n import Catalog
+from cogs.oncall.config import OncallConfig
 from cogs.oncall.sections import missing_sections
 from cogs.oncall.service import OncallService
 from cogs.oncall.shiftlife import channel_of

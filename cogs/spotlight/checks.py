@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.config import StewardConfig
+from cogs.spotlight.config import SpotlightConfig
 
 # What stops happening when a job never runs.
 _JOB_EFFECTS = {
@@ -21,7 +22,7 @@ _JOB_EFFECTS = {
 
 def config_warnings(config: StewardConfig, now: datetime) -> list[str]:
     """One line per problem, e.g. 'schedules: every spotlight_publish entry is disabled: ...'."""
-    spotlight = config.spotlight
+    spotlight = config.section(SpotlightConfig)
     if spotlight is None:
         return []
     warnings: list[str] = []

@@ -20,8 +20,8 @@ from zoneinfo import ZoneInfo
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from bot.config.sections.spotlight import SpotlightConfig
 from bot.core.cog import Cog, Services
+from cogs.spotlight.config import SpotlightConfig
 from cogs.spotlight.contributor import ContributorCommands
 from cogs.spotlight.document import Document
 from cogs.spotlight.editor import EditorCommands
@@ -41,7 +41,7 @@ CANDIDATES_GRACE = timedelta(days=1)
 
 
 def _section(services: Services) -> SpotlightConfig:
-    config = services.config.spotlight
+    config = services.config.section(SpotlightConfig)
     assert config is not None, "the spotlight cog is loaded only with a spotlight section"
     return config
 

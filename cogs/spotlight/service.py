@@ -11,7 +11,6 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session
 
 from bot.config.models import ProjectConfig
-from bot.config.sections.spotlight import SpotlightConfig
 from bot.core.clock import Clock
 from bot.core.invocation import Invocation
 from bot.core.messages import Message
@@ -22,6 +21,7 @@ from cogs.spotlight import interview as flow
 from cogs.spotlight import views
 from cogs.spotlight.blog_text import BlogTarget
 from cogs.spotlight.candidates import CandidateFinder, CandidateRules
+from cogs.spotlight.config import SpotlightConfig
 from cogs.spotlight.document import Document, build_document
 from cogs.spotlight.export import export_day, export_filename, export_markdown
 from cogs.spotlight.models import SpotlightInterview

@@ -38,13 +38,14 @@ from bot.core.adapter import GroupChange
 from bot.core.commands import CommandRegistry
 from bot.core.dispatch import Dispatcher, PlatformUser
 from bot.core.events import MemberJoined
-from bot.core.messages import Form, Mention, Message, Section
+from bot.core.messages import Form, Mention, Message, Plain, Section
 from bot.core.post_keys import KeyedSend
 from bot.db.database import Database
 from bot.i18n import Catalog
 from bot.shards import ShardPlan
 
 log = logging.getLogger(__name__)
+TOPIC_LIMIT = 1024  # a text channel's topic
 SEND_ATTEMPTS = 4
 STOP_GRACE = 10.0  # seconds in-flight interactions get to finish on shutdown
 PRIVILEGED_INTENT_HELP = (
@@ -374,9 +375,13 @@ class DiscordAdapter:
         channel = await self._channel(channel_id)
         if not isinstance(channel, discord.TextChannel):
             return False
+        if len(text) > TOPIC_LIMIT:  # never a cut topic: the channel reads it whole as a message
+            log.info("discord: a topic of %d characters is posted in %s instead", len(text), channel_id)
+            await self.post(channel_id, Message.text(Plain(text)))
+            return True
         try:
             await self.pacer.wait()
-            await channel.edit(topic=text[:1024])
+            await channel.edit(topic=text)
         except discord.HTTPException as exc:
             log.error(
                 "discord: setting the topic of channel %s failed: %s %s", channel_id, exc.status, exc.text

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import discord
+from bot.adapters.fitting import numbered_long_labels
 from bot.core.messages import (
     Block,
     Bold,
@@ -53,6 +54,8 @@ REQUEST_LIMIT = 25 * 1024 * 1024  # "The maximum request size when sending a mes
 # Per-file limit when Discord does not say (interactions carry attachment_size_limit, guilds a tier).
 DEFAULT_FILE_LIMIT = discord.utils.DEFAULT_FILE_SIZE_LIMIT_BYTES
 _MASS_MENTION = re.compile(r"@(everyone|here)")
+_SENTENCE_END = re.compile(r"[.!?。！？][\"')\]”’]*\s+")
+_SPACE = re.compile(r"\s+")
 _STYLES = {
     ButtonStyle.PRIMARY: discord.ButtonStyle.primary,
     ButtonStyle.SECONDARY: discord.ButtonStyle.secondary,
@@ -60,8 +63,16 @@ _STYLES = {
 }
 
 
-def clip(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+TITLE_LIMIT = 256  # embed title, and a field's name
+FIELD_VALUE_LIMIT = 1024
+FOOTER_LIMIT = 2048
+BUTTON_LABEL_LIMIT = 80
+
+
+def fits(text: str, limit: int) -> bool:
+    """Whether ``text`` fits a slot of ``limit`` characters. Nothing is ever cut to fit: text that
+    does not fit goes where it does (the description, a line of its own), whole."""
+    return len(text) <= limit
 
 
 def escape_outside(text: str) -> str:
@@ -124,7 +135,7 @@ def button_view(rows: list[list[Button]]) -> discord.ui.View:
     view = discord.ui.View(timeout=None)
     for r, row in enumerate(rows):
         for b in row:
-            label = clip(b.label, 80)
+            label = b.label  # never longer than a button holds: see ``numbered_long_labels``
             if b.url:
                 view.add_item(discord.ui.Button(label=label, url=b.url, row=r))
             else:
@@ -186,8 +197,26 @@ class _Writer:
         return []
 
 
+def _long_line_cut(line: str, limit: int) -> int:
+    """Where to break a line longer than ``limit``: after a sentence, else at a space, else at the
+    limit; never right after a backslash (an escape) nor inside a ``<@id>`` mention."""
+    window = line[:limit]
+    for pattern in (_SENTENCE_END, _SPACE):
+        found = [m.end() for m in pattern.finditer(window)]
+        if found and found[-1] > limit // 2:
+            return found[-1]
+    cut = limit
+    while cut > 1 and line[cut - 1] == "\\":
+        cut -= 1
+    opening = line.rfind("<", 0, cut)
+    if opening > 0 and ">" not in line[opening:cut]:
+        cut = opening
+    return cut
+
+
 def _chunks(lines: list[str], limit: int) -> list[str]:
-    """Join lines into pieces of at most ``limit`` characters, splitting over-long lines."""
+    """Join lines into pieces of at most ``limit`` characters, splitting over-long lines at sentence or
+    word boundaries (every character arrives: the pieces are posted one after the other)."""
     pieces: list[str] = []
     current = ""
     for line in lines:
@@ -195,8 +224,9 @@ def _chunks(lines: list[str], limit: int) -> list[str]:
             if current:
                 pieces.append(current)
                 current = ""
-            pieces.append(line[:limit])
-            line = line[limit:]
+            cut = _long_line_cut(line, limit)
+            pieces.append(line[:cut])
+            line = line[cut:]
         candidate = f"{current}\n{line}" if current else line
         if len(candidate) > limit:
             pieces.append(current)
@@ -223,6 +253,7 @@ def _uses_embeds(message: Message) -> bool:
 
 def render(message: Message) -> list[Outgoing]:
     """The Discord messages that show ``message``, in order; buttons ride on the last ones."""
+    message = numbered_long_labels(message, lambda label: fits(label, BUTTON_LABEL_LIMIT))
     writer = _Writer()
     if _uses_embeds(message):
         out = _render_embeds(message, writer)
@@ -301,7 +332,7 @@ def _render_embeds(message: Message, writer: _Writer) -> list[Outgoing]:
     lines: list[str] = []
 
     def flush() -> None:
-        nonlocal current, lines
+        # Emptied in place: ``_add_fields`` holds the same dict and list.
         pieces = _chunks(lines, EMBED_DESCRIPTION) or [""]
         for i, piece in enumerate(pieces):
             embed = (
@@ -313,7 +344,8 @@ def _render_embeds(message: Message, writer: _Writer) -> list[Outgoing]:
                 embed["description"] = piece
             if embed:
                 embeds.append(embed)
-        current, lines = {}, []
+        current.clear()
+        lines.clear()
 
     # Only a trailing context block becomes the footer (an embed has one); earlier ones stay in the text.
     content_blocks = [b for b in message.blocks if not isinstance(b, Buttons)]
@@ -322,26 +354,23 @@ def _render_embeds(message: Message, writer: _Writer) -> list[Outgoing]:
         if isinstance(block, Header | Divider) and (current or lines):
             flush()
         if isinstance(block, Header):
-            current["title"] = clip(inline_text(block.text), 256)
+            title = inline_text(block.text)
+            if fits(title, TITLE_LIMIT):
+                current["title"] = title
+            else:  # a title too long for the slot leads the description instead, whole
+                lines.extend(writer.lines(block))
         elif isinstance(block, Fields):
-            for name, value in block.items:
-                pending = _embed_size(current) + sum(len(x) + 1 for x in lines)
-                if len(current.get("fields", [])) == FIELDS_PER_EMBED or pending > EMBED_TOTAL - 1400:
-                    flush()
-                current.setdefault("fields", []).append(
-                    {
-                        "name": clip(writer.inline(name), 256) or "\u200b",
-                        "value": clip(writer.inline(value), 1024) or "\u200b",
-                        "inline": True,
-                    }
-                )
-        elif block is footer_block:
+            _add_fields(block, writer, current, lines, flush)
+        elif block is footer_block and fits(" ".join(inline_text(p) for p in block.parts), FOOTER_LIMIT):
             assert isinstance(block, Context)
-            current["footer"] = {"text": clip(" ".join(inline_text(p) for p in block.parts), 2048)}
+            current["footer"] = {"text": " ".join(inline_text(p) for p in block.parts)}
         elif isinstance(block, Image):
             if block.data is not None:
                 files.append((block.filename, block.data))
-                alt_text[block.filename] = clip(block.alt, ALT_TEXT_LIMIT)
+                if fits(block.alt, ALT_TEXT_LIMIT):
+                    alt_text[block.filename] = block.alt
+                else:  # the image's description is too long for its slot: it is shown under the image
+                    lines.append(escape_outside(block.alt))
                 current["image"] = {"url": f"attachment://{block.filename}"}
             elif block.url:
                 current["image"] = {"url": block.url}
@@ -350,6 +379,30 @@ def _render_embeds(message: Message, writer: _Writer) -> list[Outgoing]:
     if current or lines:
         flush()
     return _pack(embeds, files, alt_text)
+
+
+def _add_fields(
+    block: Fields,
+    writer: _Writer,
+    current: dict[str, Any],
+    lines: list[str],
+    flush: Callable[[], None],
+) -> None:
+    """Label/value pairs as embed fields; a pair too long for a field (name 256, value 1024) is a line
+    of the description instead, whole, and the fields before it end the embed so the order holds."""
+    for name, value in block.items:
+        shown_name, shown_value = writer.inline(name), writer.inline(value)
+        if not (fits(shown_name, TITLE_LIMIT) and fits(shown_value, FIELD_VALUE_LIMIT)):
+            if current.get("fields"):
+                flush()
+            lines.append(f"**{shown_name}:** {shown_value}")
+            continue
+        pending = _embed_size(current) + sum(len(x) + 1 for x in lines)
+        if len(current.get("fields", [])) == FIELDS_PER_EMBED or pending > EMBED_TOTAL - 1400:
+            flush()
+        current.setdefault("fields", []).append(
+            {"name": shown_name or "\u200b", "value": shown_value or "\u200b", "inline": True}
+        )
 
 
 def _pack(

@@ -32,11 +32,12 @@ from bot.core.adapter import GroupChange
 from bot.core.cog import Cog, Services
 from bot.core.dispatch import Dispatcher
 from bot.core.events import HomeChanged, MemberJoined
-from bot.core.messages import Message, Section
+from bot.core.messages import Message, Plain, Section
 from bot.core.post_keys import KeyedSend
 from bot.http_server import request_body
 
 log = logging.getLogger(__name__)
+TOPIC_LIMIT = 250  # conversations.setTopic
 EVENTS_PATH = "/slack/events"
 VIEW_ACK_BUDGET = 2.5  # seconds a modal submission may take before Slack's 3 s deadline
 # Post-ack work (running handlers, replying) at once; more waits its turn so that acks, which have a
@@ -187,9 +188,13 @@ class SlackAdapter:
         return True
 
     async def set_topic(self, channel_id: str, text: str) -> bool:
+        if len(text) > TOPIC_LIMIT:  # never a cut topic: the channel reads it whole as a message
+            log.info("slack: a topic of %d characters is posted in %s instead", len(text), channel_id)
+            await self.post(channel_id, Message.text(Plain(text)))
+            return True
         try:
-            # Topics are plain text (no formatting or mentions) and at most 250 characters.
-            await self.client.conversations_setTopic(channel=channel_id, topic=text[:250])
+            # Topics are plain text: no formatting and no mentions.
+            await self.client.conversations_setTopic(channel=channel_id, topic=text)
         except SlackApiError as exc:
             log.warning("slack: setting the topic of %s failed: %s", channel_id, exc.response.get("error"))
             return False
