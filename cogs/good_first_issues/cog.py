@@ -1,4 +1,4 @@
-"""Wiring of /gfi and GitHub account linking: commands, buttons, listeners and jobs -> service calls."""
+"""Wiring of /gfi: commands, buttons, listeners and jobs -> service calls."""
 
 from __future__ import annotations
 
@@ -9,9 +9,11 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from apscheduler.triggers.interval import IntervalTrigger
+from sqlmodel import Session
 
 from bot.core.cog import Cog, Services
 from bot.core.commands import Access, Option, OptionType, action, command
+from bot.core.community_events import GitHubLinked, GitHubUnlinked
 from bot.core.events import listener
 from bot.core.github_events import (
     GitHubActionDone,
@@ -33,16 +35,16 @@ from cogs.good_first_issues import completions, render
 from cogs.good_first_issues.announcements import JOB as ANNOUNCE_JOB
 from cogs.good_first_issues.announcements import Announcer
 from cogs.good_first_issues.claim_actions import ClaimActions
+from cogs.good_first_issues.claims import follow_link
 from cogs.good_first_issues.completions import IssueCompletions
-from cogs.good_first_issues.device_link import DeviceLinks
 from cogs.good_first_issues.digest import board_week, digest_blocks
 from cogs.good_first_issues.errors import GfiError, localized_parts
 from cogs.good_first_issues.filters import decode_nav, encode_nav, parse_filters
 from cogs.good_first_issues.lifecycle import ClaimLifecycle
-from cogs.good_first_issues.link_commands import AccountLinkCommands
 from cogs.good_first_issues.notices import ACTION_CLAIM, ACTION_RELEASE_OWN, ACTION_STILL, Notices
 from cogs.good_first_issues.refusals import member_of as _member
 from cogs.good_first_issues.refusals import refusals
+from cogs.good_first_issues.reservations import held_issue_ids
 from cogs.good_first_issues.service import GfiService, parse_target
 
 log = logging.getLogger(__name__)
@@ -54,7 +56,7 @@ def _issue_option(provider: str) -> Option:
     return Option("issue", "gfi.option_issue", autocomplete=provider)
 
 
-class GoodFirstIssuesCog(AccountLinkCommands, IssueCompletions, Cog):
+class GoodFirstIssuesCog(IssueCompletions, Cog):
     """The good-first-issue board; loaded when ``good_first_issues:`` is in the config."""
 
     name = "good_first_issues"
@@ -66,10 +68,6 @@ class GoodFirstIssuesCog(AccountLinkCommands, IssueCompletions, Cog):
         self.claims = ClaimActions(self.service)
         self.lifecycle = ClaimLifecycle(self.service, self.claims)
         self.announcer = Announcer(self.service)
-        self.device_links = DeviceLinks(services, self.notify_device_link)
-
-    async def stop(self) -> None:
-        await self.device_links.stop()
 
     async def start(self) -> None:
         # Build the board table now rather than on the first /gfi list.
@@ -94,6 +92,10 @@ class GoodFirstIssuesCog(AccountLinkCommands, IssueCompletions, Cog):
     async def reminders_job(self, ctx: Any = None) -> None:
         """Scheduled: reminders, expiries, waitlist offers and GitHub retries."""
         await self.lifecycle.run_reminders()
+
+    def held_issue_ids(self, session: Session, now: datetime) -> set[int]:
+        """The ``HeldIssues`` port: claimed issues and those reserved for the next person waiting."""
+        return held_issue_ids(session, now)
 
     async def digest_section(self, start: datetime, end: datetime, locale: str) -> list[Block]:
         week = await self.services.db.run(lambda s: board_week(s, start, end))
@@ -262,6 +264,15 @@ class GoodFirstIssuesCog(AccountLinkCommands, IssueCompletions, Cog):
     @refusals
     async def stats(self, inv: Invocation) -> None:
         await inv.reply(render.stats(inv.t, await self.service.stats()))
+
+    # -- account links (made by /steward link) -----------------------------
+    @listener(GitHubLinked)
+    async def on_linked(self, ev: GitHubLinked) -> None:
+        await self.services.db.run(lambda s: follow_link(s, ev.member_id, ev.login))
+
+    @listener(GitHubUnlinked)
+    async def on_unlinked(self, ev: GitHubUnlinked) -> None:
+        await self.services.db.run(lambda s: follow_link(s, ev.member_id, None))
 
     # -- GitHub events -----------------------------------------------------
     @listener(IssueLabeled)

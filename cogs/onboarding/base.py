@@ -6,9 +6,12 @@ from datetime import datetime
 from functools import partial
 from zoneinfo import ZoneInfo
 
+from sqlmodel import Session
+
 from bot.config.sections.onboarding import OnboardingConfig, PathConfig
 from bot.core.cog import Cog
 from bot.core.community_events import ContributionCredited
+from bot.core.held_issues import held_issue_ids
 from bot.core.invocation import Invocation
 from bot.core.members import MemberInfo
 from bot.core.messages import Inline, Mention, Message, Plain
@@ -55,10 +58,15 @@ class OnboardingBase(Cog):
         return normalize_locale(info.locale if info else None) or self.project_locale()
 
     async def issues_for(self, path: PathConfig, index: int) -> list[IssueSuggestion]:
-        """Open good first issues that fit step ``index`` (swap in the GFI board's query after merge)."""
+        """Open issues that fit step ``index`` and no loaded feature holds for someone."""
         step = path.steps[index]
         labels = step_labels(step, self.services.config.good_first_issues)
-        return await self.services.db.run(matching_issues, labels, self.now(), ISSUES_SHOWN)
+        now, cogs = self.now(), self.services.cogs()
+
+        def find(session: Session) -> list[IssueSuggestion]:
+            return matching_issues(session, labels, held_issue_ids(cogs, session, now), ISSUES_SHOWN)
+
+        return await self.services.db.run(find)
 
     async def step_view(self, t: Translate, locale: str, path: PathConfig, index: int,
                         lead: str | None = None) -> Message:  # fmt: skip

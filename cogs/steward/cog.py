@@ -1,4 +1,4 @@
-"""Wiring of /steward help, me, timezone, language and reload."""
+"""Wiring of /steward help, me, timezone, language, reload, config and account linking."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from bot.core.invocation import Invocation
 from bot.core.messages import Bold, BulletList, Code, Context, Fields, Header, Inline, Message, Plain, Section
 from bot.i18n import LOCALES
 from cogs.steward.config_view import config_message
+from cogs.steward.link_commands import AccountLinks
 from cogs.steward.service import help_entries, matching_timezones, validate_locale, validate_timezone
 
 # The directories of an absolute path (not of a URL, nor `owner/name`): chat sees the file name only.
@@ -28,10 +29,13 @@ def shown_in_chat(problem: ConfigProblem) -> str:
     return _DIRECTORIES.sub("", str(replace(problem, file=PurePath(problem.file).name)))
 
 
-class StewardCog(Cog):
+class StewardCog(AccountLinks, Cog):
     """The core commands; always loaded."""
 
     name = "steward"
+
+    async def stop(self) -> None:
+        await self.device_links.stop()
 
     @command("steward help", "steward.help.description", ephemeral=True)
     async def help(self, inv: Invocation) -> None:

@@ -69,7 +69,7 @@ async def settle(chat: ChatDriver) -> None:
 
 
 async def link_github(app: App, platform: str, user_id: str, login: str) -> None:
-    """What `/steward link github` (the good-first-issue feature) leaves behind: a verified login."""
+    """What `/steward link github` leaves behind: a verified login."""
 
     def write(session: Any) -> None:
         identity = session.exec(
