@@ -7,7 +7,6 @@ from dataclasses import replace
 from pathlib import PurePath
 from typing import Any
 
-from bot.app import config_warnings
 from bot.config.problems import ConfigProblem
 from bot.config_source.status import config_source_report
 from bot.core.cog import Cog
@@ -16,6 +15,7 @@ from bot.core.invocation import Invocation
 from bot.core.messages import Bold, BulletList, Code, Context, Fields, Header, Inline, Message, Plain, Section
 from bot.i18n import LOCALES
 from cogs.steward.config_view import config_message
+from cogs.steward.config_warnings import feature_warnings
 from cogs.steward.link_commands import AccountLinks
 from cogs.steward.service import help_entries, matching_timezones, validate_locale, validate_timezone
 
@@ -145,7 +145,7 @@ class StewardCog(AccountLinks, Cog):
         warnings = (
             list(running.warnings)
             if running is not None
-            else config_warnings(config, self.services.clock.now())
+            else feature_warnings(config, self.services.cogs(), self.services.clock.now())
         )
         path = str(getattr(coordinator, "bootstrap_file", None) or config.source_path or "-")
         await inv.reply(config_message(inv, report, path, warnings, config.project.timezone))
