@@ -63,10 +63,23 @@ class Cog:
     def __init__(self, services: Services) -> None:
         self.services = services
 
+    def parts(self) -> list[object]:
+        """The handler objects this cog is composed of (command groups, event handlers).
+
+        Their methods decorated with ``@command``, ``@action``, ``@autocomplete`` and ``@listener`` are
+        registered exactly like the cog's own, under this cog's name; a feature splits into small classes
+        this way instead of mixins. ``register()`` asks once; return the same instances each time.
+        """
+        return []
+
     def register(self) -> None:
-        """Add everything this cog declares with the decorators to the registry and the bus."""
+        """Add everything this cog and its ``parts()`` declare with the decorators to the registry and bus."""
+        for owner in (self, *self.parts()):
+            self._register_declared(owner)
+
+    def _register_declared(self, owner: object) -> None:
         registry = self.services.registry
-        for kind, decl, fn in declared(self):
+        for kind, decl, fn in declared(owner):
             if kind == "command":
                 registry.add(
                     Command(
@@ -84,10 +97,10 @@ class Cog:
                 registry.add_action(ActionRoute(name=name, handler=fn, cog=self.name, access=access))
             elif kind == "autocomplete":
                 registry.autocompleters[decl] = fn
-        for attr in dir(type(self)):
-            event_type = getattr(getattr(type(self), attr, None), "__steward_listener__", None)
+        for attr in dir(type(owner)):
+            event_type = getattr(getattr(type(owner), attr, None), "__steward_listener__", None)
             if event_type is not None:
-                self.services.bus.subscribe(event_type, getattr(self, attr))
+                self.services.bus.subscribe(event_type, getattr(owner, attr))
 
     def jobs(self) -> dict[str, Callable[..., Any]]:
         """Scheduled jobs this cog offers, by job name (the config's ``schedules`` chooses when)."""
