@@ -9,7 +9,7 @@ from typing import Any
 
 from bot.config.problems import ConfigProblem
 from bot.config_source.status import config_source_report
-from bot.core.cog import Cog
+from bot.core.cog import Cog, Services
 from bot.core.commands import Access, Choice, Option, autocomplete, command
 from bot.core.invocation import Invocation
 from bot.core.messages import Bold, BulletList, Code, Context, Fields, Header, Inline, Message, Plain, Section
@@ -29,13 +29,20 @@ def shown_in_chat(problem: ConfigProblem) -> str:
     return _DIRECTORIES.sub("", str(replace(problem, file=PurePath(problem.file).name)))
 
 
-class StewardCog(AccountLinks, Cog):
-    """The core commands; always loaded."""
+class StewardCog(Cog):
+    """The core commands; always loaded. Account linking is a part of its own (``link_commands``)."""
 
     name = "steward"
 
+    def __init__(self, services: Services) -> None:
+        super().__init__(services)
+        self.links = AccountLinks(services)
+
+    def parts(self) -> list[object]:
+        return [self.links]
+
     async def stop(self) -> None:
-        await self.device_links.stop()
+        await self.links.device_links.stop()
 
     @command("steward help", "steward.help.description", ephemeral=True)
     async def help(self, inv: Invocation) -> None:

@@ -64,7 +64,7 @@ async def _linking(
     )
     async with chat_factory(extra_yaml=extra, locale=locale) as chat:
         cog = next(c for c in chat.app.cogs if c.name == "steward")  # linking needs no other feature
-        cog.device_links.timer = timer  # type: ignore[attr-defined]
+        cog.links.device_links.timer = timer  # type: ignore[attr-defined]
         yield chat, timer
 
 
