@@ -1,7 +1,11 @@
-"""Shared plumbing of the onboarding cog: config, translation, and telling people about progress."""
+"""Shared plumbing of the onboarding feature: config, translation, and telling people about progress.
+
+``OnboardingService`` (service.py) builds on it; the cog's parts each hold that one service.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from functools import partial
 from zoneinfo import ZoneInfo
@@ -9,7 +13,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session
 
 from bot.config.sections.onboarding import OnboardingConfig, PathConfig
-from bot.core.cog import Cog
+from bot.core.cog import Services
 from bot.core.community_events import ContributionCredited
 from bot.core.held_issues import held_issue_ids
 from bot.core.invocation import Invocation
@@ -25,14 +29,16 @@ from cogs.onboarding.views import Translate
 ISSUES_SHOWN = 5
 
 
-class OnboardingBase(Cog):
-    """What every part of the onboarding cog needs."""
+class OnboardingBase:
+    """What every part of the onboarding feature needs."""
 
-    name = "onboarding"
+    def __init__(self, services: Services, config: Callable[[], OnboardingConfig | None]) -> None:
+        self.services = services
+        self._config = config  # the current section on each call, so reloads apply
 
     @property
     def cfg(self) -> OnboardingConfig:
-        cfg = self.services.config.onboarding
+        cfg = self._config()
         assert cfg is not None, "the onboarding cog is loaded only with an onboarding section"
         return cfg
 
