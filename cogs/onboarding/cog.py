@@ -15,11 +15,13 @@ from zoneinfo import ZoneInfo
 
 from apscheduler.triggers.interval import IntervalTrigger
 
+from bot.config.sections.onboarding import OnboardingConfig, PathConfig
 from bot.core.cog import Cog, Services
 from bot.core.messages import Block, Fields, Header, Section
 from cogs.onboarding import views
 from cogs.onboarding.cohort import cohort
 from cogs.onboarding.events import NUDGE_CHECK, ProgressEvents
+from cogs.onboarding.issues import IssueSuggestion
 from cogs.onboarding.path_commands import PathCommands
 from cogs.onboarding.paths import find_path
 from cogs.onboarding.progress import latest_enrollment
@@ -76,6 +78,14 @@ class OnboardingCog(Cog):
             "onboarding_greetings": (every_window, GREETING_GRACE),
             "onboarding_nudges": (hourly, NUDGE_CHECK),
         }
+
+    # -- read by the public pages (cogs/web/start.py), until they read through a core port ----
+    @property
+    def cfg(self) -> OnboardingConfig:
+        return self.service.cfg
+
+    async def issues_for(self, path: PathConfig, index: int) -> list[IssueSuggestion]:
+        return await self.service.issues_for(path, index)
 
     # -- pages ------------------------------------------------------------
     async def home_section(self, member_id: int, locale: str) -> list[Block]:
