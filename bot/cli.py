@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import logging
 import os
 import sys
@@ -15,7 +14,6 @@ from bot.config import (
     ConfigError,
     StewardConfig,
     check_config_offline,
-    config_json_schema,
     load_config,
     load_config_text,
 )
@@ -79,8 +77,8 @@ def _counted(count: int, one: str, many: str) -> str:
 
 
 def _check_one_config(file: str, offline: bool) -> bool:
+    from bot.config import config_warnings
     from bot.core.clock import SystemClock
-    from bot.features import config_warnings
 
     try:
         if offline:
@@ -114,7 +112,16 @@ def cmd_check_config(args: argparse.Namespace) -> int:
 
 
 def cmd_config_schema(args: argparse.Namespace) -> int:
-    print(json.dumps(config_json_schema(), indent=2, ensure_ascii=False))
+    from bot.config.schema import render_schema
+
+    sys.stdout.write(render_schema())
+    return 0
+
+
+def cmd_config_example(args: argparse.Namespace) -> int:
+    from bot.config.example import render_example
+
+    sys.stdout.write(render_example())
     return 0
 
 
@@ -309,6 +316,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("config-schema", help="print the config's JSON Schema")
     p.set_defaults(fn=cmd_config_schema)
+
+    p = sub.add_parser("config-example", help="print the example config, every option with a comment")
+    p.set_defaults(fn=cmd_config_example)
 
     p = sub.add_parser("migrate", help="apply database migrations")
     with_config(p)

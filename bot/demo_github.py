@@ -51,7 +51,7 @@ async def prepare_demo(
     return list(summary.activity)
 
 
-# The table where `/steward link github` keeps pending one-time codes (the good-first-issues feature).
+# The table where `/steward link github` keeps pending one-time codes (`cogs/steward`, the member features).
 LINK_CODES = text("SELECT code FROM gfi_link_code WHERE lower(login) = :login ORDER BY id")
 
 

@@ -22,7 +22,7 @@ from bot.db.database import Database
 from bot.db.models import IssueLabel, Repo, TrackedIssue
 from bot.demo import default_demo_path, load_demo_data
 from bot.i18n import Catalog, catalog_directories
-from cogs.onboarding.events import OnboardingEvents
+from cogs.onboarding import OnboardingCog
 from tests.fixtures.chat import ConsoleDriver, Reply
 
 PATH_TITLES = ["Docs and examples", "GPU kernels", "Happy Open Source (快乐开源)"]
@@ -128,7 +128,7 @@ async def test_demo_has_onboarding_paths_and_greets_joins(database_url: str, tmp
     async with demo_console(database_url, tmp_path) as (chat, out):
         app = chat.app
         assert {"spotlight_publish@default", "spotlight_reminders@default"} <= set(app.scheduler.job_ids())
-        greeter = next(c for c in app.cogs if isinstance(c, OnboardingEvents)).greeter
+        greeter = next(c for c in app.cogs if isinstance(c, OnboardingCog)).greeter
         await app.scheduler.tick()  # the scheduler's first look: nothing was missed
 
         paths = only(await chat.command("operator", "/onboard paths"))

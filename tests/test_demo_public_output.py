@@ -15,7 +15,7 @@ from bot.app import App
 from bot.cli import demo_config_path
 from bot.core.clock import FakeClock
 from bot.i18n import Catalog, catalog_directories
-from cogs.onboarding.events import OnboardingEvents
+from cogs.onboarding import OnboardingCog
 from tests.test_demo import demo_config
 
 SCRIPT = Path(__file__).parent / "scripts" / "public-output.txt"
@@ -39,7 +39,7 @@ async def run_demo_script(database_url: str, tmp_path: Path, lines: list[str]) -
               clock=clock)  # fmt: skip
     await app.start()
     app.scheduler.shutdown()  # jobs run only when asked (the digest is previewed by command)
-    greeter = next(c for c in app.cogs if isinstance(c, OnboardingEvents)).greeter
+    greeter = next(c for c in app.cogs if isinstance(c, OnboardingCog)).greeter
     try:
         for line in lines:
             if line.strip() == ":quit":

@@ -6,7 +6,7 @@ and joins the model in ``bot.config.assembly``.
 
 from typing import Any
 
-from bot.config.assembly import assemble, installed_model
+from bot.config.assembly import assemble, config_warnings, installed_model
 from bot.config.base import FeatureSection, LocalizedText
 from bot.config.loader import OfflineCheck, check_config_offline, load_config, load_config_text
 from bot.config.models import ProjectConfig, StewardConfig
@@ -21,7 +21,6 @@ from bot.config.types import ClockTime, Duration, TimeZoneName, format_duration,
 
 def config_json_schema() -> dict[str, Any]:
     """The JSON Schema of the installed config model (see ``bot.config.schema``)."""
-    # Imported here so `python -m bot.config.schema` does not find the module already loaded.
     from bot.config.schema import config_json_schema as build
 
     return build()
@@ -53,6 +52,7 @@ __all__ = [
     "assemble",
     "check_config_offline",
     "config_json_schema",
+    "config_warnings",
     "format_duration",
     "installed_model",
     "load_config",

@@ -1,14 +1,20 @@
-"""The config model of this build: the core's ``StewardConfig`` plus a section for each installed feature."""
+"""The config model of this build: the core's ``StewardConfig`` plus a section for each installed feature.
+
+The composition root (``bot.features``) installs the features once, when it is imported; the config
+package never imports a feature. Loading a config before that is a programming error and says so.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from pydantic import Field, create_model
 
 from bot.config.models import StewardConfig
+from bot.config.purposes import purpose_warnings
 from bot.config.sections.schedules import CORE_JOBS, schedule_model
 
 if TYPE_CHECKING:
@@ -17,6 +23,7 @@ if TYPE_CHECKING:
 DESCRIPTION = (
     "The whole config file. Feature sections are optional; a section's presence enables its feature."
 )
+_INSTALLED: list[tuple[Feature, ...]] = []
 
 
 def assemble(features: Sequence[Feature]) -> type[StewardConfig]:
@@ -43,10 +50,30 @@ def assemble(features: Sequence[Feature]) -> type[StewardConfig]:
     return model
 
 
+def install(features: Sequence[Feature]) -> None:
+    """Make ``features`` the ones every config is loaded with (called by the composition root)."""
+    _INSTALLED[:] = [tuple(features)]
+    installed_model.cache_clear()
+
+
+def installed_features() -> tuple[Feature, ...]:
+    """The installed features, in the composition root's order."""
+    if not _INSTALLED:
+        raise RuntimeError("no features installed: import bot.features (the composition root) first")
+    return _INSTALLED[0]
+
+
 @cache
 def installed_model() -> type[StewardConfig]:
-    """The config model for the features this build registers (``bot.features``)."""
-    # Imported here: the composition root imports the features, which import the config package.
-    from bot.features import FEATURES
+    """The config model for the installed features."""
+    return assemble(installed_features())
 
-    return assemble(FEATURES)
+
+def config_warnings(config: StewardConfig, now: datetime) -> list[str]:
+    """Warnings (not errors) about a valid config: unmapped channel purposes and each enabled feature's."""
+    found = purpose_warnings(config)
+    for feature in installed_features():
+        enabled = feature.section is None or getattr(config, feature.section, None) is not None
+        if enabled and feature.config_warnings is not None:
+            found.extend(feature.config_warnings(config, now))
+    return found

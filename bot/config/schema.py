@@ -1,12 +1,11 @@
 """JSON Schema of the config file.
 
-Regenerate the committed copy with ``python -m bot.config.schema > config/steward.schema.json``.
+Regenerate the committed copy with ``steward config-schema > config/steward.schema.json``.
 """
 
 from __future__ import annotations
 
 import json
-import sys
 from datetime import time, timedelta
 from typing import Any
 
@@ -38,11 +37,3 @@ def render_schema() -> str:
     """The schema as the text committed in ``config/steward.schema.json``."""
     return json.dumps(config_json_schema(), indent=2, ensure_ascii=False) + "\n"
 
-
-def main() -> None:
-    """Print the schema to stdout."""
-    sys.stdout.write(render_schema())
-
-
-if __name__ == "__main__":
-    main()

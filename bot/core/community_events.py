@@ -33,3 +33,11 @@ class GitHubLinked(Event):
 
     member_id: int
     login: str
+
+
+@dataclass(frozen=True)
+class GitHubUnlinked(Event):
+    """A member forgot their GitHub login (``/steward unlink``); features that copied it drop it."""
+
+    member_id: int
+    login: str

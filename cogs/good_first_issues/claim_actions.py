@@ -15,9 +15,8 @@ from sqlmodel import Session
 from bot.core.community_events import ContributionCredited
 from bot.db.models import Repo, TrackedIssue
 from cogs.good_first_issues.claim_endings import Ended, Offer, end_claim
-from cogs.good_first_issues.claims import issue_ref, member_name, set_github_state
+from cogs.good_first_issues.claims import issue_ref, member_name, set_github_state, verified_login
 from cogs.good_first_issues.errors import GfiError
-from cogs.good_first_issues.linking import verified_login
 from cogs.good_first_issues.models import GfiClaim
 from cogs.good_first_issues.service import GfiService, MyClaim, Target
 

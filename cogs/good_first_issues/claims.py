@@ -41,6 +41,23 @@ def member_name(session: Session, member_id: int) -> str:
     return member.display_name if member is not None else "?"
 
 
+def verified_login(session: Session, member_id: int) -> str | None:
+    """The member's GitHub login when they proved it (``/steward link github``), else None."""
+    member = session.get(Member, member_id)
+    if member is None or member.github_verified_at is None:
+        return None
+    return member.github_login
+
+
+def follow_link(session: Session, member_id: int, login: str | None) -> None:
+    """The member linked (or unlinked) a GitHub login: their running claims carry it from now on."""
+    for claim in session.exec(
+        select(GfiClaim).where(GfiClaim.member_id == member_id, col(GfiClaim.ended_at).is_(None))
+    ):
+        claim.github_login = login
+        session.add(claim)
+
+
 def set_github_state(session: Session, claim_id: int, state: str) -> None:
     """Record where the claim's GitHub assignment stands (pending, assigned, retry, refused)."""
     claim = session.get(GfiClaim, claim_id)

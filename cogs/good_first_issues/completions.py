@@ -21,7 +21,7 @@ from cogs.good_first_issues.suggestions import (
 )
 
 if TYPE_CHECKING:
-    from bot.core.cog import Services
+    from bot.db.database import Database
     from cogs.good_first_issues.service import GfiService
 
 REPOS = "gfi_repos"
@@ -39,15 +39,16 @@ def _choices(found: list[IssueSuggestion]) -> list[Choice]:
 
 
 class IssueCompletions:
-    """Mixed into the cog: suggestions for repository, area, difficulty and issue options."""
+    """Suggestions for the repository, area, difficulty and issue options."""
 
-    services: Services
-    service: GfiService
+    def __init__(self, service: GfiService, db: Database) -> None:
+        self.service = service
+        self.db = db
 
     async def _issues(self, find: Callable[[Session, BoardRules], list[IssueSuggestion]]) -> list[Choice]:
         await self.service.ensure_board()  # suggestions read the board table, like /gfi list
         rules = self.service.rules
-        return _choices(await self.services.db.run(lambda s: find(s, rules)))
+        return _choices(await self.db.run(lambda s: find(s, rules)))
 
     @autocomplete(REPOS)
     async def complete_repo(self, inv: Invocation, partial: str) -> list[Choice]:

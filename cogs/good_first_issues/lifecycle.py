@@ -24,7 +24,6 @@ from cogs.good_first_issues.claim_actions import ClaimActions
 from cogs.good_first_issues.claim_endings import Ended, Offer, end_claim
 from cogs.good_first_issues.claims import issue_ref, set_github_state
 from cogs.good_first_issues.github_outcomes import ClaimWriteOutcomes
-from cogs.good_first_issues.linking import delete_expired_codes
 from cogs.good_first_issues.models import GfiClaim, GfiWaitlist
 from cogs.good_first_issues.service import GfiService
 
@@ -226,7 +225,6 @@ class ClaimLifecycle:
                     offers.append(
                         Offer(nxt.member_id, issue_id, ref, issue.title, issue.html_url, nxt.offer_expires_at)
                     )
-            delete_expired_codes(session, now)
             return offers
 
         offers = await self.db.run(lapse)

@@ -1,4 +1,4 @@
-"""Tables of the good-first-issue board: claims, waitlists, announcements and account-link codes."""
+"""Tables of the good-first-issue board: claims, waitlists, and announcements."""
 
 from __future__ import annotations
 
@@ -98,19 +98,6 @@ class GfiBoardEntry(SQLModel, table=True):
     repo_id: int
     priority: bool = False
     created_at: datetime = Field(sa_type=TZDateTime)
-
-
-class GfiLinkCode(SQLModel, table=True):
-    """A pending GitHub account link: the one-time code the person must publish to prove the login."""
-
-    __tablename__ = "gfi_link_code"
-
-    id: int | None = Field(default=None, primary_key=True)
-    member_id: int = Field(foreign_key="member.id", ondelete="CASCADE", unique=True)
-    login: str
-    code: str
-    created_at: datetime = Field(default_factory=utcnow, sa_type=TZDateTime)
-    expires_at: datetime = Field(default_factory=utcnow, sa_type=TZDateTime)
 
 
 # Labels are matched case-insensitively (config says so); this expression index keeps that lookup

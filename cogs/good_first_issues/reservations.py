@@ -1,6 +1,7 @@
 """Issues held for someone: claimed, or reserved for the first person on the waitlist while their
-offer runs. The board marks reserved issues; other features (onboarding) use ``taken_issue_ids``
-so they never suggest an issue the next person would be refused."""
+offer runs. The board marks reserved issues; other features (onboarding) read ``held_issue_ids``
+through the ``bot.core.held_issues`` port, so they never suggest an issue the next person would be
+refused."""
 
 from __future__ import annotations
 
@@ -44,3 +45,8 @@ def taken_issue_ids(now: datetime) -> Any:
     claimed = select(GfiClaim.open_issue_id).where(col(GfiClaim.open_issue_id).is_not(None))
     offered = select(GfiWaitlist.issue_id).where(col(GfiWaitlist.offer_expires_at) > now)
     return union(claimed, offered)
+
+
+def held_issue_ids(session: Session, now: datetime) -> set[int]:
+    """The ids ``taken_issue_ids`` selects, read now (for the ``HeldIssues`` port)."""
+    return {int(row[0]) for row in session.execute(taken_issue_ids(now)).all() if row[0] is not None}

@@ -1,18 +1,25 @@
-"""Shared plumbing of the onboarding cog: config, translation, and telling people about progress."""
+"""Shared plumbing of the onboarding feature: config, translation, and telling people about progress.
+
+``OnboardingService`` (service.py) builds on it; the cog's parts each hold that one service.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from functools import partial
 from zoneinfo import ZoneInfo
 
-from bot.core.cog import Cog
+from sqlmodel import Session
+
+from bot.core.cog import Services
 from bot.core.community_events import ContributionCredited
+from bot.core.held_issues import held_issue_ids
 from bot.core.invocation import Invocation
+from bot.core.issue_areas import issue_areas
 from bot.core.members import MemberInfo
 from bot.core.messages import Inline, Mention, Message, Plain
 from bot.i18n import normalize_locale
-from cogs.good_first_issues.config import GoodFirstIssuesConfig
 from cogs.onboarding import views
 from cogs.onboarding.config import OnboardingConfig, PathConfig
 from cogs.onboarding.issues import IssueSuggestion, matching_issues
@@ -23,14 +30,16 @@ from cogs.onboarding.views import Translate
 ISSUES_SHOWN = 5
 
 
-class OnboardingBase(Cog):
-    """What every part of the onboarding cog needs."""
+class OnboardingBase:
+    """What every part of the onboarding feature needs."""
 
-    name = "onboarding"
+    def __init__(self, services: Services, config: Callable[[], OnboardingConfig | None]) -> None:
+        self.services = services
+        self._config = config  # the current section on each call, so reloads apply
 
     @property
     def cfg(self) -> OnboardingConfig:
-        cfg = self.services.config.section(OnboardingConfig)
+        cfg = self._config()
         assert cfg is not None, "the onboarding cog is loaded only with an onboarding section"
         return cfg
 
@@ -56,10 +65,15 @@ class OnboardingBase(Cog):
         return normalize_locale(info.locale if info else None) or self.project_locale()
 
     async def issues_for(self, path: PathConfig, index: int) -> list[IssueSuggestion]:
-        """Open good first issues that fit step ``index`` (swap in the GFI board's query after merge)."""
+        """Open issues that fit step ``index`` and no loaded feature holds for someone."""
         step = path.steps[index]
-        labels = step_labels(step, self.services.config.section(GoodFirstIssuesConfig))
-        return await self.services.db.run(matching_issues, labels, self.now(), ISSUES_SHOWN)
+        now, cogs = self.now(), self.services.cogs()
+        labels = step_labels(step, issue_areas(cogs))
+
+        def find(session: Session) -> list[IssueSuggestion]:
+            return matching_issues(session, labels, held_issue_ids(cogs, session, now), ISSUES_SHOWN)
+
+        return await self.services.db.run(find)
 
     async def step_view(self, t: Translate, locale: str, path: PathConfig, index: int,
                         lead: str | None = None) -> Message:  # fmt: skip

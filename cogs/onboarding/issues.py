@@ -1,19 +1,19 @@
 """Open good first issues that fit an onboarding step, from the synced GitHub tables.
 
-Onboarding builds on the good-first-issue feature: an issue someone holds there (an active claim, or
-a reservation for the next person on its waitlist) is not suggested to a newcomer.
+An issue another feature holds for someone (the good-first-issue board: an active claim, or a
+reservation for the next person on its waitlist) is not suggested to a newcomer; the caller passes
+those ids, read through the ``bot.core.held_issues`` port.
 """
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
-from datetime import datetime
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from bot.db.models import IssueLabel, Repo, TrackedIssue
-from cogs.good_first_issues.reservations import taken_issue_ids
 
 
 @dataclass(frozen=True)
@@ -27,15 +27,14 @@ class IssueSuggestion:
 
 
 def matching_issues(
-    session: Session, labels: list[str], now: datetime, limit: int = 5
+    session: Session, labels: list[str], held: Collection[int] = (), limit: int = 5
 ) -> list[IssueSuggestion]:
-    """Open, unassigned issues (not PRs) nobody holds at ``now``, carrying one of ``labels`` (any case),
-    newest first."""
+    """Open, unassigned issues (not PRs) not in ``held``, carrying one of ``labels`` (any case), newest
+    first."""
     if not labels:
         return []
     folded = [label.lower() for label in labels]
     labelled = select(IssueLabel.issue_id).where(func.lower(IssueLabel.name).in_(folded))
-    taken = taken_issue_ids(now)
     query = (
         select(TrackedIssue, Repo.full_name)
         .join(Repo, col(Repo.id) == TrackedIssue.repo_id)
@@ -44,7 +43,7 @@ def matching_issues(
             col(TrackedIssue.is_pull_request).is_(False),
             col(TrackedIssue.removed_at).is_(None),
             col(TrackedIssue.id).in_(labelled),
-            col(TrackedIssue.id).not_in(taken),
+            col(TrackedIssue.id).not_in(sorted(held)),
         )
         .order_by(col(TrackedIssue.created_at).desc(), col(TrackedIssue.id).desc())
     )

@@ -1,4 +1,4 @@
-"""Core commands every deployment has: help, me, timezone, language, reload."""
+"""Core commands every deployment has: help, me, timezone, language, reload, config, account links."""
 
 from bot.core.feature import Feature
 from cogs.steward.cog import StewardCog

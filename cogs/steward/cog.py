@@ -1,4 +1,4 @@
-"""Wiring of /steward help, me, timezone, language and reload."""
+"""Wiring of /steward help, me, timezone, language, reload, config and account linking."""
 
 from __future__ import annotations
 
@@ -9,12 +9,13 @@ from typing import Any
 
 from bot.config.problems import ConfigProblem
 from bot.config_source.status import config_source_report
-from bot.core.cog import Cog
+from bot.core.cog import Cog, Services
 from bot.core.commands import Access, Choice, Option, autocomplete, command
 from bot.core.invocation import Invocation
 from bot.core.messages import Bold, BulletList, Code, Context, Fields, Header, Inline, Message, Plain, Section
 from bot.i18n import LOCALES
 from cogs.steward.config_view import config_message
+from cogs.steward.link_commands import AccountLinks
 from cogs.steward.service import help_entries, matching_timezones, validate_locale, validate_timezone
 
 # The directories of an absolute path (not of a URL, nor `owner/name`): chat sees the file name only.
@@ -28,9 +29,19 @@ def shown_in_chat(problem: ConfigProblem) -> str:
 
 
 class StewardCog(Cog):
-    """The core commands; always loaded."""
+    """The core commands; always loaded. Account linking is a part of its own (``link_commands``)."""
 
     name = "steward"
+
+    def __init__(self, services: Services) -> None:
+        super().__init__(services)
+        self.links = AccountLinks(services)
+
+    def parts(self) -> list[object]:
+        return [self.links]
+
+    async def stop(self) -> None:
+        await self.links.device_links.stop()
 
     @command("steward help", "steward.help.description", ephemeral=True)
     async def help(self, inv: Invocation) -> None:

@@ -30,14 +30,14 @@ def test_committed_schema_is_up_to_date() -> None:
     committed = json.loads(SCHEMA.read_text(encoding="utf-8"))
     assert committed == config_json_schema(), (
         "config/steward.schema.json is stale; regenerate it with "
-        "`python -m bot.config.schema > config/steward.schema.json`"
+        "`steward config-schema > config/steward.schema.json`"
     )
 
 
 def test_committed_example_is_assembled_from_the_features() -> None:
     assert EXAMPLE.read_text(encoding="utf-8") == render_example(), (
         "config/steward.example.yaml is stale; regenerate it with "
-        "`python -m bot.config.example > config/steward.example.yaml`"
+        "`steward config-example > config/steward.example.yaml`"
     )
 
 

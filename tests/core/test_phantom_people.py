@@ -7,7 +7,7 @@ from __future__ import annotations
 from sqlmodel import func, select
 
 from bot.db.models import Member
-from cogs.onboarding.events import OnboardingEvents
+from cogs.onboarding import OnboardingCog
 from tests.fixtures.chat import ChatDriver, ChatFactory, Identities, Reply
 
 CONFIG = """oncall:
@@ -84,7 +84,7 @@ async def test_groups_and_unknown_names_are_refused_everywhere(chat_factory: Cha
         assert "is nominated" in only(await chat.command("mia", "/spotlight nominate alice-gh Reviews")).text
 
         await chat.join("newbie")
-        await next(c for c in chat.app.cogs if isinstance(c, OnboardingEvents)).greeter.drain()
+        await next(c for c in chat.app.cogs if isinstance(c, OnboardingCog)).greeter.drain()
         chat.clock.advance(hours=1)
         await chat.command("mia", "/steward digest send")
         digest = "\n".join(p.text for p in chat.posts("digest"))

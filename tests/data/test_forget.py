@@ -19,7 +19,7 @@ from bot.db.personal import KEPT_KEY
 from bot.github.models import GitHubAccount, OutboxItem, PermissionCache
 from cogs.good_first_issues.board import BoardFilter, list_board
 from cogs.good_first_issues.board_index import BoardIndex, rebuild
-from cogs.good_first_issues.models import GfiClaim, GfiLinkCode, GfiWaitlist
+from cogs.good_first_issues.models import GfiClaim, GfiWaitlist
 from cogs.onboarding.models import Enrollment, Newcomer, StepDone
 from cogs.oncall.models import OncallAway, OncallHandoffNote, OncallOverride, OncallRoster, OncallSwap
 from cogs.spotlight.models import (
@@ -29,6 +29,7 @@ from cogs.spotlight.models import (
     SpotlightOptOut,
     Status,
 )
+from cogs.steward.models import LinkCode
 from tests.cogs.good_first_issues.conftest import REPO, seed, standard_board
 from tests.cogs.good_first_issues.test_board_index import RULES
 from tests.fixtures.console import config_text
@@ -101,7 +102,7 @@ def _seed(db: Database) -> dict[str, int]:
         s.add(GfiClaim(issue_id=issues[0], open_issue_id=issues[0], member_id=ada, assigned_by_member_id=bob))
         s.add(GfiClaim(issue_id=issues[1], member_id=bob, assigned_by_member_id=ada, ended_at=NOW))
         s.add(GfiWaitlist(issue_id=issues[1], member_id=ada))
-        s.add(GfiLinkCode(member_id=ada, login="Ada-GH", code="x1"))
+        s.add(LinkCode(member_id=ada, login="Ada-GH", code="x1"))
         s.add(
             Newcomer(
                 member_id=ada, platform="discord", platform_user_id="111", display_name="Ada", joined_at=NOW
@@ -172,7 +173,7 @@ def test_forget_erases_their_rows_and_only_their_part_of_others(
 
     with db.session() as s:
         assert s.get(Member, ada) is None
-        for model in (GfiWaitlist, GfiLinkCode, Newcomer, Enrollment, StepDone):
+        for model in (GfiWaitlist, LinkCode, Newcomer, Enrollment, StepDone):
             assert _count(s, model) == 0, model
         assert (
             _count(s, GfiClaim) == 1 and _count(s, GfiClaim, GfiClaim.assigned_by_member_id.is_not(None)) == 0

@@ -78,8 +78,8 @@ async def test_unknown_commands_and_controls(run_console: ConsoleRunner) -> None
     out = run.output
     assert "I don't know the command 'frobnicate'" in out
     assert (
-        "'frob' is not a subcommand here. Choose one of: config, digest, help, language, me, reload, "
-        "timezone." in out
+        "'frob' is not a subcommand here. Choose one of: config, digest, help, language, link, me, reload, "
+        "timezone, unlink." in out
     )
     assert "Unknown console control 'dance'" in out
     assert "There is no button [99]." in out

@@ -258,3 +258,21 @@ async def test_without_github_section(chat_factory: ChatFactory) -> None:
         assert "No repositories are configured" in reply.text
         [link] = await chat.command("amy", "/steward link github amy")
         assert "GitHub is not connected" in link.text
+
+
+async def test_running_claims_follow_a_later_link(chat_factory: ChatFactory, github: RecordingGitHub) -> None:
+    """Linking lives in /steward; the board hears of it by event and its open claims carry the login."""
+    async with chat_factory(extra_yaml=GFI_YAML, github=github) as chat:
+        seed(chat.app.db, REPO, standard_board(chat.clock.now()))
+        [claimed] = await chat.command("amy", f"/gfi claim {REPO}#2")
+        assert f"You claimed {REPO}#2" in claimed.text
+
+        def logins() -> list[str | None]:
+            return chat.app.db.call(lambda s: [c.github_login for c in s.exec(select(GfiClaim)).all()])
+
+        assert logins() == [None]
+        await _link(chat, github, "amy", "amy-gh")
+        assert logins() == ["amy-gh"]
+        [gone] = await chat.command("amy", "/steward unlink")
+        assert "Unlinked amy-gh" in gone.text
+        assert logins() == [None]

@@ -16,7 +16,7 @@ from sqlmodel import col, select
 
 from bot.adapters.discord.pacing import RequestPacer
 from bot.app import App
-from cogs.onboarding.events import OnboardingEvents
+from cogs.onboarding import OnboardingCog
 from cogs.onboarding.models import Newcomer
 from tests.fakes.discord import FakeDiscord
 from tests.fakes.discord.payloads import FakeUser
@@ -39,8 +39,8 @@ async def manual_time(app: App) -> None:
     await app.scheduler.tick()  # the first look: nothing was missed
 
 
-def cog_of(app: App) -> OnboardingEvents:
-    return next(c for c in app.cogs if isinstance(c, OnboardingEvents))
+def cog_of(app: App) -> OnboardingCog:
+    return next(c for c in app.cogs if isinstance(c, OnboardingCog))
 
 
 async def count(app: App, *where: object) -> int:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from cogs.onboarding.events import OnboardingEvents
+from cogs.onboarding import OnboardingCog
 from tests.fixtures.chat import ChatDriver, ChatFactory, Reply
 
 PATHS = """onboarding:
@@ -34,7 +34,7 @@ def _figure(text: str, label: str) -> int:
 
 
 async def _settle(chat: ChatDriver) -> None:
-    await next(c for c in chat.app.cogs if isinstance(c, OnboardingEvents)).greeter.drain()
+    await next(c for c in chat.app.cogs if isinstance(c, OnboardingCog)).greeter.drain()
 
 
 async def test_digest_and_stats_count_the_same_people(chat_factory: ChatFactory) -> None:

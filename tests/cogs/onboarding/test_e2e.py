@@ -16,7 +16,7 @@ from sqlmodel import select
 from bot.app import App
 from bot.core.community_events import ContributionCredited
 from bot.db.models import Member, PlatformIdentity
-from cogs.onboarding.events import OnboardingEvents
+from cogs.onboarding import OnboardingCog
 from tests.fakes.github import FakeGitHub
 from tests.fixtures.chat import ChatDriver, ChatFactory, Identities, Reply
 from tests.fixtures.github import FAKE_TOKEN
@@ -56,8 +56,8 @@ def onboarding_yaml(fake: FakeGitHub) -> str:
     return github + PATHS
 
 
-def cog_of(app: App) -> OnboardingEvents:
-    return next(c for c in app.cogs if isinstance(c, OnboardingEvents))
+def cog_of(app: App) -> OnboardingCog:
+    return next(c for c in app.cogs if isinstance(c, OnboardingCog))
 
 
 async def settle(chat: ChatDriver) -> None:
@@ -69,7 +69,7 @@ async def settle(chat: ChatDriver) -> None:
 
 
 async def link_github(app: App, platform: str, user_id: str, login: str) -> None:
-    """What `/steward link github` (the good-first-issue feature) leaves behind: a verified login."""
+    """What `/steward link github` leaves behind: a verified login."""
 
     def write(session: Any) -> None:
         identity = session.exec(

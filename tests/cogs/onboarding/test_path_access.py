@@ -8,7 +8,7 @@ from sqlmodel import select
 
 from bot.app import App
 from bot.db.models import PlatformIdentity
-from cogs.onboarding.events import OnboardingEvents
+from cogs.onboarding import OnboardingCog
 from cogs.onboarding.models import Enrollment
 from tests.fakes.discord import FakeDiscord
 from tests.fixtures.chat import Identities, console_chat
@@ -36,8 +36,8 @@ def paths_yaml(kernel: str, docs: str, key: str) -> str:
 """
 
 
-def cog_of(app: App) -> OnboardingEvents:
-    return next(c for c in app.cogs if isinstance(c, OnboardingEvents))
+def cog_of(app: App) -> OnboardingCog:
+    return next(c for c in app.cogs if isinstance(c, OnboardingCog))
 
 
 async def pending(app: App, platform: str, user_id: str) -> dict[str, bool]:
@@ -84,7 +84,7 @@ async def test_discord_role_given_refused_retried_and_taken_back(database_url: s
 
             # A maintainer fixes the role order; the next nudges run gives everyone what was owed.
             fake.roles_above_bot.clear()
-            await cog_of(chat.app).nudges_job()
+            await cog_of(chat.app).progress_events.nudges_job()
             assert docs in ana.roles and docs in fake.user_named("ben").roles
             assert await pending(chat.app, "discord", ana.id) == {"kernel": False, "docs": False}
 
@@ -117,7 +117,7 @@ async def test_slack_channel_invites(database_url: str, tmp_path: Path) -> None:
         assert await pending(chat.app, "slack", ana) == {"kernel": False, "docs": True}
 
         fake.not_member.discard("G0DOCS")
-        await cog_of(chat.app).nudges_job()
+        await cog_of(chat.app).progress_events.nudges_job()
         assert ana in fake.channel_members["G0DOCS"]
         assert await pending(chat.app, "slack", ana) == {"kernel": False, "docs": False}
 

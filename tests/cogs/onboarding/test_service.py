@@ -160,14 +160,15 @@ def test_matching_issues_are_open_unassigned_and_labelled(db: Database) -> None:
             for label in labels:
                 s.add(IssueLabel(issue_id=issue.id, name=label))
     with db.session() as s:
-        found = matching_issues(s, ["docs", "good first issue"], T0, 5)
+        found = matching_issues(s, ["docs", "good first issue"], (), 5)
         assert [(i.repo, i.number) for i in found] == [("acme/widgets", 6), ("acme/widgets", 1)]
-        assert matching_issues(s, [], T0, 5) == []
+        assert matching_issues(s, [], (), 5) == []
 
 
 def test_matching_issues_leave_out_claimed_ones(db: Database) -> None:
     from bot.db.models import Member
     from cogs.good_first_issues.models import GfiClaim
+    from cogs.good_first_issues.reservations import held_issue_ids
 
     with db.session() as s:
         rid = repo(s)
@@ -192,12 +193,13 @@ def test_matching_issues_leave_out_claimed_ones(db: Database) -> None:
         s.add(GfiClaim(issue_id=ids[0], open_issue_id=None, member_id=member.id, claimed_at=T0,
                        last_activity_at=T0, expires_at=T0 + timedelta(days=14)))  # fmt: skip
     with db.session() as s:
-        assert [i.number for i in matching_issues(s, ["docs"], T0, 5)] == [1]
+        assert [i.number for i in matching_issues(s, ["docs"], held_issue_ids(s, T0), 5)] == [1]
 
 
 def test_matching_issues_leave_out_issues_reserved_for_the_waitlist(db: Database) -> None:
     from bot.db.models import Member
     from cogs.good_first_issues.models import GfiWaitlist
+    from cogs.good_first_issues.reservations import held_issue_ids
 
     with db.session() as s:
         rid = repo(s)
@@ -220,5 +222,6 @@ def test_matching_issues_leave_out_issues_reserved_for_the_waitlist(db: Database
         s.add(GfiWaitlist(issue_id=ids[1], member_id=member.id, offer_expires_at=T0 + timedelta(days=1)))
         s.add(GfiWaitlist(issue_id=ids[0], member_id=member.id, offer_expires_at=T0 - timedelta(hours=1)))
     with db.session() as s:
-        assert [i.number for i in matching_issues(s, ["docs"], T0, 5)] == [1]
-        assert [i.number for i in matching_issues(s, ["docs"], T0 + timedelta(days=2), 5)] == [2, 1]
+        assert [i.number for i in matching_issues(s, ["docs"], held_issue_ids(s, T0), 5)] == [1]
+        later = held_issue_ids(s, T0 + timedelta(days=2))
+        assert [i.number for i in matching_issues(s, ["docs"], later, 5)] == [2, 1]

@@ -60,11 +60,11 @@ async def _linking(
     fake.oauth.register_app(CLIENT_ID)
     extra = (
         f"github:\n  token: {FAKE_TOKEN}\n  api_url: {fake.base_url}\n"
-        f"  oauth_client_id: {CLIENT_ID}\n  oauth_base_url: {fake.base_url}\ngood_first_issues: {{}}\n"
+        f"  oauth_client_id: {CLIENT_ID}\n  oauth_base_url: {fake.base_url}\n"
     )
     async with chat_factory(extra_yaml=extra, locale=locale) as chat:
-        cog = next(c for c in chat.app.cogs if c.name == "good_first_issues")
-        cog.device_links.timer = timer  # type: ignore[attr-defined]
+        cog = next(c for c in chat.app.cogs if c.name == "steward")  # linking needs no other feature
+        cog.links.device_links.timer = timer  # type: ignore[attr-defined]
         yield chat, timer
 
 

@@ -17,9 +17,10 @@ from datetime import datetime, timedelta
 from typing import Protocol
 
 from bot.core.cog import Services
+from bot.core.community_events import GitHubLinked
+from bot.core.errors import UserError
 from bot.core.github_port import DeviceCode, GitHubPort
-from cogs.good_first_issues.errors import GfiError
-from cogs.good_first_issues.linking import complete_link
+from cogs.steward.linking import complete_link
 
 log = logging.getLogger(__name__)
 SLOW_DOWN_EXTRA = 5.0  # seconds GitHub asks to add on each slow_down
@@ -84,18 +85,18 @@ class DeviceLinks:
     def _port(self) -> GitHubPort:
         github = self.services.github
         if github is None:
-            raise GfiError("gfi.link.no_github")
+            raise UserError("steward.link.no_github")
         return github
 
     async def start(self, member_id: int, wanted: str | None) -> PendingSignIn:
         """Ask GitHub for a code and poll it in the background; an earlier sign-in is abandoned."""
         try:
             code = await self._port().start_device_flow()
-        except GfiError:
+        except UserError:
             raise
         except Exception:
             log.exception("starting the GitHub device flow failed")
-            raise GfiError("gfi.link.unreachable") from None
+            raise UserError("steward.link.unreachable") from None
         await self.cancel(member_id)
         now = self.services.clock.now()
         flow = PendingSignIn(
@@ -114,7 +115,7 @@ class DeviceLinks:
         """The Done button: the outcome if known, else one poll now when the interval allows it."""
         flow = self._pending.get(member_id)
         if flow is None:
-            raise GfiError("gfi.link.no_pending_device")
+            raise UserError("steward.link.no_pending_device")
         async with flow.lock:
             if flow.outcome is None and self.timer.monotonic() - flow.last_poll >= flow.interval:
                 await self._poll(flow)
@@ -143,7 +144,7 @@ class DeviceLinks:
     async def _poll(self, flow: PendingSignIn) -> None:
         """One poll; sets ``flow.outcome`` when the sign-in ended. The caller holds ``flow.lock``."""
         if self.services.clock.now() >= flow.expires_at:
-            flow.outcome = Outcome("gfi.link.device_expired", {})
+            flow.outcome = Outcome("steward.link.device_expired", {})
             return
         flow.last_poll = self.timer.monotonic()
         try:
@@ -154,21 +155,22 @@ class DeviceLinks:
         if result.status == "slow_down":
             flow.interval = float(result.interval or flow.interval + SLOW_DOWN_EXTRA)
         elif result.status == "denied":
-            flow.outcome = Outcome("gfi.link.device_denied", {})
+            flow.outcome = Outcome("steward.link.device_denied", {})
         elif result.status == "expired":
-            flow.outcome = Outcome("gfi.link.device_expired", {})
+            flow.outcome = Outcome("steward.link.device_expired", {})
         elif result.status == "approved" and result.login:
             flow.outcome = await self._link(flow, result.login)
 
     async def _link(self, flow: PendingSignIn, login: str) -> Outcome:
         if flow.wanted is not None and flow.wanted.lower() != login.lower():
-            return Outcome("gfi.link.device_mismatch", {"login": login, "wanted": flow.wanted})
+            return Outcome("steward.link.device_mismatch", {"login": login, "wanted": flow.wanted})
         now = self.services.clock.now()
         try:
             await self.services.db.run(lambda s: complete_link(s, flow.member_id, login, now))
-        except GfiError as exc:
+        except UserError as exc:
             return Outcome(exc.key, exc.outside)
-        return Outcome("gfi.link.device_done", {"login": login}, login=login)
+        await self.services.bus.publish(GitHubLinked(flow.member_id, login))
+        return Outcome("steward.link.device_done", {"login": login}, login=login)
 
     async def cancel(self, member_id: int) -> None:
         flow = self._pending.pop(member_id, None)

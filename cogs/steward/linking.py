@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 import secrets
 from datetime import datetime, timedelta
@@ -9,19 +10,19 @@ from datetime import datetime, timedelta
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, delete, select
 
-from bot.core.github_port import GitHubPort
+from bot.core.errors import UserError
+from bot.core.github_port import GitHubBusy, GitHubPort
 from bot.db.models import Member
-from cogs.good_first_issues.errors import GfiError
-from cogs.good_first_issues.models import GfiClaim, GfiLinkCode
+from cogs.steward.models import LinkCode
 
 _LOGIN = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$")
 
 
 def check_login(login: str) -> str:
-    """``login`` without a leading @, or GfiError when GitHub could not have such a user."""
+    """``login`` without a leading @, or a UserError when GitHub could not have such a user."""
     value = login.strip().lstrip("@")
     if not _LOGIN.match(value):
-        raise GfiError("gfi.link.bad_login", outside={"login": login})
+        raise UserError("steward.link.bad_login", outside={"login": login})
     return value
 
 
@@ -32,14 +33,13 @@ def taken_by_other(session: Session, member_id: int, login: str) -> bool:
     return other is not None
 
 
-def start_link(
-    session: Session, member_id: int, login: str, now: datetime, lifetime: timedelta
-) -> GfiLinkCode:
+def start_link(session: Session, member_id: int, login: str, now: datetime, lifetime: timedelta) -> LinkCode:
     """A fresh one-time code for (member, login); an earlier pending code is replaced."""
     if taken_by_other(session, member_id, login):
-        raise GfiError("gfi.link.taken", outside={"login": login})
-    session.exec(delete(GfiLinkCode).where(col(GfiLinkCode.member_id) == member_id))
-    row = GfiLinkCode(
+        raise UserError("steward.link.taken", outside={"login": login})
+    delete_expired_codes(session, now)
+    session.exec(delete(LinkCode).where(col(LinkCode.member_id) == member_id))
+    row = LinkCode(
         member_id=member_id,
         login=login,
         code=f"steward-{secrets.token_hex(5)}",
@@ -51,8 +51,8 @@ def start_link(
     return row
 
 
-def pending_code(session: Session, member_id: int, now: datetime) -> GfiLinkCode | None:
-    row = session.exec(select(GfiLinkCode).where(GfiLinkCode.member_id == member_id)).first()
+def pending_code(session: Session, member_id: int, now: datetime) -> LinkCode | None:
+    row = session.exec(select(LinkCode).where(LinkCode.member_id == member_id)).first()
     if row is None or row.expires_at <= now:
         return None
     return row
@@ -69,11 +69,12 @@ async def proof_found(github: GitHubPort, login: str, code: str) -> bool | None:
 
 
 def complete_link(session: Session, member_id: int, login: str, now: datetime) -> None:
-    """Store the verified login on the member and on their running claims; drop the code."""
+    """Store the verified login on the member and drop the code. Features that copy the login (claims)
+    follow the ``GitHubLinked`` event the caller publishes after this commits."""
     member = session.get(Member, member_id)
     assert member is not None
     if taken_by_other(session, member_id, login):
-        raise GfiError("gfi.link.taken", outside={"login": login})
+        raise UserError("steward.link.taken", outside={"login": login})
     member.github_login = login
     member.github_login_lower = login.lower()
     member.github_verified_at = now
@@ -81,13 +82,8 @@ def complete_link(session: Session, member_id: int, login: str, now: datetime) -
         with session.begin_nested():
             session.add(member)
     except IntegrityError:  # a concurrent link of the same login won
-        raise GfiError("gfi.link.taken", outside={"login": login}) from None
-    session.exec(delete(GfiLinkCode).where(col(GfiLinkCode.member_id) == member_id))
-    for claim in session.exec(
-        select(GfiClaim).where(GfiClaim.member_id == member_id, col(GfiClaim.ended_at).is_(None))
-    ):
-        claim.github_login = login
-        session.add(claim)
+        raise UserError("steward.link.taken", outside={"login": login}) from None
+    session.exec(delete(LinkCode).where(col(LinkCode.member_id) == member_id))
 
 
 def unlink(session: Session, member_id: int) -> str | None:
@@ -100,12 +96,7 @@ def unlink(session: Session, member_id: int) -> str | None:
     member.github_login_lower = None
     member.github_verified_at = None
     session.add(member)
-    session.exec(delete(GfiLinkCode).where(col(GfiLinkCode.member_id) == member_id))
-    for claim in session.exec(
-        select(GfiClaim).where(GfiClaim.member_id == member_id, col(GfiClaim.ended_at).is_(None))
-    ):
-        claim.github_login = None
-        session.add(claim)
+    session.exec(delete(LinkCode).where(col(LinkCode.member_id) == member_id))
     return login
 
 
@@ -117,5 +108,12 @@ def verified_login(session: Session, member_id: int) -> str | None:
 
 
 def delete_expired_codes(session: Session, now: datetime) -> int:
-    result = session.exec(delete(GfiLinkCode).where(col(GfiLinkCode.expires_at) <= now))
+    """Drop codes nobody used in time (run with each new link, so none outlive the next one long)."""
+    result = session.exec(delete(LinkCode).where(col(LinkCode.expires_at) <= now))
     return int(getattr(result, "rowcount", 0) or 0)
+
+
+def busy(exc: GitHubBusy, now: datetime) -> UserError:
+    """What a person is told when GitHub's budget is spent: when to try again (at least a minute)."""
+    seconds = (exc.retry_at - now).total_seconds() if exc.retry_at is not None else 3600
+    return UserError("steward.link.busy", minutes=max(1, math.ceil(seconds / 60)))
