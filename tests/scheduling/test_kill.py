@@ -196,6 +196,22 @@ def _rows(url: str) -> list[tuple[str, str, str, str]]:
         engine.dispose()
 
 
+def _idle_in_transaction(url: str) -> list[str]:
+    """Sessions of the bot's PostgreSQL database idle in a transaction for over a second."""
+    if not url.startswith("postgres"):
+        return []
+    engine = create_engine(normalize_url(url))
+    try:
+        with engine.connect() as conn:
+            query = (
+                "SELECT query FROM pg_stat_activity WHERE datname = current_database() "
+                "AND state = 'idle in transaction' AND now() - state_change > interval '1 second'"
+            )
+            return [str(row[0]) for row in conn.execute(text(query))]
+    finally:
+        engine.dispose()
+
+
 @pytest.mark.kill
 def test_killed_again_and_again_every_period_is_posted_exactly_once(
     fakes: Fakes, database: tuple[str, str], tmp_path: Path
@@ -253,6 +269,7 @@ def test_killed_again_and_again_every_period_is_posted_exactly_once(
         runner.start()
         runner.wait_leading()
         time.sleep(2 * INTERVAL)
+        assert _idle_in_transaction(url) == [], "a session left open holds locks and vacuum back"
     finally:
         runner.terminate()
     assert on_send >= KILLS // 3, f"only {on_send} kills landed on a send"
