@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -219,12 +219,14 @@ class App:
         """Refuse a job-run write from this instance once the lease has a newer epoch than it leads under."""
         require_epoch(session, self.leader.leading_epoch())
 
-    async def _leadership_changed(self, is_leader: bool) -> None:
+    def _leadership_changed(self, is_leader: bool) -> Awaitable[list[str]] | None:
         self.metrics.leader.set(1 if is_leader else 0)
-        if is_leader:
-            # Leadership taken at start-up follows downtime: catch up once, coalesced. Taken over later
-            # from a dead leader while this process was up: the bot never stopped, replay every period.
-            await self.scheduler.catch_up(replay=self._started)
+        if not is_leader:
+            return None
+        # Leadership taken at start-up follows downtime: catch up once, coalesced. Taken over later
+        # from a dead leader while this process was up: the bot never stopped, replay every period.
+        # (Decided now; the election runs the catch-up after this returns, outside its lease lock.)
+        return self.scheduler.catch_up(replay=self._started)
 
     async def start(self) -> None:
         await self.prepare_database()
@@ -243,6 +245,7 @@ class App:
         self.scheduler.apply(self.config, self.jobs(), self.default_schedules())
         self.scheduler.start()
         await self.leader.start()
+        await self.leader.settled()  # the start-up catch-up, if this instance leads
         self._started = True
         log.info(
             "steward started: %d cog(s), adapters: %s",

@@ -138,6 +138,11 @@ class OncallConfig(FeatureSection):
         default=False,
         description="At shift start, assign the untriaged items to the on-call person on GitHub.",
     )
+    handoff_grace: Annotated[Duration, at_least(timedelta(minutes=1))] = Field(
+        default=timedelta(hours=6),
+        description="A handoff missed while the bot was down is posted when it comes back within this "
+        "long after the shift began; later, it is skipped and the log says why.",
+    )
     swap_reminder: Annotated[Duration, at_least(timedelta(minutes=1))] = Field(
         default=timedelta(days=1), description="Remind about an open swap request this long before the shift."
     )

@@ -2,7 +2,8 @@
 
 Each tick looks at the clock and does what is due exactly once (the post log makes posts and DMs
 idempotent across restarts and instances). Missed boundaries are not replayed: after downtime, the
-shift in force is announced with the summary of the one before it.
+shift in force is announced with the summary of the one before it, if it began within
+``oncall.handoff_grace``; an older one is skipped, and the log says why.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from bot.core.events import EventBus, HomeChanged
 from bot.core.github_port import GitHubPort
 from bot.core.messages import BulletList, Message, Plain, Section
 from bot.core.messages import Mention as MentionSpan
+from bot.core.post_ledger import Due
 from bot.core.posting import Poster
 from bot.db.database import Database
 from cogs.oncall.config import OncallConfig
@@ -102,7 +104,8 @@ class ShiftTicker:
             self.t, name, previous, current, people, tz, triaged, waiting, now, sla, notes
         )
         period = f"{current.key}/{current.member}"
-        results = await self.poster.post_once("oncall_handoff", period, channel_of(channel), message)
+        due = Due(current.start, self.config().handoff_grace, "oncall.handoff_grace")
+        results = await self.poster.post_once("oncall_handoff", period, channel_of(channel), message, due=due)
         person: Person | None = people.get(current.member)
         dm_sent: bool | None = None
         if person is not None and person.member_id is not None:
@@ -115,7 +118,7 @@ class ShiftTicker:
                         tuple((Plain(f"{i.repo}#{i.number}"), " ", Plain(i.title)) for i in waiting[:10])
                     )
                 )
-            dm_sent = await self.poster.dm_member_once("oncall_shift_dm", period, person.member_id, dm)
+            dm_sent = await self.poster.dm_member_once("oncall_shift_dm", period, person.member_id, dm, due)
         first_time = any(r.status == "sent" for r in results) or dm_sent is not None
         if first_time:
             # The outgoing and the incoming person's home pages show a different shift now.

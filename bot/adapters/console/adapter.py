@@ -81,6 +81,7 @@ class ConsoleAdapter:
         self.extra_help = ""
         # Keyed (scheduled) posts are also appended here, so a restarted bot knows what it showed.
         self.journal = PostJournal(journal) if journal is not None else None
+        self._journal_turn = asyncio.Lock()  # one keyed post at a time holds the journal's file lock
         self._pending: _PendingForm | None = None
         self._dispatcher: Dispatcher | None = None
         self._task: asyncio.Task[None] | None = None
@@ -119,10 +120,18 @@ class ConsoleAdapter:
         """Post once: the journal file is the console's history, written as the post is printed."""
 
         async def post(part: Message, key: str) -> str:
-            ref = await self.post(channel_id, part)
-            # Right after the print, with nothing awaited in between: only a kill landing between
-            # these two writes could leave a shown post unrecorded.
-            return self.journal.record(key, channel_id, self.transcript[-1].text) if self.journal else ref
+            journal = self.journal
+            if journal is None:
+                return await self.post(channel_id, part)
+            async with self._journal_turn:
+                with journal.locked():
+                    found = journal.find(key)
+                    if found is not None:  # sent by another instance since this one looked
+                        return found
+                    await self.post(channel_id, part)
+                    # Right after the print: only a kill landing between the print and this write
+                    # could leave a shown post unrecorded.
+                    return journal.append(key, channel_id, self.transcript[-1].text)
 
         async def find(part: Message, key: str, since: datetime) -> str | None:
             if self.journal is None:
