@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -172,13 +172,17 @@ class OncallService:
     ) -> list[Shift]:
         return self.planner(session, rotation).shifts(start, end)
 
-    def now(self, session: Session, now: datetime) -> list[RotationNow]:
-        """Per rotation: the shift in force and the next one with a different person."""
+    def now(
+        self, session: Session, now: datetime, planners: Mapping[str, ShiftPlanner] | None = None
+    ) -> list[RotationNow]:
+        """Per rotation: the shift in force and the next one with a different person. ``planners``
+        (by rotation name) are reused when the caller already loaded them for other spans."""
         out = []
         for rotation in self.config.rotations:
+            planner = planners[rotation.name] if planners else self.planner(session, rotation)
             shifts = [
                 s
-                for s in self.shifts(session, rotation, now, now + timedelta(days=35))
+                for s in planner.shifts(now, now + timedelta(days=35))
                 if s.reason != "off" or s.contains(now)
             ]
             current = next((s for s in shifts if s.contains(now)), None)
@@ -218,6 +222,10 @@ class OncallService:
 
     def resolve(self, session: Session, ref: str, now: datetime) -> Person:
         return self.people().resolve(session, ref, now)
+
+    def known(self, session: Session, ref: str) -> Person:
+        """``resolve`` for readers (public pages, calendar feeds): the same person, nothing written."""
+        return self.people().known(session, ref)
 
     # -- time away, overrides, notes -----------------------------------------------------------
     def add_away(

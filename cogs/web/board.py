@@ -57,7 +57,7 @@ class BoardPage:
         flt, page_no, problems = read_filter(dict(request.query), rules)
         page = await gfi.page(flt, page_no, self.cog.cfg.page_size)
         claimed = await gfi.claimed(flt, CLAIMED_SHOWN)
-        changed = await self.cog.services.db.run(board_changed_at)
+        changed = await self.cog.services.db.read(board_changed_at)
         config = self.cog.services.config
         labels = sorted({label for labels in rules.repo_labels.values() for label in labels})
         params = {

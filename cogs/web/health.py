@@ -38,7 +38,7 @@ class HealthPage:
         starts = week_starts(now, WEEKS, tz)
         labels = [ctx.fmt.date(s, "short") for s in starts]
         bots = config.github.bot_logins if config.github else []
-        opened, merged = await db.run(lambda s: weekly_newcomers(s, starts, bots))
+        opened, merged = await db.read(lambda s: weekly_newcomers(s, starts, bots))
         charts: list[dict[str, Any]] = [
             self._counts(ctx, "new_contributors", labels, opened),
             self._counts(ctx, "first_merged", labels, merged),
@@ -47,7 +47,7 @@ class HealthPage:
         funnel_chart = None
         if config.onboarding is not None:
             longest = max((len(p.steps) for p in config.onboarding.paths), default=0)
-            stages = await db.run(compute_funnel, starts[0], now, longest)
+            stages = await db.read(compute_funnel, starts[0], now, longest)
             funnel = [
                 {
                     "label": ctx.t(f"web.health.stage_{s.key}", step=s.step),
@@ -65,7 +65,7 @@ class HealthPage:
                 ],
             )
         if config.oncall is not None:
-            report = await db.run(response_times, now, tz, WEEKS, None)
+            report = await db.read(response_times, now, tz, WEEKS, None)
             hours: list[float | None] = []
             for week in report.weeks:
                 median = report.per_week[week].summaries()[0].median if week in report.per_week else None
@@ -83,7 +83,7 @@ class HealthPage:
             "funnel": funnel,
             "funnel_chart": funnel_chart,
         }
-        changed: datetime | None = await db.run(board_changed_at)
+        changed: datetime | None = await db.read(board_changed_at)
         return self.cog.site.render("health.html", ctx, values, changed)
 
     @staticmethod

@@ -66,7 +66,7 @@ class SpotlightPages:
 
     async def archive(self, ctx: PageContext, request: web.Request) -> PageResult:
         self._spotlight()
-        items = await self.cog.services.db.run(_archive)
+        items = await self.cog.services.db.read(_archive)
         changed = max((i.published_at for i in items if i.published_at), default=None)
         values = {"current": "spotlights", "title": ctx.t("web.spotlights.title"), "items": items}
         return self.cog.site.render("spotlights.html", ctx, values, changed)
@@ -75,7 +75,7 @@ class SpotlightPages:
         spotlight = self._spotlight()
         raw = request.match_info["id"]
         doc = (
-            await self.cog.services.db.run(lambda s: published_document(s, int(raw)))
+            await self.cog.services.db.read(lambda s: published_document(s, int(raw)))
             if raw.isdigit() and len(raw) < 12
             else None
         )
@@ -98,7 +98,7 @@ class SpotlightPages:
             docs = [published_document(session, i.id) for i in listed if i.id is not None]
             return [d for d in docs if d is not None]
 
-        docs = await self.cog.services.db.run(load)
+        docs = await self.cog.services.db.read(load)
         entries = [
             {
                 "doc": doc,
