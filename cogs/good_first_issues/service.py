@@ -121,12 +121,12 @@ class GfiService:
         await self.ensure_board()
         rules = self.rules
         size, now = size or self.config.page_size, self.now()
-        return await self.services.db.read(lambda s: list_board(s, rules, flt, page, size, now))
+        return await self.services.db.run(lambda s: list_board(s, rules, flt, page, size, now))
 
     async def claimed(self, flt: BoardFilter, limit: int) -> list[ClaimedEntry]:
         """The latest running claims on newcomer issues, for the public board's "being worked on"."""
         rules = self.rules
-        return await self.services.db.read(lambda s: claimed_entries(s, rules, flt, limit))
+        return await self.services.db.run(lambda s: claimed_entries(s, rules, flt, limit))
 
     async def details(self, target: Target) -> IssueDetails:
         store, rules, now = self.store, self.rules, self.now()

@@ -9,7 +9,7 @@ from aiohttp import web
 
 from cogs.oncall.feed_token import stored_feed_token, token_matches
 from cogs.oncall.ical import render_calendar
-from cogs.oncall.people import public_name
+from cogs.oncall.public_names import public_name
 from cogs.oncall.service import OncallService
 
 PATH = "/oncall/{rotation}.ics"

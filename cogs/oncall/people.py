@@ -7,7 +7,7 @@ row does too.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -106,7 +106,6 @@ class PeopleResolver:
         self.members = members
 
     def resolve(self, session: Session, ref: str, now: datetime) -> Person:
-        """The person behind ``ref``; creates the member row a DM needs on first sight."""
         platform, value = split_ref(ref)
         entry = _entry_for(self.config, ref)
         ids = maintainer_ids(entry) if entry else {}
@@ -148,41 +147,3 @@ class PeopleResolver:
         if member is not None and platform is not None and member.display_name:
             name = entry.name if entry and entry.name else member.display_name
         return Person(ref, name, ids, member.id if member is not None else None)
-
-    def known(self, session: Session, ref: str) -> Person:
-        """What :meth:`resolve` gives for ``ref`` without writing anything: a member row nobody created
-        yet is simply absent (public pages and calendar feeds are read on snapshots, never written)."""
-        platform, value = split_ref(ref)
-        entry = _entry_for(self.config, ref)
-        ids = maintainer_ids(entry) if entry else {}
-        name = (entry.name if entry and entry.name else None) or value
-        member: Member | None = None
-        if platform is not None:
-            ids[platform] = value
-            # resolve() files the person under their first identity in this order: read the same one.
-            for plat, uid in sorted(ids.items()):
-                member = self.members.known(session, plat, uid, "")
-                if member is not None:
-                    break
-        else:
-            member = self.members.find_by_github(session, value)
-            if member is not None and member.id is not None:
-                for identity in session.exec(
-                    select(PlatformIdentity).where(PlatformIdentity.member_id == member.id)
-                ):
-                    ids.setdefault(identity.platform, identity.platform_user_id)
-        if member is not None and platform is not None and member.display_name:
-            name = entry.name if entry and entry.name else member.display_name
-        return Person(ref, name, ids, member.id if member is not None else None)
-
-
-def public_name(names: Mapping[str, str], ref: str | None) -> str | None:
-    """The name shown outside chat (public pages, calendar feeds) for ``ref``; None: nobody.
-
-    A bare chat id is nobody's chosen name and means nothing outside chat (where it would be a
-    mention), so it is never shown: "" asks the caller for its localized "a maintainer"."""
-    if ref is None:
-        return None
-    platform, value = split_ref(ref)
-    name = names.get(ref, value)
-    return "" if platform is not None and name == value and platform != "console" else name

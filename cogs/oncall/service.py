@@ -24,6 +24,7 @@ from cogs.oncall.models import (
 )
 from cogs.oncall.people import PeopleResolver, Person, actor_refs
 from cogs.oncall.planner import Away, Override, PlanInput, Shift, ShiftPlanner, configured_rosters
+from cogs.oncall.public_names import known_person
 from cogs.oncall.roster import RosterEpoch, roster_change
 from cogs.oncall.triage import TriageStore
 
@@ -225,7 +226,7 @@ class OncallService:
 
     def known(self, session: Session, ref: str) -> Person:
         """``resolve`` for readers (public pages, calendar feeds): the same person, nothing written."""
-        return self.people().known(session, ref)
+        return known_person(self.services.config, self.services.members, session, ref)
 
     # -- time away, overrides, notes -----------------------------------------------------------
     def add_away(

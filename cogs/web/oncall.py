@@ -13,8 +13,8 @@ from sqlmodel import Session
 from bot.web import PageResult
 from bot.web.charts import bar_chart
 from bot.web.site import PageContext
-from cogs.oncall.people import public_name
 from cogs.oncall.planner import Shift
+from cogs.oncall.public_names import public_name
 from cogs.oncall.service import OncallService, RotationNow
 from cogs.oncall.stats import response_times
 
