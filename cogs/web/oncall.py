@@ -16,7 +16,7 @@ from bot.web.site import PageContext
 from cogs.oncall.planner import Shift
 from cogs.oncall.public_names import public_name
 from cogs.oncall.service import OncallService, RotationNow
-from cogs.oncall.stats import response_times
+from cogs.oncall.stats import Report, response_times
 
 if TYPE_CHECKING:
     from cogs.web.cog import WebCog
@@ -36,9 +36,19 @@ class ShiftRow:
     who: str | None
 
 
-def _load(
-    svc: OncallService, session: Session, now: datetime
-) -> tuple[list[RotationNow], list[ShiftRow], dict[str, str], int, datetime | None]:
+@dataclass(frozen=True)
+class Loaded:
+    """Everything the page shows, read on one snapshot (one connection, one trip to a worker thread)."""
+
+    current: list[RotationNow]
+    rows: list[ShiftRow]
+    names: dict[str, str]
+    queue: int
+    changed: datetime | None
+    report: Report
+
+
+def _load(svc: OncallService, session: Session, now: datetime) -> Loaded:
     # One planner per rotation serves both spans: loading one reads the rotation's whole roster,
     # time-away and override history.
     planners = {r.name: svc.planner(session, r) for r in svc.config.rotations}
@@ -53,7 +63,9 @@ def _load(
     rows = [ShiftRow(s.rotation, s.region, s.start, s.end, public_name(names, s.member)) for s in shifts]
     rows.sort(key=lambda r: (r.start, r.rotation, r.region or ""))
     queue = svc.triage().queue_size(session, None)
-    return current, rows, names, queue, svc.changed_at(session)
+    # Only the response times: the backlog series /oncall stats also draws is not shown here.
+    report = response_times(session, now, svc.project_tz(), WEEKS, None)
+    return Loaded(current, rows, names, queue, svc.changed_at(session), report)
 
 
 class OncallPage:
@@ -65,9 +77,8 @@ class OncallPage:
     async def build(self, ctx: PageContext, request: web.Request) -> PageResult:
         svc: OncallService = self.cog.feature("oncall").service
         now = self.cog.now()
-        current, rows, names, queue, changed = await self.cog.services.db.read(lambda s: _load(svc, s, now))
-        # Only the response times: the backlog series /oncall stats also draws is not shown here.
-        report = await self.cog.services.db.read(response_times, now, svc.project_tz(), WEEKS, None)
+        loaded = await self.cog.services.db.read(lambda s: _load(svc, s, now))
+        report, names = loaded.report, loaded.names
         points = []
         for week in report.weeks:
             summary = report.per_week[week].summaries()[0] if week in report.per_week else None
@@ -94,12 +105,12 @@ class OncallPage:
                     "next": public_name(names, r.upcoming.member if r.upcoming else None),
                     "next_start": r.upcoming.start if r.upcoming else None,
                 }
-                for r in current
+                for r in loaded.current
             ],
-            "shifts": rows,
+            "shifts": loaded.rows,
             "feeds": feeds,
-            "queue": queue,
+            "queue": loaded.queue,
             "chart": chart,
             "site_zone": self.cog.services.config.project.timezone,
         }
-        return self.cog.site.render("oncall.html", ctx, values, changed)
+        return self.cog.site.render("oncall.html", ctx, values, loaded.changed)
