@@ -3,10 +3,12 @@ escaped) and an Atom feed. Drafts, unapproved answers and declined interviews ne
 
 from __future__ import annotations
 
+from collections import OrderedDict
+from collections.abc import Hashable
 from dataclasses import dataclass
 from datetime import datetime
-from functools import lru_cache
 from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
 
 from aiohttp import web
 from markdown_it import MarkdownIt
@@ -42,15 +44,7 @@ class Listed:
 def render_markdown(text: str) -> Markup:
     """CommonMark to HTML with raw HTML off: whatever someone typed is shown, never run.
     markdown-it also refuses javascript:/vbscript:/data: link targets."""
-    return Markup(_rendered(text))
-
-
-@lru_cache(maxsize=MEMO_SIZE)
-def _rendered(text: str) -> str:
-    # Keyed by the whole text, so never stale: an edited interview is a different key. Parsing is
-    # most of a cold feed (20 interviews of ~5 kB each, ~7 ms apiece), and the same published
-    # interviews are parsed again for every reader of the feed, the archive's pages and crawlers.
-    return _MARKDOWN.render(text)
+    return Markup(_MARKDOWN.render(text))
 
 
 def _archive(session: Session) -> list[Listed]:
@@ -66,13 +60,28 @@ class SpotlightPages:
 
     def __init__(self, cog: WebCog) -> None:
         self.cog = cog
+        # Rendered interviews by everything their HTML depends on. Exporting (escaping every line)
+        # and parsing the Markdown is most of a cold feed (20 interviews, ~5 kB each) and was
+        # redone for every reader and crawler; the key holds the whole document, so an edited
+        # interview, a changed blog setting or a new day is a new key, never a stale page.
+        self._rendered: OrderedDict[Hashable, Markup] = OrderedDict()
 
     def _spotlight(self) -> Any:
         return self.cog.feature("spotlight")
 
     def _html(self, doc: Document) -> Markup:
-        text, _ = self._spotlight().export_text(doc)
-        return render_markdown(without_front_matter(text))
+        spotlight = self._spotlight()
+        project = self.cog.services.config.project
+        today = self.cog.now().astimezone(ZoneInfo(project.timezone)).date()
+        key = (doc, spotlight.cfg.model_dump_json(), project.name, project.timezone, today)
+        found = self._rendered.get(key)
+        if found is None:
+            text, _ = spotlight.export_text(doc)
+            found = self._rendered[key] = render_markdown(without_front_matter(text))
+            while len(self._rendered) > MEMO_SIZE:
+                self._rendered.popitem(last=False)
+        self._rendered.move_to_end(key)
+        return found
 
     async def archive(self, ctx: PageContext, request: web.Request) -> PageResult:
         self._spotlight()

@@ -66,3 +66,34 @@ async def test_calendar_feed_never_shows_a_bare_chat_id(site_factory: SiteFactor
         assert HIDDEN_CHAT_ID not in unfolded and "U0HIDDEN42" not in unfolded
         assert "Rotation Member" in unfolded and "a maintainer" in unfolded
         assert "aoife-b" in unfolded and "tomasz-w" in unfolded
+
+
+async def test_an_edited_interview_shows_its_new_text_at_once(site_factory: SiteFactory) -> None:
+    """Rendered interviews are reused (parsing them was most of a cold feed), keyed by the whole
+    document: an edit made after publication shows on the next view, in the page and the feed."""
+    from sqlmodel import select
+
+    from cogs.spotlight.models import SpotlightAnswer
+
+    async with site_factory(extra_yaml=FULL_YAML) as site:
+        db = site.chat.app.db
+        seeded = seed_community(db, site.chat.clock.now())
+        _, before, _ = await site.get(f"/spotlights/{seeded.published_id}")
+        _, feed_before, _ = await site.get("/spotlights/feed.xml")
+        assert "ask often." in before and "ask often." in feed_before
+
+        def edit(session) -> None:  # type: ignore[no-untyped-def]
+            answer = session.exec(
+                select(SpotlightAnswer).where(
+                    SpotlightAnswer.interview_id == seeded.published_id,
+                    SpotlightAnswer.question_id == "advice",
+                )
+            ).one()
+            answer.text = "Ask early, and read the guide first."
+            session.add(answer)
+
+        db.call(edit)
+        _, after, _ = await site.get(f"/spotlights/{seeded.published_id}")
+        _, feed_after, _ = await site.get("/spotlights/feed.xml")
+        assert "read the guide first." in after and "ask often." not in after
+        assert "read the guide first." in feed_after and "ask often." not in feed_after
