@@ -87,13 +87,9 @@ class OncallPage:
             points.append((ctx.fmt.date(week, "short"), hours, text))
         chart = bar_chart(ctx.t("web.oncall.ttfr_title"), ctx.t("web.oncall.chart_desc"), points)
         config = svc.config
-        base = (self.cog.cfg.base_url or "").rstrip("/")
-        feeds = (
-            [(r.name, f"{base}/oncall/{r.name}.ics") for r in config.rotations]
-            # A token keeps the feeds private: the public page never shows it, so it offers none.
-            if config.calendar_feeds and not config.calendar_token
-            else []
-        )
+        # The feeds always need a token (the configured one or the deployment's generated one), and
+        # the token keeps them private: a public page can only say where to ask, never link them.
+        feeds_private = config.calendar_feeds
         values = {
             "current": "oncall",
             "title": ctx.t("web.oncall.title"),
@@ -108,7 +104,7 @@ class OncallPage:
                 for r in loaded.current
             ],
             "shifts": loaded.rows,
-            "feeds": feeds,
+            "feeds_private": feeds_private,
             "queue": loaded.queue,
             "chart": chart,
             "site_zone": self.cog.services.config.project.timezone,
