@@ -14,14 +14,16 @@ from bot.web import PageResult
 from bot.web.charts import BarChart, bar_chart
 from bot.web.site import PageContext
 from cogs.good_first_issues.claimed import board_changed_at
-from cogs.onboarding.funnel import compute_funnel
-from cogs.oncall.stats import response_times, week_starts
+from cogs.onboarding.funnel import Stage, compute_funnel
+from cogs.oncall.stats import Report, response_times, week_starts
 from cogs.web.contributors import weekly_newcomers
 
 if TYPE_CHECKING:
     from cogs.web.cog import WebCog
 
 WEEKS = 8
+# (first PRs opened, first PRs merged) per week, the funnel, response times, Last-Modified
+Figures = tuple[tuple[list[int], list[int]], list[Stage] | None, Report | None, datetime | None]
 
 
 class HealthPage:
@@ -41,7 +43,7 @@ class HealthPage:
         bots = config.github.bot_logins if config.github else []
         longest = max((len(p.steps) for p in config.onboarding.paths), default=0) if config.onboarding else 0
 
-        def load(session: Session) -> tuple[Any, Any, Any, datetime | None]:
+        def load(session: Session) -> Figures:
             # Every figure on one read-only snapshot: one connection, one trip to a worker thread.
             newcomers = weekly_newcomers(session, starts, bots)
             stages = compute_funnel(session, starts[0], now, longest) if config.onboarding else None
