@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -25,6 +25,7 @@ from cogs.oncall.models import (
 )
 from cogs.oncall.people import PeopleResolver, Person, actor_refs, rotation_ref_of
 from cogs.oncall.planner import Away, Override, PlanInput, Shift, ShiftPlanner, configured_rosters
+from cogs.oncall.public_names import known_person
 from cogs.oncall.roster import RosterEpoch, roster_change
 from cogs.oncall.triage import TriageStore
 
@@ -173,13 +174,17 @@ class OncallService:
     ) -> list[Shift]:
         return self.planner(session, rotation).shifts(start, end)
 
-    def now(self, session: Session, now: datetime) -> list[RotationNow]:
-        """Per rotation: the shift in force and the next one with a different person."""
+    def now(
+        self, session: Session, now: datetime, planners: Mapping[str, ShiftPlanner] | None = None
+    ) -> list[RotationNow]:
+        """Per rotation: the shift in force and the next one with a different person. ``planners``
+        (by rotation name) are reused when the caller already loaded them for other spans."""
         out = []
         for rotation in self.config.rotations:
+            planner = planners[rotation.name] if planners else self.planner(session, rotation)
             shifts = [
                 s
-                for s in self.shifts(session, rotation, now, now + timedelta(days=35))
+                for s in planner.shifts(now, now + timedelta(days=35))
                 if s.reason != "off" or s.contains(now)
             ]
             current = next((s for s in shifts if s.contains(now)), None)
@@ -226,6 +231,10 @@ class OncallService:
         """The rotation ref (one of ``refs`` when it names them) of the person a command argument names."""
         person = self.services.people.resolve(session, platform, named, now, also=refs)
         return rotation_ref_of(self.services.config, person, platform, refs)
+
+    def known(self, session: Session, ref: str) -> Person:
+        """``resolve`` for readers (public pages, calendar feeds): the same person, nothing written."""
+        return known_person(self.services.config, self.services.members, session, ref)
 
     # -- time away, overrides, notes -----------------------------------------------------------
     def add_away(
