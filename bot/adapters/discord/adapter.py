@@ -40,6 +40,7 @@ from bot.core.dispatch import Dispatcher, PlatformUser
 from bot.core.events import MemberJoined
 from bot.core.messages import Form, Mention, Message, Plain, Section
 from bot.core.post_keys import KeyedSend
+from bot.counted import counted
 from bot.db.database import Database
 from bot.i18n import Catalog
 from bot.shards import ShardPlan
@@ -155,9 +156,9 @@ class DiscordAdapter:
             ready.cancel()
             raise AdapterStartError(f"Discord did not become ready within {self.ready_timeout:.0f} s")
         log.info(
-            "discord: connected as %s to %d guild(s)%s",
+            "discord: connected as %s to %s%s",
             client.user,
-            len(client.guilds),
+            counted(len(client.guilds), "guild", "guilds"),
             f" on {self.shards.describe()}" if self.shards else "",
         )
 
@@ -196,7 +197,9 @@ class DiscordAdapter:
         try:
             await asyncio.wait_for(self.wait_idle(), STOP_GRACE)
         except TimeoutError:
-            log.warning("discord: %d handler(s) still running at shutdown", len(self._inflight))
+            log.warning(
+                "discord: %s still running at shutdown", counted(len(self._inflight), "handler", "handlers")
+            )
         if self.client is not None:
             await self.client.close()
         if self._connection is not None:

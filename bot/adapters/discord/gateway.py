@@ -7,6 +7,7 @@ import logging
 from typing import TYPE_CHECKING, Any
 
 import discord
+from bot.counted import counted
 from bot.shards import ShardPlan
 
 if TYPE_CHECKING:
@@ -82,8 +83,9 @@ async def check_shard_plan(client: discord.Client, shards: ShardPlan) -> None:
         # Running out of session starts gets the token reset by Discord: refuse before that.
         minutes = int(limits["reset_after"]) // 60000
         raise AdapterStartError(
-            f"Discord allows {remaining} more session start(s) today and {starting} shard(s) would "
-            f"start; the budget resets in about {minutes} minute(s)"
+            f"Discord allows {counted(remaining, 'more session start', 'more session starts')} today "
+            f"and {counted(starting, 'shard', 'shards')} would "
+            f"start; the budget resets in about {counted(minutes, 'minute', 'minutes')}"
         )
     if shards.shard_count < recommended:
         log.warning(

@@ -34,6 +34,7 @@ from bot.core.dispatch import Dispatcher
 from bot.core.events import HomeChanged, MemberJoined
 from bot.core.messages import Message, Plain, Section
 from bot.core.post_keys import KeyedSend
+from bot.counted import counted
 from bot.http_server import request_body
 
 log = logging.getLogger(__name__)
@@ -247,7 +248,7 @@ class SlackAdapter:
             remaining = None if deadline is None else max(0.0, deadline - loop.time())
             _, pending = await asyncio.wait(set(self._tasks), timeout=remaining)
             if pending and remaining == 0.0:
-                log.warning("slack: %d task(s) still running at shutdown", len(pending))
+                log.warning("slack: %s still running at shutdown", counted(len(pending), "task", "tasks"))
                 return
 
     async def handle_http(self, request: web.Request) -> web.StreamResponse:
