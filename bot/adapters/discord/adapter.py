@@ -61,6 +61,8 @@ class DiscordAdapter:
     """Connects the core to one Discord application over the gateway."""
 
     platform = PLATFORM
+    group_forbidden_help = "discord.group_forbidden"  # catalog key: what maintainers fix
+    group_kind = "role"  # what add_to_group joins: a guild role
 
     def __init__(
         self,

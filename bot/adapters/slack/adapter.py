@@ -54,6 +54,8 @@ class SlackAdapter:
     """Receives commands, buttons, modals and events through Bolt; sends Block Kit messages."""
 
     platform = PLATFORM
+    group_forbidden_help = "slack.group_forbidden"  # catalog key: what maintainers fix
+    group_kind = "channel"  # what add_to_group joins: a channel
 
     def __init__(
         self,
