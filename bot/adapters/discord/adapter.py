@@ -18,6 +18,7 @@ from bot.adapters.discord.gateway import (
     SHARD_REFUSALS,
     AdapterStartError,
     GatewayClient,
+    GatewayEvents,
     ShardedGatewayClient,
     check_shard_plan,
 )
@@ -112,9 +113,14 @@ class DiscordAdapter:
             "guild_ready_timeout": self.guild_ready_timeout,
             "chunk_guilds_at_startup": False,  # no member list needed: interactions carry the member
         }
+        events = GatewayEvents(
+            ready=self.ready.set,
+            interaction=lambda interaction: self.track(self.router.handle(interaction)),
+            member_joined=lambda member: self.track(self.member_joined(member)),
+        )
         if self.shards is not None:
-            return ShardedGatewayClient(self, self.shards, **options)
-        return GatewayClient(self, **options)
+            return ShardedGatewayClient(events, self.shards, **options)
+        return GatewayClient(events, **options)
 
     async def start(self, dispatcher: Dispatcher) -> None:
         """Log in, sync commands to the configured guilds, connect and wait until ready."""
@@ -351,7 +357,17 @@ class DiscordAdapter:
 
     async def post_keyed(self, channel_id: str, message: Message, send: KeyedSend) -> list[str]:
         """Post the parts ``send`` still needs, each with its key as the nonce (see :mod:`.keyed`)."""
-        return await post_keyed(self, channel_id, message, send)
+        target = await self._channel(channel_id)
+        guild = getattr(target, "guild", None)
+        message = self.fit_files(message, guild.filesize_limit if guild is not None else DEFAULT_FILE_LIMIT)
+        assert self.client is not None and self.client.user is not None
+
+        async def send_one(out: Outgoing, nonce: str) -> discord.Message:
+            return await self._send(target, out, f"channel {channel_id}", nonce=nonce)
+
+        return await post_keyed(
+            target, channel_id, self.client.user.id, message, send, send_one, self.pacer.wait
+        )
 
     async def send_dm(self, user_id: str, message: Message) -> bool:
         """DM a user; False when their DMs are closed (then a short notice, without the content,

@@ -5,17 +5,24 @@ from __future__ import annotations
 import asyncio
 import logging
 import secrets
-from typing import TYPE_CHECKING, Any
+from collections.abc import Coroutine
+from typing import Any, Protocol
 
 import discord
 from bot.adapters.discord.commands import invoked
-from bot.adapters.discord.forms import FORM_PREFIX, FormProgress, build_modal, submitted_values, with_answers
+from bot.adapters.discord.forms import (
+    FORM_PREFIX,
+    FormBook,
+    FormProgress,
+    build_modal,
+    submitted_values,
+    with_answers,
+)
 from bot.adapters.discord.render import PLATFORM, oversized, render
+from bot.core.commands import CommandRegistry
 from bot.core.dispatch import Dispatcher, PlatformUser
 from bot.core.messages import BulletList, Button, Buttons, ButtonStyle, Form, Message, Plain, Section
-
-if TYPE_CHECKING:
-    from bot.adapters.discord.adapter import DiscordAdapter
+from bot.i18n import Catalog
 
 log = logging.getLogger(__name__)
 
@@ -29,6 +36,32 @@ def platform_user(interaction: discord.Interaction[Any]) -> PlatformUser:
     )
 
 
+class InteractionPort(Protocol):
+    """What answering interactions needs from the Discord adapter, and nothing more: the dispatcher,
+    the command registry and catalog, forms in progress, and a few of its services."""
+
+    dispatcher: Dispatcher | None
+    registry: CommandRegistry
+    catalog: Catalog
+    forms: FormBook
+
+    def spawn(self, work: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]: ...
+
+    def busy(self) -> bool: ...
+
+    async def locale_of(self, interaction: discord.Interaction[Any]) -> str: ...
+
+    async def text(self, interaction: discord.Interaction[Any], key: str, **params: Any) -> str: ...
+
+    def remember_form(self, form: Form) -> None: ...
+
+    def last_form(self, action: str, value: str) -> Form | None: ...
+
+    def fit_files(self, message: Message, limit: int, locale: str | None = None) -> Message: ...
+
+    async def send_dm(self, user_id: str, message: Message) -> bool: ...
+
+
 class InteractionResponder:
     """Answers one interaction: the first answer is the callback, later ones follow-ups.
 
@@ -37,7 +70,7 @@ class InteractionResponder:
     """
 
     def __init__(
-        self, adapter: DiscordAdapter, interaction: discord.Interaction[Any], ephemeral: bool
+        self, adapter: InteractionPort, interaction: discord.Interaction[Any], ephemeral: bool
     ) -> None:
         self.adapter = adapter
         self.interaction = interaction
@@ -109,7 +142,7 @@ class InteractionResponder:
 class InteractionRouter:
     """Turns each interaction into a dispatcher call, deferring slow handlers in time."""
 
-    def __init__(self, adapter: DiscordAdapter, defer_after: float) -> None:
+    def __init__(self, adapter: InteractionPort, defer_after: float) -> None:
         self.adapter = adapter
         self.defer_after = defer_after
 
