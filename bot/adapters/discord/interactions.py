@@ -25,6 +25,8 @@ from bot.core.messages import BulletList, Button, Buttons, ButtonStyle, Form, Me
 from bot.i18n import Catalog
 
 log = logging.getLogger(__name__)
+CHOICES = 25  # autocomplete choices Discord shows
+CHOICE_LIMIT = 100  # characters of a choice's name and of a string value
 
 
 def platform_user(interaction: discord.Interaction[Any]) -> PlatformUser:
@@ -298,11 +300,17 @@ class InteractionRouter:
             found = await self.dispatcher.autocomplete(
                 platform_user(interaction), option.autocomplete, str(values.get(option.name) or "")
             )
-            for c in found[:25]:
+            for c in found:
                 label = c.label or str(c.value)
                 name = (
                     self.adapter.catalog.translate("en", label) if self.adapter.catalog.has(label) else label
                 )
-                value = c.value if isinstance(c.value, int) else str(c.value)[:100]
-                choices.append(discord.app_commands.Choice(name=name[:100] or str(value), value=value))
+                value = c.value if isinstance(c.value, int) else str(c.value)
+                # A choice is at most 100 characters: a cut value would pick something else and a cut
+                # name would show someone's words changed, so a choice that does not fit is left out
+                # (the person can still type it).
+                if len(str(value)) <= CHOICE_LIMIT and 0 < len(name) <= CHOICE_LIMIT:
+                    choices.append(discord.app_commands.Choice(name=name, value=value))
+                if len(choices) == CHOICES:
+                    break
         await interaction.response.autocomplete(choices)
