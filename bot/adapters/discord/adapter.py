@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import math
-from collections import OrderedDict
 from collections.abc import Coroutine
 from typing import Any
 
@@ -39,7 +38,7 @@ from bot.core.adapter import GroupChange
 from bot.core.commands import CommandRegistry
 from bot.core.dispatch import Dispatcher, PlatformUser
 from bot.core.events import MemberJoined
-from bot.core.messages import Form, Mention, Message, Plain, Section
+from bot.core.messages import Mention, Message, Plain, Section
 from bot.core.post_keys import KeyedSend
 from bot.counted import counted
 from bot.db.database import Database
@@ -99,7 +98,6 @@ class DiscordAdapter:
         self.members_intent = False
         self._connection: asyncio.Task[None] | None = None
         self._inflight: set[asyncio.Task[Any]] = set()
-        self._recent_forms: OrderedDict[tuple[str, str], Form] = OrderedDict()
         self.roles = RoleKeeper(lambda: self.client, self.pacer, retry_delay)
 
     # -- lifecycle --------------------------------------------------------
@@ -253,14 +251,6 @@ class DiscordAdapter:
     async def text(self, interaction: discord.Interaction[Any], key: str, **params: Any) -> str:
         """A catalog string in the language of the interaction's user."""
         return self.catalog.translate(await self.locale_of(interaction), key, **params)
-
-    def remember_form(self, form: Form) -> None:
-        self._recent_forms[(form.action, form.value)] = form
-        while len(self._recent_forms) > 500:
-            self._recent_forms.popitem(last=False)
-
-    def last_form(self, action: str, value: str) -> Form | None:
-        return self._recent_forms.get((action, value))
 
     # -- events -----------------------------------------------------------
     async def member_joined(self, member: discord.Member) -> None:

@@ -55,10 +55,6 @@ class InteractionPort(Protocol):
 
     async def text(self, interaction: discord.Interaction[Any], key: str, **params: Any) -> str: ...
 
-    def remember_form(self, form: Form) -> None: ...
-
-    def last_form(self, action: str, value: str) -> Form | None: ...
-
     def fit_files(self, message: Message, limit: int, locale: str | None = None) -> Message: ...
 
     async def send_dm(self, user_id: str, message: Message) -> bool: ...
@@ -113,7 +109,7 @@ class InteractionResponder:
 
     async def open_form(self, form: Form) -> None:
         progress = FormProgress(form)
-        self.adapter.remember_form(form)
+        self.adapter.forms.remember(form)
         single = progress.steps == 1
         custom_id = f"{form.action}:{form.value}" if single else await self.adapter.forms.keep(progress)
         if single and len(custom_id) > 100:
@@ -271,7 +267,7 @@ class InteractionRouter:
         """Modals cannot show inline errors: list them and offer the form again, answers kept."""
         labels: dict[str, str] = {}
         if form is None:
-            form = self.adapter.last_form(action, value)
+            form = self.adapter.forms.last(action, value)
         if form is not None:
             labels = {q.id: q.label for q in form.questions}
         items = []
