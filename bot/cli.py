@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import importlib
 import json
 import logging
 import os
@@ -35,16 +34,6 @@ log = logging.getLogger("steward")
 EXIT_FAILED = 1
 EXIT_CONFIG = 2
 DEFAULT_CONFIG_FILE = "steward.yaml"
-# Modules that add their own subcommands: each has ``register(subparsers)``. Missing ones are skipped
-# so the CLI works while a part is not built yet.
-CLI_EXTENSIONS = (
-    "bot.github.cli",
-    "bot.adapters.discord.cli",
-    "bot.adapters.slack.cli",
-    "bot.ops_cli",
-    "bot.data.cli",
-    "cogs.oncall.feed_cli",
-)
 BUILTIN_CONFIG = "project:\n  name: Steward\n"
 
 
@@ -87,8 +76,8 @@ def resolve_config(args: argparse.Namespace) -> tuple[StewardConfig, Path | None
 
 
 def _check_one_config(file: str, offline: bool) -> bool:
-    from bot.app import config_warnings
     from bot.core.clock import SystemClock
+    from bot.features import config_warnings
 
     try:
         if offline:
@@ -248,14 +237,10 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 async def _run_chat(config: StewardConfig, path: Path | None, shards: ShardPlan | None = None) -> int:
-    from bot.app import AdapterUnavailable, App
+    from bot.app import App
 
     app = App(config, config_path=path, discord_shards=shards)
-    try:
-        app.add_chat_adapters()
-    except AdapterUnavailable as exc:
-        print(f"{exc}; remove that section or use `steward console`.", file=sys.stderr)
-        return EXIT_CONFIG
+    app.add_chat_adapters()
     await app.run_until_stopped(on_started=announce_addresses)
     return 0
 
@@ -328,15 +313,25 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--downgrade", metavar="REV", help="downgrade to REV instead (e.g. base)")
     p.set_defaults(fn=cmd_migrate)
 
-    for module_name in CLI_EXTENSIONS:
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as exc:
-            # Only "that part is not built" is tolerated; a broken import inside it is not.
-            if exc.name is None or not module_name.startswith(exc.name):
-                raise
-            continue
-        module.register(sub)
+    # Parts that add their own subcommands; imported here, not at the top, so `steward --help` stays quick.
+    from bot.adapters.discord import cli as discord_cli
+    from bot.adapters.slack import cli as slack_cli
+    from bot.data import cli as data_cli
+    from bot.features import FEATURES
+    from bot.github import cli as github_cli
+    from bot.ops_cli import register as ops_register
+
+    for register in (
+        github_cli.register,
+        discord_cli.register,
+        slack_cli.register,
+        ops_register,
+        data_cli.register,
+    ):
+        register(sub)
+    for feature in FEATURES:
+        if feature.cli is not None:
+            feature.cli(sub)
     return parser
 
 

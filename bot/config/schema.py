@@ -12,7 +12,7 @@ from typing import Any
 
 from pydantic.json_schema import GenerateJsonSchema
 
-from bot.config.models import StewardConfig
+from bot.config.assembly import installed_model
 from bot.config.types import format_clock, format_duration
 
 SCHEMA_ID = "https://github.com/steward-bot/steward/config/steward.schema.json"
@@ -29,8 +29,8 @@ class _Generator(GenerateJsonSchema):
 
 
 def config_json_schema() -> dict[str, Any]:
-    """The JSON Schema (draft 2020-12) of ``StewardConfig``, for editors and CI."""
-    schema = StewardConfig.model_json_schema(mode="validation", schema_generator=_Generator)
+    """The JSON Schema (draft 2020-12) of the installed config model, for editors and CI."""
+    schema = installed_model().model_json_schema(mode="validation", schema_generator=_Generator)
     return {"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": SCHEMA_ID, **schema}
 
 

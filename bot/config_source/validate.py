@@ -53,6 +53,6 @@ def validate(
         )
     except ConfigError as exc:
         return Verdict(None, list(exc.problems))
-    from bot.app import config_warnings  # the app imports this package; import at use
+    from bot.features import config_warnings  # the features import this package; import at use
 
     return Verdict(config, [], config_warnings(config, now))

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any, ClassVar
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 from bot.core.clock import Clock
 from bot.core.commands import ActionRoute, Command, CommandRegistry, declared
@@ -19,9 +20,22 @@ from bot.i18n import Catalog
 
 if TYPE_CHECKING:
     from bot.config import StewardConfig
+    from bot.config_source.coordinator import RunningVersion
+    from bot.config_source.restart import ReloadOutcome
     from bot.core.posting import Poster
     from bot.db.database import Database
     from bot.http_server import HttpServer
+    from bot.metrics import Metrics
+
+
+class ConfigSourceView(Protocol):
+    """What a cog may read of the config-source follower: the repository version this instance runs."""
+
+    @property
+    def running(self) -> RunningVersion | None: ...
+
+    @property
+    def bootstrap_file(self) -> Path | None: ...
 
 
 @dataclass
@@ -37,13 +51,16 @@ class Services:
     members: MemberDirectory
     maintainers: Callable[[], MaintainerPolicy]
     poster: Poster
-    reload_config: Callable[[], Awaitable[Any]]
+    reload_config: Callable[[], Awaitable[ReloadOutcome]]
     http: HttpServer
     github: GitHubPort | None = None  # set when the config has a ``github`` section
-    metrics: Any = None  # bot.metrics.Metrics
-    config_source: Any = None  # bot.config_source.coordinator.ConfigSourceCoordinator (/steward config)
-    scheduler: Any = None  # bot.scheduling.JobScheduler (run_job_now for "send it now" commands)
+    metrics: Metrics | None = None
+    config_source: ConfigSourceView | None = None  # set when the config reads a repository file
+    # Whether this instance runs the scheduled jobs (the leader); work done once per community asks it.
+    is_leader: Callable[[], bool] = lambda: True
     cogs: Callable[[], list[Cog]] = lambda: []  # every loaded cog (the digest asks each for its section)
+    # Warnings about a valid config (all features'), for /steward config.
+    config_warnings: Callable[[StewardConfig, datetime], list[str]] = lambda config, now: []
 
     @property
     def config(self) -> StewardConfig:
@@ -63,10 +80,23 @@ class Cog:
     def __init__(self, services: Services) -> None:
         self.services = services
 
+    def parts(self) -> list[object]:
+        """The handler objects this cog is composed of (command groups, event handlers).
+
+        Their methods decorated with ``@command``, ``@action``, ``@autocomplete`` and ``@listener`` are
+        registered exactly like the cog's own, under this cog's name; a feature splits into small classes
+        this way instead of mixins. ``register()`` asks once; return the same instances each time.
+        """
+        return []
+
     def register(self) -> None:
-        """Add everything this cog declares with the decorators to the registry and the bus."""
+        """Add everything this cog and its ``parts()`` declare with the decorators to the registry and bus."""
+        for owner in (self, *self.parts()):
+            self._register_declared(owner)
+
+    def _register_declared(self, owner: object) -> None:
         registry = self.services.registry
-        for kind, decl, fn in declared(self):
+        for kind, decl, fn in declared(owner):
             if kind == "command":
                 registry.add(
                     Command(
@@ -84,10 +114,10 @@ class Cog:
                 registry.add_action(ActionRoute(name=name, handler=fn, cog=self.name, access=access))
             elif kind == "autocomplete":
                 registry.autocompleters[decl] = fn
-        for attr in dir(type(self)):
-            event_type = getattr(getattr(type(self), attr, None), "__steward_listener__", None)
+        for attr in dir(type(owner)):
+            event_type = getattr(getattr(type(owner), attr, None), "__steward_listener__", None)
             if event_type is not None:
-                self.services.bus.subscribe(event_type, getattr(self, attr))
+                self.services.bus.subscribe(event_type, getattr(owner, attr))
 
     def jobs(self) -> dict[str, Callable[..., Any]]:
         """Scheduled jobs this cog offers, by job name (the config's ``schedules`` chooses when)."""
@@ -113,6 +143,10 @@ class Cog:
     async def home_section(self, member_id: int, locale: str) -> list[Block]:
         """This feature's part of a person's home page (Slack App Home): their claims, shifts, progress."""
         return []
+
+    def public_page(self) -> str | None:
+        """The path of the public web page this feature serves on the HTTP server, if any."""
+        return None
 
     async def start(self) -> None:
         """Called once the adapters are up."""

@@ -13,10 +13,10 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
-from bot.config.sections.onboarding import PathConfig
 from bot.core.adapter import GroupChange
 from bot.core.messages import Message
 from cogs.onboarding.base import OnboardingBase
+from cogs.onboarding.config import PathConfig
 from cogs.onboarding.models import Enrollment
 from cogs.onboarding.paths import find_path
 from cogs.onboarding.views import Translate

@@ -6,14 +6,15 @@ from datetime import datetime
 from functools import partial
 from zoneinfo import ZoneInfo
 
-from bot.config.sections.onboarding import OnboardingConfig, PathConfig
 from bot.core.cog import Cog
 from bot.core.community_events import ContributionCredited
 from bot.core.invocation import Invocation
 from bot.core.members import MemberInfo
 from bot.core.messages import Inline, Mention, Message, Plain
 from bot.i18n import normalize_locale
+from cogs.good_first_issues.config import GoodFirstIssuesConfig
 from cogs.onboarding import views
+from cogs.onboarding.config import OnboardingConfig, PathConfig
 from cogs.onboarding.issues import IssueSuggestion, matching_issues
 from cogs.onboarding.paths import find_path, step_labels
 from cogs.onboarding.progress import Advance, Progress
@@ -29,7 +30,7 @@ class OnboardingBase(Cog):
 
     @property
     def cfg(self) -> OnboardingConfig:
-        cfg = self.services.config.onboarding
+        cfg = self.services.config.section(OnboardingConfig)
         assert cfg is not None, "the onboarding cog is loaded only with an onboarding section"
         return cfg
 
@@ -57,7 +58,7 @@ class OnboardingBase(Cog):
     async def issues_for(self, path: PathConfig, index: int) -> list[IssueSuggestion]:
         """Open good first issues that fit step ``index`` (swap in the GFI board's query after merge)."""
         step = path.steps[index]
-        labels = step_labels(step, self.services.config.good_first_issues)
+        labels = step_labels(step, self.services.config.section(GoodFirstIssuesConfig))
         return await self.services.db.run(matching_issues, labels, self.now(), ISSUES_SHOWN)
 
     async def step_view(self, t: Translate, locale: str, path: PathConfig, index: int,

@@ -75,7 +75,7 @@ class OnboardingEvents(PathAccess):
 
     async def greetings_job(self) -> None:
         """Once a window: the batched channel greeting, and any welcome DMs left over from a restart."""
-        leader = self.services.scheduler is None or self.services.scheduler.is_leader()
+        leader = self.services.is_leader()
         await self.greeter.release_stale(leader)
         self.greeter.kick()
         await self.greeter.post_greetings()

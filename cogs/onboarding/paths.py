@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from bot.config.sections.community import GoodFirstIssuesConfig
-from bot.config.sections.onboarding import OnboardingConfig, PathConfig, StepConfig
+from cogs.good_first_issues.config import GoodFirstIssuesConfig
+from cogs.onboarding.config import OnboardingConfig, PathConfig, StepConfig
 
 
 def find_path(cfg: OnboardingConfig, path_id: str) -> PathConfig | None:

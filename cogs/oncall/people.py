@@ -14,7 +14,7 @@ from datetime import datetime
 from sqlmodel import Session, func, select
 
 from bot.config import StewardConfig
-from bot.config.sections.community import MaintainerConfig
+from bot.config.sections.maintainers import MaintainerConfig
 from bot.core.invocation import Actor
 from bot.core.members import MemberDirectory
 from bot.core.messages import Mention

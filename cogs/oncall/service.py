@@ -10,10 +10,11 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from bot.config.sections.oncall import OncallConfig, RotationConfig
 from bot.core.cog import Services
 from bot.core.errors import UserError
 from bot.core.invocation import Actor
+from bot.core.refs import UserRef
+from cogs.oncall.config import OncallConfig, RotationConfig
 from cogs.oncall.models import (
     OncallAway,
     OncallHandoffNote,
@@ -22,7 +23,7 @@ from cogs.oncall.models import (
     OncallSwap,
     OncallTriage,
 )
-from cogs.oncall.people import PeopleResolver, Person, actor_refs
+from cogs.oncall.people import PeopleResolver, Person, actor_refs, rotation_ref_of
 from cogs.oncall.planner import Away, Override, PlanInput, Shift, ShiftPlanner, configured_rosters
 from cogs.oncall.roster import RosterEpoch, roster_change
 from cogs.oncall.triage import TriageStore
@@ -60,7 +61,7 @@ class OncallService:
 
     @property
     def config(self) -> OncallConfig:
-        config = self.services.config.oncall
+        config = self.services.config.section(OncallConfig)
         assert config is not None, "the oncall cog is loaded only with an oncall section"
         return config
 
@@ -218,6 +219,13 @@ class OncallService:
 
     def resolve(self, session: Session, ref: str, now: datetime) -> Person:
         return self.people().resolve(session, ref, now)
+
+    def named_ref(
+        self, session: Session, platform: str, named: UserRef | str, now: datetime, refs: list[str]
+    ) -> str:
+        """The rotation ref (one of ``refs`` when it names them) of the person a command argument names."""
+        person = self.services.people.resolve(session, platform, named, now, also=refs)
+        return rotation_ref_of(self.services.config, person, platform, refs)
 
     # -- time away, overrides, notes -----------------------------------------------------------
     def add_away(

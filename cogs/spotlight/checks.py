@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from bot.config import StewardConfig
+from cogs.spotlight.config import SpotlightConfig
 
 # What stops happening when a job never runs.
 _JOB_EFFECTS = {
@@ -34,7 +35,7 @@ def _chat_sections(config: StewardConfig) -> dict[str, Any]:
 
 def config_warnings(config: StewardConfig, now: datetime) -> list[str]:
     """One line per problem, e.g. 'schedules: every spotlight_publish entry is disabled: ...'."""
-    spotlight = config.spotlight
+    spotlight = config.section(SpotlightConfig)
     if spotlight is None:
         return []
     warnings: list[str] = []

@@ -7,7 +7,6 @@ from dataclasses import replace
 from pathlib import PurePath
 from typing import Any
 
-from bot.app import config_warnings
 from bot.config.problems import ConfigProblem
 from bot.config_source.status import config_source_report
 from bot.core.cog import Cog
@@ -129,7 +128,7 @@ class StewardCog(Cog):
         config = self.services.config
         report = await self.services.db.run(config_source_report, config)
         coordinator = self.services.config_source
-        running = getattr(coordinator, "running", None)
+        running = coordinator.running if coordinator is not None else None
         if report is not None and running is not None:
             # This instance's own view: the version it runs (the database's newest may still be coming).
             report["running"] = {
@@ -141,9 +140,10 @@ class StewardCog(Cog):
         warnings = (
             list(running.warnings)
             if running is not None
-            else config_warnings(config, self.services.clock.now())
+            else self.services.config_warnings(config, self.services.clock.now())
         )
-        path = str(getattr(coordinator, "bootstrap_file", None) or config.source_path or "-")
+        bootstrap = coordinator.bootstrap_file if coordinator is not None else None
+        path = str(bootstrap or config.source_path or "-")
         await inv.reply(config_message(inv, report, path, warnings, config.project.timezone))
 
     @autocomplete("timezones")

@@ -13,7 +13,9 @@ from bot.web import PageResult
 from bot.web.charts import BarChart, bar_chart
 from bot.web.site import PageContext
 from cogs.good_first_issues.claimed import board_changed_at
+from cogs.onboarding.config import OnboardingConfig
 from cogs.onboarding.funnel import compute_funnel
+from cogs.oncall.config import OncallConfig
 from cogs.oncall.stats import response_times, week_starts
 from cogs.web.contributors import weekly_newcomers
 
@@ -45,8 +47,9 @@ class HealthPage:
         ]
         funnel = None
         funnel_chart = None
-        if config.onboarding is not None:
-            longest = max((len(p.steps) for p in config.onboarding.paths), default=0)
+        onboarding = config.section(OnboardingConfig)
+        if onboarding is not None:
+            longest = max((len(p.steps) for p in onboarding.paths), default=0)
             stages = await db.run(compute_funnel, starts[0], now, longest)
             funnel = [
                 {
@@ -64,7 +67,7 @@ class HealthPage:
                     for s in stages
                 ],
             )
-        if config.oncall is not None:
+        if config.section(OncallConfig) is not None:
             report = await db.run(response_times, now, tz, WEEKS, None)
             hours: list[float | None] = []
             for week in report.weeks:

@@ -29,9 +29,8 @@ def invite_url(application_id: int, manage_roles: bool = False) -> str:
 
 
 def gives_roles(config: StewardConfig) -> bool:
-    """Whether some onboarding path names a Discord role."""
-    paths = config.onboarding.paths if config.onboarding is not None else []
-    return any(path.discord_role_id is not None for path in paths)
+    """Whether some feature gives people a Discord role (an onboarding path's reward)."""
+    return any(section.roles_granted("discord") for _, section in config.sections())
 
 
 def _discord_config(args: argparse.Namespace) -> StewardConfig:

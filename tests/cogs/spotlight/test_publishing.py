@@ -9,18 +9,18 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session
 
 from bot.app import App
-from bot.app import config_warnings as app_config_warnings
 from bot.config import load_config_text
-from bot.config.sections.spotlight import default_questions
 from bot.core.adapter import GroupChange
 from bot.core.clock import FakeClock
 from bot.core.dispatch import Dispatcher
 from bot.core.messages import Message
 from bot.db.database import Database
 from bot.db.models import Member
+from bot.features import config_warnings as app_config_warnings
 from cogs.spotlight import SpotlightCog
 from cogs.spotlight.checks import config_warnings
 from cogs.spotlight.cog import DEFAULT_PUBLISH_CRON
+from cogs.spotlight.config import default_questions
 from cogs.spotlight.document import build_document
 from cogs.spotlight.interview import get_interview
 from cogs.spotlight.models import SpotlightAnswer, SpotlightInterview, Status
