@@ -17,6 +17,7 @@ from bot.config import (
     load_config,
     load_config_text,
 )
+from bot.counted import counted
 from bot.data_dir import demo_files_dir, prepare_demo_state
 from bot.logs import setup_logging
 from bot.shards import ShardPlan, ShardPlanError, shard_plan
@@ -72,10 +73,6 @@ def resolve_config(args: argparse.Namespace) -> tuple[StewardConfig, Path | None
     return load_config(path), path
 
 
-def _counted(count: int, one: str, many: str) -> str:
-    return f"{count} {one if count == 1 else many}"
-
-
 def _check_one_config(file: str, offline: bool) -> bool:
     from bot.config import config_warnings
     from bot.core.clock import SystemClock
@@ -89,7 +86,7 @@ def _check_one_config(file: str, offline: bool) -> bool:
     except ConfigError as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
-        print(f"{_counted(len(exc.problems), 'problem', 'problems')} in {file}", file=sys.stderr)
+        print(f"{counted(len(exc.problems), 'problem', 'problems')} in {file}", file=sys.stderr)
         return False
     for item in unresolved:
         print(item, file=sys.stderr)
@@ -99,9 +96,9 @@ def _check_one_config(file: str, offline: bool) -> bool:
         print(f"{file}: warning: {warning}", file=sys.stderr)
     details = []
     if warnings:
-        details.append(_counted(len(warnings), "warning", "warnings"))
+        details.append(counted(len(warnings), "warning", "warnings"))
     if unresolved:
-        details.append(_counted(len(unresolved), "variable left unresolved", "variables left unresolved"))
+        details.append(counted(len(unresolved), "variable left unresolved", "variables left unresolved"))
     print(f"{file}: OK" + (f" ({', '.join(details)})" if details else ""))
     return True
 

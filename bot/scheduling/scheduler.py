@@ -25,6 +25,7 @@ from sqlmodel import Session, select
 
 from bot.core.clock import Clock, follows_wall_time
 from bot.core.post_keys import Fenced
+from bot.counted import counted
 from bot.db.models import PostLog
 from bot.scheduling.fire_times import (
     PERIOD_FORMAT,
@@ -195,7 +196,11 @@ class JobScheduler:
         while self._runs and loop.time() < deadline:
             await asyncio.wait(set(self._runs), timeout=deadline - loop.time())
         if self._runs:
-            log.warning("%d scheduled run(s) still going after %.0f s; cancelling", len(self._runs), grace)
+            log.warning(
+                "%s still going after %.0f s; cancelling",
+                counted(len(self._runs), "scheduled run", "scheduled runs"),
+                grace,
+            )
         self.shutdown()
 
     def shutdown(self) -> None:

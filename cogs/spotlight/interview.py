@@ -210,7 +210,8 @@ def submit(session: Session, interview: SpotlightInterview, now: datetime) -> No
     require_answering(interview)
     state = progress(session, interview)
     if state.missing_required:
-        raise UserError("spotlight.submit.missing", numbers=", ".join(map(str, state.missing_required)))
+        missing = state.missing_required
+        raise UserError("spotlight.submit.missing", numbers=", ".join(map(str, missing)), count=len(missing))
     interview.status = Status.SUBMITTED
     interview.submitted_at = now
     session.add(interview)

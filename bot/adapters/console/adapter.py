@@ -50,6 +50,7 @@ class ConsoleAdapter:
     """A line-oriented chat: ``/gfi list`` runs a command, ``:join NAME`` simulates a join."""
 
     platform = PLATFORM
+    group_kind = "group"  # what add_to_group joins: none: the terminal has none
 
     def __init__(
         self,

@@ -71,6 +71,19 @@ class FormBook:
         self.db = db
         self.now = now
         self._entries: OrderedDict[str, FormProgress] = OrderedDict()
+        # Single-modal forms by (action, value): a submit the cog refuses re-opens them pre-filled.
+        self._recent: OrderedDict[tuple[str, str], Form] = OrderedDict()
+
+    def remember(self, form: Form) -> None:
+        """Keep ``form`` (in memory, the latest 500) so a refused submit can re-open it."""
+        self._recent[(form.action, form.value)] = form
+        self._recent.move_to_end((form.action, form.value))
+        while len(self._recent) > _KEEP:
+            self._recent.popitem(last=False)
+
+    def last(self, action: str, value: str) -> Form | None:
+        """The form last opened for (``action``, ``value``), if still kept."""
+        return self._recent.get((action, value))
 
     def _remember(self, key: str, progress: FormProgress) -> None:
         self._entries[key] = progress

@@ -11,10 +11,11 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from bot.adapters.fitting import numbered_long_labels
+from bot.adapters.fitting import break_point, numbered_long_labels
 from bot.core.messages import (
     Block,
     Bold,
+    Break,
     BulletList,
     Buttons,
     Code,
@@ -114,19 +115,19 @@ def heading(text: str, limit: int) -> str:
 
 
 def split_text(text: str, limit: int = MAX_SECTION) -> list[str]:
-    """Cut mrkdwn into pieces ≤ limit at line breaks (else spaces, else hard), never inside an entity."""
+    """Cut mrkdwn into pieces ≤ limit at paragraphs, lines, sentences or spaces (else hard), never
+    inside an entity or a ``<…>`` link or mention."""
     pieces: list[str] = []
     rest = text
     while len(rest) > limit:
-        cut = rest.rfind("\n", 0, limit)
-        if cut <= 0:
-            cut = rest.rfind(" ", 0, limit)
-        if cut <= 0:
-            cut = limit
-            amp = rest.rfind("&", cut - 6, cut)
-            if amp != -1 and ";" not in rest[amp:cut]:
-                cut = amp  # keep "&amp;" and friends whole
-        pieces.append(rest[:cut])
+        cut = break_point(rest, limit)
+        amp = rest.rfind("&", max(0, cut - 6), cut)
+        if amp > 0 and ";" not in rest[amp:cut]:
+            cut = amp  # keep "&amp;" and friends whole
+        opening = rest.rfind("<", 0, cut)
+        if opening > 0 and ">" not in rest[opening:cut]:
+            cut = opening  # keep "<@U123>" and "<url|label>" whole
+        pieces.append(rest[:cut].rstrip("\n"))
         rest = rest[cut:].lstrip("\n")
     pieces.append(rest)
     return [p for p in pieces if p.strip()] or [" "]
@@ -184,6 +185,8 @@ def render_block(block: Block, counter: _Counter | None = None) -> list[SlackBlo
         return [{"type": "context", "elements": [{"type": "mrkdwn", "text": text or " "}]}]
     if isinstance(block, Divider):
         return [{"type": "divider"}]
+    if isinstance(block, Break):
+        return []  # where render_chunks may split the message
     raise TypeError(f"unknown block {block!r}")
 
 
@@ -235,12 +238,39 @@ def _actions(block: Buttons, counter: _Counter) -> list[SlackBlock]:
 
 def render_blocks(message: Message) -> list[SlackBlock]:
     """Every block of ``message`` in order (may exceed one message's limit; see ``render_chunks``)."""
+    return [b for group in _rendered_groups(message) for b in group]
+
+
+def _rendered_groups(message: Message) -> list[list[SlackBlock]]:
+    """The Slack blocks of each run of blocks between two :class:`Break` hints."""
     message = numbered_long_labels(message, lambda label: fits(label, MAX_BUTTON_TEXT))
     counter = _Counter()
-    out: list[SlackBlock] = []
+    groups: list[list[SlackBlock]] = [[]]
     for block in message.blocks:
-        out.extend(render_block(block, counter))
-    return out
+        if isinstance(block, Break):
+            groups.append([])
+        else:
+            groups[-1].extend(render_block(block, counter))
+    return [g for g in groups if g]
+
+
+def _pack(groups: list[list[SlackBlock]], max_blocks: int) -> list[list[SlackBlock]]:
+    """Groups into chunks of ≤ ``max_blocks``: a group stays in one chunk when it fits in one; only a
+    group longer than a whole chunk is split."""
+    chunks: list[list[SlackBlock]] = []
+    current: list[SlackBlock] = []
+    for group in groups:
+        if current and len(current) + len(group) > max_blocks:
+            chunks.append(current)
+            current = []
+        while len(current) + len(group) > max_blocks:
+            room = max_blocks - len(current)
+            chunks.append(current + group[:room])
+            current, group = [], group[room:]
+        current += group
+    if current:
+        chunks.append(current)
+    return chunks
 
 
 @dataclass(frozen=True)
@@ -287,12 +317,12 @@ def render_chunks(message: Message, max_blocks: int = MAX_BLOCKS) -> list[SlackM
 
     Files are not part of it (see ``uploads_of``); a message that is only files renders as nothing.
     """
-    blocks = render_blocks(message)
-    if not blocks and uploads_of(message):
+    groups = _rendered_groups(message)
+    if not groups and uploads_of(message):
         return []
-    blocks = blocks or [{"type": "section", "text": {"type": "mrkdwn", "text": " "}}]
+    groups = groups or [[{"type": "section", "text": {"type": "mrkdwn", "text": " "}}]]
     text = fallback_text(message)
-    chunks = [blocks[i : i + max_blocks] for i in range(0, len(blocks), max_blocks)]
+    chunks = _pack(groups, max_blocks)
     if len(chunks) == 1:
         return [SlackMessage(chunks[0], text)]
     return [SlackMessage(chunk, f"{text} ({i}/{len(chunks)})") for i, chunk in enumerate(chunks, start=1)]
