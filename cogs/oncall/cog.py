@@ -101,7 +101,7 @@ class OncallCog(Cog):
         await self._repair_rotations()
 
     async def _repair_rotations(self) -> None:
-        repaired = await self.services.db.run(self.service.triage().repair_rotations)
+        repaired = await self.services.db.run(self.service.recorder().repair_rotations)
         if repaired:
             log.info("filed %d on-call triage records under their rotation", repaired)
 

@@ -28,6 +28,7 @@ from cogs.oncall.planner import Away, Override, PlanInput, Shift, ShiftPlanner, 
 from cogs.oncall.public_names import known_person
 from cogs.oncall.roster import RosterEpoch, roster_change
 from cogs.oncall.triage import TriageStore
+from cogs.oncall.triage_record import TriageRecorder
 
 
 def parse_day(text: str) -> date:
@@ -82,6 +83,12 @@ class OncallService:
         github = self.services.config.github
         bots = github.bot_logins if github is not None else []
         return TriageStore(self.config, self.services.maintainers().github_logins, bots)
+
+    def recorder(self) -> TriageRecorder:
+        """Records responses and marks on the triage records, with the maintainers and bot accounts."""
+        github = self.services.config.github
+        bots = github.bot_logins if github is not None else []
+        return TriageRecorder(self.config, self.services.maintainers().github_logins, bots)
 
     def people(self) -> PeopleResolver:
         return PeopleResolver(self.services.config, self.services.members)

@@ -154,7 +154,7 @@ class ShiftTicker:
         breached = [i for i in waiting if i.breached(now, sla)]
         if not breached:
             return
-        triage = self.service.triage()
+        triage, recorder = self.service.triage(), self.service.recorder()
         keys = [(i.repo, i.number) for i in breached]
         done = await self.db.run(triage.escalated, keys)
         fresh = [i for i in breached if (i.repo.lower(), i.number) not in done]
@@ -163,7 +163,7 @@ class ShiftTicker:
 
         def mark(session):  # type: ignore[no-untyped-def]
             for item in fresh:
-                triage.mark(session, item.repo, item.number, item.opened_at, escalated_at=now)
+                recorder.mark(session, item.repo, item.number, item.opened_at, escalated_at=now)
 
         await self.db.run(mark)
         who: MentionSpan | Plain | str = self.t("oncall.escalation.nobody")

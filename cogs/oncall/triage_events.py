@@ -79,7 +79,7 @@ class TriageEvents:
         if github is None:
             raise UserError("oncall.error.no_github")
 
-        triage = svc.triage()
+        triage, recorder = svc.triage(), svc.recorder()
 
         def load(session):  # type: ignore[no-untyped-def]
             item = next(
@@ -92,11 +92,11 @@ class TriageEvents:
             )
             if item is None:
                 raise UserError("oncall.error.not_in_queue", ref=inv.value)
-            record = triage.record(session, item.repo, number)
+            record = recorder.record(session, item.repo, number)
             ask_round = record.extra.get(ASK_ROUND, "0") if record is not None else "0"
             # Marked before the comment is queued: a refusal can come back before this handler ends,
             # and it must find the mark to clear.
-            triage.mark(session, item.repo, number, item.opened_at, sections_requested_at=now)
+            recorder.mark(session, item.repo, number, item.opened_at, sections_requested_at=now)
             return item, ask_round
 
         item, ask_round = await self.db.run(load)
@@ -122,7 +122,7 @@ class TriageEvents:
             )
         except Exception:
             await self.db.run(
-                lambda s: triage.mark(s, item.repo, number, item.opened_at, sections_requested_at=None)
+                lambda s: recorder.mark(s, item.repo, number, item.opened_at, sections_requested_at=None)
             )
             raise
         await inv.reply(inv.t("oncall.queue.asked_reply", ref=inv.value))
@@ -135,10 +135,10 @@ class TriageEvents:
         if event.context.get("oncall_action", ASK_ACTION) != ASK_ACTION:
             return
         asked_round = event.context.get("oncall_round", "0")
-        triage = self.service.triage()
+        recorder = self.service.recorder()
 
         def reopen(session):  # type: ignore[no-untyped-def]
-            row = triage.record(session, event.repo, event.number)
+            row = recorder.record(session, event.repo, event.number)
             if row is None or row.extra.get(ASK_ROUND, "0") != asked_round:
                 return None  # this refusal was handled already (a repeated event)
             row.sections_requested_at = None
@@ -179,14 +179,14 @@ class TriageEvents:
 
     @listener(IssueOpened)
     async def on_opened(self, event: IssueOpened) -> None:
-        await self.db.run(lambda s: self.service.triage().opened(s, event))
+        await self.db.run(lambda s: self.service.recorder().opened(s, event))
 
     @listener(PullRequestOpened)
     async def on_pr_opened(self, event: PullRequestOpened) -> None:
-        await self.db.run(lambda s: self.service.triage().opened(s, event))
+        await self.db.run(lambda s: self.service.recorder().opened(s, event))
 
     async def _responded(self, event: RepoEvent) -> None:
-        await self.db.run(lambda s: self.service.triage().responded(s, event))
+        await self.db.run(lambda s: self.service.recorder().responded(s, event))
 
     @listener(IssueLabeled)
     async def on_labeled(self, event: IssueLabeled) -> None:
@@ -206,12 +206,12 @@ class TriageEvents:
 
     @listener(IssueClosed)
     async def on_closed(self, event: IssueClosed) -> None:
-        await self.db.run(lambda s: self.service.triage().state_changed(s, event))
+        await self.db.run(lambda s: self.service.recorder().state_changed(s, event))
         await self._responded(event)
 
     @listener(IssueReopened)
     async def on_reopened(self, event: IssueReopened) -> None:
-        await self.db.run(lambda s: self.service.triage().state_changed(s, event))
+        await self.db.run(lambda s: self.service.recorder().state_changed(s, event))
 
     @listener(PullRequestReviewed)
     async def on_reviewed(self, event: PullRequestReviewed) -> None:
