@@ -7,7 +7,7 @@ escalations and requests to the author is :mod:`cogs.oncall.triage_record`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -17,6 +17,7 @@ from bot.db.models import IssueLabel, Repo, TrackedIssue
 from cogs.oncall.config import OncallConfig, RotationConfig
 from cogs.oncall.models import OncallTriage
 from cogs.oncall.sections import missing_sections
+from cogs.oncall.triage_record import TriageRecorder
 from cogs.oncall.untriaged import UntriagedFilter
 
 
@@ -140,3 +141,28 @@ class TriageStore:
         ).all()
         wanted = {(r.lower(), n) for r, n in keys}
         return {(r, n) for r, n in rows if (r, n) in wanted}
+
+
+class TriageAccess:
+    """Builds the queue reader and the recorder with the current section, maintainers and bot accounts.
+
+    Each is built on use: a reload may change the rotations, the maintainers or the bot logins.
+    """
+
+    def __init__(
+        self,
+        section: Callable[[], OncallConfig],
+        maintainers: Callable[[], Iterable[str]],
+        bots: Callable[[], Iterable[str]],
+    ) -> None:
+        self.section = section
+        self.maintainers = maintainers
+        self.bots = bots
+
+    def store(self) -> TriageStore:
+        """The queue and the triage records, read-only."""
+        return TriageStore(self.section(), self.maintainers(), self.bots())
+
+    def recorder(self) -> TriageRecorder:
+        """Records responses, marks and repairs on the triage records."""
+        return TriageRecorder(self.section(), self.maintainers(), self.bots())
