@@ -18,7 +18,7 @@ from sqlmodel import Session
 
 from bot.core.cog import Cog, Services
 from bot.core.messages import Block
-from cogs.good_first_issues import render
+from cogs.good_first_issues import views
 from cogs.good_first_issues.announcements import JOB as ANNOUNCE_JOB
 from cogs.good_first_issues.announcements import Announcer
 from cogs.good_first_issues.board_commands import BoardCommands
@@ -100,6 +100,6 @@ class GoodFirstIssuesCog(Cog):
         board = await self.service.home(member_id)
         info = await self.services.db.run(lambda s: self.services.members.info(s, member_id))
         zone = (info.timezone if info else None) or self.services.config.project.timezone
-        return render.home_blocks(
+        return views.home_blocks(
             lambda key, **p: self.services.catalog.translate(locale, key, reader_zone=zone, **p), board
         )
