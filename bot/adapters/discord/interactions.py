@@ -25,6 +25,7 @@ from bot.core.messages import BulletList, Button, Buttons, ButtonStyle, Form, Me
 from bot.i18n import Catalog
 
 log = logging.getLogger(__name__)
+BUSY_DEFER_AFTER = 1.0  # seconds a handler may take under a burst before the interaction is deferred
 CHOICES = 25  # autocomplete choices Discord shows
 CHOICE_LIMIT = 100  # characters of a choice's name and of a string value
 
@@ -166,12 +167,16 @@ class InteractionRouter:
             command, _, _ = invoked(self.adapter.registry, data)
             ephemeral = command.ephemeral if command is not None else True
         responder = InteractionResponder(self.adapter, interaction, ephemeral)
-        # Under a burst, handlers queue for the database: acknowledge first instead of risking the
-        # 3-second window; otherwise give the handler ``defer_after`` seconds to answer directly.
+        # The handler has ``defer_after`` seconds to answer directly. Under a burst handlers queue
+        # (for the loop, the database) and the loop itself lags, so the safety deferral comes sooner,
+        # leaving most of the 3-second window for it to reach Discord; a burst that is answered
+        # within that budget is answered directly (deferring every interaction of a burst doubled its
+        # REST calls and made everyone's reply later).
+        budget = self.defer_after
         if self.adapter.busy() and kind is discord.InteractionType.application_command:
-            await responder.auto_defer()
+            budget = min(budget, BUSY_DEFER_AFTER)
         timer = asyncio.get_running_loop().call_later(
-            self.defer_after, lambda: self.adapter.spawn(responder.auto_defer())
+            budget, lambda: self.adapter.spawn(responder.auto_defer())
         )
         try:
             if kind is discord.InteractionType.application_command:
