@@ -44,7 +44,7 @@ class GoodFirstIssuesCog(Cog):
     def __init__(self, services: Services) -> None:
         super().__init__(services)
         self.notices = Notices(services)
-        self.service = GfiService(services, self.notices)
+        self.service = GfiService(services, self.notices, lambda: services.config.good_first_issues)
         self.claims = ClaimActions(self.service)
         self.lifecycle = ClaimLifecycle(self.service, self.claims)
         self.announcer = Announcer(self.service)
