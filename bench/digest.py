@@ -32,7 +32,7 @@ from bot.core.clock import FakeClock
 from bot.db.database import Database
 from bot.db.models import Member, TrackedIssue
 from cogs.digest import DigestCog
-from cogs.digest.render import week_ending
+from cogs.digest.views import week_ending
 
 MEMBERS = 20_000
 CONFIG = """project:

@@ -35,10 +35,10 @@ from sqlalchemy import insert, text
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench._databases import peak_rss_mib, postgres_database, sqlite_database
-from bot.config.sections.oncall import OncallConfig
 from bot.db.database import Database
 from bot.db.models import IssueLabel, Repo, TrackedIssue
 from cogs.oncall.chart import ChartData, ChartLabels, ChartRenderer
+from cogs.oncall.config import OncallConfig
 from cogs.oncall.models import OncallTriage
 from cogs.oncall.stats import build_report, gather_report
 from cogs.oncall.triage import TriageStore

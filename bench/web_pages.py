@@ -1,17 +1,23 @@
 """The public pages over 50k tracked issues, 5k claims, two years of on-call history and 200
 published spotlights, on SQLite and PostgreSQL.
 
-Target (issue #17): p99 < 100 ms per page as served (the default ``web.render_cache`` of 10 s: a
-page is rendered at most once per address and language in that time), through the real app and HTTP
-server with an aiohttp client on loopback. Every page is also measured cold (``render_cache: 0``, each
-request renders) and printed, so the cost of the queries behind it stays visible. Baseline in the same
-run: a static file from the same server (/static/style.css), the cheapest answer it gives; each
-page's served p99 is printed as a ratio to it.
+Target (issue #17): p99 < 100 ms per page, through the real app and HTTP server with an aiohttp
+client on loopback, measured two ways and both must meet it:
+
+- cold: ``web.render_cache: 0``, so every request renders (queries, templates, charts). This is
+  what the first visitor after a change, or a crawler walking many addresses, gets.
+- served: the default ``web.render_cache`` of 10 s (a page is rendered at most once per address
+  and language in that time).
+
+Baseline in the same run: a static file from the same server (/static/style.css), the cheapest
+answer it gives; each page's p99 is printed as a ratio to it. Exits 1 when a page misses the target.
+The tables are analyzed after the bulk load, as autovacuum would have done on a live database.
 """
 
 from __future__ import annotations
 
 import asyncio
+import os
 import random
 import statistics
 import sys
@@ -36,6 +42,7 @@ from cogs.oncall.models import OncallOverride, OncallTriage
 from cogs.spotlight.models import SpotlightAnswer, SpotlightInterview, Status
 
 TARGET_P99_MS = 100.0
+BASELINE = "/static/style.css"
 SPOTLIGHTS = 200
 HISTORY = timedelta(days=730)
 
@@ -174,6 +181,15 @@ def p99(values: list[float]) -> float:
     return ordered[max(0, int(len(ordered) * 0.99 + 0.5) - 1)]
 
 
+def analyze(url: str) -> None:
+    """Planner statistics, as autovacuum leaves a live database after a bulk load (without them
+    PostgreSQL plans the 50k-row tables as if they were empty)."""
+    db = Database(url)
+    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(text("VACUUM ANALYZE" if url.startswith("postgres") else "ANALYZE"))
+    db.dispose()
+
+
 def with_render_cache(app: App, seconds: int) -> None:
     web = app.config.web
     assert web is not None
@@ -196,7 +212,7 @@ async def run(label: str, url: str, issues: int, claims: int, runs: int) -> bool
     # and that is the scheduler's cost, not the pages'.
     app.scheduler.shutdown()
     paths = [
-        "/static/style.css",
+        BASELINE,
         "/",
         "/?page=40",
         "/?area=docs&difficulty=hard",
@@ -211,28 +227,29 @@ async def run(label: str, url: str, issues: int, claims: int, runs: int) -> bool
     ]
     try:
         base = f"http://127.0.0.1:{app.http.port}"
+        await measure_http(base, ["/"], 0)  # the first board page builds the board index...
+        analyze(url)  # ...so the statistics cover it too
         served = await measure_http(base, paths, runs)
         with_render_cache(app, 0)
-        cold = await measure_http(base, paths[1:], max(10, runs // 5))
+        cold = await measure_http(base, paths, runs)
     finally:
         await app.stop()
-    baseline = p99(served.pop("/static/style.css"))
     print(
-        f"\n{label}: {issues} issues, {claims} claims, 2 years on call, "
-        f"{SPOTLIGHTS} spotlights, {runs} runs/page ({max(10, runs // 5)} cold)"
+        f"\n{label}: {issues} issues, {claims} claims, 2 years on call, {SPOTLIGHTS} spotlights, "
+        f"{runs} runs/page each way; target p99 < {TARGET_P99_MS:.0f} ms; load {os.getloadavg()[0]:.1f}"
     )
-    print(f"  {'baseline: /static/style.css':<30} p99 {baseline:7.1f} ms")
     ok = True
-    for path, values in served.items():
-        worst = p99(values)
-        met = worst < TARGET_P99_MS
-        ok = ok and met
-        print(
-            f"  {path:<30} served p50 {statistics.median(values):6.1f} p99 {worst:6.1f} ms "
-            f"({worst / baseline:5.1f}x baseline) {'ok' if met else 'MISSED'} | "
-            f"cold p50 {statistics.median(cold[path]):7.1f} p99 {p99(cold[path]):7.1f} ms "
-            f"| served max {max(values):6.1f} ms"
-        )
+    for name, timings in (("cold (render_cache: 0)", cold), ("served (render_cache: 10 s)", served)):
+        baseline = p99(timings.pop(BASELINE))
+        print(f"  {name}; baseline {BASELINE} p99 {baseline:.1f} ms")
+        for path, values in timings.items():
+            worst = p99(values)
+            met = worst < TARGET_P99_MS
+            ok = ok and met
+            print(
+                f"    {path:<30} p50 {statistics.median(values):6.1f} p99 {worst:6.1f} ms "
+                f"({worst / baseline:6.1f}x baseline) max {max(values):6.1f} ms  {'ok' if met else 'MISSED'}"
+            )
     return ok
 
 

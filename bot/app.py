@@ -3,21 +3,20 @@
 from __future__ import annotations
 
 import asyncio
-import importlib
 import logging
 import signal
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from aiohttp import web
 from apscheduler.triggers.interval import IntervalTrigger
 from sqlmodel import Session
 
+from bot.adapters.discord import build_adapter as build_discord
+from bot.adapters.slack import build_adapter as build_slack
 from bot.config import ConfigError, ConfigProblem, StewardConfig, load_config
-from bot.config.purposes import purpose_warnings
 from bot.config_source.restart import ReloadOutcome, settings_needing_restart
 from bot.config_source.wiring import build_coordinator, poll_jobs, poll_schedule
 from bot.core.adapter import Adapter
@@ -28,96 +27,28 @@ from bot.core.dispatch import Dispatcher
 from bot.core.events import ConfigReloaded, EventBus
 from bot.core.members import MemberDirectory
 from bot.core.messages import Message
-from bot.core.permissions import MaintainerPolicy
+from bot.core.permissions import maintainer_policy
 from bot.core.posting import Poster
+from bot.counted import counted
 from bot.db import migrate
 from bot.db.database import Database
-from bot.http_server import HttpServer, bearer_matches
+from bot.features import FEATURES, config_warnings
+from bot.github.service import GitHubService, build_github
+from bot.http_server import HttpServer
 from bot.i18n import Catalog, catalog_directories
 from bot.metrics import Metrics
+from bot.ops_endpoints import OpsEndpoints
 from bot.scheduling import JobScheduler, LeaderElection
 from bot.scheduling.leader import lease_epoch, require_epoch
 from bot.shards import ShardPlan
 
 log = logging.getLogger(__name__)
 
-# Feature cogs, enabled by the presence of their config section. Import paths keep this file free of
-# feature code; a cog that is not built yet is reported once instead of failing start-up.
-FEATURE_COGS: dict[str, str] = {
-    "good_first_issues": "cogs.good_first_issues:GoodFirstIssuesCog",
-    "oncall": "cogs.oncall:OncallCog",
-    "spotlight": "cogs.spotlight:SpotlightCog",
-    "onboarding": "cogs.onboarding:OnboardingCog",
-    "web": "cogs.web:WebCog",
+# Chat adapters by config section: each factory takes the App and returns an Adapter.
+ADAPTER_FACTORIES: dict[str, Callable[[App], Adapter]] = {
+    "discord": build_discord,
+    "slack": build_slack,
 }
-
-
-# The top-level command group of each feature, so a command of a feature left off is answered as such.
-FEATURE_GROUPS: dict[str, str] = {
-    "good_first_issues": "gfi",
-    "oncall": "oncall",
-    "spotlight": "spotlight",
-    "onboarding": "onboard",
-}
-
-
-# Chat adapters by config section: "module:function" taking the App and returning an Adapter.
-ADAPTER_FACTORIES: dict[str, str] = {
-    "discord": "bot.adapters.discord:build_adapter",
-    "slack": "bot.adapters.slack:build_adapter",
-}
-GITHUB_FACTORY = "bot.github.service:build_github"
-
-
-def config_warnings(config: StewardConfig, now: Any) -> list[str]:
-    """Warnings (not errors) about a valid config from each enabled feature's ``checks`` module.
-
-    A feature offers them as ``cogs.<feature>.checks.config_warnings(config, now) -> list[str]``.
-    """
-    found: list[str] = purpose_warnings(config)
-    for section, target in FEATURE_COGS.items():
-        if getattr(config, section, None) is None:
-            continue
-        try:
-            module = importlib.import_module(target.partition(":")[0] + ".checks")
-        except ModuleNotFoundError:
-            continue
-        found.extend(module.config_warnings(config, now))
-    return found
-
-
-class AdapterUnavailable(RuntimeError):
-    """A configured platform whose adapter this build does not have."""
-
-
-def _import_target(target: str) -> Any:
-    module_name, _, attr = target.partition(":")
-    return getattr(importlib.import_module(module_name), attr)
-
-
-def maintainer_policy(config: StewardConfig, console_operator: str | None = None) -> MaintainerPolicy:
-    """Build the maintainer check from the ``maintainers``, ``discord`` and ``slack`` sections."""
-    logins: set[str] = set()
-    users: set[tuple[str, str]] = set()
-    names: set[str] = set()
-    roles: set[tuple[str, str]] = set()
-    for m in config.maintainers:
-        if m.github:
-            logins.add(m.github.lower())
-        if m.discord is not None:
-            users.add(("discord", str(m.discord)))
-        if m.slack:
-            users.add(("slack", m.slack))
-        if m.console:
-            names.add(m.console.lower())
-    if config.discord is not None:
-        roles.update(("discord", str(r)) for r in config.discord.maintainer_role_ids)
-    if config.slack is not None:
-        users.update(("slack", u) for u in config.slack.maintainer_user_ids)
-        roles.update(("slack", g) for g in config.slack.maintainer_usergroup_ids)
-    if console_operator:
-        names.add(console_operator.lower())
-    return MaintainerPolicy(frozenset(logins), frozenset(users), frozenset(names), frozenset(roles))
 
 
 class App:
@@ -176,6 +107,7 @@ class App:
                 ),
             ),
             reload_config=self.reload_everywhere,
+            config_warnings=config_warnings,
             http=self.http,
             metrics=self.metrics,
         )
@@ -185,8 +117,17 @@ class App:
         self.dispatcher = Dispatcher(self.services)
         self.scheduler = JobScheduler(self.clock, self.db, self.metrics)
         self.scheduler.is_leader = lambda: self.leader.is_leader
-        self.services.scheduler = self.scheduler
+        self.services.is_leader = lambda: self.leader.is_leader
         self.leader.on_change(self._leadership_changed)
+        self.ops = OpsEndpoints(
+            lambda: self.config.http,
+            self.http,
+            self.metrics,
+            self.db,
+            github_client=lambda: getattr(self.services.github, "client", None),
+            is_leader=lambda: self.leader.is_leader,
+            job_ids=self.scheduler.job_ids,
+        )
         self.config_source = build_coordinator(self)
         self.services.config_source = self.config_source
         # Claims and marks carry the lease epoch; one refused means another instance leads now.
@@ -205,46 +146,27 @@ class App:
         """The local config file; with config_source the repository file is merged over it."""
         return self.config_path
 
-    def _build_github(self) -> Any:
-        if self.config.github is None:
-            return None
-        try:
-            factory = _import_target(GITHUB_FACTORY)
-        except (ModuleNotFoundError, AttributeError):
-            log.warning("the github section is set but this build has no GitHub client yet")
-            return None
-        return factory(self)
+    def _build_github(self) -> GitHubService | None:
+        return build_github(self) if self.config.github is not None else None
 
     def add_chat_adapters(self) -> list[str]:
-        """Build the adapters of every configured chat platform; raises AdapterUnavailable."""
+        """Build the adapters of every configured chat platform; returns their section names."""
         added = []
-        for platform, target in ADAPTER_FACTORIES.items():
+        for platform, factory in ADAPTER_FACTORIES.items():
             if getattr(self.config, platform, None) is None:
                 continue
-            try:
-                factory = _import_target(target)
-            except (ModuleNotFoundError, AttributeError) as exc:
-                raise AdapterUnavailable(f"the {platform} adapter is not part of this build yet") from exc
             self.adapters.append(factory(self))
             added.append(platform)
         return added
 
     def _build_cogs(self) -> list[Cog]:
-        from cogs.digest import DigestCog
-        from cogs.steward import StewardCog
-
-        cogs: list[Cog] = [StewardCog(self.services), DigestCog(self.services)]
-        for section, target in FEATURE_COGS.items():
-            if getattr(self.config, section, None) is None:
-                if section in FEATURE_GROUPS:  # a feature without commands (the web pages) has no group
-                    self.registry.switched_off[FEATURE_GROUPS[section]] = section
+        cogs: list[Cog] = []
+        for feature in FEATURES:
+            if feature.section is not None and getattr(self.config, feature.section, None) is None:
+                if feature.group is not None:  # answered "this feature is off here", not "unknown command"
+                    self.registry.switched_off[feature.group] = feature.section
                 continue
-            try:
-                cls = _import_target(target)
-            except ModuleNotFoundError:
-                log.warning("config section %r is set but this build has no %s cog yet", section, section)
-                continue
-            cogs.append(cls(self.services))
+            cogs.append(feature.cog(self.services))
         for cog in cogs:
             cog.register()
         return cogs
@@ -298,61 +220,24 @@ class App:
         """Refuse a job-run write from this instance once the lease has a newer epoch than it leads under."""
         require_epoch(session, self.leader.leading_epoch())
 
-    async def _leadership_changed(self, is_leader: bool) -> None:
+    def _leadership_changed(self, is_leader: bool) -> Awaitable[list[str]] | None:
         self.metrics.leader.set(1 if is_leader else 0)
-        if is_leader:
-            # Leadership taken at start-up follows downtime: catch up once, coalesced. Taken over later
-            # from a dead leader while this process was up: the bot never stopped, replay every period.
-            await self.scheduler.catch_up(replay=self._started)
-
-    async def _metrics(self, request: web.Request) -> web.Response:
-        token = self.config.http.metrics_token
-        if token and not bearer_matches(request.headers.get("Authorization"), token):
-            return web.Response(
-                status=401, text="bearer token required", headers={"WWW-Authenticate": "Bearer"}
-            )
-        client = getattr(self.services.github, "client", None)
-        if client is not None:
-            self.metrics.observe_github(client.stats.by_verb, client.budget.remaining)
-        return web.Response(body=self.metrics.render(), content_type="text/plain", charset="utf-8")
-
-    async def _start_http(self) -> None:
-        """The public server (when needed), and /metrics on it or on its own address."""
-        http = self.config.http
-        if http.metrics_port is None:
-            self.http.app.router.add_get("/metrics", self._metrics)
-        enabled = http.enabled
-        if enabled or (enabled is None and self.http.needed):
-            await self.http.start()
-        if http.metrics_port is not None:
-            metrics_app = web.Application()
-            metrics_app.router.add_get("/metrics", self._metrics)
-            host = http.metrics_host or http.host
-            self.metrics_port = await self.http.serve_separately(metrics_app, host, http.metrics_port)
-            log.info("metrics served on %s:%d", host, self.metrics_port)
-
-    async def _scheduler_health(self) -> dict[str, Any]:
-        return {
-            "ok": True,
-            "role": "leader" if self.leader.is_leader else "follower",
-            "jobs": self.scheduler.job_ids(),
-        }
-
-    async def _database_health(self) -> dict[str, Any]:
-        from sqlalchemy import text
-
-        await self.db.run(lambda s: s.exec(text("SELECT 1")))  # type: ignore[call-overload]
-        return {"ok": True, "id": self.db.fingerprint}
+        if not is_leader:
+            return None
+        # Leadership taken at start-up follows downtime: catch up once, coalesced. Taken over later
+        # from a dead leader while this process was up: the bot never stopped, replay every period.
+        # (Decided now; the election runs the catch-up after this returns, outside its lease lock.)
+        return self.scheduler.catch_up(replay=self._started)
 
     async def start(self) -> None:
         await self.prepare_database()
-        self.http.add_health_check("database", self._database_health)
-        self.http.add_health_check("scheduler", self._scheduler_health)
+        self.http.add_health_check("database", self.ops.database_health)
+        self.http.add_health_check("scheduler", self.ops.scheduler_health)
         for adapter in self.adapters:
             self.http.add_health_check(adapter.platform, adapter.health)
         for adapter in self.adapters:
             await adapter.start(self.dispatcher)
-        await self._start_http()
+        self.metrics_port = await self.ops.start_http()
         await self._github_lifecycle("start")
         await self.config_source.start()
         for cog in self.cogs:
@@ -361,10 +246,12 @@ class App:
         self.scheduler.apply(self.config, self.jobs(), self.default_schedules())
         self.scheduler.start()
         await self.leader.start()
+        await self.leader.settled()  # the start-up catch-up, if this instance leads
         self._started = True
         log.info(
-            "steward started: %d cog(s), adapters: %s",
-            len(self.cogs),
+            "steward started: %s (%s), adapters: %s",
+            counted(len(self.cogs), "feature", "features"),
+            ", ".join(c.name for c in self.cogs),
             ", ".join(a.platform for a in self.adapters) or "none",
         )
 
@@ -446,11 +333,11 @@ class App:
         return restart
 
     def public_pages_url(self) -> str | None:
-        """The address of the public pages when this process serves them (``web:``), else None."""
-        web = self.config.web
-        if web is None or not web.enabled or not self.http.listening:
+        """The address of the public pages when this process serves them, else None."""
+        page = next((p for cog in self.cogs if (p := cog.public_page()) is not None), None)
+        if page is None or not self.http.listening:
             return None
-        return self.http.url("/")
+        return self.http.url(page)
 
     def _reload_on_signal(self) -> None:
         # Signal handlers must not block the loop: the reload runs as a task, its outcome logged.

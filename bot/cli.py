@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import importlib
-import json
 import logging
 import os
 import sys
@@ -16,10 +14,10 @@ from bot.config import (
     ConfigError,
     StewardConfig,
     check_config_offline,
-    config_json_schema,
     load_config,
     load_config_text,
 )
+from bot.counted import counted
 from bot.data_dir import demo_files_dir, prepare_demo_state
 from bot.logs import setup_logging
 from bot.shards import ShardPlan, ShardPlanError, shard_plan
@@ -34,16 +32,6 @@ log = logging.getLogger("steward")
 EXIT_FAILED = 1
 EXIT_CONFIG = 2
 DEFAULT_CONFIG_FILE = "steward.yaml"
-# Modules that add their own subcommands: each has ``register(subparsers)``. Missing ones are skipped
-# so the CLI works while a part is not built yet.
-CLI_EXTENSIONS = (
-    "bot.github.cli",
-    "bot.adapters.discord.cli",
-    "bot.adapters.slack.cli",
-    "bot.ops_cli",
-    "bot.data.cli",
-    "cogs.oncall.feed_cli",
-)
 BUILTIN_CONFIG = "project:\n  name: Steward\n"
 
 
@@ -85,12 +73,8 @@ def resolve_config(args: argparse.Namespace) -> tuple[StewardConfig, Path | None
     return load_config(path), path
 
 
-def _counted(count: int, one: str, many: str) -> str:
-    return f"{count} {one if count == 1 else many}"
-
-
 def _check_one_config(file: str, offline: bool) -> bool:
-    from bot.app import config_warnings
+    from bot.config import config_warnings
     from bot.core.clock import SystemClock
 
     try:
@@ -102,7 +86,7 @@ def _check_one_config(file: str, offline: bool) -> bool:
     except ConfigError as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
-        print(f"{_counted(len(exc.problems), 'problem', 'problems')} in {file}", file=sys.stderr)
+        print(f"{counted(len(exc.problems), 'problem', 'problems')} in {file}", file=sys.stderr)
         return False
     for item in unresolved:
         print(item, file=sys.stderr)
@@ -112,9 +96,9 @@ def _check_one_config(file: str, offline: bool) -> bool:
         print(f"{file}: warning: {warning}", file=sys.stderr)
     details = []
     if warnings:
-        details.append(_counted(len(warnings), "warning", "warnings"))
+        details.append(counted(len(warnings), "warning", "warnings"))
     if unresolved:
-        details.append(_counted(len(unresolved), "variable left unresolved", "variables left unresolved"))
+        details.append(counted(len(unresolved), "variable left unresolved", "variables left unresolved"))
     print(f"{file}: OK" + (f" ({', '.join(details)})" if details else ""))
     return True
 
@@ -125,7 +109,16 @@ def cmd_check_config(args: argparse.Namespace) -> int:
 
 
 def cmd_config_schema(args: argparse.Namespace) -> int:
-    print(json.dumps(config_json_schema(), indent=2, ensure_ascii=False))
+    from bot.config.schema import render_schema
+
+    sys.stdout.write(render_schema())
+    return 0
+
+
+def cmd_config_example(args: argparse.Namespace) -> int:
+    from bot.config.example import render_example
+
+    sys.stdout.write(render_example())
     return 0
 
 
@@ -251,14 +244,10 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 async def _run_chat(config: StewardConfig, path: Path | None, shards: ShardPlan | None = None) -> int:
-    from bot.app import AdapterUnavailable, App
+    from bot.app import App
 
     app = App(config, config_path=path, discord_shards=shards)
-    try:
-        app.add_chat_adapters()
-    except AdapterUnavailable as exc:
-        print(f"{exc}; remove that section or use `steward console`.", file=sys.stderr)
-        return EXIT_CONFIG
+    app.add_chat_adapters()
     await app.run_until_stopped(on_started=announce_addresses)
     return 0
 
@@ -325,21 +314,34 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("config-schema", help="print the config's JSON Schema")
     p.set_defaults(fn=cmd_config_schema)
 
+    p = sub.add_parser("config-example", help="print the example config, every option with a comment")
+    p.set_defaults(fn=cmd_config_example)
+
     p = sub.add_parser("migrate", help="apply database migrations")
     with_config(p)
     p.add_argument("--revision", default="head")
     p.add_argument("--downgrade", metavar="REV", help="downgrade to REV instead (e.g. base)")
     p.set_defaults(fn=cmd_migrate)
 
-    for module_name in CLI_EXTENSIONS:
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as exc:
-            # Only "that part is not built" is tolerated; a broken import inside it is not.
-            if exc.name is None or not module_name.startswith(exc.name):
-                raise
-            continue
-        module.register(sub)
+    # Parts that add their own subcommands; imported here, not at the top, so `steward --help` stays quick.
+    from bot.adapters.discord import cli as discord_cli
+    from bot.adapters.slack import cli as slack_cli
+    from bot.data import cli as data_cli
+    from bot.features import FEATURES
+    from bot.github import cli as github_cli
+    from bot.ops_cli import register as ops_register
+
+    for register in (
+        github_cli.register,
+        discord_cli.register,
+        slack_cli.register,
+        ops_register,
+        data_cli.register,
+    ):
+        register(sub)
+    for feature in FEATURES:
+        if feature.cli is not None:
+            feature.cli(sub)
     return parser
 
 

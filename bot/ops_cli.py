@@ -16,6 +16,7 @@ from sqlalchemy import func, text
 from sqlalchemy.engine import make_url
 from sqlmodel import select
 
+from bot.counted import counted
 from bot.scheduling.leader import database_now, lease_holder
 
 EXIT_UNHEALTHY = 1
@@ -257,7 +258,7 @@ def _print(report: dict[str, Any], locale: str, zone: str) -> None:
         for job in report.get("jobs", []):
             print(
                 f"  job {job['job']}: {job['status']}, last run {_when(job['last_fire_at'], locale, zone)}, "
-                f"{job['runs']} run{'' if job['runs'] == 1 else 's'}"
+                + counted(job["runs"], "run", "runs")
                 + (f", error: {job['error']}" if job["error"] else "")
             )
         posts = report.get("posts", {})
@@ -268,9 +269,9 @@ def _print(report: dict[str, Any], locale: str, zone: str) -> None:
         print("history    " + describe_history(report["github_history"]))
     parked = report.get("webhooks", {}).get("parked")
     if parked:
-        print(f"webhooks   {parked} {'delivery' if parked == 1 else 'deliveries'} parked, no longer retried:")
+        print(f"webhooks   {counted(parked, 'delivery', 'deliveries')} parked, no longer retried:")
         for row in report["webhooks"]["latest"]:
-            tries = f"{row['attempts']} {'attempt' if row['attempts'] == 1 else 'attempts'}"
+            tries = counted(row["attempts"], "attempt", "attempts")
             print(f"  {row['delivery']} ({row['event']}, {tries}): {row['reason']}")
     for warning in report.get("font_warnings", []):
         print(f"charts     warning: {warning}")

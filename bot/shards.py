@@ -36,7 +36,8 @@ class ShardPlan:
         return 0 in self.shard_ids
 
     def describe(self) -> str:
-        return f"shard(s) {', '.join(map(str, self.shard_ids))} of {self.shard_count}"
+        noun = "shard" if len(self.shard_ids) == 1 else "shards"
+        return f"{noun} {', '.join(map(str, self.shard_ids))} of {self.shard_count}"
 
 
 def _count(text: str, source: str) -> int:

@@ -1,5 +1,7 @@
 """Shared fixtures live in tests/fixtures/; see tests/README.md."""
 
+import bot.features  # noqa: F401  # the composition root installs the features every config is loaded with
+
 pytest_plugins = [
     "tests.fixtures.database",
     "tests.fixtures.shared",

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.app import App, maintainer_policy
+from bot.app import App
 from bot.config import load_config_text
 from bot.core.commands import OptionType
+from bot.core.permissions import maintainer_policy
 from tests.fixtures.console import ConsoleRunner, config_text
 
 

@@ -109,6 +109,24 @@ async def test_the_demo_says_only_what_is_right(database_url: str, tmp_path: Pat
     assert "(s)" not in transcript
     assert re.search(r"\b1 comment\b", transcript) or re.search(r"\b\d+ comments\b", transcript)
 
+    # The interview form: one numbering (page 2 goes on from 6), "(optional)" only where Submit does
+    # not demand an answer, and an answer over the limit refused with the limit, never shortened.
+    page1 = _answer(transcript, ":click 36")
+    assert "\n1. Tell us a little about yourself.\n" in "\n" + page1 and "1. 1." not in transcript
+    assert "(optional)" not in page1
+    too_long = next(line for line in script_lines(SCRIPT) if len(line) > 3000)
+    refused = _answer(transcript, too_long)
+    assert f"This answer has {len(too_long):,} characters; the limit here is 3,000." in refused
+    assert f"Please cut {len(too_long) - 3000} characters; nothing was saved or shortened." in refused
+    assert refused.strip().endswith("1. Tell us a little about yourself.")  # asked again
+    assert "Still needed before you submit: question 6." in transcript
+    page2 = _answer(transcript, ":click 40")
+    assert page2.splitlines()[2] == "6. What advice would you give a newcomer?" and "1. 6." not in transcript
+    after_six = _answer(transcript, "Start with the docs: every page you fix teaches you the project.")
+    assert after_six.strip() == "7. What do you enjoy outside of open source? (optional)"
+    assert "Thank you! Your interview is submitted." in _answer(transcript, ":click 46")
+    assert too_long not in transcript.replace(f"ben> {too_long}", "")  # never echoed back, cut or not
+
     # Errors say what is wrong.
     assert "/gfi has these commands: " in _answer(transcript, "/gfi")
     assert "/steward has these commands: " in _answer(transcript, "/steward")

@@ -13,7 +13,7 @@ from bot.shards import ShardPlan, ShardPlanError, shard_plan
 def test_plan_from_flags_sorted_and_owning_guilds_by_snowflake() -> None:
     plan = shard_plan("2, 0", "3")
     assert plan == ShardPlan((0, 2), 3) and plan.holds_shard_zero
-    assert plan.describe() == "shard(s) 0, 2 of 3"
+    assert plan.describe() == "shards 0, 2 of 3"
     guild = (7 << 22) | 12345  # (id >> 22) % 3 == 1
     assert plan.shard_of(guild) == 1 and not plan.owns(guild) and plan.owns(guild + (1 << 22))
     assert shard_plan(None, None) is None
@@ -73,7 +73,7 @@ def test_run_refuses_shards_without_discord(tmp_path: Path, capsys: pytest.Captu
     config = _config(tmp_path, discord=False)
     assert main(["run", "-c", config, "--shard-ids", "0", "--shard-count", "1"]) == 2
     err = capsys.readouterr().err
-    assert "shard(s) 0 of 1 requested but the config has no discord: section" in err
+    assert "shard 0 of 1 requested but the config has no discord: section" in err
     assert not (tmp_path / "x.db").exists()  # refused before anything started
 
 

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal, NoReturn
+from collections.abc import Iterator
+from typing import Annotated, Any, ClassVar, Literal, NoReturn
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 from pydantic_core import InitErrorDetails, PydanticCustomError, ValidationError
+
+from bot.config.yamltree import DataPath
 
 Locale = Literal["en", "zh-CN"]
 
@@ -57,3 +60,32 @@ def check_unique(
         if folded in seen:
             fail_at((*prefix, index, field), f"{what} {key!r} is used more than once", "duplicate", key)
         seen.add(folded)
+
+
+class FeatureSection(StrictModel):
+    """Base of a feature's own config section (``cogs/<feature>/config.py``).
+
+    The core knows sections only through these hooks, so a feature's settings live in its folder.
+    """
+
+    # Paths inside the section that only the local bootstrap file may set (secrets), see layered.py.
+    local_only: ClassVar[tuple[DataPath, ...]] = ()
+    # Paths inside the section that ``describe_changes`` reports; other changed settings are listed by path.
+    described: ClassVar[tuple[DataPath, ...]] = ()
+
+    @classmethod
+    def describe_changes(cls, old: Any, new: Any) -> list[tuple[str, dict[str, Any]]]:
+        """What a new config version changes in this section, as (catalog key, arguments), for the
+        config-source announcement; ``old``/``new`` are None when the section is absent."""
+        return []
+
+    def adopt_project(self, project: Any) -> None:
+        """Fill values that default to the project's (its time zone); called once the file is valid."""
+
+    def channel_purposes(self) -> Iterator[tuple[DataPath, str]]:
+        """(path inside the section, purpose) for each channel purpose the file names explicitly."""
+        return iter(())
+
+    def roles_granted(self, platform: str) -> list[str]:
+        """Chat roles this feature gives people on ``platform`` (the bot needs permission for them)."""
+        return []

@@ -15,16 +15,17 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from bot.config.assembly import installed_model
 from bot.config.errors import translate_errors
 from bot.config.models import StewardConfig
 from bot.config.problems import ConfigError, ConfigProblem
 from bot.config.yamltree import DataPath, Located, Tree, build_tree, format_path
 
-__all__ = ["LOCAL_ONLY", "load_layered", "repo_file_problems"]
+__all__ = ["CORE_LOCAL_ONLY", "load_layered", "local_only", "repo_file_problems"]
 
 # Settings only the bootstrap file may set (secrets, where the bot stores data and listens, and where
 # its credentials are sent: a repository pointing `api_url` elsewhere would receive the token).
-LOCAL_ONLY: tuple[DataPath, ...] = (
+CORE_LOCAL_ONLY: tuple[DataPath, ...] = (
     ("config_source",),
     ("database",),
     ("http",),
@@ -39,8 +40,13 @@ LOCAL_ONLY: tuple[DataPath, ...] = (
     ("slack", "bot_token"),
     ("slack", "app_token"),
     ("slack", "signing_secret"),
-    ("oncall", "calendar_token"),
 )
+
+
+def local_only() -> tuple[DataPath, ...]:
+    """The core's local-only settings and each installed feature's (``FeatureSection.local_only``)."""
+    features = installed_model().feature_models.items()
+    return CORE_LOCAL_ONLY + tuple((key, *path) for key, model in features for path in model.local_only)
 
 
 def _merge(base: Any, over: Any) -> Any:
@@ -62,7 +68,7 @@ def _present(data: Any, path: DataPath) -> bool:
 
 def _local_only_problems(tree: Tree) -> list[Located]:
     found = []
-    for path in LOCAL_ONLY:
+    for path in local_only():
         if _present(tree.data, path):
             line, col = tree.keys.get(path, (1, 1))
             message = (
@@ -123,9 +129,9 @@ def load_layered(
             reported=boot.reported | repo.reported,
         )
         try:
-            config = StewardConfig.model_validate(merged.data)
+            config = installed_model().model_validate(merged.data)
         except ValidationError as exc:
-            located = translate_errors(exc.errors(include_url=False), merged, StewardConfig)
+            located = translate_errors(exc.errors(include_url=False), merged, installed_model())
             raise ConfigError(
                 sorted(
                     {

@@ -10,6 +10,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from bot.config.assembly import installed_model
 from bot.config.errors import translate_errors
 from bot.config.models import StewardConfig
 from bot.config.problems import ConfigError, ConfigProblem
@@ -121,15 +122,16 @@ def _validate(tree: Tree) -> tuple[StewardConfig | None, list[Located], int]:
     """Validate the tree. An unfilled value first stands as its own ``${VAR}`` text; where that text
     is refused (a port, a URL) the value is dropped so its default applies, one round at a time.
     Returns the config or the located problems (at most ``MAX_PROBLEMS``) and how many more there were."""
+    model = installed_model()
     texts = {item.path: item.text for item in tree.unresolved}
     while True:
         try:
-            return StewardConfig.model_validate(_fill_unresolved(tree.data, texts)), [], 0
+            return model.model_validate(_fill_unresolved(tree.data, texts)), [], 0
         except ValidationError as exc:
             errors = exc.errors(include_url=False)
         # Errors at an unfilled value are dropped by ``translate_errors`` (``tree.reported``).
         more = max(0, len(errors) - MAX_PROBLEMS)
-        located = translate_errors(errors[:MAX_PROBLEMS], tree, StewardConfig)
+        located = translate_errors(errors[:MAX_PROBLEMS], tree, model)
         refused = {
             path
             for path in texts

@@ -3,25 +3,24 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal, TypeVar
 
 from pydantic import Field, PrivateAttr, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
-from bot.config.base import StrictModel, fail_at
+from bot.config.base import FeatureSection, StrictModel, fail_at
 from bot.config.purposes import check_channel_purposes
 from bot.config.sections.chat import DiscordConfig, SlackConfig
-from bot.config.sections.community import GoodFirstIssuesConfig, MaintainerConfig
 from bot.config.sections.github import GitHubConfig
 from bot.config.sections.infra import DatabaseConfig, HttpConfig, LoggingConfig
-from bot.config.sections.onboarding import OnboardingConfig
-from bot.config.sections.oncall import OncallConfig
-from bot.config.sections.schedules import ScheduleConfig
+from bot.config.sections.maintainers import MaintainerConfig
+from bot.config.sections.schedules import CORE_JOBS, ScheduleConfig
 from bot.config.sections.source import ConfigSourceConfig
-from bot.config.sections.spotlight import SpotlightConfig
-from bot.config.sections.web import WebConfig
 from bot.config.types import TimeZoneName
+
+SectionT = TypeVar("SectionT", bound=FeatureSection)
 
 # Far more than the known jobs times the platforms; a longer list is a generated or pasted mistake.
 MAX_SCHEDULES = 200
@@ -36,7 +35,14 @@ class ProjectConfig(StrictModel):
 
 
 class StewardConfig(StrictModel):
-    """The whole config file. Feature sections are optional; a section's presence enables its feature."""
+    """The whole config file: the core's sections here, each feature's added by ``bot.config.assembly``.
+
+    Feature sections are optional; a section's presence enables its feature.
+    """
+
+    # Filled in by the assembled subclass: feature section key -> its model, and every known job name.
+    feature_models: ClassVar[dict[str, type[FeatureSection]]] = {}
+    known_jobs: ClassVar[frozenset[str]] = CORE_JOBS
 
     project: ProjectConfig = Field(description="The project the bot serves (required).")
     github: GitHubConfig | None = Field(default=None, description="GitHub repositories and credentials.")
@@ -47,13 +53,6 @@ class StewardConfig(StrictModel):
         default=None, description="Slack connection; enables the Slack adapter."
     )
     maintainers: list[MaintainerConfig] = Field(default_factory=list, description="Project maintainers.")
-    good_first_issues: GoodFirstIssuesConfig | None = Field(
-        default=None, description="Good-first-issue board."
-    )
-    oncall: OncallConfig | None = Field(default=None, description="On-call triage rotations.")
-    spotlight: SpotlightConfig | None = Field(default=None, description="Contributor spotlights.")
-    onboarding: OnboardingConfig | None = Field(default=None, description="Newcomer onboarding.")
-    web: WebConfig | None = Field(default=None, description="Public web pages (served by the HTTP server).")
     schedules: list[ScheduleConfig] = Field(default_factory=list, description="When scheduled jobs run.")
     database: DatabaseConfig = Field(
         default_factory=DatabaseConfig, description="Database (SQLite by default)."
@@ -88,17 +87,34 @@ class StewardConfig(StrictModel):
     def _default_timezones(self) -> StewardConfig:
         # Unset time zones mean "the project's"; filling them here spares every consumer the fallback.
         tz = self.project.timezone
-        if self.oncall is not None:
-            for rotation in self.oncall.rotations:
-                rotation.timezone = rotation.timezone or tz
         for schedule in self.schedules:
             schedule.timezone = schedule.timezone or tz
+        for _, section in self.sections():
+            section.adopt_project(self.project)
         return self
 
     @model_validator(mode="after")
     def _known_channel_purposes(self) -> StewardConfig:
         check_channel_purposes(self)
         return self
+
+    def sections(self) -> Iterator[tuple[str, FeatureSection]]:
+        """(key, section) for every feature section present in the file."""
+        for key in self.feature_models:
+            section = getattr(self, key, None)
+            if section is not None:
+                yield key, section
+
+    def section(self, model: type[SectionT]) -> SectionT | None:
+        """The feature section of type ``model``, or None when the file leaves the feature off."""
+        for _, section in self.sections():
+            if isinstance(section, model):
+                return section
+        return None
+
+    def enabled(self, key: str) -> bool:
+        """Whether the section ``key`` (core or feature) is present in the file."""
+        return getattr(self, key, None) not in (None, [])
 
     @property
     def source_path(self) -> Path | None:

@@ -12,29 +12,20 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from bot.config.base import fail_at
-from bot.config.yamltree import format_path
+from bot.config.yamltree import DataPath, format_path
 
 if TYPE_CHECKING:
     from bot.config.models import StewardConfig
 
-DataPath = tuple[str | int, ...]
 _SNOWFLAKE = re.compile(r"^[0-9]{1,20}$")
 _SLACK_ID = re.compile(r"^[CGD][A-Z0-9]{6,}$")
 
 
 def _purposes_used(config: StewardConfig) -> Iterator[tuple[DataPath, str]]:
     """(where, purpose) for every purpose the config names explicitly (defaults are not typos)."""
-    gfi = config.good_first_issues
-    if gfi is not None and "announce_channels" in gfi.model_fields_set:
-        for i, purpose in enumerate(gfi.announce_channels):
-            yield ("good_first_issues", "announce_channels", i), purpose
-    if config.oncall is not None:
-        for i, rotation in enumerate(config.oncall.rotations):
-            if rotation.channel is not None:
-                yield ("oncall", "rotations", i, "channel"), rotation.channel
-    onboarding = config.onboarding
-    if onboarding is not None and "welcome_channel" in onboarding.model_fields_set:
-        yield ("onboarding", "welcome_channel"), onboarding.welcome_channel
+    for key, section in config.sections():
+        for where, purpose in section.channel_purposes():
+            yield (key, *where), purpose
 
 
 def _fail(where: DataPath, purpose: str, known: set[str]) -> None:

@@ -1,18 +1,17 @@
 """JSON Schema of the config file.
 
-Regenerate the committed copy with ``python -m bot.config.schema > config/steward.schema.json``.
+Regenerate the committed copy with ``steward config-schema > config/steward.schema.json``.
 """
 
 from __future__ import annotations
 
 import json
-import sys
 from datetime import time, timedelta
 from typing import Any
 
 from pydantic.json_schema import GenerateJsonSchema
 
-from bot.config.models import StewardConfig
+from bot.config.assembly import installed_model
 from bot.config.types import format_clock, format_duration
 
 SCHEMA_ID = "https://github.com/steward-bot/steward/config/steward.schema.json"
@@ -29,8 +28,8 @@ class _Generator(GenerateJsonSchema):
 
 
 def config_json_schema() -> dict[str, Any]:
-    """The JSON Schema (draft 2020-12) of ``StewardConfig``, for editors and CI."""
-    schema = StewardConfig.model_json_schema(mode="validation", schema_generator=_Generator)
+    """The JSON Schema (draft 2020-12) of the installed config model, for editors and CI."""
+    schema = installed_model().model_json_schema(mode="validation", schema_generator=_Generator)
     return {"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": SCHEMA_ID, **schema}
 
 
@@ -38,11 +37,3 @@ def render_schema() -> str:
     """The schema as the text committed in ``config/steward.schema.json``."""
     return json.dumps(config_json_schema(), indent=2, ensure_ascii=False) + "\n"
 
-
-def main() -> None:
-    """Print the schema to stdout."""
-    sys.stdout.write(render_schema())
-
-
-if __name__ == "__main__":
-    main()

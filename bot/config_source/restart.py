@@ -27,7 +27,7 @@ _RESTART_PATHS: tuple[tuple[str, ...], ...] = (
     ("slack", "app_token"),
     ("slack", "signing_secret"),
 )
-_SECTIONS = ("github", "discord", "slack", "good_first_issues", "oncall", "spotlight", "onboarding")
+_CORE_SECTIONS = ("github", "discord", "slack")
 
 
 def _at(config: StewardConfig, path: tuple[str, ...]) -> Any:
@@ -41,7 +41,8 @@ def _at(config: StewardConfig, path: tuple[str, ...]) -> Any:
 
 def settings_needing_restart(old: StewardConfig, new: StewardConfig) -> list[str]:
     """Dotted names of the settings that differ between ``old`` and ``new`` and need a restart."""
-    found = [s for s in _SECTIONS if (getattr(old, s) is None) != (getattr(new, s) is None)]
+    sections = (*_CORE_SECTIONS, *type(new).feature_models)
+    found = [s for s in sections if (getattr(old, s, None) is None) != (getattr(new, s, None) is None)]
     found += [".".join(p) for p in _RESTART_PATHS if p[0] not in found and _at(old, p) != _at(new, p)]
     # The webhook receiver exists only when a secret was set at start-up; a changed secret applies live.
     if old.github is not None and new.github is not None:

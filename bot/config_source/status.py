@@ -9,6 +9,7 @@ from sqlmodel import Session
 from bot.config import StewardConfig
 from bot.config_source import versions
 from bot.config_source.models import ConfigVersion
+from bot.counted import counted
 
 
 def _row(row: ConfigVersion | None) -> dict[str, Any] | None:
@@ -45,10 +46,6 @@ def config_source_report(session: Session, config: StewardConfig) -> dict[str, A
     }
 
 
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}" + ("" if n == 1 else "s")
-
-
 def describe_config_source(report: dict[str, Any]) -> str:
     """One line for `steward status`."""
     running = report.get("running")
@@ -61,8 +58,10 @@ def describe_config_source(report: dict[str, Any]) -> str:
     if pending:
         error = f", {pending['last_error']}" if pending["last_error"] else ""
         parts.append(f"PENDING {str(pending['sha'] or 'branch head')[:7]} since {pending['recorded_at']}"
-                     f" ({_count(pending['attempts'], 'attempt')}{error})")  # fmt: skip
+                     f" ({counted(pending['attempts'], 'attempt', 'attempts')}{error})")  # fmt: skip
     refused = report.get("refused")
     if refused:
-        parts.append(f"refused {str(refused['sha'])[:7]}: {_count(len(refused['problems']), 'problem')}")
+        parts.append(
+            f"refused {str(refused['sha'])[:7]}: {counted(len(refused['problems']), 'problem', 'problems')}"
+        )
     return "; ".join(parts)

@@ -4,20 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.config import StewardConfig
-from bot.config.layered import LOCAL_ONLY
+from bot.config import StewardConfig, installed_model
+from bot.config.layered import local_only
 from bot.config.yamltree import format_path
 
 Change = tuple[str, dict[str, Any]]  # (catalog key, arguments)
 MAX_GENERIC = 15  # setting-by-setting lines before "and N more settings"
-FEATURES = ("github", "discord", "slack", "good_first_issues", "oncall", "spotlight", "onboarding")
+CORE_SECTIONS = ("github", "discord", "slack")
 
 
 def _names(items: list[Any], attr: str) -> list[str]:
     return [str(getattr(item, attr)) for item in items]
 
 
-def _added_removed(old: list[str], new: list[str]) -> tuple[list[str], list[str]]:
+def added_removed(old: list[str], new: list[str]) -> tuple[list[str], list[str]]:
     folded_old = {o.casefold() for o in old}
     folded_new = {n.casefold() for n in new}
     return [n for n in new if n.casefold() not in folded_old], [
@@ -28,33 +28,10 @@ def _added_removed(old: list[str], new: list[str]) -> tuple[list[str], list[str]
 def _repos(old: StewardConfig, new: StewardConfig) -> list[Change]:
     before = _names(old.github.repos, "name") if old.github else []
     after = _names(new.github.repos, "name") if new.github else []
-    added, removed = _added_removed(before, after)
+    added, removed = added_removed(before, after)
     return [("config_source.change.repo_added", {"repo": r}) for r in added] + [
         ("config_source.change.repo_removed", {"repo": r}) for r in removed
     ]
-
-
-def _rotations(old: StewardConfig, new: StewardConfig) -> list[Change]:
-    before = {r.name: r for r in old.oncall.rotations} if old.oncall else {}
-    after = {r.name: r for r in new.oncall.rotations} if new.oncall else {}
-    changes: list[Change] = []
-    for name, rotation in after.items():
-        if name not in before:
-            changes.append(("config_source.change.rotation_added", {"rotation": name}))
-            continue
-        gained, lost = _added_removed(
-            [str(m) for m in before[name].members], [str(m) for m in rotation.members]
-        )
-        if gained:
-            changes.append(
-                ("config_source.change.rotation_gains", {"rotation": name, "people": ", ".join(gained)})
-            )
-        if lost:
-            changes.append(
-                ("config_source.change.rotation_loses", {"rotation": name, "people": ", ".join(lost)})
-            )
-    changes += [("config_source.change.rotation_removed", {"rotation": n}) for n in before if n not in after]
-    return changes
 
 
 def _when(schedule: Any) -> str:
@@ -77,7 +54,7 @@ def _maintainers(old: StewardConfig, new: StewardConfig) -> list[Change]:
     def who(config: StewardConfig) -> list[str]:
         return [m.github or m.name or m.console or "?" for m in config.maintainers]
 
-    added, removed = _added_removed(who(old), who(new))
+    added, removed = added_removed(who(old), who(new))
     return [("config_source.change.maintainer_added", {"person": p}) for p in added] + [
         ("config_source.change.maintainer_removed", {"person": p}) for p in removed
     ]
@@ -93,15 +70,15 @@ def _leaves(data: Any, path: tuple[Any, ...] = ()) -> dict[tuple[Any, ...], Any]
 
 
 def _local(path: tuple[Any, ...]) -> bool:
-    return any(path[: len(p)] == p for p in LOCAL_ONLY)
+    return any(path[: len(p)] == p for p in local_only())
 
 
 def _specific(path: tuple[Any, ...]) -> bool:
     """Paths the specific describers above already cover."""
-    return path[:1] in (("schedules",), ("maintainers",)) or path[:2] in (
-        ("github", "repos"),
-        ("oncall", "rotations"),
-    )
+    if path[:1] in (("schedules",), ("maintainers",)) or path[:2] == ("github", "repos"):
+        return True
+    model = installed_model().feature_models.get(str(path[0])) if path else None
+    return model is not None and any(path[1 : 1 + len(p)] == p for p in model.described)
 
 
 def _other_settings(old: StewardConfig, new: StewardConfig) -> list[Change]:
@@ -122,7 +99,8 @@ def _other_settings(old: StewardConfig, new: StewardConfig) -> list[Change]:
 
 
 def _toggled(old: StewardConfig, new: StewardConfig) -> set[str]:
-    return {f for f in FEATURES if (getattr(old, f) is None) != (getattr(new, f) is None)}
+    sections = (*CORE_SECTIONS, *type(new).feature_models)
+    return {f for f in sections if (getattr(old, f, None) is None) != (getattr(new, f, None) is None)}
 
 
 def describe_change(old: StewardConfig | None, new: StewardConfig) -> list[Change]:
@@ -131,8 +109,11 @@ def describe_change(old: StewardConfig | None, new: StewardConfig) -> list[Chang
         return [("config_source.change.first", {})]
     changes: list[Change] = []
     for feature in sorted(_toggled(old, new)):
-        key = "enabled" if getattr(new, feature) is not None else "disabled"
+        key = "enabled" if getattr(new, feature, None) is not None else "disabled"
         changes.append((f"config_source.change.{key}", {"section": feature}))
-    changes += _repos(old, new) + _rotations(old, new) + _schedules(old, new) + _maintainers(old, new)
+    changes += _repos(old, new)
+    for key, model in type(new).feature_models.items():
+        changes += model.describe_changes(getattr(old, key, None), getattr(new, key, None))
+    changes += _schedules(old, new) + _maintainers(old, new)
     changes += _other_settings(old, new)
     return changes or [("config_source.change.none", {})]

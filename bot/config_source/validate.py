@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from bot.config import ConfigError, ConfigProblem, StewardConfig
+from bot.config import ConfigError, ConfigProblem, StewardConfig, config_warnings
 from bot.config.layered import load_layered
 from bot.config.sections.source import ConfigSourceConfig
 from bot.config_source.fetch import label
@@ -53,6 +53,5 @@ def validate(
         )
     except ConfigError as exc:
         return Verdict(None, list(exc.problems))
-    from bot.app import config_warnings  # the app imports this package; import at use
 
     return Verdict(config, [], config_warnings(config, now))

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any, ClassVar
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 from bot.core.clock import Clock
 from bot.core.commands import ActionRoute, Command, CommandRegistry, declared
@@ -19,9 +20,22 @@ from bot.i18n import Catalog
 
 if TYPE_CHECKING:
     from bot.config import StewardConfig
+    from bot.config_source.coordinator import RunningVersion
+    from bot.config_source.restart import ReloadOutcome
     from bot.core.posting import Poster
     from bot.db.database import Database
     from bot.http_server import HttpServer
+    from bot.metrics import Metrics
+
+
+class ConfigSourceView(Protocol):
+    """What a cog may read of the config-source follower: the repository version this instance runs."""
+
+    @property
+    def running(self) -> RunningVersion | None: ...
+
+    @property
+    def bootstrap_file(self) -> Path | None: ...
 
 
 @dataclass
@@ -37,13 +51,16 @@ class Services:
     members: MemberDirectory
     maintainers: Callable[[], MaintainerPolicy]
     poster: Poster
-    reload_config: Callable[[], Awaitable[Any]]
+    reload_config: Callable[[], Awaitable[ReloadOutcome]]
     http: HttpServer
     github: GitHubPort | None = None  # set when the config has a ``github`` section
-    metrics: Any = None  # bot.metrics.Metrics
-    config_source: Any = None  # bot.config_source.coordinator.ConfigSourceCoordinator (/steward config)
-    scheduler: Any = None  # bot.scheduling.JobScheduler (run_job_now for "send it now" commands)
+    metrics: Metrics | None = None
+    config_source: ConfigSourceView | None = None  # set when the config reads a repository file
+    # Whether this instance runs the scheduled jobs (the leader); work done once per community asks it.
+    is_leader: Callable[[], bool] = lambda: True
     cogs: Callable[[], list[Cog]] = lambda: []  # every loaded cog (the digest asks each for its section)
+    # Warnings about a valid config (all features'), for /steward config.
+    config_warnings: Callable[[StewardConfig, datetime], list[str]] = lambda config, now: []
 
     @property
     def config(self) -> StewardConfig:
@@ -126,6 +143,10 @@ class Cog:
     async def home_section(self, member_id: int, locale: str) -> list[Block]:
         """This feature's part of a person's home page (Slack App Home): their claims, shifts, progress."""
         return []
+
+    def public_page(self) -> str | None:
+        """The path of the public web page this feature serves on the HTTP server, if any."""
+        return None
 
     async def start(self) -> None:
         """Called once the adapters are up."""

@@ -57,31 +57,30 @@ class MemberDirectory:
 
         Lets a command from someone the bot already knows (the usual case) cost a read, not a write.
         """
+        row = self._identity(session, platform, user_id)
+        if row is None or (display_name and row[0].display_name != display_name):
+            return None
+        return row[1]
+
+    def _lookup(self, session: Session, platform: str, user_id: str, display_name: str) -> Member | None:
+        row = self._identity(session, platform, user_id)
+        if row is None:
+            return None
+        identity, member = row
+        if display_name and identity.display_name != display_name:
+            identity.display_name = display_name
+            session.add(identity)
+        return member
+
+    @staticmethod
+    def _identity(session: Session, platform: str, user_id: str) -> tuple[PlatformIdentity, Member] | None:
+        """The identity row and its member in one query (both reads above must agree on how)."""
         row = session.exec(
             select(PlatformIdentity, Member)
             .join(Member, Member.id == PlatformIdentity.member_id)  # type: ignore[arg-type]
             .where(PlatformIdentity.platform == platform, PlatformIdentity.platform_user_id == user_id)
         ).first()
-        if row is None:
-            return None
-        identity, member = row
-        if display_name and identity.display_name != display_name:
-            return None
-        return member
-
-    def _lookup(self, session: Session, platform: str, user_id: str, display_name: str) -> Member | None:
-        identity = session.exec(
-            select(PlatformIdentity).where(
-                PlatformIdentity.platform == platform, PlatformIdentity.platform_user_id == user_id
-            )
-        ).first()
-        if identity is None:
-            return None
-        member = session.get(Member, identity.member_id)
-        if member is not None and display_name and identity.display_name != display_name:
-            identity.display_name = display_name
-            session.add(identity)
-        return member
+        return None if row is None else (row[0], row[1])
 
     @staticmethod
     def _create(session: Session, platform: str, user_id: str, display_name: str, now: datetime) -> Member:

@@ -160,7 +160,16 @@ class Divider:
     """A horizontal rule."""
 
 
-Block = Header | Section | Quote | Fields | BulletList | Buttons | Image | File | Context | Divider
+@dataclass(frozen=True)
+class Break:
+    """A hint, shown as nothing: where the message may be split. An adapter that must split a message
+    for its platform's limits (message length, blocks per message) splits at these, keeping the blocks
+    between two breaks together in one platform message whenever they fit in one; only a part too
+    long for one message is split inside, at paragraph, sentence or word boundaries. Cogs never know
+    a platform's limits: they say what belongs together."""
+
+
+Block = Header | Section | Quote | Fields | BulletList | Buttons | Image | File | Context | Divider | Break
 
 
 @dataclass

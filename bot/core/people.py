@@ -18,7 +18,7 @@ from datetime import datetime
 from sqlmodel import Session, col, func, select
 
 from bot.config import StewardConfig
-from bot.config.sections.community import MaintainerConfig
+from bot.config.sections.maintainers import MaintainerConfig
 from bot.core.arguments import parse_user
 from bot.core.errors import UserError
 from bot.core.members import MemberDirectory

@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.core.messages import (
     Block,
     Bold,
+    Break,
     BulletList,
     Buttons,
     Code,
@@ -70,6 +71,8 @@ def block_lines(block: Block, button_label: str = "[{label}]") -> list[str]:
         return [join_inline(block.parts)]
     if isinstance(block, Divider):
         return ["-" * 40]
+    if isinstance(block, Break):
+        return []  # a hint for adapters that split messages, shown as nothing
     raise TypeError(f"unknown block {block!r}")
 
 

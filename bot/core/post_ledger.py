@@ -29,6 +29,21 @@ TAKEN_LOOKBACK = timedelta(hours=1)
 
 
 @dataclass(frozen=True)
+class Due:
+    """When a post was due and how late it may still go out (a handoff missed while the bot was down).
+
+    ``setting`` names the config option of ``grace``, for the log line that says why it was skipped.
+    """
+
+    at: datetime
+    grace: timedelta
+    setting: str = ""
+
+    def too_late(self, now: datetime) -> bool:
+        return now - self.at > self.grace
+
+
+@dataclass(frozen=True)
 class Claim:
     """A post this instance may send now."""
 
@@ -57,9 +72,13 @@ class PostLedger:
         self.epoch = epoch  # the lease epoch this instance leads under, None when it does not lead
         self.lease_epoch = lease_epoch
 
-    async def claim(self, key: Key) -> Claim | None:
-        """Claim ``key`` (None: sent already, or another live instance has it); raises Fenced."""
-        return await self.db.run(self._claim, key)
+    async def claim(self, key: Key, due: Due | None = None) -> Claim | None:
+        """Claim ``key`` (None: sent already, another live instance has it, or too late); raises Fenced.
+
+        With ``due``, a post not yet on the platform that is past its grace is recorded as skipped
+        (logged once, with the reason) and never sent, now or by a later attempt.
+        """
+        return await self.db.run(self._claim, key, due)
 
     def keyed_send(
         self, key: Key, claim: Claim, in_doubt: Callable[[int, str], Awaitable[None]]
@@ -103,12 +122,17 @@ class PostLedger:
             raise Fenced(f"scheduler lease epoch is {current}, this instance led under {mine}")
         return mine
 
-    def _claim(self, session: Session, key: Key) -> Claim | None:
+    def _claim(self, session: Session, key: Key, due: Due | None = None) -> Claim | None:
         mine = self._fence(session)
         now = self.clock.now()
         # Platform history is kept in real time, whatever clock the bot was given.
         wall = datetime.now(UTC)
         row = self._row(session, key)
+        if due is not None and due.too_late(now) and (row is None or row.status == "failed"):
+            # Nothing of it is on the platform (a failed post sent no part: parts_done says so).
+            if row is None or row.parts_done == 0:
+                self._skip(session, key, row, due, now, mine)
+                return None
         if row is not None:
             taken_over = row.status == "claimed" and row.owner != self.instance_id and self.is_leader()
             if row.status != "failed" and not taken_over:
@@ -147,6 +171,27 @@ class PostLedger:
             # Another instance claimed the same key a moment ago: it posts, we don't.
             return None
         return Claim(post_key(*key), 0, None, None)
+
+    def _skip(
+        self, session: Session, key: Key, row: PostLog | None, due: Due, now: datetime, epoch: int | None
+    ) -> None:
+        """Record ``key`` as skipped, too late to be useful; the log line says why, once."""
+        job, period, platform, channel = key
+        setting = f" ({due.setting})" if due.setting else ""
+        reason = f"due at {due.at.isoformat()}, {now - due.at} late: beyond its grace of {due.grace}{setting}"
+        if row is None:
+            row = PostLog(job=job, period=period, platform=platform, channel=channel, status="skipped")
+        row.status = "skipped"
+        row.owner = self.instance_id
+        row.claimed_at = now
+        row.epoch = epoch
+        row.error = reason
+        try:
+            with session.begin_nested():
+                session.add(row)
+        except IntegrityError:
+            return  # another instance recorded it a moment ago (and said why)
+        log.warning("post %s/%s to %s channel %s skipped: %s", job, period, platform, channel, reason)
 
     def _owned(self, session: Session, key: Key) -> PostLog:
         mine = self._fence(session)

@@ -21,7 +21,7 @@ from bot.core.adapter import Adapter, GroupChange
 from bot.core.clock import Clock
 from bot.core.messages import Message
 from bot.core.post_keys import Fenced
-from bot.core.post_ledger import Claim, Key, PostLedger
+from bot.core.post_ledger import Claim, Due, Key, PostLedger
 from bot.db.database import Database
 from bot.db.models import PlatformIdentity
 
@@ -169,11 +169,16 @@ class Poster:
                 log.exception("DM to %s user %s failed", platform, user_id)
         return False
 
-    async def dm_member_once(self, job: str, period: str, member_id: int, message: Message) -> bool | None:
-        """DM a member unless the post log says (job, period) already reached them; None when skipped."""
+    async def dm_member_once(
+        self, job: str, period: str, member_id: int, message: Message, due: Due | None = None
+    ) -> bool | None:
+        """DM a member unless the post log says (job, period) already reached them; None when skipped.
+
+        ``due``: when the DM was due and its grace; a DM past it is skipped (logged, never sent).
+        """
         key: Key = (job, period, "dm", str(member_id))
         try:
-            if await self.ledger.claim(key) is None:
+            if await self.ledger.claim(key, due) is None:
                 return None
             delivered = await self.dm_member(member_id, message)
             await self.ledger.finish(key, "sent" if delivered else "failed", None, None)
@@ -203,22 +208,27 @@ class Poster:
         message: Message,
         channels: Mapping[str, Sequence[str]] | None = None,
         platform: str | None = None,
+        due: Due | None = None,
     ) -> list[PostResult]:
         """Post unless the post log says (job, period, platform, channel) was already sent.
 
         Each part goes out with its key (:mod:`bot.core.post_keys`); a retry resumes from the first
         part not known to be on the platform, and looks for that one in the channel before sending it.
+        ``due`` says when the post was due and how late it may go out (the bot was down over it):
+        past that it is skipped, with the reason in the log, and recorded so nothing sends it later.
         """
         results = []
         for adapter, channel in self.targets(purpose, channels, platform):
             key: Key = (job, period, adapter.platform, channel)
-            results.append(await self._post_target(adapter, channel, key, message))
+            results.append(await self._post_target(adapter, channel, key, message, due))
         return results
 
-    async def _post_target(self, adapter: Adapter, channel: str, key: Key, message: Message) -> PostResult:
+    async def _post_target(
+        self, adapter: Adapter, channel: str, key: Key, message: Message, due: Due | None = None
+    ) -> PostResult:
         job, period, platform, _ = key
         try:
-            claim = await self.ledger.claim(key)
+            claim = await self.ledger.claim(key, due)
             if claim is None:
                 return PostResult(platform, channel, "skipped")
             ref = await self._send(adapter, channel, key, claim, message)

@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy.exc import SQLAlchemyError
 
+from bot.counted import counted
 from bot.data.archive import ArchiveError, DataUsageError
 
 EXIT_FAILED = 1
@@ -76,7 +77,8 @@ def cmd_export(args: argparse.Namespace) -> int:
         manifest = summary.manifest
         rows = sum(entry.rows for entry in manifest.tables.values())
         print(
-            f"exported {rows} row(s) of {len(manifest.tables)} table(s) at revision {manifest.revision} "
+            f"exported {counted(rows, 'row', 'rows')} "
+            f"of {counted(len(manifest.tables), 'table', 'tables')} at revision {manifest.revision} "
             f"to {summary.path}"
         )
         return 0
@@ -95,7 +97,8 @@ def cmd_import(args: argparse.Namespace) -> int:
         summary = import_archive(config.database_url(), Path(args.file))
         manifest = summary.manifest
         print(
-            f"imported {summary.rows} row(s) of {len(manifest.tables)} table(s) "
+            f"imported {counted(summary.rows, 'row', 'rows')} "
+            f"of {counted(len(manifest.tables), 'table', 'tables')} "
             f"(exported from {manifest.backend} at {manifest.exported_at})"
         )
         return 0

@@ -14,6 +14,7 @@ from sqlmodel import Session
 from bot.config import StewardConfig
 from bot.core.errors import UserError
 from bot.core.people import NamedPerson, PersonResolver, maintainer_ids
+from bot.counted import counted
 from bot.data.archive import DataUsageError
 from bot.data.forget import ForgetReport, Someone, forget
 
@@ -69,9 +70,9 @@ def print_report(report: ForgetReport, *, planned: bool) -> None:
     """The rows erased (or to be erased), the rows they are cleared from, and what stays and why."""
     erase, clear = ("would erase", "would clear them from") if planned else ("erased", "cleared them from")
     for table, count in sorted(report.erased.items()):
-        print(f"  {erase} {count} row(s) of {table}")
+        print(f"  {erase} {counted(count, 'row', 'rows')} of {table}")
     for table, count in sorted(report.detached.items()):
-        print(f"  {clear} {count} row(s) of {table}")
+        print(f"  {clear} {counted(count, 'row', 'rows')} of {table}")
     if not report.total:
         print("  nothing stored about them" if planned else "  nothing was stored about them")
     if report.member_kept:

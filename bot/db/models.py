@@ -177,7 +177,7 @@ class PostLog(SQLModel, table=True):
     period: str
     platform: str
     channel: str
-    status: str  # "claimed" | "sent" | "failed"
+    status: str  # "claimed" | "sent" | "failed" | "skipped" (too late, past its grace: never sent)
     owner: str | None = None  # instance that holds the claim; a new leader takes over others' claims
     attempts: int = 0
     claimed_at: datetime = _ts()

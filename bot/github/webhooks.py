@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from bot.core.clock import Clock
+from bot.counted import counted
 from bot.db.database import Database
 from bot.github.models import WebhookDelivery
 from bot.http_server import RouteGuard, request_body
@@ -184,7 +185,11 @@ class WebhookReceiver:
             if park or row.attempts >= MAX_ATTEMPTS:
                 row.parked_at = self.clock.now()
                 log.error(
-                    "webhook %s (%s) parked after %d attempt(s): %s", delivery, row.event, row.attempts, error
+                    "webhook %s (%s) parked after %s: %s",
+                    delivery,
+                    row.event,
+                    counted(row.attempts, "attempt", "attempts"),
+                    error,
                 )
         row.error = error
         session.add(row)

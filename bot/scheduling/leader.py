@@ -87,6 +87,10 @@ class LeaderElection:
         self._stopped = False
         self._announced = False
         self._lock = asyncio.Lock()
+        # Listeners' coroutines (a catch-up may post for minutes) run here, in order, outside the
+        # lock: renewing the lease must never wait for them, or a long catch-up would lose it.
+        self._pending: asyncio.Queue[Any] = asyncio.Queue()
+        self._worker: asyncio.Task[None] | None = None
 
     @property
     def backend(self) -> str:
@@ -106,10 +110,11 @@ class LeaderElection:
 
     async def stop(self) -> None:
         self._stopped = True
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+        for task in (self._task, self._worker):
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
         if self.is_leader:
             # Hand over at once instead of making the others wait for the lease to run out.
             with contextlib.suppress(Exception):
@@ -155,11 +160,30 @@ class LeaderElection:
         if leading == self._announced:
             return
         self._announced = leading
-        log.info("scheduler leadership %s (epoch %s)", "acquired" if leading else "lost", self.epoch)
+        log.info(
+            "scheduler leadership %s by instance %s (epoch %s)",
+            "acquired" if leading else "lost",
+            self.instance_id,
+            self.epoch,
+        )
         for callback in self._listeners:
             result = callback(leading)
             if asyncio.iscoroutine(result):
-                await result
+                self._pending.put_nowait(result)
+                if self._worker is None or self._worker.done():
+                    self._worker = asyncio.create_task(self._run_pending(), name="leader-listeners")
+
+    async def _run_pending(self) -> None:
+        while not self._pending.empty():
+            try:
+                await self._pending.get_nowait()
+            except Exception:
+                log.exception("a scheduler leadership listener failed")
+
+    async def settled(self) -> None:
+        """Wait until the listeners of every change so far have finished (tests, start-up)."""
+        while self._worker is not None and not self._worker.done():
+            await asyncio.shield(self._worker)
 
     def _renew_or_acquire(self) -> tuple[bool, int | None]:
         # One short transaction per check, committed at once: nothing stays open between checks.

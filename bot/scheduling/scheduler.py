@@ -25,6 +25,7 @@ from sqlmodel import Session, select
 
 from bot.core.clock import Clock, follows_wall_time
 from bot.core.post_keys import Fenced
+from bot.counted import counted
 from bot.db.models import PostLog
 from bot.scheduling.fire_times import (
     PERIOD_FORMAT,
@@ -195,7 +196,11 @@ class JobScheduler:
         while self._runs and loop.time() < deadline:
             await asyncio.wait(set(self._runs), timeout=deadline - loop.time())
         if self._runs:
-            log.warning("%d scheduled run(s) still going after %.0f s; cancelling", len(self._runs), grace)
+            log.warning(
+                "%s still going after %.0f s; cancelling",
+                counted(len(self._runs), "scheduled run", "scheduled runs"),
+                grace,
+            )
         self.shutdown()
 
     def shutdown(self) -> None:
@@ -218,12 +223,18 @@ class JobScheduler:
             return
         now = self.clock.now()
         state = await self._state(entry.key)
-        if state is not None and state.last_fire_at is not None and state.status != "running":
+        if state is not None and state.last_fire_at is not None:
             due = [
                 t
                 for t in fire_times_between(entry.trigger, state.last_fire_at, now, MAX_REPLAY)
                 if now - t <= entry.grace
             ]
+            busy = self._entry_locks.get(entry.key)
+            in_flight_here = busy is not None and busy.locked()
+            if state.status == "running" and not in_flight_here and now - state.last_fire_at <= entry.grace:
+                # A run that could not even record its end (the database went away mid-run): repeat
+                # its period before the later ones; the post log keeps what it already posted once.
+                due.insert(0, state.last_fire_at)
             for fire_at in due:
                 if self._stopping:
                     return

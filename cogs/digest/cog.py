@@ -12,8 +12,8 @@ from bot.core.invocation import Invocation
 from bot.core.messages import Block, Message
 from bot.core.posting import require_delivered
 from bot.scheduling import JobContext
-from cogs.digest.render import render_digest, week_ending
 from cogs.digest.service import community_week
+from cogs.digest.views import render_digest, week_ending
 
 JOB = "weekly_digest"
 PURPOSE = "digest"

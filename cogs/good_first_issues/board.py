@@ -18,6 +18,7 @@ from sqlmodel import Session, col, select
 
 from bot.config import StewardConfig
 from bot.db.models import IssueLabel, Repo, TrackedIssue
+from cogs.good_first_issues.config import GoodFirstIssuesConfig
 from cogs.good_first_issues.models import GfiBoardEntry, GfiClaim
 from cogs.good_first_issues.refs import short_ref
 from cogs.good_first_issues.reservations import Reservation, open_offers
@@ -36,7 +37,7 @@ class BoardRules:
 
     @classmethod
     def from_config(cls, config: StewardConfig) -> BoardRules:
-        gfi = config.good_first_issues
+        gfi = config.section(GoodFirstIssuesConfig)
         default = frozenset(label.casefold() for label in (gfi.labels if gfi else []))
         repos = config.github.repos if config.github else []
         assign_default = gfi.assign_on_github if gfi else False

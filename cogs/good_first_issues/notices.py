@@ -11,6 +11,7 @@ from bot.core.messages import Button, Buttons, ButtonStyle, Link, Message, Plain
 from bot.db.models import Member
 from bot.i18n import Reader
 from cogs.good_first_issues.board import BoardRules
+from cogs.good_first_issues.config import GoodFirstIssuesConfig
 from cogs.good_first_issues.errors import localized_parts
 
 if TYPE_CHECKING:
@@ -50,15 +51,7 @@ class Notices:
         self, member_id: int, claim_id: int, ref: str, title: str, url: str | None, expires_at: datetime
     ) -> bool:
         def build(loc: Reader) -> Message:
-            msg = Message(
-                [
-                    Section(
-                        *self._parts(
-                            loc, "gfi.remind.text", {"ref": ref}, until=expires_at
-                        )
-                    )
-                ]
-            )
+            msg = Message([Section(*self._parts(loc, "gfi.remind.text", {"ref": ref}, until=expires_at))])
             msg.add(Section(issue_link(ref, title, url)))
             msg.add(
                 Buttons(
@@ -94,15 +87,7 @@ class Notices:
         self, member_id: int, issue_id: int, ref: str, title: str, url: str | None, until: datetime
     ) -> bool:
         def build(loc: Reader) -> Message:
-            msg = Message(
-                [
-                    Section(
-                        *self._parts(
-                            loc, "gfi.notice.offer", {"ref": ref}, until=until
-                        )
-                    )
-                ]
-            )
+            msg = Message([Section(*self._parts(loc, "gfi.notice.offer", {"ref": ref}, until=until))])
             msg.add(Section(issue_link(ref, title, url)))
             shown = BoardRules.from_config(self.services.config).short_ref(ref)
             label = self.t(loc, "gfi.button.claim", ref=shown)
@@ -139,9 +124,7 @@ class Notices:
             why_key = f"gfi.notice.github_reason.{reason}"
             if not self.services.catalog.has(why_key):
                 why_key = "gfi.notice.github_reason.other"
-            text = self._parts(
-                loc, key, {"ref": ref}, reason=self.t(loc, why_key), until=until
-            )
+            text = self._parts(loc, key, {"ref": ref}, reason=self.t(loc, why_key), until=until)
             msg = Message([Section(*text)])
             msg.summary = self.t(loc, "gfi.notice.github_failed.summary")
             return msg
@@ -153,7 +136,7 @@ class Notices:
         config = self.services.config
         locale = config.project.locale
         reader = Reader(locale, config.project.timezone)
-        gfi = config.good_first_issues
+        gfi = config.section(GoodFirstIssuesConfig)
         template = None
         if gfi is not None:
             template = gfi.claim_comment if kind == "claim" else gfi.assign_refused_comment

@@ -11,7 +11,6 @@ from datetime import datetime
 
 from sqlmodel import Session
 
-from bot.config.sections.community import GoodFirstIssuesConfig
 from bot.core.cog import Services
 from bot.core.events import HomeChanged
 from bot.db.models import ISSUES_TOPIC, Repo, TrackedIssue
@@ -27,6 +26,7 @@ from cogs.good_first_issues.board_index import BoardIndex, rebuild
 from cogs.good_first_issues.board_stats import Stats, board_stats
 from cogs.good_first_issues.claimed import ClaimedEntry, claimed_entries
 from cogs.good_first_issues.claims import ClaimPolicy, ClaimStore, issue_ref, member_name
+from cogs.good_first_issues.config import GoodFirstIssuesConfig
 from cogs.good_first_issues.errors import GfiError
 from cogs.good_first_issues.home import HomeBoard, home_board
 from cogs.good_first_issues.notices import Notices

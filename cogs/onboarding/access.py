@@ -1,7 +1,8 @@
-"""A path's optional Discord role and Slack channel: given when someone starts the path, retried by the
-nudges job until every platform took it, and the role taken back when they leave or switch paths.
+"""A path's optional groups (a role, a channel: whatever each platform's adapter joins people to):
+given when someone starts the path, retried by the nudges job until every platform took it, and
+taken back when they leave or switch paths (where the platform allows it).
 
-Slack channels are never taken back: leaving a conversation is the person's choice.
+Channels are never taken back (the Slack adapter declines): leaving a conversation is the person's choice.
 """
 
 from __future__ import annotations
@@ -12,17 +13,16 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
-from bot.config.sections.onboarding import PathConfig
 from bot.core.adapter import GroupChange
 from bot.core.messages import Message
 from cogs.onboarding.base import OnboardingBase
+from cogs.onboarding.config import PathConfig
 from cogs.onboarding.models import Enrollment
 from cogs.onboarding.paths import find_path
 from cogs.onboarding.views import Translate
 
 log = logging.getLogger(__name__)
 RETRY_BATCH = 50  # enrollments retried per nudges run: a broken role must not make one run endless
-KIND = {"discord": "role", "slack": "channel"}
 
 
 def path_groups(path: PathConfig | None) -> dict[str, str]:
@@ -87,12 +87,19 @@ class PathAccess(OnboardingBase):
         for platform, outcome in outcomes.items():
             if not outcome.ok:
                 log.warning("onboarding: could not take %s %s back from member %s: %s",
-                            KIND.get(platform, "group"), groups[platform], member_id, outcome)  # fmt: skip
+                            self.group_kind(platform), groups[platform], member_id, outcome)  # fmt: skip
+
+    def _adapter(self, platform: str) -> object | None:
+        return next((a for a in self.services.poster.adapters() if a.platform == platform), None)
+
+    def group_kind(self, platform: str) -> str:
+        """What the platform's adapter joins people to ("role", "channel"), as its catalog word."""
+        return str(getattr(self._adapter(platform), "group_kind", "group"))
 
     def access_note(self, t: Translate, failed: list[str]) -> str:
         """The line telling someone their path's role or channel could not be given."""
         return " ".join(
-            t("onboarding.access.member_problem", what=t(f"onboarding.access.{KIND.get(p, 'role')}"),
+            t("onboarding.access.member_problem", what=t(f"onboarding.access.{self.group_kind(p)}"),
               platform=p.capitalize())
             for p in failed
         )  # fmt: skip
@@ -103,9 +110,11 @@ class PathAccess(OnboardingBase):
         """Tell the maintainers once a day per (path, platform, problem) what to fix."""
         locale = self.project_locale()
         t = self.tr(locale)
-        what = t(f"onboarding.access.{KIND.get(platform, 'role')}")
-        if outcome is GroupChange.FORBIDDEN:
-            help_key = f"onboarding.access.help.{platform}_forbidden"
+        what = t(f"onboarding.access.{self.group_kind(platform)}")
+        adapter = self._adapter(platform)
+        forbidden_help = getattr(adapter, "group_forbidden_help", None)
+        if outcome is GroupChange.FORBIDDEN and forbidden_help:
+            help_key = forbidden_help  # the platform's adapter says what to fix there
         elif outcome is GroupChange.NOT_FOUND:
             help_key = "onboarding.access.help.not_found"
         else:

@@ -12,15 +12,16 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
-from bot.config.sections.onboarding import OnboardingConfig, PathConfig
 from bot.core.cog import Services
 from bot.core.community_events import ContributionCredited
 from bot.core.held_issues import held_issue_ids
 from bot.core.invocation import Invocation
+from bot.core.issue_areas import issue_areas
 from bot.core.members import MemberInfo
 from bot.core.messages import Inline, Mention, Message, Plain
 from bot.i18n import normalize_locale
 from cogs.onboarding import views
+from cogs.onboarding.config import OnboardingConfig, PathConfig
 from cogs.onboarding.issues import IssueSuggestion, matching_issues
 from cogs.onboarding.paths import find_path, step_labels
 from cogs.onboarding.progress import Advance, Progress
@@ -66,8 +67,8 @@ class OnboardingBase:
     async def issues_for(self, path: PathConfig, index: int) -> list[IssueSuggestion]:
         """Open issues that fit step ``index`` and no loaded feature holds for someone."""
         step = path.steps[index]
-        labels = step_labels(step, self.services.config.good_first_issues)
         now, cogs = self.now(), self.services.cogs()
+        labels = step_labels(step, issue_areas(cogs))
 
         def find(session: Session) -> list[IssueSuggestion]:
             return matching_issues(session, labels, held_issue_ids(cogs, session, now), ISSUES_SHOWN)

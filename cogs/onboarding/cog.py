@@ -15,11 +15,11 @@ from zoneinfo import ZoneInfo
 
 from apscheduler.triggers.interval import IntervalTrigger
 
-from bot.config.sections.onboarding import OnboardingConfig, PathConfig
 from bot.core.cog import Cog, Services
 from bot.core.messages import Block, Fields, Header, Section
 from cogs.onboarding import views
 from cogs.onboarding.cohort import cohort
+from cogs.onboarding.config import OnboardingConfig, PathConfig
 from cogs.onboarding.events import NUDGE_CHECK, ProgressEvents
 from cogs.onboarding.issues import IssueSuggestion
 from cogs.onboarding.path_commands import PathCommands
@@ -39,7 +39,7 @@ class OnboardingCog(Cog):
 
     def __init__(self, services: Services) -> None:
         super().__init__(services)
-        self.service = OnboardingService(services, lambda: services.config.onboarding)
+        self.service = OnboardingService(services, lambda: services.config.section(OnboardingConfig))
         db, poster = services.db, services.poster
         self.welcomes = Welcomes(self.service, services)
         self.greeter = self.welcomes.greeter

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from bot.config.sections.community import GoodFirstIssuesConfig
-from bot.config.sections.onboarding import OnboardingConfig, PathConfig, StepConfig
+from collections.abc import Mapping
+
+from cogs.onboarding.config import OnboardingConfig, PathConfig, StepConfig
 
 
 def find_path(cfg: OnboardingConfig, path_id: str) -> PathConfig | None:
@@ -34,13 +35,14 @@ def step_at(path: PathConfig, index: int) -> StepConfig | None:
     return path.steps[index] if 0 <= index < len(path.steps) else None
 
 
-def step_labels(step: StepConfig, gfi: GoodFirstIssuesConfig | None) -> list[str]:
-    """The issue labels that fit a step: its own labels plus those mapped to its areas."""
+def step_labels(step: StepConfig, areas: Mapping[str, str] | None) -> list[str]:
+    """The issue labels that fit a step: its own labels plus those mapped to its areas (``areas``:
+    label -> area from the features that define areas, None when none does)."""
     labels = list(step.labels)
-    if gfi is not None and step.areas:
+    if areas is not None and step.areas:
         wanted = {a.casefold() for a in step.areas}
-        labels += [label for label, area in gfi.areas.items() if area.casefold() in wanted]
-    if gfi is None:
-        # Without a good_first_issues section an area can only be the label's own name.
+        labels += [label for label, area in areas.items() if area.casefold() in wanted]
+    if areas is None:
+        # Without a feature that defines areas an area can only be the label's own name.
         labels += step.areas
     return list(dict.fromkeys(labels))

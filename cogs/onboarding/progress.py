@@ -12,9 +12,9 @@ from datetime import datetime
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from bot.config.sections.onboarding import OnboardingConfig, PathConfig, StepConfig
 from bot.core.errors import UserError
 from bot.db.models import IssueLabel, Member, Repo, TrackedIssue
+from cogs.onboarding.config import OnboardingConfig, PathConfig, StepConfig
 from cogs.onboarding.models import Enrollment, StepDone
 from cogs.onboarding.paths import find_path, path_named, step_at
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import datetime
 
-from bot.config.sections.onboarding import PathConfig, StepConfig
 from bot.core.messages import (
     Block,
     Bold,
@@ -23,6 +22,7 @@ from bot.core.messages import (
     Plain,
     Section,
 )
+from cogs.onboarding.config import PathConfig, StepConfig
 from cogs.onboarding.funnel import Stage
 from cogs.onboarding.greetings import Greeted
 from cogs.onboarding.issues import IssueSuggestion

@@ -37,8 +37,7 @@ class Welcomes:
 
     async def greetings_job(self) -> None:
         """Once a window: the batched channel greeting, and any welcome DMs left over from a restart."""
-        scheduler = self.services.scheduler
-        leader = scheduler is None or scheduler.is_leader()
+        leader = self.services.is_leader()
         await self.greeter.release_stale(leader)
         self.greeter.kick()
         await self.greeter.post_greetings()

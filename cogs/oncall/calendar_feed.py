@@ -9,6 +9,7 @@ from aiohttp import web
 
 from cogs.oncall.feed_token import stored_feed_token, token_matches
 from cogs.oncall.ical import render_calendar
+from cogs.oncall.public_names import public_name
 from cogs.oncall.service import OncallService
 
 PATH = "/oncall/{rotation}.ics"
@@ -49,13 +50,17 @@ class CalendarFeed:
         def load(session):  # type: ignore[no-untyped-def]
             shifts = svc.shifts(session, rot, now - timedelta(days=30), now + timedelta(days=90))
             refs = {s.member for s in shifts if s.member}
-            return shifts, {r: svc.resolve(session, r, now).name for r in refs}
+            # known(), not resolve(): a calendar app polling the feed never creates member rows.
+            return shifts, {r: svc.known(session, r).name for r in refs}
 
-        shifts, names = await self.services.db.run(load)
+        shifts, names = await self.services.db.read(load)
+        # Named as on the public on-call page: a bare chat id means nothing in a calendar.
+        unnamed = self.t("oncall.unnamed")
+        shown = {ref: public_name(names, ref) or unnamed for ref in names}
         text = render_calendar(
             rot.name,
             shifts,
-            names,
+            shown,
             self.t("oncall.ical.summary"),
             self.t("oncall.nobody"),
             now,

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from bot.config.sections.oncall import AvailabilityConfig, OncallConfig, RotationConfig
+from cogs.oncall.config import AvailabilityConfig, OncallConfig, RotationConfig
 from cogs.oncall.planner import Availability, configured_rosters
 from cogs.oncall.timeline import timeline_for
 

@@ -23,13 +23,15 @@ def cmd_calendar_token(args: argparse.Namespace) -> int:
     from bot.db import migrate
     from bot.db.database import Database
     from cogs.oncall.calendar_feed import PATH
+    from cogs.oncall.config import OncallConfig
     from cogs.oncall.feed_token import stored_feed_token
 
     config, _ = resolve_config(args)
-    if config.oncall is None or not config.oncall.calendar_feeds:
+    oncall = config.section(OncallConfig)
+    if oncall is None or not oncall.calendar_feeds:
         print("no on-call calendar feeds are configured (oncall.calendar_feeds)", file=sys.stderr)
         return 2
-    token = config.oncall.calendar_token
+    token = oncall.calendar_token
     if not token:
         migrate.upgrade(config.database_url())
         db = Database(config.database_url())
@@ -40,6 +42,6 @@ def cmd_calendar_token(args: argparse.Namespace) -> int:
         print("token: generated for this deployment (set oncall.calendar_token to choose one)")
     else:
         print("token: oncall.calendar_token from the config")
-    for rotation in config.oncall.rotations:
+    for rotation in oncall.rotations:
         print(PATH.format(rotation=quote(rotation.name)) + "?token=" + quote(token, safe=""))
     return 0

@@ -8,6 +8,9 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session
 
+from bot.core.clock import Clock
+from bot.core.events import EventBus, HomeChanged
+from bot.db.database import Database
 from cogs.oncall.people import identity_refs
 from cogs.oncall.planner import Shift
 from cogs.oncall.service import OncallService
@@ -82,3 +85,19 @@ def home_member_ids(svc: OncallService, session: Session, refs: set[str | None],
     """The member ids behind ``refs`` (whose home pages show a change)."""
     ids = {svc.resolve(session, ref, now).member_id for ref in refs if ref}
     return sorted(i for i in ids if i is not None)
+
+
+class HomeNotifier:
+    """Tells the adapters whose home pages changed after a shift change (away, override, swap)."""
+
+    def __init__(self, service: OncallService, db: Database, clock: Clock, bus: EventBus) -> None:
+        self.service = service
+        self.db = db
+        self.clock = clock
+        self.bus = bus
+
+    async def changed(self, refs: set[str | None]) -> None:
+        """Publish HomeChanged for the people behind ``refs``."""
+        now = self.clock.now()
+        for member_id in await self.db.run(lambda s: home_member_ids(self.service, s, refs, now)):
+            await self.bus.publish(HomeChanged(member_id))

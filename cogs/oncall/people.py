@@ -1,4 +1,4 @@
-"""Rotation member refs (GitHub logins, ``discord:ID``, ``slack:ID``, ``console:name``) mapped to people.
+"""Rotation member refs (GitHub logins, ``platform:ID`` such as ``slack:U123``) mapped to people.
 
 A ref resolves to a display name, the platform user ids to mention and a ``member`` row to DM. The
 ``maintainers`` section links a GitHub login to chat identities; a verified GitHub link on a member
@@ -14,14 +14,12 @@ from datetime import datetime
 from sqlmodel import Session, func, select
 
 from bot.config import StewardConfig
-from bot.config.sections.community import MaintainerConfig
+from bot.config.sections.maintainers import MaintainerConfig
 from bot.core.invocation import Actor
 from bot.core.members import MemberDirectory
 from bot.core.messages import Mention
-from bot.core.people import NamedPerson, maintainer_ids
+from bot.core.people import PLATFORMS, NamedPerson, maintainer_ids
 from bot.db.models import Member, PlatformIdentity
-
-PLATFORMS = ("discord", "slack", "console")
 
 
 @dataclass(frozen=True)
@@ -40,7 +38,7 @@ class Person:
 def split_ref(ref: str) -> tuple[str | None, str]:
     """(platform, id) for ``discord:ID``-style refs, (None, login) for GitHub logins."""
     platform, sep, rest = ref.partition(":")
-    if sep and platform in PLATFORMS:
+    if sep and platform in PLATFORMS:  # the platforms the bot has adapters for (the core keeps the list)
         return platform, rest
     return None, ref
 

@@ -12,8 +12,8 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.config.sections.oncall import WEEKDAYS, AvailabilityConfig, RotationConfig
 from bot.config.types import parse_hours_window
+from cogs.oncall.config import WEEKDAYS, AvailabilityConfig, RotationConfig
 from cogs.oncall.roster import RosterEpoch, epoch_for
 from cogs.oncall.timeline import FollowTheSunTimeline, SimpleTimeline, Slot, timeline_for
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -10,10 +10,11 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from bot.config.sections.oncall import OncallConfig, RotationConfig
 from bot.core.cog import Services
 from bot.core.errors import UserError
 from bot.core.invocation import Actor
+from bot.core.refs import UserRef
+from cogs.oncall.config import OncallConfig, RotationConfig
 from cogs.oncall.models import (
     OncallAway,
     OncallHandoffNote,
@@ -22,8 +23,9 @@ from cogs.oncall.models import (
     OncallSwap,
     OncallTriage,
 )
-from cogs.oncall.people import PeopleResolver, Person, actor_refs
+from cogs.oncall.people import PeopleResolver, Person, actor_refs, rotation_ref_of
 from cogs.oncall.planner import Away, Override, PlanInput, Shift, ShiftPlanner, configured_rosters
+from cogs.oncall.public_names import known_person
 from cogs.oncall.roster import RosterEpoch, roster_change
 from cogs.oncall.triage import TriageStore
 
@@ -60,7 +62,7 @@ class OncallService:
 
     @property
     def config(self) -> OncallConfig:
-        config = self.services.config.oncall
+        config = self.services.config.section(OncallConfig)
         assert config is not None, "the oncall cog is loaded only with an oncall section"
         return config
 
@@ -172,13 +174,17 @@ class OncallService:
     ) -> list[Shift]:
         return self.planner(session, rotation).shifts(start, end)
 
-    def now(self, session: Session, now: datetime) -> list[RotationNow]:
-        """Per rotation: the shift in force and the next one with a different person."""
+    def now(
+        self, session: Session, now: datetime, planners: Mapping[str, ShiftPlanner] | None = None
+    ) -> list[RotationNow]:
+        """Per rotation: the shift in force and the next one with a different person. ``planners``
+        (by rotation name) are reused when the caller already loaded them for other spans."""
         out = []
         for rotation in self.config.rotations:
+            planner = planners[rotation.name] if planners else self.planner(session, rotation)
             shifts = [
                 s
-                for s in self.shifts(session, rotation, now, now + timedelta(days=35))
+                for s in planner.shifts(now, now + timedelta(days=35))
                 if s.reason != "off" or s.contains(now)
             ]
             current = next((s for s in shifts if s.contains(now)), None)
@@ -218,6 +224,17 @@ class OncallService:
 
     def resolve(self, session: Session, ref: str, now: datetime) -> Person:
         return self.people().resolve(session, ref, now)
+
+    def named_ref(
+        self, session: Session, platform: str, named: UserRef | str, now: datetime, refs: list[str]
+    ) -> str:
+        """The rotation ref (one of ``refs`` when it names them) of the person a command argument names."""
+        person = self.services.people.resolve(session, platform, named, now, also=refs)
+        return rotation_ref_of(self.services.config, person, platform, refs)
+
+    def known(self, session: Session, ref: str) -> Person:
+        """``resolve`` for readers (public pages, calendar feeds): the same person, nothing written."""
+        return known_person(self.services.config, self.services.members, session, ref)
 
     # -- time away, overrides, notes -----------------------------------------------------------
     def add_away(

@@ -2,31 +2,44 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from datetime import timedelta
-from typing import TYPE_CHECKING
 
+from bot.core.clock import Clock
 from bot.core.commands import Access, Option, OptionType, command
 from bot.core.errors import UserError
 from bot.core.invocation import Invocation
 from bot.core.messages import Message, Section
+from bot.core.posting import Poster
 from bot.core.refs import UserRef
-from cogs.oncall.people import rotation_ref_of
+from bot.db.database import Database
+from cogs.oncall.config import OncallConfig
+from cogs.oncall.home import HomeNotifier
 from cogs.oncall.service import OncallService, day_bounds, parse_day
 from cogs.oncall.shiftlife import channel_of
 from cogs.oncall.views import when
 
-if TYPE_CHECKING:
-    from bot.core.cog import Services
-
 
 class ShiftCommands:
-    """Mixed into the on-call cog: /oncall away, /oncall handoff and /oncall override."""
+    """/oncall away, /oncall handoff and /oncall override."""
 
-    service: OncallService
-    services: Services
-    _project_t: Callable[..., str]
-    homes_changed: Callable[[set[str | None]], Awaitable[None]]
+    def __init__(
+        self,
+        service: OncallService,
+        config: Callable[[], OncallConfig],
+        db: Database,
+        clock: Clock,
+        poster: Poster,
+        homes: HomeNotifier,
+        project_t: Callable[..., str],
+    ) -> None:
+        self.service = service
+        self.config = config
+        self.db = db
+        self.clock = clock
+        self.poster = poster
+        self.homes = homes
+        self.project_t = project_t  # translates into the project's language, for channel posts
 
     @command(
         "oncall away",
@@ -35,7 +48,7 @@ class ShiftCommands:
         Option("to", "oncall.option.to"),
     )
     async def away(self, inv: Invocation, **args: str) -> None:
-        svc, now = self.service, self.services.clock.now()
+        svc, now = self.service, self.clock.now()
         tz = svc.viewer_tz(inv.actor)
         first, last = parse_day(args["from"]), parse_day(args["to"])
         if last < first:
@@ -52,7 +65,7 @@ class ShiftCommands:
             svc.add_away(session, refs, start, end, inv.actor.member_id, now)
             session.flush()
             covered = []
-            for rot in svc.config.rotations:
+            for rot in self.config().rotations:
                 covered += [
                     s
                     for s in svc.shifts(session, rot, start, end)
@@ -61,8 +74,8 @@ class ShiftCommands:
             people = {s.member: svc.resolve(session, s.member, now) for s in covered if s.member}
             return covered, people
 
-        covered, people = await self.services.db.run(store)
-        await self.homes_changed({*refs, *(s.member for s in covered)})
+        covered, people = await self.db.run(store)
+        await self.homes.changed({*refs, *(s.member for s in covered)})
         msg = Message([Section(inv.t("oncall.away.stored", start=first, end=last))])
         for s in covered[:10]:
             name = people[s.member].name if s.member in people else inv.t("oncall.nobody")
@@ -81,10 +94,10 @@ class ShiftCommands:
         Option("note", "oncall.option.note", required=False, greedy=True, max_length=1500),
     )
     async def handoff(self, inv: Invocation, note: str | None = None) -> None:
-        svc, now = self.service, self.services.clock.now()
+        svc, now = self.service, self.clock.now()
 
         def store(session):  # type: ignore[no-untyped-def]
-            for rot in svc.config.rotations:
+            for rot in self.config().rotations:
                 refs = svc.my_refs(inv.actor, [rot])
                 current = next(
                     (
@@ -100,7 +113,7 @@ class ShiftCommands:
                     return current, svc.triage().queue(session, rot)
             raise UserError("oncall.error.not_on_call_now")
 
-        current, waiting = await self.services.db.run(store)
+        current, waiting = await self.db.run(store)
         tz = svc.viewer_tz(inv.actor)
         key = "oncall.handoff.noted" if note else "oncall.handoff.status"
         await inv.reply(
@@ -118,14 +131,13 @@ class ShiftCommands:
     async def override(
         self, inv: Invocation, rotation: str, member: UserRef, until: str | None = None
     ) -> None:
-        svc, now = self.service, self.services.clock.now()
+        svc, now = self.service, self.clock.now()
         rot = svc.rotation(rotation)[0]
         tz = svc.viewer_tz(inv.actor)
         refs = svc.rotation_refs(rot)
 
         def store(session):  # type: ignore[no-untyped-def]
-            named = self.services.people.resolve(session, inv.platform, member, now, also=refs)
-            ref = rotation_ref_of(self.services.config, named, inv.platform, refs)
+            ref = svc.named_ref(session, inv.platform, member, now, refs)
             if until:
                 end = day_bounds(parse_day(until), tz)[1]
             else:
@@ -147,25 +159,23 @@ class ShiftCommands:
             svc.add_override(session, rot.name, ref, now, end, "override", inv.actor.member_id, now)
             return ref, end, svc.resolve(session, ref, now), replaced
 
-        ref, end, person, replaced = await self.services.db.run(store)
-        await self.homes_changed({ref, replaced})
-        text = self._project_t(
+        ref, end, person, replaced = await self.db.run(store)
+        await self.homes.changed({ref, replaced})
+        text = self.project_t(
             "oncall.override.posted",
             rotation=rot.name,
             name=person.name,
-            until=when(self._project_t, end, svc.project_tz()),
+            until=when(self.project_t, end, svc.project_tz()),
             by=inv.actor.display_name,
         )
-        await self.services.poster.post(
-            channel_of(rot.channel), Message([Section(person.mention(), " ", text)])
-        )
-        await self.services.poster.set_topic(
+        await self.poster.post(channel_of(rot.channel), Message([Section(person.mention(), " ", text)]))
+        await self.poster.set_topic(
             channel_of(rot.channel),
-            self._project_t(
+            self.project_t(
                 "oncall.topic",
                 rotation=rot.name,
                 name=person.name,
-                until=when(self._project_t, end, svc.project_tz()),
+                until=when(self.project_t, end, svc.project_tz()),
             ),
         )
         await inv.reply(

@@ -2,7 +2,8 @@
 
 Each tick looks at the clock and does what is due exactly once (the post log makes posts and DMs
 idempotent across restarts and instances). Missed boundaries are not replayed: after downtime, the
-shift in force is announced with the summary of the one before it.
+shift in force is announced with the summary of the one before it, if it began within
+``oncall.handoff_grace``; an older one is skipped, and the log says why.
 """
 
 from __future__ import annotations
@@ -10,11 +11,16 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Any
 
-from bot.core.events import HomeChanged
+from bot.core.clock import Clock
+from bot.core.events import EventBus, HomeChanged
+from bot.core.github_port import GitHubPort
 from bot.core.messages import BulletList, Message, Plain, Section
 from bot.core.messages import Mention as MentionSpan
+from bot.core.post_ledger import Due
+from bot.core.posting import Poster
+from bot.db.database import Database
+from cogs.oncall.config import OncallConfig
 from cogs.oncall.people import Person, split_ref
 from cogs.oncall.planner import Shift
 from cogs.oncall.service import OncallService
@@ -31,17 +37,30 @@ def channel_of(rotation_channel: str | None) -> str:
 class ShiftTicker:
     """Runs due shift work for every rotation; ``tick`` is safe to call any time and any number of times."""
 
-    def __init__(self, service: OncallService) -> None:
+    def __init__(
+        self,
+        service: OncallService,
+        config: Callable[[], OncallConfig],
+        db: Database,
+        clock: Clock,
+        poster: Poster,
+        bus: EventBus,
+        github: Callable[[], GitHubPort | None],
+        project_t: Callable[..., str],
+    ) -> None:
         self.service = service
-        self.services = service.services
-
-    def t(self, key: str, **params: Any) -> str:
-        return self.services.catalog.translate(self.services.config.project.locale, key, **params)
+        self.config = config
+        self.db = db
+        self.clock = clock
+        self.poster = poster
+        self.bus = bus
+        self.github = github  # asked on each use: the GitHub client is set up after the cogs
+        self.t = project_t  # channel posts and DMs are in the project's language
 
     async def tick(self) -> None:
-        now = self.services.clock.now()
-        await self.services.db.run(self.service.sync_rosters, now)
-        for rotation in self.service.config.rotations:
+        now = self.clock.now()
+        await self.db.run(self.service.sync_rosters, now)
+        for rotation in self.config().rotations:
             try:
                 await self._rotation(rotation.name, now)
             except Exception:
@@ -71,7 +90,7 @@ class ShiftTicker:
             notes = svc.notes(session, previous.key) if previous else []
             return current, previous, waiting, people, triaged, notes
 
-        current, previous, waiting, people, triaged, notes = await self.services.db.run(load)
+        current, previous, waiting, people, triaged, notes = await self.db.run(load)
         if current is not None and current.member is not None:
             await self._announce(
                 rotation.name, rotation.channel, current, previous, waiting, people, triaged, notes, now
@@ -80,12 +99,13 @@ class ShiftTicker:
 
     async def _announce(self, name, channel, current, previous, waiting, people, triaged, notes, now):  # type: ignore[no-untyped-def]
         tz = self.service.project_tz()
-        sla = self.service.config.sla
+        sla = self.config().sla
         message = handoff_message(
             self.t, name, previous, current, people, tz, triaged, waiting, now, sla, notes
         )
         period = f"{current.key}/{current.member}"
-        results = await self.services.poster.post_once("oncall_handoff", period, channel_of(channel), message)
+        due = Due(current.start, self.config().handoff_grace, "oncall.handoff_grace")
+        results = await self.poster.post_once("oncall_handoff", period, channel_of(channel), message, due=due)
         person: Person | None = people.get(current.member)
         dm_sent: bool | None = None
         if person is not None and person.member_id is not None:
@@ -98,16 +118,14 @@ class ShiftTicker:
                         tuple((Plain(f"{i.repo}#{i.number}"), " ", Plain(i.title)) for i in waiting[:10])
                     )
                 )
-            dm_sent = await self.services.poster.dm_member_once(
-                "oncall_shift_dm", period, person.member_id, dm
-            )
+            dm_sent = await self.poster.dm_member_once("oncall_shift_dm", period, person.member_id, dm, due)
         first_time = any(r.status == "sent" for r in results) or dm_sent is not None
         if first_time:
             # The outgoing and the incoming person's home pages show a different shift now.
             for shift in (previous, current):
                 who = people.get(shift.member) if shift is not None and shift.member else None
                 if who is not None and who.member_id is not None:
-                    await self.services.bus.publish(HomeChanged(who.member_id))
+                    await self.bus.publish(HomeChanged(who.member_id))
         if any(r.status == "sent" for r in results):
             topic = self.t(
                 "oncall.topic",
@@ -115,13 +133,13 @@ class ShiftTicker:
                 name=person.name if person else current.member,
                 until=when(self.t, current.end, tz),
             )
-            await self.services.poster.set_topic(channel_of(channel), topic)
+            await self.poster.set_topic(channel_of(channel), topic)
             await self._assign(current, waiting)
 
     async def _assign(self, shift: Shift, waiting: list[QueueItem]) -> None:
-        github = self.services.github
+        github = self.github()
         platform, login = split_ref(shift.member or "")
-        if not self.service.config.assign_on_github or github is None or platform is not None:
+        if not self.config().assign_on_github or github is None or platform is not None:
             return
         for item in waiting:
             await github.assign(
@@ -132,13 +150,13 @@ class ShiftTicker:
             )
 
     async def _escalate(self, name, channel, contact, waiting, people, now):  # type: ignore[no-untyped-def]
-        sla = self.service.config.sla
+        sla = self.config().sla
         breached = [i for i in waiting if i.breached(now, sla)]
         if not breached:
             return
         triage = self.service.triage()
         keys = [(i.repo, i.number) for i in breached]
-        done = await self.services.db.run(triage.escalated, keys)
+        done = await self.db.run(triage.escalated, keys)
         fresh = [i for i in breached if (i.repo.lower(), i.number) not in done]
         if not fresh:
             return
@@ -147,7 +165,7 @@ class ShiftTicker:
             for item in fresh:
                 triage.mark(session, item.repo, item.number, item.opened_at, escalated_at=now)
 
-        await self.services.db.run(mark)
+        await self.db.run(mark)
         who: MentionSpan | Plain | str = self.t("oncall.escalation.nobody")
         if contact:
             person = people.get(contact)
@@ -171,11 +189,11 @@ class ShiftTicker:
             summary=self.t("oncall.escalation.summary", rotation=name, count=len(fresh)),
         )
         period = f"{name}:" + ",".join(f"{i.repo}#{i.number}" for i in fresh)
-        await self.services.poster.post_once("oncall_escalation", period[:250], channel_of(channel), message)
+        await self.poster.post_once("oncall_escalation", period[:250], channel_of(channel), message)
 
     async def _swap_reminders(self, now: datetime) -> None:
         svc = self.service
-        lead = svc.config.swap_reminder
+        lead = self.config().swap_reminder
         tz = svc.project_tz()
 
         def due(session):  # type: ignore[no-untyped-def]
@@ -188,14 +206,14 @@ class ShiftTicker:
                     reminders.append((swap.id, swap.rotation, swap.requester_member_id, swap.shift_start))
             return reminders
 
-        for swap_id, rotation, member_id, start in await self.services.db.run(due):
+        for swap_id, rotation, member_id, start in await self.db.run(due):
             rot = svc.rotation(rotation)[0]
             text = self.t("oncall.swap.reminder", id=swap_id, at=when(self.t, start, tz))
-            await self.services.poster.post_once(
+            await self.poster.post_once(
                 "oncall_swap_reminder", f"swap:{swap_id}", channel_of(rot.channel), Message.text(text)
             )
             if member_id is not None:
-                await self.services.poster.dm_member_once(
+                await self.poster.dm_member_once(
                     "oncall_swap_reminder", f"swap:{swap_id}", member_id, Message.text(text)
                 )
 

@@ -18,8 +18,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Float, String, case, cast, func, literal, select
 from sqlmodel import Session, col
 
-from bot.config.sections.oncall import RotationConfig
 from bot.db.database import Database
+from cogs.oncall.config import RotationConfig
 from cogs.oncall.models import OncallTriage
 from cogs.oncall.triage import TriageStore
 

@@ -2,30 +2,43 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING
+from collections.abc import Callable
 
+from bot.core.clock import Clock
 from bot.core.commands import Option, OptionType, action, command
 from bot.core.errors import PermissionDenied, UserError
 from bot.core.invocation import Invocation
 from bot.core.messages import Button, Buttons, ButtonStyle, Message, Plain, Section
+from bot.core.posting import Poster
 from bot.core.refs import UserRef
-from cogs.oncall.people import rotation_ref_of
+from bot.db.database import Database
+from cogs.oncall.config import OncallConfig
+from cogs.oncall.home import HomeNotifier
 from cogs.oncall.service import OncallService, parse_day
 from cogs.oncall.shiftlife import channel_of
 from cogs.oncall.views import when
 
-if TYPE_CHECKING:
-    from bot.core.cog import Services
-
 
 class SwapCommands:
-    """Mixed into the on-call cog: /oncall swap and the Take/Accept/Withdraw buttons."""
+    """/oncall swap and the Take/Accept/Withdraw buttons."""
 
-    service: OncallService
-    services: Services
-    _project_t: Callable[..., str]
-    homes_changed: Callable[[set[str | None]], Awaitable[None]]
+    def __init__(
+        self,
+        service: OncallService,
+        config: Callable[[], OncallConfig],
+        db: Database,
+        clock: Clock,
+        poster: Poster,
+        homes: HomeNotifier,
+        project_t: Callable[..., str],
+    ) -> None:
+        self.service = service
+        self.config = config
+        self.db = db
+        self.clock = clock
+        self.poster = poster
+        self.homes = homes
+        self.project_t = project_t  # translates into the project's language, for channel posts
 
     @command(
         "oncall swap",
@@ -37,7 +50,7 @@ class SwapCommands:
     async def swap(
         self, inv: Invocation, date: str, member: UserRef | None = None, force: bool | None = None
     ) -> None:
-        svc, now = self.service, self.services.clock.now()
+        svc, now = self.service, self.clock.now()
         day = parse_day(date)
         tz = svc.viewer_tz(inv.actor)
         if force and not inv.actor.is_maintainer:
@@ -51,8 +64,7 @@ class SwapCommands:
             refs = svc.rotation_refs(rotation)
             target = None
             if member is not None:
-                named = self.services.people.resolve(session, inv.platform, member, now, also=refs)
-                target = rotation_ref_of(self.services.config, named, inv.platform, refs)
+                target = svc.named_ref(session, inv.platform, member, now, refs)
             if target is not None and target == ref:
                 raise UserError("oncall.error.swap_self")
             swap = svc.create_swap(session, shift, ref, inv.actor.member_id, target, now)
@@ -62,32 +74,32 @@ class SwapCommands:
             people = {r: svc.resolve(session, r, now) for r in {ref, target} if r}
             return swap.id, shift, rotation, target, people
 
-        swap_id, shift, rotation, target, people = await self.services.db.run(create)
-        await self.homes_changed({target, shift.member} if force else {target})
+        swap_id, shift, rotation, target, people = await self.db.run(create)
+        await self.homes.changed({target, shift.member} if force else {target})
         span = f"{when(inv.t, shift.start, tz)} → {when(inv.t, shift.end, tz)}"
         requester = people[shift.member]
         if force:
-            text = self._project_t(
+            text = self.project_t(
                 "oncall.swap.forced",
                 rotation=rotation.name,
                 span=span,
                 name=people[target].name,
                 by=inv.actor.display_name,
             )
-            await self.services.poster.post(channel_of(rotation.channel), Message.text(text))
+            await self.poster.post(channel_of(rotation.channel), Message.text(text))
             await inv.reply(inv.t("oncall.swap.forced_reply", name=people[target].name, span=span))
             return
         if target is None:
             post = Message(
                 [
                     Section(
-                        self._project_t("oncall.swap.open", rotation=rotation.name, span=span),
+                        self.project_t("oncall.swap.open", rotation=rotation.name, span=span),
                         Plain(requester.name),
                     ),
                     Buttons(
                         (
                             Button(
-                                self._project_t("oncall.swap.take"),
+                                self.project_t("oncall.swap.take"),
                                 "oncall_take",
                                 str(swap_id),
                                 ButtonStyle.PRIMARY,
@@ -102,13 +114,13 @@ class SwapCommands:
                     Section(
                         people[target].mention(),
                         " ",
-                        self._project_t("oncall.swap.addressed", rotation=rotation.name, span=span),
+                        self.project_t("oncall.swap.addressed", rotation=rotation.name, span=span),
                         Plain(requester.name),
                     ),
                     Buttons(
                         (
                             Button(
-                                self._project_t("oncall.swap.accept"),
+                                self.project_t("oncall.swap.accept"),
                                 "oncall_take",
                                 str(swap_id),
                                 ButtonStyle.PRIMARY,
@@ -119,8 +131,8 @@ class SwapCommands:
             )
             target_id = people[target].member_id
             if target_id is not None:
-                await self.services.poster.dm_member(target_id, post)
-        await self.services.poster.post(channel_of(rotation.channel), post)
+                await self.poster.dm_member(target_id, post)
+        await self.poster.post(channel_of(rotation.channel), post)
         await inv.reply(
             Message(
                 [
@@ -141,7 +153,7 @@ class SwapCommands:
 
     @action("oncall_take")
     async def take(self, inv: Invocation) -> None:
-        svc, now = self.service, self.services.clock.now()
+        svc, now = self.service, self.clock.now()
 
         def take(session):  # type: ignore[no-untyped-def]
             swap = svc.get_swap(session, inv.value)
@@ -157,21 +169,21 @@ class SwapCommands:
             svc.take_swap(session, swap, taker, inv.actor.member_id, now)
             return swap, rot, svc.resolve(session, taker, now), svc.resolve(session, swap.requester, now)
 
-        swap, rot, taker, requester = await self.services.db.run(take)
-        await self.homes_changed({taker.ref, requester.ref})
+        swap, rot, taker, requester = await self.db.run(take)
+        await self.homes.changed({taker.ref, requester.ref})
         tz = svc.project_tz()
-        span = f"{when(self._project_t, swap.shift_start, tz)} → {when(self._project_t, swap.shift_end, tz)}"
-        text = self._project_t(
+        span = f"{when(self.project_t, swap.shift_start, tz)} → {when(self.project_t, swap.shift_end, tz)}"
+        text = self.project_t(
             "oncall.swap.taken", rotation=rot.name, span=span, name=taker.name, requester=requester.name
         )
-        await self.services.poster.post(channel_of(rot.channel), Message.text(text))
+        await self.poster.post(channel_of(rot.channel), Message.text(text))
         if requester.member_id is not None:
-            await self.services.poster.dm_member(requester.member_id, Message.text(text))
+            await self.poster.dm_member(requester.member_id, Message.text(text))
         await inv.reply(inv.t("oncall.swap.you_took", span=span))
 
     @action("oncall_withdraw")
     async def withdraw(self, inv: Invocation) -> None:
-        svc, now = self.service, self.services.clock.now()
+        svc, now = self.service, self.clock.now()
 
         def withdraw(session):  # type: ignore[no-untyped-def]
             swap = svc.get_swap(session, inv.value)
@@ -184,9 +196,9 @@ class SwapCommands:
             session.add(swap)
             return swap.id, rot, swap.target
 
-        swap_id, rot, target = await self.services.db.run(withdraw)
-        await self.homes_changed({target})
-        await self.services.poster.post(
-            channel_of(rot.channel), Message.text(self._project_t("oncall.swap.withdrawn_post", id=swap_id))
+        swap_id, rot, target = await self.db.run(withdraw)
+        await self.homes.changed({target})
+        await self.poster.post(
+            channel_of(rot.channel), Message.text(self.project_t("oncall.swap.withdrawn_post", id=swap_id))
         )
         await inv.reply(inv.t("oncall.swap.withdrawn", id=swap_id))

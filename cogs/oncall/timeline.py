@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime, timedelta
 from functools import cache
 from zoneinfo import ZoneInfo
 
-from bot.config.sections.oncall import RotationConfig
+from cogs.oncall.config import RotationConfig
 
 WEEK_MINUTES = 7 * 24 * 60
 

@@ -14,7 +14,6 @@ from datetime import datetime, timedelta
 from sqlalchemy import and_
 from sqlmodel import Session, col, func, select
 
-from bot.config.sections.oncall import OncallConfig, RotationConfig
 from bot.core.github_events import (
     IssueAssigned,
     IssueClosed,
@@ -28,6 +27,7 @@ from bot.core.github_events import (
     RepoEvent,
 )
 from bot.db.models import IssueLabel, Repo, TrackedIssue
+from cogs.oncall.config import OncallConfig, RotationConfig
 from cogs.oncall.models import OncallTriage
 from cogs.oncall.sections import missing_sections
 from cogs.oncall.untriaged import UntriagedFilter, rotation_for

@@ -8,8 +8,9 @@ round so the button can ask again, and the person who pressed and the rotation c
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
 
+from bot.core.clock import Clock
 from bot.core.commands import action
 from bot.core.errors import UserError
 from bot.core.events import listener
@@ -26,8 +27,13 @@ from bot.core.github_events import (
     PullRequestReviewed,
     RepoEvent,
 )
+from bot.core.github_port import GitHubPort
 from bot.core.invocation import Invocation
 from bot.core.messages import Message
+from bot.core.posting import Poster
+from bot.db.database import Database
+from bot.i18n import Catalog
+from cogs.oncall.config import OncallConfig
 from cogs.oncall.sections import missing_sections
 from cogs.oncall.service import OncallService
 from cogs.oncall.shiftlife import channel_of
@@ -35,19 +41,33 @@ from cogs.oncall.shiftlife import channel_of
 ASK_ACTION = "ask_sections"
 ASK_ROUND = "ask_round"  # in OncallTriage.extra: bumped by each refused ask, so a new one is queued
 
-if TYPE_CHECKING:
-    from bot.core.cog import Services
-
 
 class TriageEvents:
-    """Mixed into the on-call cog: the triage queue's GitHub listeners and the ``oncall_ask`` button."""
+    """The triage queue's GitHub listeners and the ``oncall_ask`` button."""
 
-    service: OncallService
-    services: Services
+    def __init__(
+        self,
+        service: OncallService,
+        config: Callable[[], OncallConfig],
+        db: Database,
+        clock: Clock,
+        poster: Poster,
+        github: Callable[[], GitHubPort | None],
+        catalog: Catalog,
+        locale: Callable[[], str],
+    ) -> None:
+        self.service = service
+        self.config = config
+        self.db = db
+        self.clock = clock
+        self.poster = poster
+        self.github = github  # asked on each use: the GitHub client is set up after the cogs
+        self.catalog = catalog
+        self.locale = locale  # the project's language, for GitHub comments and channel notices
 
     @action("oncall_ask")
     async def ask_for_sections(self, inv: Invocation) -> None:
-        svc, now = self.service, self.services.clock.now()
+        svc, now = self.service, self.clock.now()
         repo, _, number_text = inv.value.rpartition("#")
         if not number_text.isdigit():
             raise UserError("core.error.stale_button")
@@ -55,7 +75,7 @@ class TriageEvents:
         mine = svc.my_refs(inv.actor)
         if not mine and not inv.actor.is_maintainer:
             raise UserError("oncall.error.not_a_member")
-        github = self.services.github
+        github = self.github()
         if github is None:
             raise UserError("oncall.error.no_github")
 
@@ -79,10 +99,10 @@ class TriageEvents:
             triage.mark(session, item.repo, number, item.opened_at, sections_requested_at=now)
             return item, ask_round
 
-        item, ask_round = await self.services.db.run(load)
-        missing = item.missing_sections or tuple(missing_sections(None, svc.config.required_sections))
-        locale = self.services.config.project.locale
-        body = self.services.catalog.translate(
+        item, ask_round = await self.db.run(load)
+        missing = item.missing_sections or tuple(missing_sections(None, self.config().required_sections))
+        locale = self.locale()
+        body = self.catalog.translate(
             locale,
             "oncall.github.ask_sections",
             author=item.author or "",
@@ -101,7 +121,7 @@ class TriageEvents:
                 context={"feature": "oncall", "oncall_action": ASK_ACTION, "oncall_round": ask_round},
             )
         except Exception:
-            await self.services.db.run(
+            await self.db.run(
                 lambda s: triage.mark(s, item.repo, number, item.opened_at, sections_requested_at=None)
             )
             raise
@@ -126,13 +146,13 @@ class TriageEvents:
             session.add(row)
             return (row.rotation or "",)
 
-        reopened = await self.services.db.run(reopen)
+        reopened = await self.db.run(reopen)
         if reopened is None:
             return
         await self._tell_ask_failed(event, reopened[0])
 
     async def _tell_ask_failed(self, event: GitHubActionFailed, rotation: str) -> None:
-        catalog, locale = self.services.catalog, self.services.config.project.locale
+        catalog, locale = self.catalog, self.locale()
         reason_key = f"github.action_failed.{event.reason}"
         if catalog.has(reason_key):
             reason = catalog.translate(
@@ -149,24 +169,24 @@ class TriageEvents:
         message = Message.text(catalog.translate(locale, "oncall.queue.ask_failed", ref=ref, reason=reason))
         period = f"outbox:{event.outbox_id}"
         if event.requested_by_member_id is not None:
-            await self.services.poster.dm_member_once(
+            await self.poster.dm_member_once(
                 "oncall_ask_failed", period, event.requested_by_member_id, message
             )
         # The rotation sees it too: the next person on call inherits the item.
-        known = {r.name: r for r in self.service.config.rotations}
+        known = {r.name: r for r in self.config().rotations}
         channel = known[rotation].channel if rotation in known else None
-        await self.services.poster.post_once("oncall_ask_failed", period, channel_of(channel), message)
+        await self.poster.post_once("oncall_ask_failed", period, channel_of(channel), message)
 
     @listener(IssueOpened)
     async def on_opened(self, event: IssueOpened) -> None:
-        await self.services.db.run(lambda s: self.service.triage().opened(s, event))
+        await self.db.run(lambda s: self.service.triage().opened(s, event))
 
     @listener(PullRequestOpened)
     async def on_pr_opened(self, event: PullRequestOpened) -> None:
-        await self.services.db.run(lambda s: self.service.triage().opened(s, event))
+        await self.db.run(lambda s: self.service.triage().opened(s, event))
 
     async def _responded(self, event: RepoEvent) -> None:
-        await self.services.db.run(lambda s: self.service.triage().responded(s, event))
+        await self.db.run(lambda s: self.service.triage().responded(s, event))
 
     @listener(IssueLabeled)
     async def on_labeled(self, event: IssueLabeled) -> None:
@@ -186,12 +206,12 @@ class TriageEvents:
 
     @listener(IssueClosed)
     async def on_closed(self, event: IssueClosed) -> None:
-        await self.services.db.run(lambda s: self.service.triage().state_changed(s, event))
+        await self.db.run(lambda s: self.service.triage().state_changed(s, event))
         await self._responded(event)
 
     @listener(IssueReopened)
     async def on_reopened(self, event: IssueReopened) -> None:
-        await self.services.db.run(lambda s: self.service.triage().state_changed(s, event))
+        await self.db.run(lambda s: self.service.triage().state_changed(s, event))
 
     @listener(PullRequestReviewed)
     async def on_reviewed(self, event: PullRequestReviewed) -> None:

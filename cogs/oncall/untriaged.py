@@ -21,8 +21,8 @@ from typing import Any
 from sqlalchemy import and_, case, exists, literal, null, or_, select, true
 from sqlmodel import Session, col, func
 
-from bot.config.sections.oncall import OncallConfig, RotationConfig
 from bot.db.models import IssueLabel, Repo, TrackedIssue, TZDateTime
+from cogs.oncall.config import OncallConfig, RotationConfig
 from cogs.oncall.models import OncallTriage
 
 MAINTAINER_ASSOCIATIONS = ("OWNER", "MEMBER", "COLLABORATOR")

@@ -6,9 +6,12 @@ entries that name a job only to disable it, and chat platforms with nowhere to p
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
+from typing import Any
 
 from bot.config import StewardConfig
+from cogs.spotlight.config import SpotlightConfig
 
 # What stops happening when a job never runs.
 _JOB_EFFECTS = {
@@ -19,9 +22,20 @@ _JOB_EFFECTS = {
 }
 
 
+def _chat_sections(config: StewardConfig) -> dict[str, Any]:
+    """The config's chat platform sections that are present, by name: every section with a
+    ``channels`` map (the cog names no platform; a new adapter's section is checked too)."""
+    found: dict[str, Any] = {}
+    for name in type(config).model_fields:
+        section = getattr(config, name, None)
+        if isinstance(getattr(section, "channels", None), Mapping):
+            found[name] = section
+    return found
+
+
 def config_warnings(config: StewardConfig, now: datetime) -> list[str]:
     """One line per problem, e.g. 'schedules: every spotlight_publish entry is disabled: ...'."""
-    spotlight = config.spotlight
+    spotlight = config.section(SpotlightConfig)
     if spotlight is None:
         return []
     warnings: list[str] = []
@@ -32,10 +46,7 @@ def config_warnings(config: StewardConfig, now: datetime) -> list[str]:
                 f"schedules: every {job} entry is disabled, so {effect} "
                 "(remove the entries to use the default schedule)"
             )
-    platforms = {"discord": config.discord, "slack": config.slack}
-    for platform, section in platforms.items():
-        if section is None:
-            continue
+    for platform, section in _chat_sections(config).items():
         for key, purpose, effect in (
             ("channel", spotlight.channel, "spotlights are not published"),
             ("maintainer_channel", spotlight.maintainer_channel, "maintainers get no spotlight notices"),

@@ -7,31 +7,37 @@ from sqlmodel import Session
 from bot.core.commands import Choice, Option, OptionType, action, command
 from bot.core.errors import UserError
 from bot.core.invocation import Invocation
-from bot.core.messages import Form, Message
+from bot.core.messages import Form
+from bot.db.database import Database
 from bot.db.models import Member
 from cogs.spotlight import editing, views
 from cogs.spotlight import interview as flow
-from cogs.spotlight.base import SpotlightBase
-from cogs.spotlight.document import Document, answers_of, build_document
+from cogs.spotlight.document import answers_of
 from cogs.spotlight.models import SpotlightInterview, Status
 from cogs.spotlight.people import person_of, set_opt_out
 from cogs.spotlight.publishing import queue_position
-from cogs.spotlight.render import render_post
+from cogs.spotlight.service import SpotlightService
 
 
-class ContributorSide(SpotlightBase):
+class ContributorCommands:
     """Everything the interviewee does."""
+
+    def __init__(self, service: SpotlightService, db: Database) -> None:
+        self.service = service
+        self.db = db
 
     def _form_for(self, session: Session, interview: SpotlightInterview, page: int, inv: Invocation) -> Form:
         assert interview.id is not None
         flow.require_answering(interview)
         answers = answers_of(session, interview.id)
-        return views.page_form(inv.t, interview, page, answers, self.cfg.answer_max_length)
+        return views.page_form(inv.t, interview, page, answers, self.service.cfg.answer_max_length)
 
     async def _respond(self, inv: Invocation, choice: str) -> SpotlightInterview:
         member_id = inv.actor.member_id
-        return await self.services.db.run(
-            lambda s: flow.respond(s, int(inv.value), member_id, choice, self.now(), self.cfg.questions)
+        return await self.db.run(
+            lambda s: flow.respond(
+                s, int(inv.value), member_id, choice, self.service.now(), self.service.cfg.questions
+            )
         )
 
     @action("spot_accept")
@@ -40,22 +46,24 @@ class ContributorSide(SpotlightBase):
 
         def work(session: Session) -> Form:
             interview = flow.respond(
-                session, int(inv.value), member_id, "accept", self.now(), self.cfg.questions
+                session, int(inv.value), member_id, "accept", self.service.now(), self.service.cfg.questions
             )
             return self._form_for(session, interview, flow.first_open_page(session, interview), inv)
 
-        form = await self.services.db.run(work)
+        form = await self.db.run(work)
         await inv.open_form(form)
 
     @action("spot_notnow")
     async def not_now(self, inv: Invocation) -> None:
         interview = await self._respond(inv, "decline")
-        await self.ack_and_notify(inv, "spotlight.invite.declined", "spotlight.notice.declined", interview)
+        await self.service.ack_and_notify(
+            inv, "spotlight.invite.declined", "spotlight.notice.declined", interview
+        )
 
     @action("spot_never")
     async def never(self, inv: Invocation) -> None:
         interview = await self._respond(inv, "never")
-        await self.ack_and_notify(
+        await self.service.ack_and_notify(
             inv, "spotlight.invite.opted_out_ack", "spotlight.notice.opted_out", interview
         )
 
@@ -84,16 +92,16 @@ class ContributorSide(SpotlightBase):
             chosen = page or flow.first_open_page(session, interview)
             return interview, self._form_for(session, interview, chosen, inv)
 
-        interview, form = await self.services.db.run(work)
+        interview, form = await self.db.run(work)
         if form is not None:
             await inv.open_form(form)
         elif interview.status == Status.INVITED:
-            project = self.services.config.project.name
-            await inv.reply(views.invitation(inv.t, interview, project, len(self.cfg.questions)))
+            project = self.service.project().name
+            await inv.reply(views.invitation(inv.t, interview, project, len(self.service.cfg.questions)))
         elif interview.status == Status.EDITOR_APPROVED:
             # Waiting for their approval: show the final text again (the DM may not have arrived).
             assert interview.id is not None
-            for message in (await self.final_text(interview.id))[1]:
+            for message in (await self.service.final_text(interview.id))[1]:
                 await inv.reply(message)
         else:
             await inv.reply(views.status_reply(inv.t, interview))
@@ -106,7 +114,7 @@ class ContributorSide(SpotlightBase):
         def work(session: Session) -> Form:
             return self._form_for(session, flow.own_interview(session, interview_id, member_id), page, inv)
 
-        await inv.open_form(await self.services.db.run(work))
+        await inv.open_form(await self.db.run(work))
 
     @action("spot_save")
     async def save_page(self, inv: Invocation) -> None:
@@ -116,15 +124,17 @@ class ContributorSide(SpotlightBase):
 
         def work(session: Session) -> tuple[SpotlightInterview, flow.Progress]:
             interview = flow.own_interview(session, interview_id, member_id)
-            state = flow.save_page(session, interview, page, values, self.now(), self.cfg.answer_max_length)
+            state = flow.save_page(
+                session, interview, page, values, self.service.now(), self.service.cfg.answer_max_length
+            )
             return interview, state
 
-        interview, state = await self.services.db.run(work)
+        interview, state = await self.db.run(work)
         await inv.reply(views.progress_message(inv.t, interview, state, page))
 
     @action("spot_later")
     async def later(self, inv: Invocation) -> None:
-        await self.services.db.run(lambda s: flow.own_interview(s, int(inv.value), inv.actor.member_id))
+        await self.db.run(lambda s: flow.own_interview(s, int(inv.value), inv.actor.member_id))
         await inv.reply(inv.t("spotlight.answer.later_ack"))
 
     @action("spot_submit")
@@ -133,11 +143,13 @@ class ContributorSide(SpotlightBase):
 
         def work(session: Session) -> SpotlightInterview:
             interview = flow.own_interview(session, int(inv.value), member_id)
-            flow.submit(session, interview, self.now())
+            flow.submit(session, interview, self.service.now())
             return interview
 
-        interview = await self.services.db.run(work)
-        await self.ack_and_notify(inv, "spotlight.submit.done", "spotlight.notice.submitted", interview)
+        interview = await self.db.run(work)
+        await self.service.ack_and_notify(
+            inv, "spotlight.submit.done", "spotlight.notice.submitted", interview
+        )
 
     @action("spot_final_ok")
     async def final_ok(self, inv: Invocation) -> None:
@@ -145,22 +157,20 @@ class ContributorSide(SpotlightBase):
 
         def work(session: Session) -> tuple[SpotlightInterview, int]:
             interview = flow.own_interview(session, int(inv.value), member_id)
-            editing.contributor_decision(session, interview, True, self.now())
+            editing.contributor_decision(session, interview, True, self.service.now())
             session.flush()
             assert interview.id is not None
             return interview, queue_position(session, interview.id)
 
-        interview, position = await self.services.db.run(work)
+        interview, position = await self.db.run(work)
         await inv.reply(inv.t("spotlight.final.approved"))
-        await self.notify_maintainers(
+        await self.service.notify_maintainers(
             "spotlight.notice.approved", name=interview.display_name, id=interview.id, position=position
         )
 
     @action("spot_final_change")
     async def final_change(self, inv: Invocation) -> None:
-        interview = await self.services.db.run(
-            lambda s: flow.own_interview(s, int(inv.value), inv.actor.member_id)
-        )
+        interview = await self.db.run(lambda s: flow.own_interview(s, int(inv.value), inv.actor.member_id))
         if interview.status != Status.EDITOR_APPROVED:
             raise UserError("spotlight.final.not_waiting", status=interview.status)
         assert interview.id is not None
@@ -173,11 +183,13 @@ class ContributorSide(SpotlightBase):
 
         def work(session: Session) -> SpotlightInterview:
             interview = flow.own_interview(session, int(inv.value), member_id)
-            editing.contributor_decision(session, interview, False, self.now(), text)
+            editing.contributor_decision(session, interview, False, self.service.now(), text)
             return interview
 
-        interview = await self.services.db.run(work)
-        await self.ack_and_notify(inv, "spotlight.final.changes_sent", "spotlight.notice.changes", interview)
+        interview = await self.db.run(work)
+        await self.service.ack_and_notify(
+            inv, "spotlight.final.changes_sent", "spotlight.notice.changes", interview
+        )
 
     @command(
         "spotlight opt",
@@ -191,29 +203,7 @@ class ContributorSide(SpotlightBase):
         def work(session: Session) -> None:
             member = session.get(Member, member_id)
             assert member is not None
-            set_opt_out(session, person_of(member), choice == "out", self.now())
+            set_opt_out(session, person_of(member), choice == "out", self.service.now())
 
-        await self.services.db.run(work)
+        await self.db.run(work)
         await inv.reply(inv.t("spotlight.opt.out" if choice == "out" else "spotlight.opt.in"))
-
-    async def final_text(self, interview_id: int) -> tuple[SpotlightInterview, list[Message]]:
-        """The exact post, introduced and followed by the Approve / Request changes buttons."""
-
-        def load(session: Session) -> tuple[SpotlightInterview, Document]:
-            interview = flow.get_interview(session, interview_id)
-            return interview, build_document(session, interview)
-
-        interview, doc = await self.services.db.run(load)
-        t = self.tr(interview.locale)
-        messages = [Message.text(t("spotlight.final.intro"))]
-        messages += render_post(doc, t, self.project_timezone)
-        messages.append(views.final_approval_request(t, interview))
-        return interview, messages
-
-    async def send_final_text(self, interview_id: int) -> bool:
-        """DM the contributor the final text to approve; False when the DM could not be delivered."""
-        interview, messages = await self.final_text(interview_id)
-        delivered = True
-        for message in messages:
-            delivered = await self.services.poster.dm_member(interview.member_id, message) and delivered
-        return delivered

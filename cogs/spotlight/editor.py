@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from zoneinfo import ZoneInfo
+from collections.abc import Callable
 
 from sqlmodel import Session
 
@@ -10,17 +10,18 @@ from bot.core.commands import Access, Option, OptionType, action, command
 from bot.core.errors import UserError
 from bot.core.invocation import Invocation
 from bot.core.messages import File, Message, Section
+from bot.core.people import PersonResolver
+from bot.core.posting import Poster
+from bot.db.database import Database
 from bot.db.models import Member
 from cogs.spotlight import editing, views
 from cogs.spotlight import interview as flow
-from cogs.spotlight.blog_text import BlogTarget
-from cogs.spotlight.contributor import ContributorSide
 from cogs.spotlight.document import Document, answers_of, build_document
-from cogs.spotlight.export import export_day, export_filename, export_markdown
 from cogs.spotlight.models import SpotlightCredit, SpotlightInterview
 from cogs.spotlight.people import Person, is_bot_login, opted_out, person_of
+from cogs.spotlight.post_view import render_post
 from cogs.spotlight.publishing import recent_interviews
-from cogs.spotlight.render import render_post
+from cogs.spotlight.service import SpotlightService
 
 M = Access.MAINTAINERS
 
@@ -33,11 +34,19 @@ def _who_option() -> Option:
     return Option("who", "spotlight.option_who", max_length=100)
 
 
-class EditorSide(ContributorSide):
+class EditorCommands:
     """Everything maintainers do with an interview."""
 
+    def __init__(
+        self, service: SpotlightService, db: Database, poster: Poster, people: Callable[[], PersonResolver]
+    ) -> None:
+        self.service = service
+        self.db = db
+        self.poster = poster
+        self.people = people  # resolves the person a command names (by mention, handle or login)
+
     def _resolve(self, session: Session, inv: Invocation, who: str) -> Person:
-        named = self.services.people.resolve(session, inv.platform, who, self.now())
+        named = self.people().resolve(session, inv.platform, who, self.service.now())
         member = session.get(Member, named.member_id) if named.member_id is not None else None
         if member is not None:
             return person_of(member)
@@ -54,7 +63,7 @@ class EditorSide(ContributorSide):
         def work(session: Session) -> Person:
             person = self._resolve(session, inv, who)
             if person.is_bot or (
-                person.github_login and is_bot_login(person.github_login, self.bot_logins())
+                person.github_login and is_bot_login(person.github_login, self.service.bot_logins())
             ):
                 raise UserError("spotlight.invite.bot", name=person.display_name)
             if opted_out(session, person):
@@ -67,12 +76,12 @@ class EditorSide(ContributorSide):
                     kind="nominated",
                     detail=(reason or "").strip(),
                     by_member_id=inv.actor.member_id,
-                    at=self.now(),
+                    at=self.service.now(),
                 )
             )
             return person
 
-        person = await self.services.db.run(work)
+        person = await self.db.run(work)
         await inv.reply(inv.t("spotlight.nominate.done", name=person.display_name))
 
     @command("spotlight invite", "spotlight.invite.description", _who_option(), access=M)
@@ -83,21 +92,23 @@ class EditorSide(ContributorSide):
                 session,
                 person,
                 by_member_id=inv.actor.member_id,
-                now=self.now(),
-                default_locale=self.services.config.project.locale,
-                bot_logins=self.bot_logins(),
+                now=self.service.now(),
+                default_locale=self.service.project().locale,
+                bot_logins=self.service.bot_logins(),
             )
 
-        interview = await self.services.db.run(work)
-        project = self.services.config.project.name
-        dm = views.invitation(self.tr(interview.locale), interview, project, len(self.cfg.questions))
-        delivered = await self.services.poster.dm_member(interview.member_id, dm)
+        interview = await self.db.run(work)
+        project = self.service.project().name
+        dm = views.invitation(
+            self.service.tr(interview.locale), interview, project, len(self.service.cfg.questions)
+        )
+        delivered = await self.poster.dm_member(interview.member_id, dm)
         key = "spotlight.invite.sent" if delivered else "spotlight.invite.dm_failed"
         await inv.reply(inv.t(key, name=interview.display_name, id=interview.id))
 
     @command("spotlight list", "spotlight.list.description", access=M)
     async def list_interviews(self, inv: Invocation) -> None:
-        rows = await self.services.db.run(recent_interviews)
+        rows = await self.db.run(recent_interviews)
         await inv.reply(views.interview_list(inv.t, rows))
 
     async def _review(self, inv: Invocation, interview_id: int) -> None:
@@ -107,7 +118,7 @@ class EditorSide(ContributorSide):
             doc = build_document(session, interview)
             return views.review_message(inv.t, interview, doc, answers_of(session, interview.id))
 
-        await inv.reply(await self.services.db.run(load))
+        await inv.reply(await self.db.run(load))
 
     @command("spotlight review", "spotlight.review.description", _id_option(), access=M)
     async def review(self, inv: Invocation, id: int) -> None:
@@ -132,7 +143,7 @@ class EditorSide(ContributorSide):
             editing.attach_stats(session, interview, remove=remove)
             return withdrawn
 
-        withdrawn = await self.services.db.run(work)
+        withdrawn = await self.db.run(work)
         await inv.reply(inv.t(f"spotlight.review.{change}_saved", id=interview_id, number=number))
         if withdrawn:
             await inv.reply(inv.t("spotlight.review.approval_withdrawn", id=interview_id))
@@ -149,7 +160,7 @@ class EditorSide(ContributorSide):
 
     @action("spot_intro", access=M)
     async def intro_button(self, inv: Invocation) -> None:
-        interview = await self.services.db.run(lambda s: flow.get_interview(s, int(inv.value)))
+        interview = await self.db.run(lambda s: flow.get_interview(s, int(inv.value)))
         editing.require_editable(interview)
         await inv.open_form(views.intro_form(inv.t, interview))
 
@@ -184,10 +195,12 @@ class EditorSide(ContributorSide):
 
     async def _approve(self, inv: Invocation, interview_id: int) -> None:
         editor = inv.actor.member_id
-        await self.services.db.run(
-            lambda s: editing.editor_approve(s, flow.get_interview(s, interview_id), editor, self.now())
+        await self.db.run(
+            lambda s: editing.editor_approve(
+                s, flow.get_interview(s, interview_id), editor, self.service.now()
+            )
         )
-        delivered = await self.send_final_text(interview_id)
+        delivered = await self.service.send_final_text(interview_id)
         key = "spotlight.review.approved" if delivered else "spotlight.review.approved_dm_failed"
         await inv.reply(inv.t(key, id=interview_id))
 
@@ -200,12 +213,12 @@ class EditorSide(ContributorSide):
         await self._approve(inv, int(inv.value))
 
     async def _document(self, interview_id: int) -> Document:
-        return await self.services.db.run(lambda s: build_document(s, flow.get_interview(s, interview_id)))
+        return await self.db.run(lambda s: build_document(s, flow.get_interview(s, interview_id)))
 
     @command("spotlight preview", "spotlight.preview.description", _id_option(), access=M)
     async def preview(self, inv: Invocation, id: int) -> None:
         doc = await self._document(id)
-        messages = render_post(doc, self.tr(doc.locale), self.project_timezone)
+        messages = render_post(doc, self.service.tr(doc.locale), self.service.project_timezone)
         await inv.reply(inv.t("spotlight.preview.intro", id=id, count=len(messages)))
         for message in messages:
             await inv.reply(message)
@@ -215,7 +228,7 @@ class EditorSide(ContributorSide):
         doc = await self._document(id)
         if not doc.items:
             raise UserError("spotlight.export.empty", id=id)
-        text, filename = self.export_text(doc)
+        text, filename = self.service.export_text(doc)
         await inv.reply(
             Message(
                 [
@@ -224,20 +237,3 @@ class EditorSide(ContributorSide):
                 ]
             )
         )
-
-    def export_text(self, doc: Document) -> tuple[str, str]:
-        """The blog file of ``doc`` and its file name."""
-        blog = self.cfg.blog
-        author = blog.author or doc.editor_name or self.services.config.project.name
-        today = self.now().astimezone(ZoneInfo(self.project_timezone)).date()
-        text = export_markdown(
-            doc,
-            author=author,
-            category=blog.category,
-            tags=list(blog.tags),
-            t=self.tr(doc.locale),
-            timezone=self.project_timezone,
-            today=today,
-            target=BlogTarget(self.cfg.export.target),
-        )
-        return text, export_filename(doc, export_day(doc, self.project_timezone, today))

@@ -9,10 +9,10 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session, col, select
 
-from bot.config.sections.spotlight import QuestionConfig
 from bot.core.errors import FormInvalid, UserError
 from bot.core.messages import TOO_LONG, too_long
 from bot.db.models import Member
+from cogs.spotlight.config import QuestionConfig
 from cogs.spotlight.document import answers_of
 from cogs.spotlight.models import OPEN_STATUSES, SpotlightAnswer, SpotlightInterview, Status
 from cogs.spotlight.people import Person, is_bot_login, opted_out, set_opt_out
@@ -210,7 +210,8 @@ def submit(session: Session, interview: SpotlightInterview, now: datetime) -> No
     require_answering(interview)
     state = progress(session, interview)
     if state.missing_required:
-        raise UserError("spotlight.submit.missing", numbers=", ".join(map(str, state.missing_required)))
+        missing = state.missing_required
+        raise UserError("spotlight.submit.missing", numbers=", ".join(map(str, missing)), count=len(missing))
     interview.status = Status.SUBMITTED
     interview.submitted_at = now
     session.add(interview)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from bot.config.sections.spotlight import QuestionConfig
+from cogs.spotlight.config import QuestionConfig
 
 PAGE_SIZE = 5  # Discord modals hold at most five inputs; every platform gets the same pages.
 

@@ -134,7 +134,8 @@ def progress_message(
         Section(t("spotlight.answer.progress", answered=state.answered, total=state.total, count=state.total))
     )
     if state.missing_required:
-        msg.add(Context(t("spotlight.answer.missing", numbers=", ".join(map(str, state.missing_required)))))
+        numbers = ", ".join(map(str, state.missing_required))
+        msg.add(Context(t("spotlight.answer.missing", numbers=numbers, count=len(state.missing_required))))
     qs = _questions(interview)
     buttons = []
     for number, page in enumerate(pages(qs), start=1):

@@ -1,5 +1,11 @@
 """Core commands every deployment has: help, me, timezone, language, reload, config, account links."""
 
+from bot.core.feature import Feature
 from cogs.steward.cog import StewardCog
 
-__all__ = ["StewardCog"]
+FEATURE = Feature(
+    name="steward",
+    cog=StewardCog,
+)
+
+__all__ = ["FEATURE", "StewardCog"]

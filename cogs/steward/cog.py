@@ -14,10 +14,9 @@ from bot.core.commands import Access, Choice, Option, autocomplete, command
 from bot.core.invocation import Invocation
 from bot.core.messages import Bold, BulletList, Code, Context, Fields, Header, Inline, Message, Plain, Section
 from bot.i18n import LOCALES
-from cogs.steward.config_view import config_message
-from cogs.steward.config_warnings import feature_warnings
 from cogs.steward.link_commands import AccountLinks
 from cogs.steward.service import help_entries, matching_timezones, validate_locale, validate_timezone
+from cogs.steward.views import config_message
 
 # The directories of an absolute path (not of a URL, nor `owner/name`): chat sees the file name only.
 _DIRECTORIES = re.compile(r"(?<![\w.:/~-])(?:[A-Za-z]:)?[/\\](?:[^\s/\\'\"]+[/\\])+")
@@ -140,7 +139,7 @@ class StewardCog(Cog):
         config = self.services.config
         report = await self.services.db.run(config_source_report, config)
         coordinator = self.services.config_source
-        running = getattr(coordinator, "running", None)
+        running = coordinator.running if coordinator is not None else None
         if report is not None and running is not None:
             # This instance's own view: the version it runs (the database's newest may still be coming).
             report["running"] = {
@@ -152,9 +151,10 @@ class StewardCog(Cog):
         warnings = (
             list(running.warnings)
             if running is not None
-            else feature_warnings(config, self.services.cogs(), self.services.clock.now())
+            else self.services.config_warnings(config, self.services.clock.now())
         )
-        path = str(getattr(coordinator, "bootstrap_file", None) or config.source_path or "-")
+        bootstrap = coordinator.bootstrap_file if coordinator is not None else None
+        path = str(bootstrap or config.source_path or "-")
         await inv.reply(config_message(inv, report, path, warnings, config.project.timezone))
 
     @autocomplete("timezones")

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from aiohttp import web
+from sqlmodel import Session
 
 from bot.web import PageResult
 from bot.web.site import PageContext
-from cogs.good_first_issues.board import BoardFilter, BoardRules
-from cogs.good_first_issues.claimed import board_changed_at
+from cogs.good_first_issues.board import BoardFilter, BoardRules, list_board
+from cogs.good_first_issues.board import BoardPage as BoardPageData
+from cogs.good_first_issues.claimed import ClaimedEntry, board_changed_at, claimed_entries
 
 if TYPE_CHECKING:
     from cogs.web.cog import WebCog
@@ -55,9 +58,18 @@ class BoardPage:
         gfi = self.cog.feature("good_first_issues").service
         rules = gfi.rules
         flt, page_no, problems = read_filter(dict(request.query), rules)
-        page = await gfi.page(flt, page_no, self.cog.cfg.page_size)
-        claimed = await gfi.claimed(flt, CLAIMED_SHOWN)
-        changed = await self.cog.services.db.run(board_changed_at)
+        size, now = self.cog.cfg.page_size, self.cog.now()
+        await gfi.ensure_board()  # the board index /gfi list reads (built once per process and rules)
+
+        def load(session: Session) -> tuple[BoardPageData, list[ClaimedEntry], datetime | None]:
+            # The queries /gfi list runs, on one read-only snapshot: one connection, one thread hop.
+            return (
+                list_board(session, rules, flt, page_no, size, now),
+                claimed_entries(session, rules, flt, CLAIMED_SHOWN),
+                board_changed_at(session),
+            )
+
+        page, claimed, changed = await self.cog.services.db.read(load)
         config = self.cog.services.config
         labels = sorted({label for labels in rules.repo_labels.values() for label in labels})
         params = {
@@ -81,7 +93,7 @@ class BoardPage:
             "labels": labels,
             "platforms": [p for p in ("discord", "slack") if getattr(config, p, None) is not None],
             "claim_links": self.cog.cfg.claim_links,
-            "first_number": (page_no - 1) * self.cog.cfg.page_size + 1,
+            "first_number": (page_no - 1) * size + 1,
             "prev_url": ctx.url("/", **params, page=page_no - 1) if page_no > 1 else None,
             "next_url": ctx.url("/", **params, page=page_no + 1) if page.has_next else None,
         }

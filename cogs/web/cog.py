@@ -10,12 +10,12 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.config.sections.web import PageName, WebConfig
 from bot.core.cog import Cog, Services
 from bot.web import PageResult, Site, finish_page
 from bot.web.render_cache import RenderCache
 from bot.web.site import PageContext
 from cogs.web.board import BoardPage
+from cogs.web.config import PageName, WebConfig
 from cogs.web.health import HealthPage
 from cogs.web.oncall import OncallPage
 from cogs.web.spotlights import SpotlightPages
@@ -48,7 +48,10 @@ class WebCog(Cog):
 
     @property
     def cfg(self) -> WebConfig:
-        return self.services.config.web or WebConfig()
+        return self.services.config.section(WebConfig) or WebConfig()
+
+    def public_page(self) -> str | None:
+        return "/" if self.cfg.enabled else None
 
     def now(self) -> datetime:
         return self.services.clock.now()

@@ -8,19 +8,24 @@ from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from aiohttp import web
+from sqlmodel import Session
 
 from bot.web import PageResult
 from bot.web.charts import BarChart, bar_chart
 from bot.web.site import PageContext
 from cogs.good_first_issues.claimed import board_changed_at
-from cogs.onboarding.funnel import compute_funnel
-from cogs.oncall.stats import response_times, week_starts
+from cogs.onboarding.config import OnboardingConfig
+from cogs.onboarding.funnel import Stage, compute_funnel
+from cogs.oncall.config import OncallConfig
+from cogs.oncall.stats import Report, response_times, week_starts
 from cogs.web.contributors import weekly_newcomers
 
 if TYPE_CHECKING:
     from cogs.web.cog import WebCog
 
 WEEKS = 8
+# (first PRs opened, first PRs merged) per week, the funnel, response times, Last-Modified
+Figures = tuple[tuple[list[int], list[int]], list[Stage] | None, Report | None, datetime | None]
 
 
 class HealthPage:
@@ -38,16 +43,24 @@ class HealthPage:
         starts = week_starts(now, WEEKS, tz)
         labels = [ctx.fmt.date(s, "short") for s in starts]
         bots = config.github.bot_logins if config.github else []
-        opened, merged = await db.run(lambda s: weekly_newcomers(s, starts, bots))
+        onboarding, oncall = config.section(OnboardingConfig), config.section(OncallConfig)
+        longest = max((len(p.steps) for p in onboarding.paths), default=0) if onboarding else 0
+
+        def load(session: Session) -> Figures:
+            # Every figure on one read-only snapshot: one connection, one trip to a worker thread.
+            newcomers = weekly_newcomers(session, starts, bots)
+            stages = compute_funnel(session, starts[0], now, longest) if onboarding else None
+            report = response_times(session, now, tz, WEEKS, None) if oncall else None
+            return newcomers, stages, report, board_changed_at(session)
+
+        (opened, merged), stages, report, changed = await db.read(load)
         charts: list[dict[str, Any]] = [
             self._counts(ctx, "new_contributors", labels, opened),
             self._counts(ctx, "first_merged", labels, merged),
         ]
         funnel = None
         funnel_chart = None
-        if config.onboarding is not None:
-            longest = max((len(p.steps) for p in config.onboarding.paths), default=0)
-            stages = await db.run(compute_funnel, starts[0], now, longest)
+        if stages is not None:
             funnel = [
                 {
                     "label": ctx.t(f"web.health.stage_{s.key}", step=s.step),
@@ -64,8 +77,7 @@ class HealthPage:
                     for s in stages
                 ],
             )
-        if config.oncall is not None:
-            report = await db.run(response_times, now, tz, WEEKS, None)
+        if report is not None:
             hours: list[float | None] = []
             for week in report.weeks:
                 median = report.per_week[week].summaries()[0].median if week in report.per_week else None
@@ -83,7 +95,6 @@ class HealthPage:
             "funnel": funnel,
             "funnel_chart": funnel_chart,
         }
-        changed: datetime | None = await db.run(board_changed_at)
         return self.cog.site.render("health.html", ctx, values, changed)
 
     @staticmethod

@@ -13,10 +13,10 @@ from sqlmodel import Session
 from bot.web import PageResult
 from bot.web.charts import bar_chart
 from bot.web.site import PageContext
-from cogs.oncall.people import split_ref
 from cogs.oncall.planner import Shift
+from cogs.oncall.public_names import public_name
 from cogs.oncall.service import OncallService, RotationNow
-from cogs.oncall.stats import response_times
+from cogs.oncall.stats import Report, response_times
 
 if TYPE_CHECKING:
     from cogs.web.cog import WebCog
@@ -36,30 +36,36 @@ class ShiftRow:
     who: str | None
 
 
-def _public_name(names: dict[str, str], ref: str | None) -> str | None:
-    """The name people see for ``ref`` (None: nobody is on call). A bare chat id is nobody's chosen
-    name, so it is never shown: "" makes the page say "a maintainer" instead."""
-    if ref is None:
-        return None
-    platform, value = split_ref(ref)
-    name = names.get(ref, value)
-    return "" if platform is not None and name == value and platform != "console" else name
+@dataclass(frozen=True)
+class Loaded:
+    """Everything the page shows, read on one snapshot (one connection, one trip to a worker thread)."""
+
+    current: list[RotationNow]
+    rows: list[ShiftRow]
+    names: dict[str, str]
+    queue: int
+    changed: datetime | None
+    report: Report
 
 
-def _load(
-    svc: OncallService, session: Session, now: datetime
-) -> tuple[list[RotationNow], list[ShiftRow], dict[str, str], int, datetime | None]:
-    current = svc.now(session, now)
+def _load(svc: OncallService, session: Session, now: datetime) -> Loaded:
+    # One planner per rotation serves both spans: loading one reads the rotation's whole roster,
+    # time-away and override history.
+    planners = {r.name: svc.planner(session, r) for r in svc.config.rotations}
+    current = svc.now(session, now, planners)
     shifts: list[Shift] = []
-    for rotation in svc.config.rotations:
-        shifts += [s for s in svc.shifts(session, rotation, now, now + AHEAD) if s.reason != "off"]
+    for planner in planners.values():
+        shifts += [s for s in planner.shifts(now, now + AHEAD) if s.reason != "off"]
     refs = {s.member for s in shifts if s.member}
     refs |= {s.member for r in current for s in (r.current, r.upcoming) if s is not None and s.member}
-    names = {ref: svc.resolve(session, ref, now).name for ref in refs}
-    rows = [ShiftRow(s.rotation, s.region, s.start, s.end, _public_name(names, s.member)) for s in shifts]
+    # known(), not resolve(): a page view reads, it never creates member rows.
+    names = {ref: svc.known(session, ref).name for ref in refs}
+    rows = [ShiftRow(s.rotation, s.region, s.start, s.end, public_name(names, s.member)) for s in shifts]
     rows.sort(key=lambda r: (r.start, r.rotation, r.region or ""))
     queue = svc.triage().queue_size(session, None)
-    return current, rows, names, queue, svc.changed_at(session)
+    # Only the response times: the backlog series /oncall stats also draws is not shown here.
+    report = response_times(session, now, svc.project_tz(), WEEKS, None)
+    return Loaded(current, rows, names, queue, svc.changed_at(session), report)
 
 
 class OncallPage:
@@ -71,9 +77,8 @@ class OncallPage:
     async def build(self, ctx: PageContext, request: web.Request) -> PageResult:
         svc: OncallService = self.cog.feature("oncall").service
         now = self.cog.now()
-        current, rows, names, queue, changed = await self.cog.services.db.run(lambda s: _load(svc, s, now))
-        # Only the response times: the backlog series /oncall stats also draws is not shown here.
-        report = await self.cog.services.db.run(response_times, now, svc.project_tz(), WEEKS, None)
+        loaded = await self.cog.services.db.read(lambda s: _load(svc, s, now))
+        report, names = loaded.report, loaded.names
         points = []
         for week in report.weeks:
             summary = report.per_week[week].summaries()[0] if week in report.per_week else None
@@ -82,30 +87,26 @@ class OncallPage:
             points.append((ctx.fmt.date(week, "short"), hours, text))
         chart = bar_chart(ctx.t("web.oncall.ttfr_title"), ctx.t("web.oncall.chart_desc"), points)
         config = svc.config
-        base = (self.cog.cfg.base_url or "").rstrip("/")
-        feeds = (
-            [(r.name, f"{base}/oncall/{r.name}.ics") for r in config.rotations]
-            # A token keeps the feeds private: the public page never shows it, so it offers none.
-            if config.calendar_feeds and not config.calendar_token
-            else []
-        )
+        # The feeds always need a token (the configured one or the deployment's generated one), and
+        # the token keeps them private: a public page can only say where to ask, never link them.
+        feeds_private = config.calendar_feeds
         values = {
             "current": "oncall",
             "title": ctx.t("web.oncall.title"),
             "now_rows": [
                 {
                     "rotation": r.rotation.name,
-                    "who": _public_name(names, r.current.member if r.current else None),
+                    "who": public_name(names, r.current.member if r.current else None),
                     "until": r.current.end if r.current else None,
-                    "next": _public_name(names, r.upcoming.member if r.upcoming else None),
+                    "next": public_name(names, r.upcoming.member if r.upcoming else None),
                     "next_start": r.upcoming.start if r.upcoming else None,
                 }
-                for r in current
+                for r in loaded.current
             ],
-            "shifts": rows,
-            "feeds": feeds,
-            "queue": queue,
+            "shifts": loaded.rows,
+            "feeds_private": feeds_private,
+            "queue": loaded.queue,
             "chart": chart,
             "site_zone": self.cog.services.config.project.timezone,
         }
-        return self.cog.site.render("oncall.html", ctx, values, changed)
+        return self.cog.site.render("oncall.html", ctx, values, loaded.changed)

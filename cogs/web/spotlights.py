@@ -3,9 +3,12 @@ escaped) and an Atom feed. Drafts, unapproved answers and declined interviews ne
 
 from __future__ import annotations
 
+from collections import OrderedDict
+from collections.abc import Hashable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
 
 from aiohttp import web
 from markdown_it import MarkdownIt
@@ -22,6 +25,7 @@ if TYPE_CHECKING:
     from cogs.web.cog import WebCog
 
 FEED_ENTRIES = 20
+MEMO_SIZE = 256  # rendered interviews kept (the feed shows 20): a few MB at most
 # Built once: constructing the parser (its rule chains) costs more than rendering one interview.
 # breaks: a line break someone typed in an answer stays a line break on the page.
 _MARKDOWN = MarkdownIt("commonmark", {"html": False, "breaks": True})
@@ -56,17 +60,32 @@ class SpotlightPages:
 
     def __init__(self, cog: WebCog) -> None:
         self.cog = cog
+        # Rendered interviews by everything their HTML depends on. Exporting (escaping every line)
+        # and parsing the Markdown is most of a cold feed (20 interviews, ~5 kB each) and was
+        # redone for every reader and crawler; the key holds the whole document, so an edited
+        # interview, a changed blog setting or a new day is a new key, never a stale page.
+        self._rendered: OrderedDict[Hashable, Markup] = OrderedDict()
 
     def _spotlight(self) -> Any:
         return self.cog.feature("spotlight")
 
     def _html(self, doc: Document) -> Markup:
-        text, _ = self._spotlight().export_text(doc)
-        return render_markdown(without_front_matter(text))
+        spotlight = self._spotlight()
+        project = self.cog.services.config.project
+        today = self.cog.now().astimezone(ZoneInfo(project.timezone)).date()
+        key = (doc, spotlight.service.cfg.model_dump_json(), project.name, project.timezone, today)
+        found = self._rendered.get(key)
+        if found is None:
+            text, _ = spotlight.export_text(doc)
+            found = self._rendered[key] = render_markdown(without_front_matter(text))
+            while len(self._rendered) > MEMO_SIZE:
+                self._rendered.popitem(last=False)
+        self._rendered.move_to_end(key)
+        return found
 
     async def archive(self, ctx: PageContext, request: web.Request) -> PageResult:
         self._spotlight()
-        items = await self.cog.services.db.run(_archive)
+        items = await self.cog.services.db.read(_archive)
         changed = max((i.published_at for i in items if i.published_at), default=None)
         values = {"current": "spotlights", "title": ctx.t("web.spotlights.title"), "items": items}
         return self.cog.site.render("spotlights.html", ctx, values, changed)
@@ -75,7 +94,7 @@ class SpotlightPages:
         spotlight = self._spotlight()
         raw = request.match_info["id"]
         doc = (
-            await self.cog.services.db.run(lambda s: published_document(s, int(raw)))
+            await self.cog.services.db.read(lambda s: published_document(s, int(raw)))
             if raw.isdigit() and len(raw) < 12
             else None
         )
@@ -98,7 +117,7 @@ class SpotlightPages:
             docs = [published_document(session, i.id) for i in listed if i.id is not None]
             return [d for d in docs if d is not None]
 
-        docs = await self.cog.services.db.run(load)
+        docs = await self.cog.services.db.read(load)
         entries = [
             {
                 "doc": doc,

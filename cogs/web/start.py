@@ -52,5 +52,5 @@ class StartPage:
                 }
             )
         values = {"current": "start", "title": ctx.t("web.start.title"), "paths": paths}
-        newest = await self.cog.services.db.run(board_changed_at)
+        newest = await self.cog.services.db.read(board_changed_at)
         return self.cog.site.render("start.html", ctx, values, newest)

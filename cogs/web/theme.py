@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.config.sections.web import WebColours
+from cogs.web.config import WebColours
 
 
 def theme_css(colours: WebColours) -> str:

@@ -8,8 +8,9 @@ from typing import Any, get_args, get_origin
 
 from pydantic import BaseModel
 
-from bot.config import StewardConfig, config_json_schema, load_config
+from bot.config import config_json_schema, installed_model, load_config
 from bot.config.errors import _expand
+from bot.config.example import render_example
 from tests.config import EXAMPLE, SCHEMA, example_env
 
 
@@ -29,7 +30,14 @@ def test_committed_schema_is_up_to_date() -> None:
     committed = json.loads(SCHEMA.read_text(encoding="utf-8"))
     assert committed == config_json_schema(), (
         "config/steward.schema.json is stale; regenerate it with "
-        "`python -m bot.config.schema > config/steward.schema.json`"
+        "`steward config-schema > config/steward.schema.json`"
+    )
+
+
+def test_committed_example_is_assembled_from_the_features() -> None:
+    assert EXAMPLE.read_text(encoding="utf-8") == render_example(), (
+        "config/steward.example.yaml is stale; regenerate it with "
+        "`steward config-example > config/steward.example.yaml`"
     )
 
 
@@ -55,5 +63,5 @@ def test_example_documents_every_option() -> None:
     # Keys count whether written out or shown commented out (mutually exclusive options).
     written = set(re.findall(r"^[\s#]*(?:-\s+)?([A-Za-z_][\w-]*):", text, flags=re.MULTILINE))
     written |= set(re.findall(r"[{,]\s*([A-Za-z_][\w-]*):", text))
-    missing = _all_keys(StewardConfig, set()) - written
+    missing = _all_keys(installed_model(), set()) - written
     assert not missing, f"options not shown in {EXAMPLE.name}: {sorted(missing)}"

@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from bot.app import config_warnings
 from bot.config.patterns import search
+from bot.features import config_warnings
 from cogs.oncall.sections import missing_sections
 from tests.config import SCHEMA, load, problems
 

@@ -20,7 +20,7 @@ MACHINE_FORMATS = {
     ("cogs/spotlight/document.py", "to_json"): "the stored document",
     ("cogs/spotlight/export.py", "front_matter"): "the blog generator's front-matter date",
     ("cogs/spotlight/export.py", "export_filename"): "the blog file's name",
-    ("cogs/spotlight/cog.py", "publish_job"): "the once-per-day key of the 'nothing approved' notice",
+    ("cogs/spotlight/publisher.py", "publish_job"): "the once-per-day key of the 'nothing approved' notice",
     ("cogs/onboarding/base.py", "day"): "the once-per-day key of access requests",
     ("cogs/digest/cog.py", "send"): "the once-per-minute key of a manual digest post",
     ("cogs/good_first_issues/announcements.py", "_plan"): "the once-per-batch key of an announcement",

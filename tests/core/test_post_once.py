@@ -13,7 +13,7 @@ from sqlmodel import Session, select
 
 from bot.adapters.console import ConsoleAdapter
 from bot.core.clock import FakeClock
-from bot.core.messages import Message, Section
+from bot.core.messages import File, Message, Section
 from bot.core.post_keys import part_key, post_key
 from bot.core.posting import Poster
 from bot.db.database import Database
@@ -189,3 +189,42 @@ async def test_discord_never_adopts_a_look_alike_message_another_post_owns(
         [result] = await poster.post_once("weekly_digest", "p2", "digest", DIGEST)
         assert result.status == "sent"
         assert len(chat.fake.channel_messages(channel)) == 2, "p1's identical message was not taken for p2's"
+
+
+REPORT = Message([Section("This week's export"), File("issues.csv", b"number,title\n1,Crash\n")])
+
+
+async def test_slack_a_file_share_killed_before_its_mark_is_recognised_in_history(
+    database_url: str, tmp_path: Path
+) -> None:
+    async with slack_chat(database_url, tmp_path) as chat:
+        assert isinstance(chat, SlackDriver)
+        fake = chat.world.fake
+        poster = chat.app.services.poster
+        [first] = await poster.post_once("weekly_digest", "files", "digest", REPORT)
+        assert first.status == "sent"
+        shared = _row(chat.app.db, "weekly_digest", "files").part_refs
+        # Killed after files.completeUploadExternal answered, before the share was marked.
+        _die_after(chat.app.db, "weekly_digest", "files", 1)
+        [again] = await poster.post_once("weekly_digest", "files", "digest", REPORT)
+        assert again.status == "sent"
+        assert len(fake.calls_of("files.completeUploadExternal")) == 1  # adopted, not shared twice
+        row = _row(chat.app.db, "weekly_digest", "files")
+        assert row.parts_done == 2 and (shared or "").split()[1] in (row.part_refs or "")
+
+
+async def test_slack_never_adopts_a_look_alike_file_share_another_post_owns(
+    database_url: str, tmp_path: Path
+) -> None:
+    async with slack_chat(database_url, tmp_path) as chat:
+        assert isinstance(chat, SlackDriver)
+        fake = chat.world.fake
+        poster = chat.app.services.poster
+        [other] = await poster.post_once("weekly_digest", "last-week", "digest", REPORT)
+        fake.fail("files.completeUploadExternal", times=3)  # this week's share fails, retries included
+        [failed] = await poster.post_once("weekly_digest", "this-week", "digest", REPORT)
+        assert (other.status, failed.status) == ("sent", "failed")
+        [sent] = await poster.post_once("weekly_digest", "this-week", "digest", REPORT)
+        assert sent.status == "sent"
+        shares = [r for r in fake.recorded if r.kind == "message" and r.shared]
+        assert len(shares) == 2  # last week's share, and this week's own (same file, not adopted)

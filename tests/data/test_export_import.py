@@ -66,7 +66,7 @@ def test_round_trip_sqlite_postgresql_sqlite_loses_nothing(
 
     out = capsys.readouterr().out
     tables = len(load_all_models().tables)
-    assert f"imported {tables * ROWS_PER_TABLE} row(s) of {tables} table(s)" in out
+    assert f"imported {tables * ROWS_PER_TABLE} rows of {tables} tables" in out
     # The sample's datetimes were in Asia/Shanghai; what comes back is the same instant.
     member = original["member"][0]["created_at"]
     assert isinstance(member, datetime) and member.tzinfo is not None

@@ -168,8 +168,8 @@ def test_forget_erases_their_rows_and_only_their_part_of_others(
     assert main(["forget", "-c", _config(tmp_path, db), "discord:111", "--yes"]) == 0
     out = capsys.readouterr().out
     assert "Forgot Ada (discord:111, slack:U1, GitHub Ada-GH):" in out
-    assert "erased 1 row(s) of gfi_claim" in out and "erased 2 row(s) of platform_identity" in out
-    assert "cleared them from 1 row(s) of github_outbox" in out
+    assert "erased 1 row of gfi_claim" in out and "erased 2 rows of platform_identity" in out
+    assert "cleared them from 1 row of github_outbox" in out
 
     with db.session() as s:
         assert s.get(Member, ada) is None
@@ -245,7 +245,7 @@ def test_it_asks_first_and_erases_nothing_without_a_yes(
     monkeypatch.setattr("sys.stdin", io.StringIO("no\n"))
     assert main(["forget", "-c", _config(tmp_path, db), "discord:111"]) == 1
     captured = capsys.readouterr()
-    assert "would erase 1 row(s) of gfi_claim" in captured.out
+    assert "would erase 1 row of gfi_claim" in captured.out
     assert "Kept on purpose:" in captured.out and "oncall_roster:" in captured.out
     assert "Nothing erased." in captured.err
     with db.session() as s:

@@ -353,3 +353,24 @@ async def test_a_claim_left_by_a_replaced_leader_is_finished_at_catch_up(
         rows = app.db.call(lambda s: s.exec(select(PostLog)).all())
         await app.stop()
     assert len(posts) == 1 and [(r.period, r.status) for r in rows] == [("2026-06-01T10:00:00Z", "sent")]
+
+
+async def test_a_run_that_could_not_record_its_end_is_repeated_before_the_later_periods(
+    db: Database, tmp_path: Path, database_url: str
+) -> None:
+    # The leader's database session ended mid-run: job_run still says "running" for 09:00 while this
+    # process stayed up. The next fire runs 09:00 again (the post log keeps its posts to one), then 10:00.
+    clock = FakeClock(datetime(2026, 5, 4, 9, tzinfo=UTC))
+    scheduler = JobScheduler(clock, db)
+    job = Recorder()
+    config = _config(
+        tmp_path, database_url, "schedules:\n  - job: weekly_digest\n    cron: '0 * * * *'\n    grace: 6h\n"
+    )
+    scheduler.apply(config, {"weekly_digest": job})  # type: ignore[arg-type]
+    [entry] = scheduler.entries.values()
+    await scheduler._record(entry, clock.now(), "running", started=clock.now())
+    clock.set(datetime(2026, 5, 4, 10, 0, 30, tzinfo=UTC))
+    await scheduler.fire(entry.key)
+    assert [r.scheduled_at.astimezone(UTC).hour for r in job.runs] == [9, 10]
+    state = db.call(lambda s: s.exec(select(JobRun)).one())
+    assert state.status == "ok" and state.last_fire_at == datetime(2026, 5, 4, 10, tzinfo=UTC)

@@ -50,6 +50,7 @@ class ConsoleAdapter:
     """A line-oriented chat: ``/gfi list`` runs a command, ``:join NAME`` simulates a join."""
 
     platform = PLATFORM
+    group_kind = "group"  # what add_to_group joins: none: the terminal has none
 
     def __init__(
         self,
@@ -81,6 +82,7 @@ class ConsoleAdapter:
         self.extra_help = ""
         # Keyed (scheduled) posts are also appended here, so a restarted bot knows what it showed.
         self.journal = PostJournal(journal) if journal is not None else None
+        self._journal_turn = asyncio.Lock()  # one keyed post at a time holds the journal's file lock
         self._pending: _PendingForm | None = None
         self._dispatcher: Dispatcher | None = None
         self._task: asyncio.Task[None] | None = None
@@ -119,10 +121,18 @@ class ConsoleAdapter:
         """Post once: the journal file is the console's history, written as the post is printed."""
 
         async def post(part: Message, key: str) -> str:
-            ref = await self.post(channel_id, part)
-            # Right after the print, with nothing awaited in between: only a kill landing between
-            # these two writes could leave a shown post unrecorded.
-            return self.journal.record(key, channel_id, self.transcript[-1].text) if self.journal else ref
+            journal = self.journal
+            if journal is None:
+                return await self.post(channel_id, part)
+            async with self._journal_turn:
+                with journal.locked():
+                    found = journal.find(key)
+                    if found is not None:  # sent by another instance since this one looked
+                        return found
+                    await self.post(channel_id, part)
+                    # Right after the print: only a kill landing between the print and this write
+                    # could leave a shown post unrecorded.
+                    return journal.append(key, channel_id, self.transcript[-1].text)
 
         async def find(part: Message, key: str, since: datetime) -> str | None:
             if self.journal is None:
@@ -181,20 +191,30 @@ class ConsoleAdapter:
         """Handle one input line; False means quit."""
         assert self._dispatcher is not None
         stripped = line.strip()
-        if self._pending is not None:
+        if self._pending is not None and not stripped.startswith(("/", ":")):
+            # While a form is open a line is its answer, unless it is a command or a control: those
+            # run as always and the form asks its question again (a leading "\" escapes "/" or ":").
             if self.echo:
                 self._print(f"{self.current}> {line}")
-            await self._answer(stripped)
+            escaped = stripped[:1] == "\\" and stripped[1:2] in ("/", ":", "\\")
+            await self._answer(stripped[1:] if escaped else stripped)
             return True
         if not stripped or stripped.startswith("#"):
             return True
         if self.echo:
             self._print(f"{self.current}> {stripped}")
+        pending = self._pending
         if stripped.startswith(":"):
-            return await self._control(stripped)
-        text = stripped[1:] if stripped.startswith("/") else stripped
-        await self._dispatcher.run_line(self._user(), PLATFORM, text, _ConsoleResponder(self, self._user()))
-        return True
+            going_on = await self._control(stripped)
+        else:
+            text = stripped[1:] if stripped.startswith("/") else stripped
+            user = self._user()
+            await self._dispatcher.run_line(user, PLATFORM, text, _ConsoleResponder(self, user))
+            going_on = True
+        if going_on and pending is not None and self._pending is pending:
+            self._print(self._t("core.console.form_waiting"))
+            self._ask()
+        return going_on
 
     async def _control(self, line: str) -> bool:
         assert self._dispatcher is not None
@@ -227,8 +247,11 @@ class ConsoleAdapter:
                 await self._dispatcher.run_action(
                     user, PLATFORM, button.action, button.value, _ConsoleResponder(self, user)
                 )
-        elif name == "cancel":
+        elif name == "cancel" and self._pending is not None:
+            self._pending = None
             self._print(self._t("core.console.form_cancelled"))
+        elif name == "cancel":
+            self._print(self._t("core.console.no_form"))
         else:
             self._print(self._t("core.console.unknown_control", name=name))
         return True
@@ -239,6 +262,7 @@ class ConsoleAdapter:
         questions = "\n".join(q.label for q in form.questions)
         self.transcript.append(ConsoleRecord("form", user.user_id, f"{form.title}\n{questions}"))
         self._print(self._t("core.console.form_title", title=form.title))
+        self._print(self._t("core.console.form_help"))
         self._ask()
 
     def _ask(self) -> None:
@@ -252,10 +276,6 @@ class ConsoleAdapter:
     async def _answer(self, text: str) -> None:
         pending = self._pending
         assert pending is not None and self._dispatcher is not None
-        if text == ":cancel":
-            self._pending = None
-            self._print(self._t("core.console.form_cancelled"))
-            return
         q = pending.form.questions[pending.index]
         value = text or (q.default or "")
         if not value and q.required:

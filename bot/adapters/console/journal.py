@@ -8,8 +8,11 @@ whether a post it took over was already shown.
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -22,6 +25,27 @@ class PostJournal:
 
     def record(self, key: str, channel: str, text: str) -> str:
         """Append the post; returns its reference (``console:<channel>:<key>``)."""
+        with self.locked():
+            return self.append(key, channel, text)
+
+    @contextmanager
+    def locked(self) -> Iterator[None]:
+        """Hold the file's exclusive lock: a find then an append inside is one step for every process.
+
+        So two instances (a leader frozen mid-send that wakes up after its replacement sent the same
+        post) cannot both show a post: the console's counterpart of Discord's nonce. The lock goes
+        with the file descriptor, also when the process is killed. Callers in one process take turns
+        first (the console adapter holds an asyncio lock around this).
+        """
+        fd = os.open(self.path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            yield
+        finally:
+            os.close(fd)
+
+    def append(self, key: str, channel: str, text: str) -> str:
+        """Append one post in a single ``write``; returns its reference (``console:<channel>:<key>``)."""
         entry = {"key": key, "channel": channel, "at": datetime.now(UTC).isoformat(), "text": text}
         line = (json.dumps(entry, ensure_ascii=False) + "\n").encode()
         fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import math
-from collections import OrderedDict
 from collections.abc import Coroutine
 from typing import Any
 
@@ -18,6 +17,7 @@ from bot.adapters.discord.gateway import (
     SHARD_REFUSALS,
     AdapterStartError,
     GatewayClient,
+    GatewayEvents,
     ShardedGatewayClient,
     check_shard_plan,
 )
@@ -38,13 +38,15 @@ from bot.core.adapter import GroupChange
 from bot.core.commands import CommandRegistry
 from bot.core.dispatch import Dispatcher, PlatformUser
 from bot.core.events import MemberJoined
-from bot.core.messages import Form, Mention, Message, Section
+from bot.core.messages import Mention, Message, Plain, Section
 from bot.core.post_keys import KeyedSend
+from bot.counted import counted
 from bot.db.database import Database
 from bot.i18n import Catalog
 from bot.shards import ShardPlan
 
 log = logging.getLogger(__name__)
+TOPIC_LIMIT = 1024  # a text channel's topic
 SEND_ATTEMPTS = 4
 STOP_GRACE = 10.0  # seconds in-flight interactions get to finish on shutdown
 PRIVILEGED_INTENT_HELP = (
@@ -59,6 +61,8 @@ class DiscordAdapter:
     """Connects the core to one Discord application over the gateway."""
 
     platform = PLATFORM
+    group_forbidden_help = "discord.group_forbidden"  # catalog key: what maintainers fix
+    group_kind = "role"  # what add_to_group joins: a guild role
 
     def __init__(
         self,
@@ -94,7 +98,6 @@ class DiscordAdapter:
         self.members_intent = False
         self._connection: asyncio.Task[None] | None = None
         self._inflight: set[asyncio.Task[Any]] = set()
-        self._recent_forms: OrderedDict[tuple[str, str], Form] = OrderedDict()
         self.roles = RoleKeeper(lambda: self.client, self.pacer, retry_delay)
 
     # -- lifecycle --------------------------------------------------------
@@ -108,9 +111,14 @@ class DiscordAdapter:
             "guild_ready_timeout": self.guild_ready_timeout,
             "chunk_guilds_at_startup": False,  # no member list needed: interactions carry the member
         }
+        events = GatewayEvents(
+            ready=self.ready.set,
+            interaction=lambda interaction: self.track(self.router.handle(interaction)),
+            member_joined=lambda member: self.track(self.member_joined(member)),
+        )
         if self.shards is not None:
-            return ShardedGatewayClient(self, self.shards, **options)
-        return GatewayClient(self, **options)
+            return ShardedGatewayClient(events, self.shards, **options)
+        return GatewayClient(events, **options)
 
     async def start(self, dispatcher: Dispatcher) -> None:
         """Log in, sync commands to the configured guilds, connect and wait until ready."""
@@ -154,9 +162,9 @@ class DiscordAdapter:
             ready.cancel()
             raise AdapterStartError(f"Discord did not become ready within {self.ready_timeout:.0f} s")
         log.info(
-            "discord: connected as %s to %d guild(s)%s",
+            "discord: connected as %s to %s%s",
             client.user,
-            len(client.guilds),
+            counted(len(client.guilds), "guild", "guilds"),
             f" on {self.shards.describe()}" if self.shards else "",
         )
 
@@ -195,7 +203,9 @@ class DiscordAdapter:
         try:
             await asyncio.wait_for(self.wait_idle(), STOP_GRACE)
         except TimeoutError:
-            log.warning("discord: %d handler(s) still running at shutdown", len(self._inflight))
+            log.warning(
+                "discord: %s still running at shutdown", counted(len(self._inflight), "handler", "handlers")
+            )
         if self.client is not None:
             await self.client.close()
         if self._connection is not None:
@@ -241,14 +251,6 @@ class DiscordAdapter:
     async def text(self, interaction: discord.Interaction[Any], key: str, **params: Any) -> str:
         """A catalog string in the language of the interaction's user."""
         return self.catalog.translate(await self.locale_of(interaction), key, **params)
-
-    def remember_form(self, form: Form) -> None:
-        self._recent_forms[(form.action, form.value)] = form
-        while len(self._recent_forms) > 500:
-            self._recent_forms.popitem(last=False)
-
-    def last_form(self, action: str, value: str) -> Form | None:
-        return self._recent_forms.get((action, value))
 
     # -- events -----------------------------------------------------------
     async def member_joined(self, member: discord.Member) -> None:
@@ -345,7 +347,17 @@ class DiscordAdapter:
 
     async def post_keyed(self, channel_id: str, message: Message, send: KeyedSend) -> list[str]:
         """Post the parts ``send`` still needs, each with its key as the nonce (see :mod:`.keyed`)."""
-        return await post_keyed(self, channel_id, message, send)
+        target = await self._channel(channel_id)
+        guild = getattr(target, "guild", None)
+        message = self.fit_files(message, guild.filesize_limit if guild is not None else DEFAULT_FILE_LIMIT)
+        assert self.client is not None and self.client.user is not None
+
+        async def send_one(out: Outgoing, nonce: str) -> discord.Message:
+            return await self._send(target, out, f"channel {channel_id}", nonce=nonce)
+
+        return await post_keyed(
+            target, channel_id, self.client.user.id, message, send, send_one, self.pacer.wait
+        )
 
     async def send_dm(self, user_id: str, message: Message) -> bool:
         """DM a user; False when their DMs are closed (then a short notice, without the content,
@@ -374,9 +386,13 @@ class DiscordAdapter:
         channel = await self._channel(channel_id)
         if not isinstance(channel, discord.TextChannel):
             return False
+        if len(text) > TOPIC_LIMIT:  # never a cut topic: the channel reads it whole as a message
+            log.info("discord: a topic of %d characters is posted in %s instead", len(text), channel_id)
+            await self.post(channel_id, Message.text(Plain(text)))
+            return True
         try:
             await self.pacer.wait()
-            await channel.edit(topic=text[:1024])
+            await channel.edit(topic=text)
         except discord.HTTPException as exc:
             log.error(
                 "discord: setting the topic of channel %s failed: %s %s", channel_id, exc.status, exc.text

@@ -8,6 +8,7 @@ import sys
 
 import discord
 from bot.config import StewardConfig
+from bot.counted import counted
 
 # Exactly what the bot uses: see channels, send messages with embeds and image attachments.
 # Setting the on-call topic needs Manage Channels: grant it on that one channel, not server-wide.
@@ -28,9 +29,8 @@ def invite_url(application_id: int, manage_roles: bool = False) -> str:
 
 
 def gives_roles(config: StewardConfig) -> bool:
-    """Whether some onboarding path names a Discord role."""
-    paths = config.onboarding.paths if config.onboarding is not None else []
-    return any(path.discord_role_id is not None for path in paths)
+    """Whether some feature gives people a Discord role (an onboarding path's reward)."""
+    return any(section.roles_granted("discord") for _, section in config.sections())
 
 
 def _discord_config(args: argparse.Namespace) -> StewardConfig:
@@ -87,9 +87,9 @@ async def _sync(config: StewardConfig, global_: bool) -> str:
     where = (
         "globally (may take up to an hour to appear)"
         if global_
-        else f"to {len(config.discord.guild_ids)} server{'' if len(config.discord.guild_ids) == 1 else 's'}"
+        else f"to {counted(len(config.discord.guild_ids), 'server', 'servers')}"
     )
-    return f"synced {count} command{'' if count == 1 else 's'} {where}"
+    return f"synced {counted(count, 'command', 'commands')} {where}"
 
 
 def cmd_sync(args: argparse.Namespace) -> int:

@@ -20,7 +20,7 @@ from bot.core.messages import Form, Question
 from bot.db.database import Database
 from bot.db.models import utcnow
 
-INPUTS_PER_MODAL = 5
+INPUTS_PER_MODAL = 5  # a modal holds 5 components: a text input in its Label, or a Text Display
 FORM_PREFIX = "~form"  # custom_ids the adapter owns; cog action names never start with "~"
 _KEEP = 500  # forms in progress kept in memory (oldest dropped first; the database keeps them all)
 FORM_KEPT_FOR = timedelta(days=7)
@@ -36,11 +36,27 @@ class FormProgress:
 
     @property
     def steps(self) -> int:
-        return max(1, -(-len(self.form.questions) // INPUTS_PER_MODAL))
+        return len(modal_pages(self.form))
 
     def questions(self) -> tuple[Question, ...]:
-        start = self.step * INPUTS_PER_MODAL
-        return self.form.questions[start : start + INPUTS_PER_MODAL]
+        return modal_pages(self.form)[self.step]
+
+
+def modal_pages(form: Form) -> list[tuple[Question, ...]]:
+    """The form's questions, modal by modal: each modal holds 5 components, and a question whose words
+    do not fit its Label takes two (a Text Display showing them whole, then the Label)."""
+    pages: list[tuple[Question, ...]] = []
+    page: list[Question] = []
+    used = 0
+    for q in form.questions:
+        cost = len(question_parts(q))
+        if page and used + cost > INPUTS_PER_MODAL:
+            pages.append(tuple(page))
+            page, used = [], 0
+        page.append(q)
+        used += cost
+    pages.append(tuple(page))
+    return pages
 
 
 class FormBook:
@@ -55,6 +71,19 @@ class FormBook:
         self.db = db
         self.now = now
         self._entries: OrderedDict[str, FormProgress] = OrderedDict()
+        # Single-modal forms by (action, value): a submit the cog refuses re-opens them pre-filled.
+        self._recent: OrderedDict[tuple[str, str], Form] = OrderedDict()
+
+    def remember(self, form: Form) -> None:
+        """Keep ``form`` (in memory, the latest 500) so a refused submit can re-open it."""
+        self._recent[(form.action, form.value)] = form
+        self._recent.move_to_end((form.action, form.value))
+        while len(self._recent) > _KEEP:
+            self._recent.popitem(last=False)
+
+    def last(self, action: str, value: str) -> Form | None:
+        """The form last opened for (``action``, ``value``), if still kept."""
+        return self._recent.get((action, value))
 
     def _remember(self, key: str, progress: FormProgress) -> None:
         self._entries[key] = progress
@@ -149,45 +178,78 @@ INPUT_LIMIT = 4000  # a text input's value
 DESCRIPTION_LIMIT = 100  # a Label's description, and a text input's placeholder
 
 
-def shorten(text: str, limit: int) -> str:
-    """``text`` cut to ``limit`` characters at a word boundary, ending in "…" when cut."""
+TEXT_DISPLAY_LIMIT = 4000  # a Text Display's content
+
+
+@dataclass(frozen=True)
+class QuestionSlots:
+    """Where a question's words go in a modal; nothing is cut: what does not fit the Label's text
+    (45) and description (100) is shown whole in a Text Display above it."""
+
+    label: str
+    description: str | None = None
+    placeholder: str | None = None
+    display: str | None = None  # Text Display content shown above the Label, when needed
+
+
+def heading(text: str, limit: int) -> str:
+    """The first words of ``text`` within ``limit``, used as a heading when the whole text is shown
+    right next to it (in a description or a Text Display), so the reader loses nothing."""
     if len(text) <= limit:
         return text
-    cut = text.rfind(" ", 0, limit)
-    head = text[: cut if cut > limit // 2 else limit - 1].rstrip(" ,;:-—")
-    return head[: limit - 1] + "…"
+    cut = text.rfind(" ", 0, limit + 1)
+    return text[: cut if cut > 0 else limit].rstrip()
 
 
-def question_label(text: str) -> tuple[str, str | None]:
-    """A question as Label text (≤ 45) and description (≤ 100): short questions fit the label; longer
-    ones keep their start in the label and the whole question (or, past 100, its rest) below it."""
-    label = shorten(text, LABEL_LIMIT)
-    if label == text:
-        return label, None
-    if len(text) <= DESCRIPTION_LIMIT:
-        return label, text
-    rest = text[len(label) - 1 :].lstrip()
-    return label, shorten("…" + rest, DESCRIPTION_LIMIT)
+def question_slots(q: Question) -> QuestionSlots:
+    """A question's text and placeholder placed in a Label (text ≤ 45, description ≤ 100), the text
+    input's placeholder (≤ 100) or, when they do not fit, a Text Display that shows them whole."""
+    placeholder = q.placeholder if q.placeholder and len(q.placeholder) <= DESCRIPTION_LIMIT else None
+    hint = q.placeholder if q.placeholder and placeholder is None else None
+    if len(q.label) <= LABEL_LIMIT:
+        if hint is None or len(hint) > DESCRIPTION_LIMIT:
+            return QuestionSlots(q.label, None, placeholder, hint)
+        return QuestionSlots(q.label, hint, placeholder)
+    if len(q.label) <= DESCRIPTION_LIMIT and hint is None:
+        return QuestionSlots(heading(q.label, LABEL_LIMIT), q.label, placeholder)
+    display = q.label if hint is None else f"{q.label}\n{hint}"
+    return QuestionSlots(heading(q.label, LABEL_LIMIT), None, placeholder, display)
+
+
+def question_parts(q: Question) -> list[str]:
+    """The modal components ``q`` takes: ``["display", "label"]`` or ``["label"]``."""
+    return ["display", "label"] if question_slots(q).display is not None else ["label"]
+
+
+def modal_title(form: Form, step: int, steps: int) -> str:
+    """The modal's title (≤ 45). Form titles are the bot's own words (the catalog keeps them short);
+    a longer one shows its first words, never a cut word."""
+    title = form.title if steps == 1 else f"{form.title} ({step + 1}/{steps})"
+    return heading(title, LABEL_LIMIT)
 
 
 def build_modal(progress: FormProgress, custom_id: str) -> discord.ui.Modal:
     """The modal for the current step; each question is a Label (with a description when it is long)
-    around its text input, so a long question stays readable even when the answer is pre-filled."""
+    around its text input, and a question too long for that gets a Text Display above it."""
     form = progress.form
-    title = form.title if progress.steps == 1 else f"{form.title} ({progress.step + 1}/{progress.steps})"
-    modal = discord.ui.Modal(title=shorten(title, LABEL_LIMIT), custom_id=custom_id, timeout=None)
+    title = modal_title(form, progress.step, progress.steps)
+    modal = discord.ui.Modal(title=title, custom_id=custom_id, timeout=None)
     for q in progress.questions():
         default = progress.answers.get(q.id, q.default)
-        label, description = question_label(q.label)
+        slots = question_slots(q)
         text_input: discord.ui.TextInput[Any] = discord.ui.TextInput(
             custom_id=q.id,
             style=discord.TextStyle.paragraph if q.long else discord.TextStyle.short,
             required=q.required,
             max_length=field_limit(q, INPUT_LIMIT),
-            placeholder=shorten(q.placeholder, DESCRIPTION_LIMIT) if q.placeholder else None,
+            placeholder=slots.placeholder,
             default=prefill(q, default, INPUT_LIMIT),
         )
-        modal.add_item(discord.ui.Label(text=label, description=description, component=text_input))
+        if slots.display is not None:
+            modal.add_item(discord.ui.TextDisplay(slots.display))
+        modal.add_item(
+            discord.ui.Label(text=slots.label, description=slots.description, component=text_input)
+        )
     modal.stop()  # routed by custom_id in the adapter, never through discord.py's view store
     return modal
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import TYPE_CHECKING, Any
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
 
 import discord
+from bot.counted import counted
 from bot.shards import ShardPlan
-
-if TYPE_CHECKING:
-    from bot.adapters.discord.adapter import DiscordAdapter
 
 log = logging.getLogger(__name__)
 # Gateway close codes that refuse a shard plan (Discord's opcodes-and-status-codes table).
@@ -26,36 +26,45 @@ class AdapterStartError(RuntimeError):
     """Discord refused the connection (bad token, gateway unreachable)."""
 
 
+@dataclass(frozen=True)
+class GatewayEvents:
+    """What the gateway hands on, and to whom: all a client knows of the adapter."""
+
+    ready: Callable[[], None]
+    interaction: Callable[[discord.Interaction[Any]], Awaitable[None]]
+    member_joined: Callable[[discord.Member], Awaitable[None]]
+
+
 class _AdapterEvents:
     """The gateway events the adapter handles, for the plain and the sharded client alike."""
 
-    adapter: DiscordAdapter
+    events: GatewayEvents
 
     async def on_ready(self) -> None:
         # A sharded client fires this once every shard it runs has received its guilds.
-        self.adapter.ready.set()
+        self.events.ready()
 
     async def on_interaction(self, interaction: discord.Interaction[Any]) -> None:
-        await self.adapter.track(self.adapter.router.handle(interaction))
+        await self.events.interaction(interaction)
 
     async def on_member_join(self, member: discord.Member) -> None:
-        await self.adapter.track(self.adapter.member_joined(member))
+        await self.events.member_joined(member)
 
 
 class GatewayClient(_AdapterEvents, discord.Client):
     """discord.Client whose events go to the adapter (one connection, every guild)."""
 
-    def __init__(self, adapter: DiscordAdapter, **options: Any) -> None:
+    def __init__(self, events: GatewayEvents, **options: Any) -> None:
         super().__init__(**options)
-        self.adapter = adapter
+        self.events = events
 
 
 class ShardedGatewayClient(_AdapterEvents, discord.AutoShardedClient):
     """discord.AutoShardedClient running only this process's shards; events go to the adapter."""
 
-    def __init__(self, adapter: DiscordAdapter, shards: ShardPlan, **options: Any) -> None:
+    def __init__(self, events: GatewayEvents, shards: ShardPlan, **options: Any) -> None:
         super().__init__(shard_ids=list(shards.shard_ids), shard_count=shards.shard_count, **options)
-        self.adapter = adapter
+        self.events = events
         self.max_concurrency = 1  # from GET /gateway/bot, set before connecting
         self._identified: dict[int, float] = {}  # rate-limit key -> when its last IDENTIFY went out
 
@@ -82,8 +91,9 @@ async def check_shard_plan(client: discord.Client, shards: ShardPlan) -> None:
         # Running out of session starts gets the token reset by Discord: refuse before that.
         minutes = int(limits["reset_after"]) // 60000
         raise AdapterStartError(
-            f"Discord allows {remaining} more session start(s) today and {starting} shard(s) would "
-            f"start; the budget resets in about {minutes} minute(s)"
+            f"Discord allows {counted(remaining, 'more session start', 'more session starts')} today "
+            f"and {counted(starting, 'shard', 'shards')} would "
+            f"start; the budget resets in about {counted(minutes, 'minute', 'minutes')}"
         )
     if shards.shard_count < recommended:
         log.warning(

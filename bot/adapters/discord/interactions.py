@@ -5,19 +5,28 @@ from __future__ import annotations
 import asyncio
 import logging
 import secrets
-from typing import TYPE_CHECKING, Any
+from collections.abc import Coroutine
+from typing import Any, Protocol
 
 import discord
 from bot.adapters.discord.commands import invoked
-from bot.adapters.discord.forms import FORM_PREFIX, FormProgress, build_modal, submitted_values, with_answers
+from bot.adapters.discord.forms import (
+    FORM_PREFIX,
+    FormBook,
+    FormProgress,
+    build_modal,
+    submitted_values,
+    with_answers,
+)
 from bot.adapters.discord.render import PLATFORM, oversized, render
+from bot.core.commands import CommandRegistry
 from bot.core.dispatch import Dispatcher, PlatformUser
 from bot.core.messages import BulletList, Button, Buttons, ButtonStyle, Form, Message, Plain, Section
-
-if TYPE_CHECKING:
-    from bot.adapters.discord.adapter import DiscordAdapter
+from bot.i18n import Catalog
 
 log = logging.getLogger(__name__)
+CHOICES = 25  # autocomplete choices Discord shows
+CHOICE_LIMIT = 100  # characters of a choice's name and of a string value
 
 
 def platform_user(interaction: discord.Interaction[Any]) -> PlatformUser:
@@ -29,6 +38,28 @@ def platform_user(interaction: discord.Interaction[Any]) -> PlatformUser:
     )
 
 
+class InteractionPort(Protocol):
+    """What answering interactions needs from the Discord adapter, and nothing more: the dispatcher,
+    the command registry and catalog, forms in progress, and a few of its services."""
+
+    dispatcher: Dispatcher | None
+    registry: CommandRegistry
+    catalog: Catalog
+    forms: FormBook
+
+    def spawn(self, work: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]: ...
+
+    def busy(self) -> bool: ...
+
+    async def locale_of(self, interaction: discord.Interaction[Any]) -> str: ...
+
+    async def text(self, interaction: discord.Interaction[Any], key: str, **params: Any) -> str: ...
+
+    def fit_files(self, message: Message, limit: int, locale: str | None = None) -> Message: ...
+
+    async def send_dm(self, user_id: str, message: Message) -> bool: ...
+
+
 class InteractionResponder:
     """Answers one interaction: the first answer is the callback, later ones follow-ups.
 
@@ -37,7 +68,7 @@ class InteractionResponder:
     """
 
     def __init__(
-        self, adapter: DiscordAdapter, interaction: discord.Interaction[Any], ephemeral: bool
+        self, adapter: InteractionPort, interaction: discord.Interaction[Any], ephemeral: bool
     ) -> None:
         self.adapter = adapter
         self.interaction = interaction
@@ -78,7 +109,7 @@ class InteractionResponder:
 
     async def open_form(self, form: Form) -> None:
         progress = FormProgress(form)
-        self.adapter.remember_form(form)
+        self.adapter.forms.remember(form)
         single = progress.steps == 1
         custom_id = f"{form.action}:{form.value}" if single else await self.adapter.forms.keep(progress)
         if single and len(custom_id) > 100:
@@ -109,7 +140,7 @@ class InteractionResponder:
 class InteractionRouter:
     """Turns each interaction into a dispatcher call, deferring slow handlers in time."""
 
-    def __init__(self, adapter: DiscordAdapter, defer_after: float) -> None:
+    def __init__(self, adapter: InteractionPort, defer_after: float) -> None:
         self.adapter = adapter
         self.defer_after = defer_after
 
@@ -236,7 +267,7 @@ class InteractionRouter:
         """Modals cannot show inline errors: list them and offer the form again, answers kept."""
         labels: dict[str, str] = {}
         if form is None:
-            form = self.adapter.last_form(action, value)
+            form = self.adapter.forms.last(action, value)
         if form is not None:
             labels = {q.id: q.label for q in form.questions}
         items = []
@@ -265,11 +296,17 @@ class InteractionRouter:
             found = await self.dispatcher.autocomplete(
                 platform_user(interaction), option.autocomplete, str(values.get(option.name) or "")
             )
-            for c in found[:25]:
+            for c in found:
                 label = c.label or str(c.value)
                 name = (
                     self.adapter.catalog.translate("en", label) if self.adapter.catalog.has(label) else label
                 )
-                value = c.value if isinstance(c.value, int) else str(c.value)[:100]
-                choices.append(discord.app_commands.Choice(name=name[:100] or str(value), value=value))
+                value = c.value if isinstance(c.value, int) else str(c.value)
+                # A choice is at most 100 characters: a cut value would pick something else and a cut
+                # name would show someone's words changed, so a choice that does not fit is left out
+                # (the person can still type it).
+                if len(str(value)) <= CHOICE_LIMIT and 0 < len(name) <= CHOICE_LIMIT:
+                    choices.append(discord.app_commands.Choice(name=name, value=value))
+                if len(choices) == CHOICES:
+                    break
         await interaction.response.autocomplete(choices)

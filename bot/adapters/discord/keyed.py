@@ -7,16 +7,13 @@ message is recognised by what it shows: content, embed titles and descriptions, 
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import datetime
-from typing import TYPE_CHECKING
 
 import discord
-from bot.adapters.discord.render import DEFAULT_FILE_LIMIT, Outgoing, render
+from bot.adapters.discord.render import Outgoing, render
 from bot.core.messages import Message
 from bot.core.post_keys import KeyedSend, LookupImpossible, fingerprint
-
-if TYPE_CHECKING:
-    from bot.adapters.discord.adapter import DiscordAdapter
 
 # How many of the channel's messages since the attempt are read at most, looking for the bot's one.
 HISTORY_LOOKUP = 500
@@ -53,23 +50,28 @@ async def find_sent(
     return None
 
 
+SendOne = Callable[[Outgoing, str], Awaitable[discord.Message]]  # (message, nonce) -> what was sent
+
+
 async def post_keyed(
-    adapter: DiscordAdapter, channel_id: str, message: Message, send: KeyedSend
+    target: discord.abc.Messageable,
+    channel_id: str,
+    bot_id: int,
+    message: Message,
+    send: KeyedSend,
+    send_one: SendOne,
+    pace: Callable[[], Awaitable[None]],
 ) -> list[str]:
-    """Post the parts ``send`` still needs, each with its key as the nonce; look first when in doubt."""
-    target = await adapter._channel(channel_id)
-    guild = getattr(target, "guild", None)
-    message = adapter.fit_files(message, guild.filesize_limit if guild is not None else DEFAULT_FILE_LIMIT)
-    assert adapter.client is not None and adapter.client.user is not None
-    bot_id = adapter.client.user.id
+    """Post the parts ``send`` still needs to ``target``, each through ``send_one`` with its key as the
+    nonce; look in the channel's history first when in doubt (``pace`` before each read)."""
 
     async def post(out: Outgoing, key: str) -> str:
-        sent = await adapter._send(target, out, f"channel {channel_id}", nonce=key)
+        sent = await send_one(out, key)
         return f"{channel_id}/{sent.id}"
 
     async def find(out: Outgoing, key: str, since: datetime) -> str | None:
         taken = await send.taken()
-        await adapter.pacer.wait()
+        await pace()
         found = await find_sent(target, bot_id, out, since, taken)
         return None if found is None else f"{channel_id}/{found.id}"
 

@@ -8,70 +8,44 @@ Outside text is escaped; only :class:`Mention` produces a ping, and only for tha
 from __future__ import annotations
 
 import io
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 import discord
+from bot.adapters.discord.embeds import EMBED_TOTAL, Embed, embed_size, render_embeds
+from bot.adapters.discord.markdown import PLATFORM as PLATFORM
+from bot.adapters.discord.markdown import Writer, fits, grouped_chunks
+from bot.adapters.fitting import numbered_long_labels
 from bot.core.messages import (
     Block,
-    Bold,
-    BulletList,
+    Break,
     Button,
     Buttons,
     ButtonStyle,
-    Code,
-    Context,
-    Divider,
     Fields,
     File,
     Header,
     Image,
-    Inline,
-    Link,
-    Mention,
     Message,
-    Plain,
-    Quote,
     Section,
 )
-from bot.core.plaintext import inline_text, wrap_markup
 
-PLATFORM = "discord"
 CONTENT_LIMIT = 2000
-EMBED_DESCRIPTION = 4096
-EMBED_TOTAL = 6000
 EMBEDS_PER_MESSAGE = 10
-FIELDS_PER_EMBED = 25
 ROWS_PER_MESSAGE = 5
 BUTTONS_PER_ROW = 5
 CUSTOM_ID_LIMIT = 100
 ATTACHMENTS_PER_MESSAGE = 10
-ALT_TEXT_LIMIT = 1024  # an attachment's description (alt text)
 REQUEST_LIMIT = 25 * 1024 * 1024  # "The maximum request size when sending a message is 25 MiB"
 # Per-file limit when Discord does not say (interactions carry attachment_size_limit, guilds a tier).
 DEFAULT_FILE_LIMIT = discord.utils.DEFAULT_FILE_SIZE_LIMIT_BYTES
-_MASS_MENTION = re.compile(r"@(everyone|here)")
 _STYLES = {
     ButtonStyle.PRIMARY: discord.ButtonStyle.primary,
     ButtonStyle.SECONDARY: discord.ButtonStyle.secondary,
     ButtonStyle.DANGER: discord.ButtonStyle.danger,
 }
-
-
-def clip(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def escape_outside(text: str) -> str:
-    """Outside text: no markdown, no mentions of anyone (a zero-width space defuses '@')."""
-    return discord.utils.escape_mentions(discord.utils.escape_markdown(text))
-
-
-def _defuse(text: str) -> str:
-    """Bot-authored text keeps its markdown but can never ping @everyone/@here."""
-    return _MASS_MENTION.sub("@\u200b\\1", text)
+BUTTON_LABEL_LIMIT = 80
 
 
 @dataclass
@@ -124,7 +98,7 @@ def button_view(rows: list[list[Button]]) -> discord.ui.View:
     view = discord.ui.View(timeout=None)
     for r, row in enumerate(rows):
         for b in row:
-            label = clip(b.label, 80)
+            label = b.label  # never longer than a button holds: see ``numbered_long_labels``
             if b.url:
                 view.add_item(discord.ui.Button(label=label, url=b.url, row=r))
             else:
@@ -132,80 +106,6 @@ def button_view(rows: list[list[Button]]) -> discord.ui.View:
                 view.add_item(discord.ui.Button(label=label, custom_id=cid, style=_STYLES[b.style], row=r))
     view.stop()  # finished views are not kept in discord.py's view store
     return view
-
-
-class _Writer:
-    """Accumulates inline markdown and the users it deliberately mentions."""
-
-    def __init__(self) -> None:
-        self.mentions: list[str] = []
-
-    def inline(self, part: Inline) -> str:
-        if isinstance(part, str):
-            return _defuse(part)
-        if isinstance(part, Plain):
-            return escape_outside(part.text)
-        if isinstance(part, Bold):
-            return wrap_markup("".join(self.inline(p) for p in part.parts), "**")
-        if isinstance(part, Code):
-            return "`" + _defuse(part.text.replace("`", "ˋ")) + "`"
-        if isinstance(part, Link):
-            return f"[{self.inline(part.label)}]({part.url})"
-        if isinstance(part, Mention):
-            uid = part.user_ids.get(PLATFORM)
-            if uid:
-                if uid not in self.mentions:
-                    self.mentions.append(uid)
-                return f"<@{uid}>"
-            return "@" + escape_outside(part.name)
-        raise TypeError(f"unknown inline span {part!r}")
-
-    def join(self, parts: tuple[Inline, ...]) -> str:
-        return "".join(self.inline(p) for p in parts)
-
-    def lines(self, block: Block) -> list[str]:
-        if isinstance(block, Header):
-            return ["**" + self.inline(block.text) + "**"]
-        if isinstance(block, Section):
-            return self.join(block.parts).splitlines() or [""]
-        if isinstance(block, Quote):
-            out = ["> " + line for line in self.inline(block.text).splitlines()] or ["> "]
-            if block.attribution is not None:
-                out.append("— " + self.inline(block.attribution))
-            return out
-        if isinstance(block, BulletList):
-            return ["• " + self.join(item) for item in block.items]
-        if isinstance(block, Fields):
-            return [f"**{self.inline(k)}:** {self.inline(v)}" for k, v in block.items]
-        if isinstance(block, Context):
-            return ["-# " + self.join(block.parts)]
-        if isinstance(block, Divider):
-            return ["───"]
-        if isinstance(block, Image):
-            return [f"[{escape_outside(block.alt)}]({block.url})" if block.url else ""]
-        return []
-
-
-def _chunks(lines: list[str], limit: int) -> list[str]:
-    """Join lines into pieces of at most ``limit`` characters, splitting over-long lines."""
-    pieces: list[str] = []
-    current = ""
-    for line in lines:
-        while len(line) > limit:
-            if current:
-                pieces.append(current)
-                current = ""
-            pieces.append(line[:limit])
-            line = line[limit:]
-        candidate = f"{current}\n{line}" if current else line
-        if len(candidate) > limit:
-            pieces.append(current)
-            current = line
-        else:
-            current = candidate
-    if current.strip():
-        pieces.append(current)
-    return pieces
 
 
 def _button_rows(message: Message) -> list[list[Button]]:
@@ -223,14 +123,18 @@ def _uses_embeds(message: Message) -> bool:
 
 def render(message: Message) -> list[Outgoing]:
     """The Discord messages that show ``message``, in order; buttons ride on the last ones."""
-    writer = _Writer()
+    message = numbered_long_labels(message, lambda label: fits(label, BUTTON_LABEL_LIMIT))
+    writer = Writer()
     if _uses_embeds(message):
-        out = _render_embeds(message, writer)
+        out = _pack(*render_embeds(message, writer))
     else:
-        lines: list[str] = []
+        groups: list[list[str]] = [[]]
         for block in message.blocks:
-            lines.extend(writer.lines(block))
-        out = [Outgoing(content=piece) for piece in _chunks(lines, CONTENT_LIMIT)]
+            if isinstance(block, Break):
+                groups.append([])
+            else:
+                groups[-1].extend(writer.lines(block))
+        out = [Outgoing(content=piece) for piece in grouped_chunks(groups, CONTENT_LIMIT)]
     _attach(out, [(b.filename, b.data) for b in message.blocks if isinstance(b, File)])
     rows = _button_rows(message)
     if not out:
@@ -287,84 +191,24 @@ def without_oversized(message: Message, limit: int, notice: Callable[[str, int],
     return Message(blocks, message.summary)
 
 
-def _embed_size(embed: dict[str, Any]) -> int:
-    size = len(embed.get("title", "")) + len(embed.get("description", ""))
-    size += sum(len(f["name"]) + len(f["value"]) for f in embed.get("fields", []))
-    return size + len(embed.get("footer", {}).get("text", ""))
-
-
-def _render_embeds(message: Message, writer: _Writer) -> list[Outgoing]:
-    embeds: list[dict[str, Any]] = []
-    files: list[tuple[str, bytes]] = []
-    alt_text: dict[str, str] = {}
-    current: dict[str, Any] = {}
-    lines: list[str] = []
-
-    def flush() -> None:
-        nonlocal current, lines
-        pieces = _chunks(lines, EMBED_DESCRIPTION) or [""]
-        for i, piece in enumerate(pieces):
-            embed = (
-                dict(current) if i == len(pieces) - 1 else {k: v for k, v in current.items() if k == "title"}
-            )
-            if i > 0:
-                embed.pop("title", None)
-            if piece:
-                embed["description"] = piece
-            if embed:
-                embeds.append(embed)
-        current, lines = {}, []
-
-    # Only a trailing context block becomes the footer (an embed has one); earlier ones stay in the text.
-    content_blocks = [b for b in message.blocks if not isinstance(b, Buttons)]
-    footer_block = content_blocks[-1] if content_blocks and isinstance(content_blocks[-1], Context) else None
-    for block in message.blocks:
-        if isinstance(block, Header | Divider) and (current or lines):
-            flush()
-        if isinstance(block, Header):
-            current["title"] = clip(inline_text(block.text), 256)
-        elif isinstance(block, Fields):
-            for name, value in block.items:
-                pending = _embed_size(current) + sum(len(x) + 1 for x in lines)
-                if len(current.get("fields", [])) == FIELDS_PER_EMBED or pending > EMBED_TOTAL - 1400:
-                    flush()
-                current.setdefault("fields", []).append(
-                    {
-                        "name": clip(writer.inline(name), 256) or "\u200b",
-                        "value": clip(writer.inline(value), 1024) or "\u200b",
-                        "inline": True,
-                    }
-                )
-        elif block is footer_block:
-            assert isinstance(block, Context)
-            current["footer"] = {"text": clip(" ".join(inline_text(p) for p in block.parts), 2048)}
-        elif isinstance(block, Image):
-            if block.data is not None:
-                files.append((block.filename, block.data))
-                alt_text[block.filename] = clip(block.alt, ALT_TEXT_LIMIT)
-                current["image"] = {"url": f"attachment://{block.filename}"}
-            elif block.url:
-                current["image"] = {"url": block.url}
-        elif not isinstance(block, Buttons | Divider):
-            lines.extend(writer.lines(block))
-    if current or lines:
-        flush()
-    return _pack(embeds, files, alt_text)
-
-
 def _pack(
-    embeds: list[dict[str, Any]], files: list[tuple[str, bytes]], alt_text: dict[str, str]
+    groups: list[list[Embed]], files: list[tuple[str, bytes]], alt_text: dict[str, str]
 ) -> list[Outgoing]:
-    """Group embeds into messages of at most 10 embeds and 6000 characters."""
+    """Embeds into messages of at most 10 embeds and 6000 characters; a group's embeds share a message
+    whenever they fit in one."""
     out: list[Outgoing] = []
     size = 0
-    for embed in embeds:
-        esize = _embed_size(embed)
-        if not out or len(out[-1].embeds) == EMBEDS_PER_MESSAGE or size + esize > EMBED_TOTAL:
+    for group in groups:
+        total = sum(embed_size(e) for e in group)
+        whole = total <= EMBED_TOTAL and len(group) <= EMBEDS_PER_MESSAGE
+        if (
+            out
+            and whole
+            and (size + total > EMBED_TOTAL or len(out[-1].embeds) + len(group) > EMBEDS_PER_MESSAGE)
+        ):
             out.append(Outgoing())
             size = 0
-        out[-1].embeds.append(embed)
-        size += esize
+        size = _add_embeds(out, group, size)
     if files:
         if not out:
             out.append(Outgoing())
@@ -373,3 +217,15 @@ def _pack(
             o.files = [(n, d) for n, d in files if f"attachment://{n}" in names]
             o.alt_text = {n: alt_text[n] for n, _ in o.files if alt_text.get(n)}
     return out
+
+
+def _add_embeds(out: list[Outgoing], embeds: list[Embed], size: int) -> int:
+    """Append ``embeds`` to the last message while it has room, then to new ones; the size used."""
+    for embed in embeds:
+        esize = embed_size(embed)
+        if not out or len(out[-1].embeds) == EMBEDS_PER_MESSAGE or size + esize > EMBED_TOTAL:
+            out.append(Outgoing())
+            size = 0
+        out[-1].embeds.append(embed)
+        size += esize
+    return size

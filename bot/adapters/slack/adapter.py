@@ -21,7 +21,7 @@ from bot.adapters.slack.blocks import SlackMessage, Upload, parse_action_id, ren
 from bot.adapters.slack.channels import ChannelInviter
 from bot.adapters.slack.directory import PLATFORM, SlackDirectory
 from bot.adapters.slack.forms import FORM_CALLBACK, form_answers, form_meta
-from bot.adapters.slack.home import home_message, home_view
+from bot.adapters.slack.home import HomeTabs
 from bot.adapters.slack.keyed import post_keyed
 from bot.adapters.slack.naming import slack_command_style
 from bot.adapters.slack.outbox import ChannelOutbox, retry_handlers
@@ -32,11 +32,13 @@ from bot.core.adapter import GroupChange
 from bot.core.cog import Cog, Services
 from bot.core.dispatch import Dispatcher
 from bot.core.events import HomeChanged, MemberJoined
-from bot.core.messages import Message, Section
+from bot.core.messages import Message, Plain
 from bot.core.post_keys import KeyedSend
+from bot.counted import counted
 from bot.http_server import request_body
 
 log = logging.getLogger(__name__)
+TOPIC_LIMIT = 250  # conversations.setTopic
 EVENTS_PATH = "/slack/events"
 VIEW_ACK_BUDGET = 2.5  # seconds a modal submission may take before Slack's 3 s deadline
 # Post-ack work (running handlers, replying) at once; more waits its turn so that acks, which have a
@@ -52,6 +54,8 @@ class SlackAdapter:
     """Receives commands, buttons, modals and events through Bolt; sends Block Kit messages."""
 
     platform = PLATFORM
+    group_forbidden_help = "slack.group_forbidden"  # catalog key: what maintainers fix
+    group_kind = "channel"  # what add_to_group joins: a channel
 
     def __init__(
         self,
@@ -87,9 +91,12 @@ class SlackAdapter:
         self._workers = asyncio.Semaphore(WORKERS)
         self._channel_ids: dict[str, str] = {}
         self.inviter = ChannelInviter(self.client, self.channel_id)
-        self._home_pending: set[str] = set()  # Home tabs with a refresh queued (a burst publishes once)
+        self.homes = HomeTabs(
+            self.client, services, cogs, self.directory.user, lambda: self._dispatcher,
+            lambda: self.style.top("steward") + " help", self.spawn,
+        )  # fmt: skip
         self._register_listeners()
-        services.bus.subscribe(HomeChanged, self._on_home_changed)
+        services.bus.subscribe(HomeChanged, self.homes.changed)
 
     @property
     def config(self) -> SlackConfig:
@@ -187,9 +194,13 @@ class SlackAdapter:
         return True
 
     async def set_topic(self, channel_id: str, text: str) -> bool:
+        if len(text) > TOPIC_LIMIT:  # never a cut topic: the channel reads it whole as a message
+            log.info("slack: a topic of %d characters is posted in %s instead", len(text), channel_id)
+            await self.post(channel_id, Message.text(Plain(text)))
+            return True
         try:
-            # Topics are plain text (no formatting or mentions) and at most 250 characters.
-            await self.client.conversations_setTopic(channel=channel_id, topic=text[:250])
+            # Topics are plain text: no formatting and no mentions.
+            await self.client.conversations_setTopic(channel=channel_id, topic=text)
         except SlackApiError as exc:
             log.warning("slack: setting the topic of %s failed: %s", channel_id, exc.response.get("error"))
             return False
@@ -212,6 +223,10 @@ class SlackAdapter:
         return self._channel_ids.get(channel)
 
     # -- helpers ----------------------------------------------------------
+    async def dm_channel(self, user_id: str) -> str:
+        """The id of the bot's DM conversation with ``user_id``."""
+        return await self.directory.dm_channel(user_id)
+
     def t(self, locale: str | None, key: str, **params: Any) -> str:
         return self.services.catalog.translate(locale or self.services.config.project.locale, key, **params)
 
@@ -242,7 +257,7 @@ class SlackAdapter:
             remaining = None if deadline is None else max(0.0, deadline - loop.time())
             _, pending = await asyncio.wait(set(self._tasks), timeout=remaining)
             if pending and remaining == 0.0:
-                log.warning("slack: %d task(s) still running at shutdown", len(pending))
+                log.warning("slack: %s still running at shutdown", counted(len(pending), "task", "tasks"))
                 return
 
     async def handle_http(self, request: web.Request) -> web.StreamResponse:
@@ -289,7 +304,7 @@ class SlackAdapter:
         bolt.view(FORM_CALLBACK)(self._on_view)
         bolt.event("team_join")(self._on_team_join)
         bolt.event("member_joined_channel")(self._on_member_joined_channel)
-        bolt.event("app_home_opened")(self._on_home_opened)
+        bolt.event("app_home_opened")(self.homes.opened)
 
     def style_commands(self) -> dict[str, str]:
         """Slack command name -> core group."""
@@ -354,17 +369,7 @@ class SlackAdapter:
         # Too slow (or failed): close the modal now; late validation errors arrive as a message.
         await ack()
         if task not in done:
-            self.spawn(self._late_form_errors(task, responder, user.locale))
-
-    async def _late_form_errors(
-        self, task: asyncio.Task[Any], responder: SlackResponder, locale: str | None
-    ) -> None:
-        errors = await task
-        if errors:
-            text = "\n".join(f"{qid}: {err}" for qid, err in errors.items())
-            await responder.reply(
-                Message([Section(self.t(locale, "slack.form.late_errors")), Section(text)]), True
-            )
+            self.spawn(responder.late_form_errors(task))
 
     async def _on_team_join(self, event: dict[str, Any]) -> None:
         cfg = self.config
@@ -392,31 +397,6 @@ class SlackAdapter:
         assert self._dispatcher is not None
         self.spawn(self._dispatcher.publish(event), queued=True)
 
-    async def _on_home_opened(self, event: dict[str, Any]) -> None:
-        if event.get("tab", "home") != "home":
-            return
-        self.spawn(self.publish_home(str(event["user"])), queued=True)
-
-    async def _on_home_changed(self, event: HomeChanged) -> None:
-        """Re-publish the Home tab of the person whose claims or shifts changed (if they use Slack)."""
-        if self._dispatcher is None:
-            return
-        services = self.services
-        info = await services.db.run(lambda s: services.members.info(s, event.member_id))
-        for platform, user_id in info.identities if info is not None else ():
-            if platform == PLATFORM and user_id not in self._home_pending:
-                self._home_pending.add(user_id)
-                self.spawn(self._refresh_home(user_id), queued=True)
-
-    async def _refresh_home(self, user_id: str) -> None:
-        # Cleared before rendering: a change that lands while this renders queues one more refresh.
-        self._home_pending.discard(user_id)
-        await self.publish_home(user_id)
-
     async def publish_home(self, user_id: str) -> None:
         """Render and publish ``user_id``'s Home tab."""
-        assert self._dispatcher is not None
-        user = await self.directory.user(user_id)
-        actor = await self._dispatcher.actor_for(user)
-        message = await home_message(self.services, self.cogs(), actor, self.style.top("steward") + " help")
-        await self.client.views_publish(user_id=user_id, view=home_view(message))
+        await self.homes.publish(user_id)

@@ -11,9 +11,11 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from bot.adapters.fitting import break_point, numbered_long_labels
 from bot.core.messages import (
     Block,
     Bold,
+    Break,
     BulletList,
     Buttons,
     Code,
@@ -43,6 +45,7 @@ MAX_BUTTON_TEXT = 75
 MAX_ACTIONS = 25
 MAX_CONTEXT_ELEMENTS = 10
 MAX_VALUE = 2000
+MAX_ALT_TEXT = 2000  # an image block's alt_text
 ACTION_PREFIX = "stw"  # action_id = "stw:<action>:<n>" routes a press to the owning cog's action
 _BOLD_RE = re.compile(r"\*\*(.+?)\*\*", re.S)
 
@@ -85,38 +88,46 @@ def join(parts: tuple[Inline, ...]) -> str:
 
 
 def plain_text(text: str, limit: int) -> dict[str, Any]:
-    """A plain_text object, escaped like every Slack text and cut to ``limit`` with an ellipsis."""
-    return {"type": "plain_text", "text": escape_within(text, limit) or " ", "emoji": True}
+    """A plain_text object, escaped like every Slack text. Callers put only text that fits ``limit``
+    here (see ``fits``); a longer one is refused loudly rather than cut."""
+    escaped = escape(text)
+    if len(escaped) > limit:
+        raise ValueError(f"{len(escaped)} characters do not fit a {limit}-character Slack text")
+    return {"type": "plain_text", "text": escaped or " ", "emoji": True}
 
 
-def escape_within(text: str, limit: int) -> str:
-    """``escape(text)`` no longer than ``limit``, shortening the raw text so no entity is cut."""
-    raw = truncate(text, limit)
-    escaped = escape(raw)
-    while len(escaped) > limit:
-        raw = truncate(raw, len(raw) - (len(escaped) - limit))
-        escaped = escape(raw)
-    return escaped
+def fits(text: str, limit: int) -> bool:
+    """Whether ``text``, escaped, fits a slot of ``limit`` characters. Nothing is cut to fit: text
+    that does not fit goes where it does (a section, a hint, a line of its own), whole."""
+    return len(escape(text)) <= limit
 
 
-def truncate(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+def heading(text: str, limit: int) -> str:
+    """The first words of ``text`` that fit ``limit`` once escaped, for a slot whose whole text is
+    shown right next to it (a form question shown whole above its input)."""
+    if fits(text, limit):
+        return text
+    cut = limit
+    while cut > 0 and not fits(text[:cut], limit):
+        cut -= 1
+    space = text.rfind(" ", 0, cut + 1)
+    return text[: space if space > 0 else cut].rstrip()
 
 
 def split_text(text: str, limit: int = MAX_SECTION) -> list[str]:
-    """Cut mrkdwn into pieces ≤ limit at line breaks (else spaces, else hard), never inside an entity."""
+    """Cut mrkdwn into pieces ≤ limit at paragraphs, lines, sentences or spaces (else hard), never
+    inside an entity or a ``<…>`` link or mention."""
     pieces: list[str] = []
     rest = text
     while len(rest) > limit:
-        cut = rest.rfind("\n", 0, limit)
-        if cut <= 0:
-            cut = rest.rfind(" ", 0, limit)
-        if cut <= 0:
-            cut = limit
-            amp = rest.rfind("&", cut - 6, cut)
-            if amp != -1 and ";" not in rest[amp:cut]:
-                cut = amp  # keep "&amp;" and friends whole
-        pieces.append(rest[:cut])
+        cut = break_point(rest, limit)
+        amp = rest.rfind("&", max(0, cut - 6), cut)
+        if amp > 0 and ";" not in rest[amp:cut]:
+            cut = amp  # keep "&amp;" and friends whole
+        opening = rest.rfind("<", 0, cut)
+        if opening > 0 and ">" not in rest[opening:cut]:
+            cut = opening  # keep "<@U123>" and "<url|label>" whole
+        pieces.append(rest[:cut].rstrip("\n"))
         rest = rest[cut:].lstrip("\n")
     pieces.append(rest)
     return [p for p in pieces if p.strip()] or [" "]
@@ -139,7 +150,10 @@ def render_block(block: Block, counter: _Counter | None = None) -> list[SlackBlo
     """One core block as one or more Slack blocks."""
     counter = counter or _Counter()
     if isinstance(block, Header):
-        return [{"type": "header", "text": plain_text(inline_text(block.text), MAX_HEADER)}]
+        title = inline_text(block.text)
+        if not fits(title, MAX_HEADER):  # too long for a header: a bold section shows it whole
+            return _sections(wrap_markup(mrkdwn(block.text), "*"))
+        return [{"type": "header", "text": plain_text(title, MAX_HEADER)}]
     if isinstance(block, Section):
         return _sections(join(block.parts))
     if isinstance(block, Quote):
@@ -148,32 +162,54 @@ def render_block(block: Block, counter: _Counter | None = None) -> list[SlackBlo
             lines.append("— " + mrkdwn(block.attribution))
         return _sections("\n".join(lines))
     if isinstance(block, Fields):
-        out: list[SlackBlock] = []
-        items = [
-            {"type": "mrkdwn", "text": truncate(f"{wrap_markup(mrkdwn(k), '*')}\n{mrkdwn(v)}", MAX_FIELD)}
-            for k, v in block.items
-        ]
-        for i in range(0, len(items), MAX_FIELDS):
-            out.append({"type": "section", "fields": items[i : i + MAX_FIELDS]})
-        return out
+        return _fields(block)
     if isinstance(block, BulletList):
         return _sections("\n".join("• " + join(item) for item in block.items))
     if isinstance(block, Buttons):
         return _actions(block, counter)
     if isinstance(block, Image):
+        if block.url and not fits(block.alt, MAX_ALT_TEXT):  # the description goes under the image
+            image = {"type": "image", "image_url": block.url, "alt_text": escape(block.filename) or " "}
+            return [image, *_sections(escape(block.alt))]
         if block.url:
-            return [{"type": "image", "image_url": block.url, "alt_text": truncate(block.alt, 2000) or " "}]
+            return [{"type": "image", "image_url": block.url, "alt_text": escape(block.alt) or " "}]
         if block.data is None:
             return [{"type": "context", "elements": [{"type": "mrkdwn", "text": escape(f"[{block.alt}]")}]}]
         return []  # uploaded after the message (see ``uploads_of``)
     if isinstance(block, File):
         return []  # uploaded after the message (see ``uploads_of``)
     if isinstance(block, Context):
-        text = truncate(join(block.parts), MAX_SECTION)
+        text = join(block.parts)
+        if len(text) > MAX_SECTION:  # too long for small print: sections show it whole
+            return _sections(text)
         return [{"type": "context", "elements": [{"type": "mrkdwn", "text": text or " "}]}]
     if isinstance(block, Divider):
         return [{"type": "divider"}]
+    if isinstance(block, Break):
+        return []  # where render_chunks may split the message
     raise TypeError(f"unknown block {block!r}")
+
+
+def _fields(block: Fields) -> list[SlackBlock]:
+    """Label/value pairs as section fields (10 per section, 2000 characters each); a pair too long
+    for a field is a section of its own, whole, in its place."""
+    out: list[SlackBlock] = []
+    row: list[dict[str, Any]] = []
+    for k, v in block.items:
+        text = f"{wrap_markup(mrkdwn(k), '*')}\n{mrkdwn(v)}"
+        if len(text) <= MAX_FIELD:
+            row.append({"type": "mrkdwn", "text": text})
+            if len(row) == MAX_FIELDS:
+                out.append({"type": "section", "fields": row})
+                row = []
+            continue
+        if row:
+            out.append({"type": "section", "fields": row})
+            row = []
+        out.extend(_sections(text))
+    if row:
+        out.append({"type": "section", "fields": row})
+    return out
 
 
 def _actions(block: Buttons, counter: _Counter) -> list[SlackBlock]:
@@ -187,8 +223,10 @@ def _actions(block: Buttons, counter: _Counter) -> list[SlackBlock]:
         }
         if b.url:
             element["url"] = b.url
+        elif len(b.value) > MAX_VALUE:  # routing data: cutting it would press another button
+            raise ValueError(f"button {b.action!r}: value over Slack's {MAX_VALUE} characters")
         else:
-            element["value"] = b.value[:MAX_VALUE]
+            element["value"] = b.value
         if b.style.value != "secondary":
             element["style"] = b.style.value
         elements.append(element)
@@ -200,11 +238,39 @@ def _actions(block: Buttons, counter: _Counter) -> list[SlackBlock]:
 
 def render_blocks(message: Message) -> list[SlackBlock]:
     """Every block of ``message`` in order (may exceed one message's limit; see ``render_chunks``)."""
+    return [b for group in _rendered_groups(message) for b in group]
+
+
+def _rendered_groups(message: Message) -> list[list[SlackBlock]]:
+    """The Slack blocks of each run of blocks between two :class:`Break` hints."""
+    message = numbered_long_labels(message, lambda label: fits(label, MAX_BUTTON_TEXT))
     counter = _Counter()
-    out: list[SlackBlock] = []
+    groups: list[list[SlackBlock]] = [[]]
     for block in message.blocks:
-        out.extend(render_block(block, counter))
-    return out
+        if isinstance(block, Break):
+            groups.append([])
+        else:
+            groups[-1].extend(render_block(block, counter))
+    return [g for g in groups if g]
+
+
+def _pack(groups: list[list[SlackBlock]], max_blocks: int) -> list[list[SlackBlock]]:
+    """Groups into chunks of ≤ ``max_blocks``: a group stays in one chunk when it fits in one; only a
+    group longer than a whole chunk is split."""
+    chunks: list[list[SlackBlock]] = []
+    current: list[SlackBlock] = []
+    for group in groups:
+        if current and len(current) + len(group) > max_blocks:
+            chunks.append(current)
+            current = []
+        while len(current) + len(group) > max_blocks:
+            room = max_blocks - len(current)
+            chunks.append(current + group[:room])
+            current, group = [], group[room:]
+        current += group
+    if current:
+        chunks.append(current)
+    return chunks
 
 
 @dataclass(frozen=True)
@@ -239,7 +305,10 @@ def uploads_of(message: Message) -> list[Upload]:
         if isinstance(block, File):
             out.append(Upload(block.filename, block.data))
         elif isinstance(block, Image) and block.data is not None and not block.url:
-            out.append(Upload(block.filename, block.data, truncate(block.alt, MAX_ALT_TXT) or None))
+            # Alt text too long for the upload's slot is not cut: the file goes without it (it is the
+            # image's description, shown with the message when the message has a text part).
+            alt = block.alt if fits(block.alt, MAX_ALT_TXT) else None
+            out.append(Upload(block.filename, block.data, alt or None))
     return out
 
 
@@ -248,12 +317,12 @@ def render_chunks(message: Message, max_blocks: int = MAX_BLOCKS) -> list[SlackM
 
     Files are not part of it (see ``uploads_of``); a message that is only files renders as nothing.
     """
-    blocks = render_blocks(message)
-    if not blocks and uploads_of(message):
+    groups = _rendered_groups(message)
+    if not groups and uploads_of(message):
         return []
-    blocks = blocks or [{"type": "section", "text": {"type": "mrkdwn", "text": " "}}]
+    groups = groups or [[{"type": "section", "text": {"type": "mrkdwn", "text": " "}}]]
     text = fallback_text(message)
-    chunks = [blocks[i : i + max_blocks] for i in range(0, len(blocks), max_blocks)]
+    chunks = _pack(groups, max_blocks)
     if len(chunks) == 1:
         return [SlackMessage(chunks[0], text)]
     return [SlackMessage(chunk, f"{text} ({i}/{len(chunks)})") for i, chunk in enumerate(chunks, start=1)]

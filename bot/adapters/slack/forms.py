@@ -6,7 +6,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from bot.adapters.slack.blocks import plain_text, truncate
+from bot.adapters.slack.blocks import escape, fits, heading, plain_text, split_text
 from bot.core.form_fields import field_limit, prefill
 from bot.core.messages import Form
 
@@ -15,8 +15,10 @@ INPUT_ACTION = "answer"
 MAX_TITLE = 24  # modal title, submit and close texts
 MAX_LABEL = 2000
 MAX_PLACEHOLDER = 150
+MAX_HINT = 2000
 MAX_INPUT = 3000
 MAX_METADATA = 3000
+MAX_BLOCKS = 100
 
 
 @dataclass(frozen=True)
@@ -33,7 +35,7 @@ def form_view(
     form: Form, submit: str, close: str, channel_id: str | None, locale: str | None
 ) -> dict[str, Any]:
     """The modal view for ``form``; question ids become block ids (inline errors point at them)."""
-    blocks = []
+    blocks: list[dict[str, Any]] = []
     for q in form.questions:
         element: dict[str, Any] = {
             "type": "plain_text_input",
@@ -41,32 +43,52 @@ def form_view(
             "multiline": q.long,
             "max_length": field_limit(q, MAX_INPUT),
         }
-        if q.placeholder:
+        # A question's words are never cut: what does not fit its slot moves to a larger one (a long
+        # placeholder becomes the hint under the input; a longer question or hint, a section above it).
+        above: list[str] = []
+        hint = None
+        if q.placeholder and fits(q.placeholder, MAX_PLACEHOLDER):
             element["placeholder"] = plain_text(q.placeholder, MAX_PLACEHOLDER)
+        elif q.placeholder and fits(q.placeholder, MAX_HINT):
+            hint = q.placeholder
+        elif q.placeholder:
+            above.append(q.placeholder)
+        if not fits(q.label, MAX_LABEL):
+            above.insert(0, q.label)
         initial = prefill(q, q.default, MAX_INPUT)
         if initial:
             element["initial_value"] = initial
         block: dict[str, Any] = {
             "type": "input",
             "block_id": q.id,
-            "label": plain_text(q.label, MAX_LABEL),
+            "label": plain_text(heading(q.label, MAX_LABEL), MAX_LABEL),
             "element": element,
             "optional": not q.required,
         }
+        if hint is not None:
+            block["hint"] = plain_text(hint, MAX_HINT)
+        for text in above:
+            blocks += [
+                {"type": "section", "text": {"type": "plain_text", "text": p}}
+                for p in split_text(escape(text))
+            ]
         blocks.append(block)
     meta = json.dumps(
         {"a": form.action, "v": form.value, "c": channel_id, "l": locale}, separators=(",", ":")
     )
+    if len(blocks) > MAX_BLOCKS:  # never a form with its last questions silently left off
+        raise ValueError(f"form {form.action!r}: {len(blocks)} blocks do not fit a Slack modal")
     if len(meta) > MAX_METADATA:
         raise ValueError(f"form {form.action!r}: value too long for a Slack modal")
     return {
         "type": "modal",
         "callback_id": FORM_CALLBACK,
-        "title": plain_text(form.title, MAX_TITLE),
-        "submit": plain_text(truncate(submit, MAX_TITLE), MAX_TITLE),
-        "close": plain_text(truncate(close, MAX_TITLE), MAX_TITLE),
+        # The title and buttons are the bot's own words (the catalog keeps them short).
+        "title": plain_text(heading(form.title, MAX_TITLE), MAX_TITLE),
+        "submit": plain_text(heading(submit, MAX_TITLE), MAX_TITLE),
+        "close": plain_text(heading(close, MAX_TITLE), MAX_TITLE),
         "private_metadata": meta,
-        "blocks": blocks[:100],
+        "blocks": blocks,
     }
 
 

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
+from slack_sdk.web.async_client import AsyncWebClient
+
 from bot.adapters.slack.blocks import MAX_SURFACE_BLOCKS, render_blocks
+from bot.adapters.slack.directory import PLATFORM
 from bot.core.cog import Cog, Services
+from bot.core.dispatch import Dispatcher, PlatformUser
+from bot.core.events import HomeChanged
 from bot.core.invocation import Actor
 from bot.core.messages import Block, Context, Divider, Fields, Header, Inline, Message, Plain
 
@@ -52,3 +58,57 @@ async def home_message(services: Services, cogs: Sequence[Cog], actor: Actor, he
 def home_view(message: Message) -> dict[str, Any]:
     """The views.publish payload (Home tabs take up to 100 blocks)."""
     return {"type": "home", "blocks": render_blocks(message)[:MAX_SURFACE_BLOCKS]}
+
+
+class HomeTabs:
+    """Publishes Home tabs: when a person opens theirs, and when their claims or shifts change (a
+    burst of changes publishes once). Given only what it needs from the adapter."""
+
+    def __init__(
+        self,
+        client: AsyncWebClient,
+        services: Services,
+        cogs: Callable[[], Sequence[Cog]],
+        user: Callable[[str], Awaitable[PlatformUser]],
+        dispatcher: Callable[[], Dispatcher | None],
+        help_usage: Callable[[], str],
+        spawn: Callable[..., asyncio.Task[Any]],
+    ) -> None:
+        self.client = client
+        self.services = services
+        self.cogs = cogs
+        self.user = user
+        self.dispatcher = dispatcher
+        self.help_usage = help_usage
+        self.spawn = spawn
+        self._pending: set[str] = set()  # Home tabs with a refresh queued
+
+    async def opened(self, event: dict[str, Any]) -> None:
+        """Bolt's ``app_home_opened``."""
+        if event.get("tab", "home") != "home":
+            return
+        self.spawn(self.publish(str(event["user"])), queued=True)
+
+    async def changed(self, event: HomeChanged) -> None:
+        """Re-publish the Home tab of the person whose claims or shifts changed (if they use Slack)."""
+        if self.dispatcher() is None:
+            return
+        services = self.services
+        info = await services.db.run(lambda s: services.members.info(s, event.member_id))
+        for platform, user_id in info.identities if info is not None else ():
+            if platform == PLATFORM and user_id not in self._pending:
+                self._pending.add(user_id)
+                self.spawn(self._refresh(user_id), queued=True)
+
+    async def _refresh(self, user_id: str) -> None:
+        # Cleared before rendering: a change that lands while this renders queues one more refresh.
+        self._pending.discard(user_id)
+        await self.publish(user_id)
+
+    async def publish(self, user_id: str) -> None:
+        """Render and publish ``user_id``'s Home tab."""
+        dispatcher = self.dispatcher()
+        assert dispatcher is not None
+        actor = await dispatcher.actor_for(await self.user(user_id))
+        message = await home_message(self.services, self.cogs(), actor, self.help_usage())
+        await self.client.views_publish(user_id=user_id, view=home_view(message))

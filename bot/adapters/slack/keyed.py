@@ -3,18 +3,22 @@
 ``chat.postMessage`` has no idempotency key, so every keyed part carries its key in message
 ``metadata`` (event type ``steward_post``); before sending a part an earlier attempt may have
 posted, the adapter reads ``conversations.history`` since that attempt with
-``include_all_metadata`` and adopts the message carrying the key (PLATFORM-NOTES F).
+``include_all_metadata`` and adopts the message carrying the key (PLATFORM-NOTES F). Files are
+shared with ``files.completeUploadExternal``, which takes no metadata (its arguments are the files
+with their titles, the channel, ``initial_comment`` or ``blocks``, and ``thread_ts``): a share in
+doubt is recognised in the same history by its files' names and sizes instead.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.adapters.slack.blocks import SlackMessage, render_chunks, uploads_of
+from bot.adapters.slack.blocks import SlackMessage, Upload, render_chunks, uploads_of
 from bot.core.messages import Message
 from bot.core.post_keys import EVENT_TYPE, KeyedSend, LookupImpossible
 
@@ -41,6 +45,43 @@ def carries(message: dict[str, Any], key: str) -> bool:
 
 async def find_keyed(client: AsyncWebClient, channel: str, key: str, since: datetime) -> str | None:
     """``channel:ts`` of the message carrying ``key`` posted in ``channel`` since ``since``, if any."""
+
+    def match(message: dict[str, Any]) -> str | None:
+        return f"{channel}:{message['ts']}" if carries(message, key) else None
+
+    return await _find(client, channel, since, match)
+
+
+def shared_files(uploads: Sequence[Upload]) -> list[tuple[str, int]]:
+    """What a file share shows of ``uploads`` in history: each file's name and size, in order."""
+    return [(u.filename, len(u.data)) for u in uploads]
+
+
+async def find_upload(
+    client: AsyncWebClient, channel: str, uploads: Sequence[Upload], since: datetime, taken: set[str]
+) -> str | None:
+    """``channel:file_id`` of the bot's share of ``uploads`` in ``channel`` since ``since``, if any.
+
+    ``files.completeUploadExternal`` takes no metadata, so a share is recognised by what history
+    shows of its files (names and sizes, in order), passing over shares another post owns (``taken``).
+    """
+    wanted = shared_files(uploads)
+
+    def match(message: dict[str, Any]) -> str | None:
+        files = message.get("files") or []
+        if not files:  # not bot_id: the docs do not promise it on a share made with a bot token
+            return None
+        ref = f"{channel}:{files[0].get('id', '')}"
+        shown = [(f.get("name"), f.get("size")) for f in files]
+        return ref if shown == wanted and ref not in taken else None
+
+    return await _find(client, channel, since, match)
+
+
+async def _find(
+    client: AsyncWebClient, channel: str, since: datetime, match: Callable[[dict[str, Any]], str | None]
+) -> str | None:
+    """The first ref ``match`` finds in the channel's messages since ``since`` (newest first)."""
     cursor: str | None = None
     for _ in range(HISTORY_PAGES):
         try:
@@ -54,8 +95,8 @@ async def find_keyed(client: AsyncWebClient, channel: str, key: str, since: date
         except SlackApiError as exc:
             raise LookupImpossible(f"conversations.history failed: {exc.response.get('error')}") from exc
         for message in page.get("messages") or []:
-            if carries(message, key):
-                return f"{channel}:{message['ts']}"
+            if (ref := match(message)) is not None:
+                return ref
         cursor = (page.get("response_metadata") or {}).get("next_cursor") or None
         if not page.get("has_more") or not cursor:
             return None
@@ -78,8 +119,8 @@ async def post_keyed(adapter: SlackAdapter, channel_id: str, message: Message, s
         return await adapter.post_chunk(channel_id, part, key_metadata(key))
 
     async def find(part: SlackMessage | None, key: str, since: datetime) -> str | None:
-        if part is None:  # a file share carries no metadata to recognise it by
-            raise LookupImpossible("shared files carry no key")
+        if part is None:  # a file share carries no metadata: recognised by its files instead
+            return await find_upload(adapter.client, channel_id, uploads, since, await send.taken())
         return await find_keyed(adapter.client, channel_id, key, since)
 
     return await send.run(parts, post, find)

@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from typing import TYPE_CHECKING
+from collections.abc import Sequence
+from typing import Any, Protocol
 
+import aiohttp
 from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from bot.adapters.slack.blocks import SlackMessage, Upload, render_chunks, uploads_of
 from bot.adapters.slack.forms import form_view
-from bot.adapters.slack.outbox import retry_handlers, with_retries
-from bot.core.messages import Context, Form, Message
-
-if TYPE_CHECKING:
-    from bot.adapters.slack.adapter import SlackAdapter
+from bot.adapters.slack.outbox import ChannelOutbox, retry_handlers, with_retries
+from bot.core.messages import Context, Form, Message, Section
 
 log = logging.getLogger(__name__)
 RESPONSE_URL_USES = 5  # Slack accepts up to five posts to one response_url
@@ -26,12 +27,31 @@ class ResponseUrlError(RuntimeError):
     """Slack refused a post to a response_url."""
 
 
+class ReplyPort(Protocol):
+    """What answering needs from the Slack adapter, and nothing more: the Web API client and its
+    session, the per-channel outbox, the catalog, and posting, uploading and DMs."""
+
+    client: AsyncWebClient
+    session: aiohttp.ClientSession | None
+    outbox: ChannelOutbox
+
+    def t(self, locale: str | None, key: str, **params: Any) -> str: ...
+
+    async def dm_channel(self, user_id: str) -> str: ...
+
+    async def upload(self, channel_id: str, uploads: Sequence[Upload], comment: str | None = None) -> str: ...
+
+    async def post_chunk(self, channel_id: str, chunk: SlackMessage) -> str: ...
+
+    async def send_dm(self, user_id: str, message: Message) -> bool: ...
+
+
 class SlackResponder:
     """Replies through the response_url while it lasts, then through the Web API."""
 
     def __init__(
         self,
-        adapter: SlackAdapter,
+        adapter: ReplyPort,
         user_id: str,
         channel_id: str | None,
         response_url: str | None = None,
@@ -73,12 +93,12 @@ class SlackResponder:
                     raise
                 log.info("slack: cannot share files in %s (%s); sending them by DM", self.channel_id,
                          exc.response.get("error"))  # fmt: skip
-            dm = await self.adapter.directory.dm_channel(self.user_id)
+            dm = await self.adapter.dm_channel(self.user_id)
             await self.adapter.upload(dm, uploads)
             text = self.adapter.t(self.locale, "slack.files.channel_refused", files=_names(uploads))
             await self.reply(Message.text(text), True)
             return
-        dm = await self.adapter.directory.dm_channel(self.user_id)
+        dm = await self.adapter.dm_channel(self.user_id)
         await self.adapter.upload(dm, uploads)
 
     async def _send(self, chunk: SlackMessage, ephemeral: bool) -> None:
@@ -89,7 +109,7 @@ class SlackResponder:
         client = self.adapter.client
         channel = self.channel_id
         if channel is None or channel.startswith("D"):
-            channel = await self.adapter.directory.dm_channel(self.user_id)
+            channel = await self.adapter.dm_channel(self.user_id)
             ephemeral = False  # a DM is private already
         if ephemeral:
             await self.adapter.outbox.send(
@@ -139,6 +159,15 @@ class SlackResponder:
             # expired_trigger_id: the handler took longer than Slack's 3 s; the person can retry.
             log.warning("views.open failed: %s", exc.response.get("error"))
             await self.reply(Message.text(self.adapter.t(self.locale, "slack.form.expired")), True)
+
+    async def late_form_errors(self, task: asyncio.Task[Any]) -> None:
+        """Validation errors of a form whose modal had to close before they were known, as a message."""
+        errors = await task
+        if errors:
+            text = "\n".join(f"{qid}: {err}" for qid, err in errors.items())
+            await self.reply(
+                Message([Section(self.adapter.t(self.locale, "slack.form.late_errors")), Section(text)]), True
+            )
 
 
 def _names(uploads: list[Upload]) -> str:

@@ -5,47 +5,29 @@ from __future__ import annotations
 import difflib
 import os
 from datetime import UTC, datetime, timedelta
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import Annotated
 
 from apscheduler.triggers.cron import CronTrigger
-from pydantic import AfterValidator, Field, WithJsonSchema, field_validator, model_validator
+from pydantic import AfterValidator, Field, WithJsonSchema, create_model, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 from bot.config.base import StrictModel, fail_at
 from bot.config.types import Duration, TimeZoneName, format_duration, parse_duration
 
-KNOWN_JOBS: frozenset[str] = frozenset(
-    {
-        "weekly_digest",
-        "gfi_announcements",
-        "oncall_handoff",
-        "spotlight_candidates",
-        "spotlight_publish",
-        "spotlight_reminders",
-        "claim_reminders",
-        "onboarding_nudges",
-        "onboarding_greetings",
-        "github_sync",
-        "github_reconcile",
-        "config_source_poll",
-    }
-)
+# Jobs of the core itself; each feature adds its own (``Feature.jobs``) when the config model is assembled.
+CORE_JOBS: frozenset[str] = frozenset({"github_sync", "github_reconcile", "config_source_poll"})
 
 
-def _check_job(value: str) -> str:
-    if value not in KNOWN_JOBS:
-        close = difflib.get_close_matches(value, sorted(KNOWN_JOBS), n=1)
+def check_job(known: frozenset[str], value: str) -> str:
+    """Accept a job some installed part offers; suggest the closest name otherwise."""
+    if value not in known:
+        close = difflib.get_close_matches(value, sorted(known), n=1)
         hint = f"did you mean {close[0]!r}? " if close else ""
         raise PydanticCustomError(
-            "unknown_job", f"unknown job {value!r}; {hint}valid jobs: {', '.join(sorted(KNOWN_JOBS))}"
+            "unknown_job", f"unknown job {value!r}; {hint}valid jobs: {', '.join(sorted(known))}"
         )
     return value
-
-
-JobName = Annotated[
-    str, AfterValidator(_check_job), WithJsonSchema({"type": "string", "enum": sorted(KNOWN_JOBS)})
-]
 
 
 # The shortest interval a job may repeat at: a scheduled job posts or calls GitHub each time it runs.
@@ -138,7 +120,7 @@ class ScheduleChannels(StrictModel):
 class ScheduleConfig(StrictModel):
     """One scheduled run of a job: a cron line or a fixed interval."""
 
-    job: JobName = Field(description="Which job to run.")
+    job: str = Field(description="Which job to run.")
     cron: CronLine | None = Field(default=None, description="5-field crontab line, e.g. '0 9 * * mon'.")
     interval: Duration | None = Field(
         default=None, description="Run every this long instead of on a cron line (at least 1m)."
@@ -168,3 +150,19 @@ class ScheduleConfig(StrictModel):
                 ("interval",), f"interval must be at least {format_duration(floor)}", value=str(self.interval)
             )
         return self
+
+
+def schedule_model(jobs: frozenset[str]) -> type[ScheduleConfig]:
+    """``ScheduleConfig`` whose ``job`` accepts exactly ``jobs`` (and lists them in the JSON Schema)."""
+    job_name = Annotated[
+        str,
+        AfterValidator(partial(check_job, jobs)),
+        WithJsonSchema({"type": "string", "enum": sorted(jobs)}),
+    ]
+    return create_model(
+        "ScheduleConfig",
+        __base__=ScheduleConfig,
+        __module__=__name__,
+        __doc__=ScheduleConfig.__doc__,
+        job=(job_name, Field(description="Which job to run.")),
+    )

@@ -180,3 +180,33 @@ async def test_buttons_forms_and_joins(run_console: ConsoleRunner, probe_cog: ty
     assert "Thanks found you on GitHub (v1) ''" in out
     assert "Ada Lovelace joined." in out
     assert probe_cog.joined == ["Ada Lovelace"]
+
+
+async def test_a_command_typed_while_a_form_is_open_runs_and_the_form_waits(
+    run_console: ConsoleRunner, probe_cog: type[_ProbeCog]
+) -> None:
+    run = await run_console(
+        [
+            "/probe ask",
+            ":click 1",
+            "/steward timezone",  # a command, not the answer to "How did you find us?"
+            ":as nina",  # a control: the form stays open and asks again
+            "\\/r/selfhosted, then :)",  # "\" makes a leading "/" part of the answer
+            "",
+            ":cancel",  # nothing left to cancel
+        ]
+    )
+    out = run.output
+    assert "a line starting with / runs a command" in out  # the form says how it reads lines
+    answer = out.split("/steward timezone\n")[1].splitlines()[0]
+    assert answer and not answer.startswith(("The form", "How did"))  # the command ran and answered
+    assert out.count("The form is still open") == 2
+    assert out.count("How did you find us?") >= 3  # asked, then asked again after each interruption
+    assert "Thanks /r/selfhosted, then :) (v1) ''" in out
+    assert "No form is open: nothing to cancel." in out
+
+
+async def test_cancel_closes_the_form(run_console: ConsoleRunner, probe_cog: type[_ProbeCog]) -> None:
+    run = await run_console(["/probe ask", ":click 1", ":cancel", "/steward timezone"])
+    assert "Form cancelled." in run.output
+    assert "The form is still open" not in run.output and "Thanks" not in run.output

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.adapters.discord.forms import QuestionSlots, modal_pages, question_parts, question_slots
 from bot.core.cog import Cog
 from bot.core.commands import Option, OptionType, action, command
 from bot.core.invocation import Invocation
@@ -92,14 +93,40 @@ async def test_long_questions_stay_readable_in_modals(demo_chat: DemoChat) -> No
     async with demo_chat(cogs=(FilesCog,)) as chat:
         [form] = await chat.command("alice", "/files ask")
         modal = form.handle
-        bug, name = modal["components"]
-        assert bug["type"] == 18 and len(bug["label"]) <= 45 and bug["label"].endswith("…")
-        assert LONG_QUESTION.startswith(bug["label"][:-1])
-        assert bug["label"][:-1].split()[-1] in LONG_QUESTION.split()  # cut between words
-        assert len(bug["description"]) <= 100 and bug["description"].startswith("…")
-        shown = bug["label"][:-1] + " " + bug["description"][1:].rstrip("…")
-        assert LONG_QUESTION.startswith(shown.rstrip())
+        shown, bug, name = modal["components"]
+        # The whole question, word for word, in a Text Display above its input: nothing is cut.
+        assert shown["type"] == 10 and shown["content"] == LONG_QUESTION
+        assert bug["type"] == 18 and len(bug["label"]) <= 45 and "…" not in bug["label"]
+        assert LONG_QUESTION.startswith(bug["label"])
+        assert bug["label"].split()[-1] in LONG_QUESTION.split()  # its first words, never a cut word
         assert name["label"] == "Your name" and "description" not in name
+        assert LONG_QUESTION in form.text
         [done] = await chat.fill_form("alice", {"bug": "the DST one", "name": "Alice"})
         assert done.text == "got the DST one"
         assert not chat.fake.rejections
+
+
+def test_every_question_reaches_the_modal_whole() -> None:
+    """Short questions are the Label; up to 100 characters the description holds them whole; longer
+    ones (and long placeholders) get a Text Display, which takes a component of the modal's five."""
+    medium = "Which of our community calls did you join first, and what made you come back?"
+    long_hint = "Write as much as you like: " + "a story, " * 20 + "anything."
+    form = Form(
+        "Tell us",
+        "demo",
+        (
+            Question("a", "Your name"),
+            Question("b", medium),
+            Question("c", LONG_QUESTION),
+            Question("d", "Anything else?", placeholder=long_hint),
+            Question("e", "Last one"),
+        ),
+    )
+    slots = {q.id: question_slots(q) for q in form.questions}
+    assert slots["a"] == QuestionSlots("Your name")
+    assert slots["b"].description == medium and medium.startswith(slots["b"].label)
+    assert slots["c"].display == LONG_QUESTION and slots["c"].description is None
+    assert slots["d"].display == long_hint and slots["d"].placeholder is None
+    pages = modal_pages(form)
+    assert sum(len(question_parts(q)) for q in pages[0]) <= 5
+    assert [q.id for page in pages for q in page] == ["a", "b", "c", "d", "e"]

@@ -54,8 +54,14 @@ def test_long_content_stays_within_limits() -> None:
         ]
     )
     blocks = render_blocks(message)
-    assert blocks[0]["text"]["text"].endswith("…") and len(blocks[0]["text"]["text"]) == 150
-    assert sum(1 for b in blocks if b.get("fields")) == 3
+    # Nothing is cut: what does not fit its slot (a header, a field, small print, a button) is shown
+    # whole where it fits (sections, numbered lines above the buttons).
+    assert blocks[0] == {"type": "section", "text": {"type": "mrkdwn", "text": "*" + "H" * 400 + "*"}}
+    shown = "\n".join(texts_of(blocks))
+    assert "…" not in shown
+    assert all(f"*k{i}*\n{'v' * 3000}" in shown for i in range(23))
+    assert shown.count("c" * 3000) == 1 and "c" * 5000 in shown.replace("\n", "")
+    assert all(f"*({n})* {'B' * 100}" in shown for n in range(1, 31))
     assert sum(1 for b in blocks if b["type"] == "actions") == 2
     for chunk in render_chunks(message):
         assert validate_blocks(chunk.blocks, 50) == []
@@ -82,3 +88,25 @@ def test_bold_of_outside_text() -> None:
     [block] = render_blocks(Message([Section(Bold(Plain("<!everyone>")), " joined")]))
     assert block["text"]["text"] == "*&lt;!everyone&gt;* joined"
     assert parse_action_id("stw-link:3") is None
+
+
+def test_a_long_question_reaches_the_modal_whole() -> None:
+    from bot.adapters.slack.forms import form_view
+    from bot.core.messages import Form, Question
+
+    question = "Tell us about the bug you fixed & why it mattered. " * 45  # over the 2,000 of a label
+    hint = "Anything goes: " + "a story, " * 20  # over the 150 of a placeholder
+    view = form_view(
+        Form("A form with a title longer than Slack's", "act", (Question("q", question, placeholder=hint),)),
+        "Submit",
+        "Cancel",
+        None,
+        None,
+    )
+    section, field = view["blocks"][-2:]
+    assert escape(question).startswith(field["label"]["text"]) and len(field["label"]["text"]) <= 2000
+    shown = "".join(b["text"]["text"] for b in view["blocks"] if b["type"] == "section")
+    assert "".join(shown.split()) == "".join(escape(question).split())  # the whole question, above
+    assert field["hint"]["text"] == escape(hint) and "placeholder" not in field["element"]
+    assert len(view["title"]["text"]) <= 24 and "…" not in view["title"]["text"]
+    assert section["type"] == "section"

@@ -9,10 +9,10 @@ import pytest
 from sqlmodel import Session
 
 from bot.config import load_config_text
-from bot.config.sections.onboarding import OnboardingConfig
 from bot.core.errors import UserError
 from bot.db.database import Database
 from bot.db.models import IssueLabel, Member, Repo, TrackedIssue
+from cogs.onboarding.config import OnboardingConfig
 from cogs.onboarding.funnel import compute_funnel
 from cogs.onboarding.issues import matching_issues
 from cogs.onboarding.models import Newcomer, StepDone

@@ -9,11 +9,11 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import select
 
-from bot.config.sections.oncall import OncallConfig
 from bot.core.github_events import IssueCommented
 from bot.db.database import Database
 from bot.db.models import TrackedIssue
 from bot.github.store import IssueStore
+from cogs.oncall.config import OncallConfig
 from cogs.oncall.models import OncallTriage
 from cogs.oncall.stats import build_report, gather_report
 from cogs.oncall.triage import TriageStore

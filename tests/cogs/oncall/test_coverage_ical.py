@@ -6,8 +6,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bot.config import load_config_text
-from bot.config.sections.oncall import OncallConfig
 from cogs.oncall.checks import config_warnings
+from cogs.oncall.config import OncallConfig
 from cogs.oncall.coverage import Gap, coverage_gaps, describe_gap
 from cogs.oncall.ical import escape_text, fold, render_calendar
 from cogs.oncall.planner import Shift

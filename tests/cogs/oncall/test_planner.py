@@ -6,7 +6,7 @@ import itertools
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.config.sections.oncall import AvailabilityConfig, RegionConfig, RotationConfig
+from cogs.oncall.config import AvailabilityConfig, RegionConfig, RotationConfig
 from cogs.oncall.planner import Away, Override, PlanInput, ShiftPlanner, shift_counts
 from cogs.oncall.roster import RosterEpoch, roster_change
 

@@ -8,10 +8,10 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.config.sections.oncall import OncallConfig
 from bot.core.github_events import IssueCommented, IssueLabeled, IssueOpened
 from bot.db.database import Database
 from bot.github.store import IssueStore, parse_github_time
+from cogs.oncall.config import OncallConfig
 from cogs.oncall.models import OncallTriage
 from cogs.oncall.sections import missing_sections
 from cogs.oncall.stats import build_report, nearest_rank

@@ -1,49 +1,44 @@
-"""The documented message limits of Discord and Slack (see PLATFORM-NOTES), checked on a Message."""
+"""A spotlight as each platform shows it: the adapters' own rendering, checked against the limits
+the fakes enforce (written independently of the adapters, from PLATFORM-NOTES)."""
 
 from __future__ import annotations
 
-from bot.core.messages import Buttons, Context, Fields, Header, Message, Quote, Section
-from bot.core.plaintext import block_lines, inline_text, render_plain
-from cogs.spotlight.split import weighted_len
+from typing import Any
 
-DISCORD_CONTENT = 2000
-DISCORD_EMBED_DESCRIPTION = 4096
-DISCORD_EMBED_TOTAL = 6000
-DISCORD_FIELDS = 25
-DISCORD_FIELD_VALUE = 1024
-DISCORD_TITLE = 256
-SLACK_BLOCKS = 50
-SLACK_SECTION = 3000
-SLACK_HEADER = 150
-SLACK_FIELDS = 10
-SLACK_FIELD = 2000
+from bot.adapters.discord.render import render as render_discord
+from bot.adapters.slack.blocks import render_chunks
+from bot.core.messages import Message
+from tests.fakes.discord import rules
+from tests.fakes.slack import texts_of, validate_blocks
+
+
+def discord_payloads(message: Message) -> list[dict[str, Any]]:
+    """The create-message payloads the Discord adapter sends for ``message``."""
+    return [{"content": o.content, "embeds": o.embeds} for o in render_discord(message)]
+
+
+def discord_texts(message: Message) -> list[str]:
+    """What each Discord message shows (content, embed titles, descriptions, fields, footers)."""
+    texts = []
+    for payload in discord_payloads(message):
+        parts = [payload["content"]]
+        for e in payload["embeds"]:
+            parts += [e.get("title", ""), e.get("description", "")]
+            parts += [f"{f['name']}: {f['value']}" for f in e.get("fields", [])]
+            parts.append((e.get("footer") or {}).get("text", ""))
+        texts.append("\n".join(p for p in parts if p))
+    return texts
+
+
+def slack_texts(message: Message) -> list[str]:
+    """What each Slack message shows (every text of its blocks)."""
+    return ["\n".join(texts_of(chunk.blocks)) for chunk in render_chunks(message)]
 
 
 def problems(message: Message) -> list[str]:
-    """Every limit the message would break on Discord or Slack, measured after worst-case escaping."""
-    found: list[str] = []
-    whole = weighted_len(render_plain(message))
-    if whole > DISCORD_CONTENT:
-        found.append(f"discord content {whole} > {DISCORD_CONTENT}")
-    if whole > DISCORD_EMBED_DESCRIPTION or whole > DISCORD_EMBED_TOTAL:
-        found.append(f"discord embed {whole}")
-    if len(message.blocks) > SLACK_BLOCKS:
-        found.append(f"slack blocks {len(message.blocks)} > {SLACK_BLOCKS}")
-    for block in message.blocks:
-        text = "\n".join(block_lines(block))
-        if isinstance(block, Header):
-            title = inline_text(block.text)
-            if len(title) > SLACK_HEADER or len(title) > DISCORD_TITLE:
-                found.append(f"header {len(title)}")
-        elif isinstance(block, Section | Quote | Context) and weighted_len(text) > SLACK_SECTION:
-            found.append(f"section {weighted_len(text)} > {SLACK_SECTION}")
-        elif isinstance(block, Fields):
-            if len(block.items) > SLACK_FIELDS or len(block.items) > DISCORD_FIELDS:
-                found.append(f"fields {len(block.items)}")
-            for label, value in block.items:
-                size = weighted_len(inline_text(label) + inline_text(value))
-                if size > DISCORD_FIELD_VALUE or size > SLACK_FIELD:
-                    found.append(f"field {size}")
-        elif isinstance(block, Buttons) and len(block.buttons) > 5:
-            found.append("more than 5 buttons in a row")
+    """Every limit the message breaks as Discord and Slack would be sent it."""
+    payloads = discord_payloads(message)
+    found = [f"discord: {p}" for payload in payloads for p in rules.message_problems(payload)]
+    for chunk in render_chunks(message):
+        found += [f"slack: {p}" for p in validate_blocks(chunk.blocks, 50)]
     return found

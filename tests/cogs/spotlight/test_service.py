@@ -7,13 +7,13 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlmodel import Session, select
 
-from bot.config.sections.spotlight import default_questions
 from bot.core.errors import FormInvalid, UserError
 from bot.db.database import Database
 from bot.db.models import Member
 from cogs.spotlight import editing
 from cogs.spotlight import interview as flow
 from cogs.spotlight.candidates import CandidateFinder, CandidateRules, anniversary_years, months_before
+from cogs.spotlight.config import default_questions
 from cogs.spotlight.document import answers_of, build_document
 from cogs.spotlight.models import SpotlightCredit, SpotlightInterview, Status
 from cogs.spotlight.people import Person

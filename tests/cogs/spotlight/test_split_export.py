@@ -1,4 +1,5 @@
-"""Text splitting at sentence boundaries, and the blog export's front matter and verbatim answers."""
+"""The blog export's front matter and verbatim answers (splitting text for chat is the adapters' job:
+see tests/adapters/test_splitting.py)."""
 
 from __future__ import annotations
 
@@ -6,30 +7,10 @@ from datetime import UTC, date, datetime
 from functools import partial
 
 import yaml
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from bot.i18n import Catalog, catalog_directories
 from cogs.spotlight.document import Document, Item
 from cogs.spotlight.export import export_filename, export_markdown
-from cogs.spotlight.split import split_text, weighted_len
-
-
-@given(st.text(alphabet=st.sampled_from(list("ab .!?\n。*_<@")), max_size=600), st.integers(20, 200))
-@settings(max_examples=200, deadline=None)
-def test_split_keeps_everything_within_budget(text: str, budget: int) -> None:
-    chunks = split_text(text, budget)
-    assert "".join(chunks) == text
-    assert all(0 < weighted_len(c) <= budget for c in chunks)
-
-
-def test_split_prefers_paragraphs_then_sentences() -> None:
-    text = "First one. Second one!\n\nThird paragraph is here? Yes."
-    assert split_text(text, 30) == ["First one. Second one!\n\n", "Third paragraph is here? Yes."]
-    assert split_text("这是第一句。这是第二句。", 8) == ["这是第一句。", "这是第二句。"]
-    url = "https://example.org/" + "a" * 100
-    pieces = split_text(url, 50)  # one long "word": cut by characters as the last resort
-    assert "".join(pieces) == url and len(pieces) == 3
 
 
 def _doc(**changes: object) -> Document:

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from bot.app import config_warnings
-from cogs.steward.config_warnings import feature_warnings
+from bot.features import config_warnings
 from tests.fixtures.chat import ChatFactory
 from tests.fixtures.console import ConsoleRunner
 
@@ -27,6 +26,6 @@ async def test_config_lists_the_loaded_features_warnings(chat_factory: ChatFacto
         now = chat.clock.now()
         expected = config_warnings(chat.app.config, now)  # what start-up and check-config report
         assert any("spotlight_publish entry is disabled" in w for w in expected)
-        assert feature_warnings(chat.app.config, chat.app.cogs, now) == expected
+        assert chat.app.services.config_warnings(chat.app.config, now) == expected
         [shown] = await chat.command("mia", "/steward config")
         assert "every spotlight_publish entry is disabled" in shown.text

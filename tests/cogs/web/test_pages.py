@@ -20,7 +20,10 @@ async def test_oncall_shows_now_next_feeds_queue_and_response_times(site_factory
         now_row = html.split('data-rotation="triage"', 1)[1].split("</tr>", 1)[0]
         assert re.search(r'class="person">(aoife-b|tomasz-w|Nobody)<', now_row), now_row
         assert '<time class="local" datetime="' in now_row  # rewritten to the reader's zone in the browser
-        assert 'href="/oncall/triage.ics"' in html
+        # The feeds need a token the public page must not show: no link that would answer 404.
+        assert ".ics" not in html and "ask a maintainer for your link" in html
+        status, _, _ = await site.get("/oncall/triage.ics")
+        assert status == 404
         assert 'data-queue="' in html and "Waiting for triage now:" in html
         chart = html.split('id="ttfr"', 1)[1]
         assert 'role="img"' in chart and '<title id="ttfr-title">' in chart and "<table>" in chart

@@ -249,8 +249,12 @@ def modal_problems(data: dict[str, Any]) -> list[str]:
         out.append("modal.custom_id: must be 1-100 characters")
     rows = data.get("components") or []
     if not 1 <= len(rows) <= 5:
-        out.append(f"modal.components: 1-5 inputs (got {len(rows)})")
+        out.append(f"modal.components: 1-5 components (got {len(rows)})")
     for r, row in enumerate(rows):
+        if row.get("type") == 10:  # Text Display
+            if not 1 <= len(row.get("content") or "") <= 4000:
+                out.append(f"modal.components[{r}].content: must be 1-4000 characters")
+            continue
         inputs = row.get("components") or ([row.get("component")] if row.get("component") else [])
         label = row.get("label")
         if row.get("type") not in (1, 18) or len(inputs) != 1:

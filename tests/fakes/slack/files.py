@@ -7,6 +7,11 @@ least one byte (``missing_argument``), ``alt_txt`` of at most 1000 characters (`
 completion only of files whose bytes arrived (``file_not_found``) in a channel the bot may post to
 (``channel_not_found`` / ``not_in_channel``). Two rules are the fake's reading, stricter than the
 pages say: an upload URL takes one upload, and the bytes must be as long as the declared ``length``.
+
+completeUploadExternal takes no ``metadata`` (its arguments: ``files`` with ids and titles,
+``channel_id``/``channels``, ``initial_comment`` or ``blocks``, ``thread_ts``), so a share keeps no
+key; ``conversations.history`` shows it as the bot's message with its ``files`` (id, name, title,
+size), which is all a restarted bot can recognise it by.
 """
 
 from __future__ import annotations
@@ -126,6 +131,9 @@ class FileEndpoints:
                     ts=self._next_ts(),
                     files=[(f.filename, f.data or b"") for f in shared],
                     thread_ts=args.get("thread_ts"),
+                    shared=[
+                        {"id": f.id, "name": f.filename, "title": f.title, "size": f.length} for f in shared
+                    ],
                 )
             )
         return {

@@ -85,4 +85,7 @@ def _message(r: Recorded, with_metadata: bool) -> dict[str, Any]:
     }
     if with_metadata and r.metadata is not None:
         message["metadata"] = r.metadata
+    if r.shared:
+        message["files"] = [dict(f) for f in r.shared]
+        message["upload"] = True
     return message

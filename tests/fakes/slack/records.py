@@ -31,6 +31,8 @@ class Recorded:
     files: list[tuple[str, bytes]] = field(default_factory=list)  # (name, bytes) shared with the message
     thread_ts: str | None = None
     metadata: dict[str, Any] | None = None  # chat.postMessage metadata Slack kept (event_type, payload)
+    # The shared files as history shows them (id, name, title, size): a file share's only marks.
+    shared: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass

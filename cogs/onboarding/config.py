@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from datetime import timedelta
 from typing import Literal
 
 from pydantic import Field, field_validator
 from pydantic_core import PydanticCustomError
 
-from bot.config.base import StrictModel, Text, check_unique
+from bot.config.base import DataPath, FeatureSection, StrictModel, Text, check_unique
 from bot.config.types import Duration, Slug
 
 
@@ -78,7 +79,7 @@ class PathConfig(StrictModel):
         return value
 
 
-class OnboardingConfig(StrictModel):
+class OnboardingConfig(FeatureSection):
     """Newcomer onboarding: greetings, paths and nudges."""
 
     paths: list[PathConfig] = Field(
@@ -110,3 +111,14 @@ class OnboardingConfig(StrictModel):
     def _unique_paths(cls, value: list[PathConfig]) -> list[PathConfig]:
         check_unique([p.id for p in value], "id", "path id")
         return value
+
+    def channel_purposes(self) -> Iterator[tuple[DataPath, str]]:
+        """The welcome channel, when the file names it (the default is no typo)."""
+        if "welcome_channel" in self.model_fields_set:
+            yield ("welcome_channel",), self.welcome_channel
+
+    def roles_granted(self, platform: str) -> list[str]:
+        """The roles finished paths give on ``platform``."""
+        if platform != "discord":
+            return []
+        return [str(path.discord_role_id) for path in self.paths if path.discord_role_id is not None]

@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from bot.config.base import StrictModel
+from bot.config.base import FeatureSection, StrictModel
 
 PageName = Literal["board", "oncall", "spotlights", "start", "health"]
 ALL_PAGES: tuple[PageName, ...] = ("board", "oncall", "spotlights", "start", "health")
@@ -31,7 +31,7 @@ class WebClaimLinks(StrictModel):
     slack: PublicUrl | None = Field(default=None, description="Link to the Slack channel for claims.")
 
 
-class WebConfig(StrictModel):
+class WebConfig(FeatureSection):
     """Public pages: good first issues, on-call, spotlights, start here, health (en and zh-CN)."""
 
     enabled: bool = Field(

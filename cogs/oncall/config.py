@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date, time, timedelta
-from typing import Annotated, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import AfterValidator, Field, field_validator, model_validator
 
-from bot.config.base import StrictModel, check_unique, fail_at
+from bot.config.base import DataPath, FeatureSection, StrictModel, check_unique, fail_at
 from bot.config.patterns import PatternProblem, check_pattern
 from bot.config.types import (
     ClockTime,
@@ -114,8 +115,11 @@ class AvailabilityConfig(StrictModel):
     max_shifts_per_month: int | None = Field(default=None, ge=0, description="Upper bound on shifts a month.")
 
 
-class OncallConfig(StrictModel):
+class OncallConfig(FeatureSection):
     """On-call triage: rotations, what counts as triaged, and the response-time target."""
+
+    local_only: ClassVar[tuple[DataPath, ...]] = (("calendar_token",),)
+    described: ClassVar[tuple[DataPath, ...]] = (("rotations",),)
 
     rotations: list[RotationConfig] = Field(min_length=1, description="Triage rotations.")
     triage_labels: list[str] = Field(
@@ -133,6 +137,11 @@ class OncallConfig(StrictModel):
     assign_on_github: bool = Field(
         default=False,
         description="At shift start, assign the untriaged items to the on-call person on GitHub.",
+    )
+    handoff_grace: Annotated[Duration, at_least(timedelta(minutes=1))] = Field(
+        default=timedelta(hours=6),
+        description="A handoff missed while the bot was down is posted when it comes back within this "
+        "long after the shift began; later, it is skipped and the log says why.",
     )
     swap_reminder: Annotated[Duration, at_least(timedelta(minutes=1))] = Field(
         default=timedelta(days=1), description="Remind about an open swap request this long before the shift."
@@ -164,3 +173,40 @@ class OncallConfig(StrictModel):
     def _unique_names(cls, value: list[RotationConfig]) -> list[RotationConfig]:
         check_unique([r.name for r in value], "name", "rotation name")
         return value
+
+    def adopt_project(self, project: Any) -> None:
+        """Rotations without a time zone keep the project's."""
+        for rotation in self.rotations:
+            rotation.timezone = rotation.timezone or project.timezone
+
+    def channel_purposes(self) -> Iterator[tuple[DataPath, str]]:
+        """Each rotation's own channel purpose."""
+        for i, rotation in enumerate(self.rotations):
+            if rotation.channel is not None:
+                yield ("rotations", i, "channel"), rotation.channel
+
+    @classmethod
+    def describe_changes(cls, old: Any, new: Any) -> list[tuple[str, dict[str, Any]]]:
+        """Rotations added or removed, and the people each kept rotation gains or loses."""
+        from bot.config_source.summary import added_removed  # the config-source module loads late
+
+        before = {r.name: r for r in old.rotations} if old is not None else {}
+        after = {r.name: r for r in new.rotations} if new is not None else {}
+        changes: list[tuple[str, dict[str, Any]]] = []
+        for name, rotation in after.items():
+            if name not in before:
+                changes.append(("oncall.config_change.rotation_added", {"rotation": name}))
+                continue
+            gained, lost = added_removed(
+                [str(m) for m in before[name].members], [str(m) for m in rotation.members]
+            )
+            if gained:
+                changes.append(
+                    ("oncall.config_change.rotation_gains", {"rotation": name, "people": ", ".join(gained)})
+                )
+            if lost:
+                changes.append(
+                    ("oncall.config_change.rotation_loses", {"rotation": name, "people": ", ".join(lost)})
+                )
+        removed = [n for n in before if n not in after]
+        return changes + [("oncall.config_change.rotation_removed", {"rotation": n}) for n in removed]

@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, field_validator
 
-from bot.config.base import LocalizedText, StrictModel, Text, check_unique
+from bot.config.base import FeatureSection, LocalizedText, StrictModel, Text, check_unique
 from bot.config.types import Duration, GitHubLogin, Slug
 
 
@@ -72,7 +72,7 @@ class SpotlightExportConfig(StrictModel):
     )
 
 
-class SpotlightConfig(StrictModel):
+class SpotlightConfig(FeatureSection):
     """Contributor spotlights: who is picked, the interview, reminders and publishing."""
 
     channel: str = Field(default="spotlight", description="Channel purpose where interviews are published.")

@@ -1,39 +1,19 @@
-"""``maintainers:`` and ``good_first_issues:`` — who maintains the project and the newcomer issue board."""
+"""``good_first_issues:`` — the newcomer issue board."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import timedelta
 from typing import Annotated
 
 from pydantic import Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
-from bot.config.base import StrictModel, Text, fail_at
-from bot.config.types import Duration, GitHubLogin, at_least
+from bot.config.base import DataPath, FeatureSection, Text, fail_at
+from bot.config.types import Duration, at_least
 
 
-class MaintainerConfig(StrictModel):
-    """One maintainer and the identities they use on each platform (at least one)."""
-
-    name: str | None = Field(default=None, description="Display name.")
-    github: GitHubLogin | None = Field(default=None, description="GitHub login.")
-    discord: Annotated[int, Field(ge=1, le=2**63 - 1)] | None = Field(
-        default=None, description="Discord user id."
-    )
-    slack: str | None = Field(default=None, description="Slack user id (U...).")
-    console: str | None = Field(default=None, description="Console user name (for the console adapter).")
-
-    @model_validator(mode="after")
-    def _some_identity(self) -> MaintainerConfig:
-        if self.github is None and self.discord is None and self.slack is None and self.console is None:
-            raise PydanticCustomError(
-                "maintainer_identity",
-                "a maintainer needs at least one of 'github', 'discord', 'slack' or 'console'",
-            )
-        return self
-
-
-class GoodFirstIssuesConfig(StrictModel):
+class GoodFirstIssuesConfig(FeatureSection):
     """The good-first-issue board: which labels count, claiming rules, announcements."""
 
     labels: list[Annotated[str, Field(min_length=1)]] = Field(
@@ -103,3 +83,9 @@ class GoodFirstIssuesConfig(StrictModel):
                 f" claim_limit ({self.claim_limit})",
             )
         return self
+
+    def channel_purposes(self) -> Iterator[tuple[DataPath, str]]:
+        """The announcement channels, when the file names them (the default is no typo)."""
+        if "announce_channels" in self.model_fields_set:
+            for i, purpose in enumerate(self.announce_channels):
+                yield ("announce_channels", i), purpose

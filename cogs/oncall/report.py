@@ -1,0 +1,47 @@
+"""The response-time report with its chart, as message blocks: for /oncall stats and the weekly digest."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+from bot.core.messages import Block, Image
+from bot.core.moments import ShortDay
+from bot.db.database import Database
+from cogs.oncall.chart import ChartLabels, ChartRenderer
+from cogs.oncall.config import RotationConfig
+from cogs.oncall.service import OncallService
+from cogs.oncall.stats import gather_report
+from cogs.oncall.views import stats_blocks
+
+
+class StatsReport:
+    """Gathers the weekly response times of one rotation (or all) and draws their chart."""
+
+    def __init__(self, service: OncallService, db: Database) -> None:
+        self.service = service
+        self.db = db
+        self.charts = ChartRenderer()  # one renderer: it caches charts already drawn
+
+    async def blocks(
+        self, t: Callable[..., str], start: datetime, end: datetime, rotation: RotationConfig | None
+    ) -> list[Block]:
+        """The report of [start, end) (at most 8 weeks) in ``t``'s language, chart last."""
+        tz = self.service.project_tz()
+        weeks = max(1, min(8, round((end - start) / timedelta(weeks=1))))
+        report = await gather_report(self.db, self.service.triage(), end, tz, weeks, rotation)
+        labels = ChartLabels(
+            t("oncall.chart.title"),
+            t("oncall.chart.hours"),
+            t("oncall.chart.backlog"),
+            t("oncall.chart.median"),
+            t("oncall.chart.p90"),
+            tuple(t("core.time.at", at=ShortDay(w, str(tz))) for w in report.weeks),
+        )
+        # Drawing is CPU work: a worker thread keeps the event loop free (cache hits return at once).
+        png = await asyncio.to_thread(self.charts.png, report, labels)
+        return [
+            *stats_blocks(t, report, {}, tz),
+            Image(t("oncall.chart.alt"), data=png, filename="oncall-stats.png"),
+        ]
