@@ -26,6 +26,7 @@ from cogs.good_first_issues.board_events import BoardEvents
 from cogs.good_first_issues.claim_actions import ClaimActions
 from cogs.good_first_issues.claim_commands import ClaimCommands
 from cogs.good_first_issues.completions import IssueCompletions
+from cogs.good_first_issues.config import GoodFirstIssuesConfig
 from cogs.good_first_issues.digest import board_week, digest_blocks
 from cogs.good_first_issues.lifecycle import ClaimLifecycle
 from cogs.good_first_issues.notices import Notices
@@ -44,7 +45,9 @@ class GoodFirstIssuesCog(Cog):
     def __init__(self, services: Services) -> None:
         super().__init__(services)
         self.notices = Notices(services)
-        self.service = GfiService(services, self.notices)
+        self.service = GfiService(
+            services, self.notices, lambda: services.config.section(GoodFirstIssuesConfig)
+        )
         self.claims = ClaimActions(self.service)
         self.lifecycle = ClaimLifecycle(self.service, self.claims)
         self.announcer = Announcer(self.service)
