@@ -15,8 +15,9 @@ from sqlmodel import Session
 from bot.core.community_events import ContributionCredited
 from bot.db.models import Repo, TrackedIssue
 from cogs.good_first_issues.claim_endings import Ended, Offer, end_claim
-from cogs.good_first_issues.claims import issue_ref, member_name, set_github_state, verified_login
+from cogs.good_first_issues.claims import member_name, set_github_state, verified_login
 from cogs.good_first_issues.errors import GfiError
+from cogs.good_first_issues.lookup import issue_ref
 from cogs.good_first_issues.models import GfiClaim
 from cogs.good_first_issues.service import GfiService, MyClaim, Target
 
@@ -49,7 +50,7 @@ class ClaimActions:
         github = service.services.github
 
         def work(session: Session) -> tuple[ClaimResult, str, int, str | None]:
-            repo, issue = service.resolve(session, store, target)
+            repo, issue = service.resolve(session, target)
             login = verified_login(session, member_id)
             claim = store.claim(session, repo, issue, member_id, login, now, assigned_by=assigned_by)
             if github is None:
@@ -114,7 +115,7 @@ class ClaimActions:
         store, now = service.store, service.now()
 
         def work(session: Session) -> tuple[str, int]:
-            repo, issue = service.resolve(session, store, target)
+            repo, issue = service.resolve(session, target)
             return issue_ref(repo, issue), store.join_waitlist(session, repo, issue, member_id, now)
 
         joined = await service.services.db.run(work)
@@ -127,7 +128,7 @@ class ClaimActions:
         store, now = service.store, service.now()
 
         def work(session: Session) -> tuple[str, str, Ended | None, Offer | None]:
-            repo, issue = service.resolve(session, store, target)
+            repo, issue = service.resolve(session, target)
             assert issue.id is not None
             ref = issue_ref(repo, issue)
             active = store.active_for_issue(session, issue.id)
@@ -163,7 +164,7 @@ class ClaimActions:
         store, now = service.store, service.now()
 
         def work(session: Session) -> Ended:
-            repo, issue = service.resolve(session, store, target)
+            repo, issue = service.resolve(session, target)
             assert issue.id is not None
             active = store.active_for_issue(session, issue.id)
             if active is None:

@@ -11,7 +11,8 @@ from datetime import datetime
 from sqlmodel import Session
 
 from bot.db.models import Repo, TrackedIssue
-from cogs.good_first_issues.claims import ClaimStore, issue_ref
+from cogs.good_first_issues.claims import ClaimStore
+from cogs.good_first_issues.lookup import issue_ref
 from cogs.good_first_issues.models import GfiClaim
 
 

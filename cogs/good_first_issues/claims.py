@@ -1,4 +1,5 @@
 """ClaimStore: claiming, ending and extending claims, and the waitlist, over one database session.
+Finding the issue a reference names is :mod:`cogs.good_first_issues.lookup`.
 
 Every method runs inside the caller's transaction and raises GfiError before writing anything
 that would be half-done. The UNIQUE ``open_issue_id`` decides races: the loser gets "already claimed".
@@ -14,11 +15,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from bot.db.database import mark_changed
-from bot.db.models import ISSUES_TOPIC, IssueLabel, Member, Repo, TrackedIssue
+from bot.db.models import ISSUES_TOPIC, Member, Repo, TrackedIssue
 from cogs.good_first_issues.board import BoardRules
 from cogs.good_first_issues.errors import GfiError
+from cogs.good_first_issues.lookup import issue_labels, issue_ref
 from cogs.good_first_issues.models import GfiClaim, GfiWaitlist
-from cogs.good_first_issues.refs import IssueRef, repos_named
 
 
 @dataclass(frozen=True)
@@ -30,10 +31,6 @@ class ClaimPolicy:
     claim_limit: int
     newcomer_claim_limit: int
     offer_window: timedelta
-
-
-def issue_ref(repo: Repo, issue: TrackedIssue) -> str:
-    return f"{repo.full_name}#{issue.number}"
 
 
 def member_name(session: Session, member_id: int) -> str:
@@ -72,44 +69,6 @@ class ClaimStore:
     def __init__(self, rules: BoardRules, policy: ClaimPolicy) -> None:
         self.rules = rules
         self.policy = policy
-
-    # -- finding issues ----------------------------------------------------
-    def resolve(self, session: Session, ref: IssueRef) -> tuple[Repo, TrackedIssue]:
-        """The configured repo and tracked issue ``ref`` names; GfiError for anything else."""
-        shown = str(ref)
-        wanted = list(self.rules.repo_labels)
-        if ref.repo is not None:
-            wanted = [r.lower() for r in repos_named(ref.repo, self.rules.repo_names.values())]
-            if not wanted:
-                raise GfiError("gfi.error.not_configured_repo", outside={"repo": ref.repo})
-        repos = session.exec(
-            select(Repo).where(col(Repo.full_name_lower).in_(wanted)).order_by(col(Repo.full_name_lower))
-        ).all()
-        candidates = [(r, self._issue(session, r, ref.number)) for r in repos]
-        found = [(r, i) for r, i in candidates if i is not None and i.removed_at is None]
-        if not found:
-            raise GfiError("gfi.error.unknown_issue", outside={"ref": shown})
-        if len(found) > 1:
-            raise GfiError(
-                "gfi.error.ambiguous",
-                outside={"ref": shown, "choices": ", ".join(issue_ref(r, i) for r, i in found)},
-            )
-        repo, issue = found[0]
-        if issue.is_pull_request or ref.is_pull_url:
-            raise GfiError("gfi.error.pull_request", outside={"ref": issue_ref(repo, issue)})
-        return repo, issue
-
-    def _issue(self, session: Session, repo: Repo, number: int) -> TrackedIssue | None:
-        return session.exec(
-            select(TrackedIssue).where(TrackedIssue.repo_id == repo.id, TrackedIssue.number == number)
-        ).first()
-
-    def labels(self, session: Session, issue: TrackedIssue) -> list[str]:
-        return list(
-            session.exec(
-                select(IssueLabel.name).where(IssueLabel.issue_id == issue.id).order_by(col(IssueLabel.name))
-            ).all()
-        )
 
     # -- claims ------------------------------------------------------------
     def active_for_issue(self, session: Session, issue_id: int) -> GfiClaim | None:
@@ -163,7 +122,7 @@ class ClaimStore:
             raise GfiError("gfi.error.closed", outside={"ref": ref})
         self._refuse_if_claimed(session, issue.id, member_id, ref)
         if assigned_by is None:
-            if not self.rules.on_board_labels(repo.full_name, self.labels(session, issue)):
+            if not self.rules.on_board_labels(repo.full_name, issue_labels(session, issue)):
                 raise GfiError("gfi.error.not_on_board", outside={"ref": ref})
             assignees = [a.lower() for a in issue.assignees]
             if assignees and (login is None or login.lower() not in assignees):

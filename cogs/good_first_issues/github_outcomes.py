@@ -24,7 +24,8 @@ from sqlmodel import Session
 
 from bot.core.github_events import GitHubActionDone, GitHubActionFailed
 from bot.db.models import Repo, TrackedIssue
-from cogs.good_first_issues.claims import issue_ref, member_name, set_github_state
+from cogs.good_first_issues.claims import member_name, set_github_state
+from cogs.good_first_issues.lookup import issue_ref
 from cogs.good_first_issues.models import GfiClaim
 from cogs.good_first_issues.service import GfiService
 

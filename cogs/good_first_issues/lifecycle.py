@@ -22,8 +22,9 @@ from bot.core.github_events import (
 from bot.db.models import Repo, TrackedIssue
 from cogs.good_first_issues.claim_actions import ClaimActions
 from cogs.good_first_issues.claim_endings import Ended, Offer, end_claim
-from cogs.good_first_issues.claims import issue_ref, set_github_state
+from cogs.good_first_issues.claims import set_github_state
 from cogs.good_first_issues.github_outcomes import ClaimWriteOutcomes
+from cogs.good_first_issues.lookup import issue_ref
 from cogs.good_first_issues.models import GfiClaim, GfiWaitlist
 from cogs.good_first_issues.service import GfiService
 

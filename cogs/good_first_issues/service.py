@@ -25,10 +25,11 @@ from cogs.good_first_issues.board import (
 from cogs.good_first_issues.board_index import BoardIndex, rebuild
 from cogs.good_first_issues.board_stats import Stats, board_stats
 from cogs.good_first_issues.claimed import ClaimedEntry, claimed_entries
-from cogs.good_first_issues.claims import ClaimPolicy, ClaimStore, issue_ref, member_name
+from cogs.good_first_issues.claims import ClaimPolicy, ClaimStore, member_name
 from cogs.good_first_issues.config import GoodFirstIssuesConfig
 from cogs.good_first_issues.errors import GfiError
 from cogs.good_first_issues.home import HomeBoard, home_board
+from cogs.good_first_issues.lookup import IssueLookup, issue_ref
 from cogs.good_first_issues.notices import Notices
 from cogs.good_first_issues.refs import IssueRef, parse_issue_ref
 from cogs.good_first_issues.reservations import Reservation, open_offers
@@ -97,15 +98,16 @@ class GfiService:
     def now(self) -> datetime:
         return self.services.clock.now()
 
-    def resolve(self, session: Session, store: ClaimStore, target: Target) -> tuple[Repo, TrackedIssue]:
+    def resolve(self, session: Session, target: Target) -> tuple[Repo, TrackedIssue]:
         """The repo and issue ``target`` names (a typed ref or a button's issue id); GfiError otherwise."""
+        lookup = IssueLookup(self.rules)
         if isinstance(target, IssueRef):
-            return store.resolve(session, target)
+            return lookup.resolve(session, target)
         issue = session.get(TrackedIssue, target)
         repo = session.get(Repo, issue.repo_id) if issue is not None else None
         if issue is None or repo is None:
             raise GfiError("gfi.error.unknown_issue", outside={"ref": f"#{target}"})
-        return store.resolve(session, IssueRef(repo.full_name, issue.number))
+        return lookup.resolve(session, IssueRef(repo.full_name, issue.number))
 
     async def homes_changed(self, *member_ids: int | None) -> None:
         """Tell adapters that these people's claims or waitlist places changed (they refresh home pages)."""
@@ -136,7 +138,7 @@ class GfiService:
         store, rules, now = self.store, self.rules, self.now()
 
         def work(session: Session) -> IssueDetails:
-            repo, issue = self.resolve(session, store, target)
+            repo, issue = self.resolve(session, target)
             assert issue.id is not None and repo.id is not None
             [entry] = entries_for(session, rules, [issue], {repo.id: repo.full_name})
             reserved = open_offers(session, [issue.id], now).get(issue.id)

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
 from aiohttp import web
 
+from bot.core.clock import Clock
+from bot.db.database import Database
+from bot.i18n import Catalog
 from cogs.oncall.feed_token import stored_feed_token, token_matches
 from cogs.oncall.ical import render_calendar
 from cogs.oncall.public_names import public_name
-from cogs.oncall.service import OncallService
+from cogs.oncall.rotation_people import RotationPeople
+from cogs.oncall.service import Schedule
 
 PATH = "/oncall/{rotation}.ics"
 
@@ -18,42 +23,54 @@ PATH = "/oncall/{rotation}.ics"
 class CalendarFeed:
     """Answers calendar apps polling ``PATH``; names and texts are in the project's language."""
 
-    def __init__(self, service: OncallService) -> None:
-        self.service = service
-        self.services = service.services
+    def __init__(
+        self,
+        schedule: Schedule,
+        people: RotationPeople,
+        db: Database,
+        clock: Clock,
+        catalog: Catalog,
+        locale: Callable[[], str],
+    ) -> None:
+        self.schedule = schedule
+        self.people = people
+        self.db = db
+        self.clock = clock
+        self.catalog = catalog
+        self.locale = locale  # the project's language, asked on each use
         self._generated: str | None = None  # the stored token, once read
 
     async def token(self) -> str:
         """The token feeds require: the configured one, else the one generated for this deployment."""
-        configured = self.service.config.calendar_token
+        configured = self.schedule.config.calendar_token
         if configured:
             return configured
         if self._generated is None:
-            now = self.services.clock.now()
-            self._generated = await self.services.db.run(stored_feed_token, now)
+            now = self.clock.now()
+            self._generated = await self.db.run(stored_feed_token, now)
         return self._generated
 
     def t(self, key: str, **params: Any) -> str:
-        return self.services.catalog.translate(self.services.config.project.locale, key, **params)
+        return self.catalog.translate(self.locale(), key, **params)
 
     async def handle(self, request: web.Request) -> web.StreamResponse:
         """GET ``PATH``: the feed, or 404 for an unknown rotation or a missing or wrong token."""
-        config = self.service.config
+        config = self.schedule.config
         if not token_matches(request.query.get("token", ""), await self.token()):
             raise web.HTTPNotFound()
         name = request.match_info["rotation"]
         if name not in {r.name for r in config.rotations}:
             raise web.HTTPNotFound()
-        svc, now = self.service, self.services.clock.now()
-        rot = svc.rotation(name)[0]
+        now = self.clock.now()
+        rot = self.schedule.rotation(name)[0]
 
         def load(session):  # type: ignore[no-untyped-def]
-            shifts = svc.shifts(session, rot, now - timedelta(days=30), now + timedelta(days=90))
+            shifts = self.schedule.shifts(session, rot, now - timedelta(days=30), now + timedelta(days=90))
             refs = {s.member for s in shifts if s.member}
             # known(), not resolve(): a calendar app polling the feed never creates member rows.
-            return shifts, {r: svc.known(session, r).name for r in refs}
+            return shifts, {r: self.people.known(session, r).name for r in refs}
 
-        shifts, names = await self.services.db.read(load)
+        shifts, names = await self.db.read(load)
         # Named as on the public on-call page: a bare chat id means nothing in a calendar.
         unnamed = self.t("oncall.unnamed")
         shown = {ref: public_name(names, ref) or unnamed for ref in names}

@@ -1,8 +1,11 @@
 """The on-call cog: the feature's entry point, composed of small parts.
 
-Each part holds the on-call service and only what it uses: the read-only commands (read_commands),
-shift changes (shift_commands), swaps (swaps) and the triage queue's GitHub events (triage_events).
-The cog itself wires the jobs, the calendar feed, the digest and home page sections.
+The logic comes in small services, each with narrow dependencies: the schedule (service), the people
+of the rotations (rotation_people), time away, overrides and notes (records), swaps (swap_book) and
+the triage queue (triage). Each command group holds only the services it uses: the read-only
+commands (read_commands), shift changes (shift_commands), swaps (swaps) and the triage queue's
+GitHub events (triage_events). The cog itself wires the jobs, the calendar feed, the digest and home
+page sections.
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from apscheduler.triggers.interval import IntervalTrigger
@@ -25,13 +28,20 @@ from cogs.oncall.calendar_feed import CalendarFeed
 from cogs.oncall.config import OncallConfig
 from cogs.oncall.home import HomeNotifier, home_shifts
 from cogs.oncall.read_commands import ReadCommands
+from cogs.oncall.records import ShiftRecords
 from cogs.oncall.report import StatsReport
-from cogs.oncall.service import OncallService
+from cogs.oncall.rotation_people import RotationPeople
+from cogs.oncall.service import Schedule
 from cogs.oncall.shift_commands import ShiftCommands
 from cogs.oncall.shiftlife import ShiftTicker
+from cogs.oncall.swap_book import SwapBook
 from cogs.oncall.swaps import SwapCommands
+from cogs.oncall.triage import TriageAccess
 from cogs.oncall.triage_events import TriageEvents
 from cogs.oncall.views import home_blocks
+
+if TYPE_CHECKING:
+    from bot.config import StewardConfig
 
 log = logging.getLogger(__name__)
 TICK_SECONDS = 60
@@ -47,6 +57,23 @@ def _section(services: Services) -> OncallConfig:
     return config
 
 
+def _config(services: Services) -> StewardConfig:
+    return services.config
+
+
+def _project_timezone(services: Services) -> str:
+    return services.config.project.timezone
+
+
+def _project_locale(services: Services) -> str:
+    return services.config.project.locale
+
+
+def _bot_logins(services: Services) -> list[str]:
+    github = services.config.github
+    return github.bot_logins if github is not None else []
+
+
 class OncallCog(Cog):
     """On-call triage rotations."""
 
@@ -57,26 +84,50 @@ class OncallCog(Cog):
         config = partial(_section, services)  # the current section on each call, so reloads apply
         github = partial(_github, services)
         db, clock, poster = services.db, services.clock, services.poster
-        self.service = OncallService(services)
-        self.ticker = ShiftTicker(
-            self.service, config, db, clock, poster, services.bus, github, self._project_t
+        locale = partial(_project_locale, services)
+        # The services the parts share (the web cog's /oncall page reads the first three too).
+        self.schedule = Schedule(config, partial(_project_timezone, services))
+        self.people = RotationPeople(config, partial(_config, services), services.members)
+        self.triage = TriageAccess(
+            config, lambda: services.maintainers().github_logins, partial(_bot_logins, services)
         )
-        self.calendar = CalendarFeed(self.service)
-        self.report = StatsReport(self.service, db)
-        homes = HomeNotifier(self.service, db, clock, services.bus)
+        self.records = ShiftRecords()
+        self.swaps = SwapBook(self.schedule, self.people, self.records)
+        schedule, people, records = self.schedule, self.people, self.records
+        triage, swaps = self.triage, self.swaps
+        self.ticker = ShiftTicker(
+            schedule,
+            people,
+            records,
+            swaps,
+            triage,
+            config,
+            db,
+            clock,
+            poster,
+            services.bus,
+            github,
+            self._project_t,
+        )
+        self.calendar = CalendarFeed(schedule, people, db, clock, services.catalog, locale)
+        self.report = StatsReport(schedule, triage, db)
+        homes = HomeNotifier(people, db, clock, services.bus)
         self._parts: list[object] = [
-            ReadCommands(self.service, config, db, clock, self.report),
-            ShiftCommands(self.service, config, db, clock, poster, homes, self._project_t),
-            SwapCommands(self.service, config, db, clock, poster, homes, self._project_t),
+            ReadCommands(schedule, people, triage, config, db, clock, self.report),
+            ShiftCommands(
+                schedule, people, records, triage, config, db, clock, poster, homes, self._project_t
+            ),
+            SwapCommands(schedule, people, swaps, config, db, clock, poster, homes, self._project_t),
             TriageEvents(
-                self.service,
+                people,
+                triage,
                 config,
                 db,
                 clock,
                 poster,
                 github,
                 services.catalog,
-                lambda: services.config.project.locale,
+                locale,
             ),
         ]
 
@@ -85,7 +136,7 @@ class OncallCog(Cog):
 
     def register(self) -> None:
         super().register()
-        if self.service.config.calendar_feeds:
+        if self.schedule.config.calendar_feeds:
             self.services.http.add_route("GET", calendar_feed.PATH, self.calendar.handle)
 
     def jobs(self) -> dict[str, Callable[[], Any]]:
@@ -97,17 +148,17 @@ class OncallCog(Cog):
         return {"oncall_handoff": (IntervalTrigger(seconds=TICK_SECONDS), timedelta(seconds=TICK_SECONDS))}
 
     async def start(self) -> None:
-        await self.services.db.run(self.service.sync_rosters, self.services.clock.now())
+        await self.services.db.run(self.schedule.sync_rosters, self.services.clock.now())
         await self._repair_rotations()
 
     async def _repair_rotations(self) -> None:
-        repaired = await self.services.db.run(self.service.triage().repair_rotations)
+        repaired = await self.services.db.run(self.triage.recorder().repair_rotations)
         if repaired:
             log.info("filed %d on-call triage records under their rotation", repaired)
 
     @listener(ConfigReloaded)
     async def on_reload(self, event: ConfigReloaded) -> None:
-        await self.services.db.run(self.service.sync_rosters, self.services.clock.now())
+        await self.services.db.run(self.schedule.sync_rosters, self.services.clock.now())
         await self._repair_rotations()  # a rotation may cover records that had none
 
     async def digest_section(self, start: datetime, end: datetime, locale: str) -> list[Block]:
@@ -117,11 +168,12 @@ class OncallCog(Cog):
         return [Section(Bold(t("oncall.digest.title"))), *await self.report.blocks(t, start, end, None)]
 
     async def home_section(self, member_id: int, locale: str) -> list[Block]:
-        svc, now = self.service, self.services.clock.now()
+        now = self.services.clock.now()
 
         def load(session):  # type: ignore[no-untyped-def]
             info = self.services.members.info(session, member_id)
-            return home_shifts(svc, session, member_id, now), info.timezone if info else None
+            home = home_shifts(self.schedule, self.people, self.swaps, session, member_id, now)
+            return home, info.timezone if info else None
 
         home, timezone = await self.services.db.run(load)
         if home is None:
@@ -130,7 +182,7 @@ class OncallCog(Cog):
         def t(key: str, **params: Any) -> str:
             return self.services.catalog.translate(locale, key, **params)
 
-        return home_blocks(t, home, ZoneInfo(timezone) if timezone else svc.project_tz())
+        return home_blocks(t, home, ZoneInfo(timezone) if timezone else self.schedule.project_tz())
 
     def _project_t(self, key: str, **params: Any) -> str:
         return self.services.catalog.translate(self.services.config.project.locale, key, **params)

@@ -13,7 +13,9 @@ from bot.core.events import EventBus, HomeChanged
 from bot.db.database import Database
 from cogs.oncall.people import identity_refs
 from cogs.oncall.planner import Shift
-from cogs.oncall.service import OncallService
+from cogs.oncall.rotation_people import RotationPeople
+from cogs.oncall.service import Schedule
+from cogs.oncall.swap_book import SwapBook
 
 HOME_DAYS = 14
 
@@ -41,25 +43,31 @@ class HomeShifts:
 
 
 def home_shifts(
-    svc: OncallService, session: Session, member_id: int, now: datetime, days: int = HOME_DAYS
+    schedule: Schedule,
+    people: RotationPeople,
+    swap_book: SwapBook,
+    session: Session,
+    member_id: int,
+    now: datetime,
+    days: int = HOME_DAYS,
 ) -> HomeShifts | None:
     """What ``member_id`` has ahead on call; None when they take part in no rotation and nobody asks them."""
-    info = svc.services.members.info(session, member_id)
+    info = people.members.info(session, member_id)
     if info is None:
         return None
     own_platform_refs = [f"{platform}:{user_id}" for platform, user_id in info.identities]
-    config = svc.services.config
+    config = people.config()
     upcoming: list[Shift] = []
     all_refs: set[str] = set()
     in_rotation = False
-    for rotation in svc.config.rotations:
-        roster = svc.rotation_refs(rotation)
+    for rotation in schedule.config.rotations:
+        roster = people.rotation_refs(rotation)
         refs = identity_refs(config, info.identities, info.github_login, [*roster, *own_platform_refs])
         in_rotation = in_rotation or any(r in refs for r in roster)
         all_refs |= {r.lower() for r in refs}
         # Overrides and swaps may name them by platform id even when the roster names their login.
         upcoming += [
-            s for s in svc.shifts(session, rotation, now, now + timedelta(days=days)) if s.member in refs
+            s for s in schedule.shifts(session, rotation, now, now + timedelta(days=days)) if s.member in refs
         ]
     upcoming.sort(key=lambda s: (s.start, s.rotation))
     swaps = [
@@ -68,30 +76,32 @@ def home_shifts(
             swap.rotation,
             swap.shift_start,
             swap.shift_end,
-            svc.resolve(session, swap.requester, now).name,
+            people.resolve(session, swap.requester, now).name,
         )
-        for swap in svc.open_swaps(session)
+        for swap in swap_book.open_swaps(session)
         if swap.id is not None and swap.target and swap.target.lower() in all_refs and swap.shift_end > now
     ]
     if not in_rotation and not upcoming and not swaps:
         return None
     covered = {s.planned for s in upcoming if s.planned and s.planned != s.member}
-    names = {ref: svc.resolve(session, ref, now).name for ref in covered}
+    names = {ref: people.resolve(session, ref, now).name for ref in covered}
     current = [s for s in upcoming if s.contains(now)]
     return HomeShifts(days, upcoming, current, swaps, names)
 
 
-def home_member_ids(svc: OncallService, session: Session, refs: set[str | None], now: datetime) -> list[int]:
+def home_member_ids(
+    people: RotationPeople, session: Session, refs: set[str | None], now: datetime
+) -> list[int]:
     """The member ids behind ``refs`` (whose home pages show a change)."""
-    ids = {svc.resolve(session, ref, now).member_id for ref in refs if ref}
+    ids = {people.resolve(session, ref, now).member_id for ref in refs if ref}
     return sorted(i for i in ids if i is not None)
 
 
 class HomeNotifier:
     """Tells the adapters whose home pages changed after a shift change (away, override, swap)."""
 
-    def __init__(self, service: OncallService, db: Database, clock: Clock, bus: EventBus) -> None:
-        self.service = service
+    def __init__(self, people: RotationPeople, db: Database, clock: Clock, bus: EventBus) -> None:
+        self.people = people
         self.db = db
         self.clock = clock
         self.bus = bus
@@ -99,5 +109,5 @@ class HomeNotifier:
     async def changed(self, refs: set[str | None]) -> None:
         """Publish HomeChanged for the people behind ``refs``."""
         now = self.clock.now()
-        for member_id in await self.db.run(lambda s: home_member_ids(self.service, s, refs, now)):
+        for member_id in await self.db.run(lambda s: home_member_ids(self.people, s, refs, now)):
             await self.bus.publish(HomeChanged(member_id))

@@ -14,7 +14,9 @@ from cogs.oncall.config import OncallConfig
 from cogs.oncall.coverage import coverage_gaps
 from cogs.oncall.planner import shift_counts
 from cogs.oncall.report import StatsReport
-from cogs.oncall.service import OncallService
+from cogs.oncall.rotation_people import RotationPeople
+from cogs.oncall.service import Schedule
+from cogs.oncall.triage import TriageAccess
 from cogs.oncall.views import QUEUE_LIMIT, now_message, queue_message, schedule_message
 
 ROTATION = Option("rotation", "oncall.option.rotation", required=False, autocomplete="oncall_rotations")
@@ -25,13 +27,17 @@ class ReadCommands:
 
     def __init__(
         self,
-        service: OncallService,
+        schedule: Schedule,
+        people: RotationPeople,
+        triage: TriageAccess,
         config: Callable[[], OncallConfig],
         db: Database,
         clock: Clock,
         report: StatsReport,
     ) -> None:
-        self.service = service
+        self.planning = schedule
+        self.people = people
+        self.triage = triage
         self.config = config
         self.db = db
         self.clock = clock
@@ -39,15 +45,15 @@ class ReadCommands:
 
     @command("oncall now", "oncall.now.description")
     async def now(self, inv: Invocation) -> None:
-        svc, now = self.service, self.clock.now()
+        now = self.clock.now()
 
         def load(session):  # type: ignore[no-untyped-def]
-            rows = svc.now(session, now)
+            rows = self.planning.now(session, now)
             refs = {s.member for r in rows for s in (r.current, r.upcoming) if s is not None and s.member}
-            return rows, {ref: svc.resolve(session, ref, now) for ref in refs}
+            return rows, {ref: self.people.resolve(session, ref, now) for ref in refs}
 
         rows, people = await self.db.run(load)
-        await inv.reply(now_message(inv.t, rows, people, svc.viewer_tz(inv.actor)))
+        await inv.reply(now_message(inv.t, rows, people, self.planning.viewer_tz(inv.actor)))
 
     @command(
         "oncall schedule",
@@ -56,32 +62,34 @@ class ReadCommands:
         Option("days", "oncall.option.days", OptionType.INTEGER, required=False, min_value=1, max_value=90),
     )
     async def schedule(self, inv: Invocation, rotation: str | None = None, days: int | None = None) -> None:
-        svc, now = self.service, self.clock.now()
-        rotations = svc.rotation(rotation)
+        now = self.clock.now()
+        rotations = self.planning.rotation(rotation)
         span = days or 14
 
         def load(session):  # type: ignore[no-untyped-def]
             per, fairness, refs = [], {}, set()
             for rot in rotations:
-                shifts = [s for s in svc.shifts(session, rot, now, now + timedelta(days=span))]
+                shifts = [s for s in self.planning.shifts(session, rot, now, now + timedelta(days=span))]
                 per.append((rot.name, shifts))
-                past = svc.shifts(session, rot, now - timedelta(days=91), now)
+                past = self.planning.shifts(session, rot, now - timedelta(days=91), now)
                 fairness[rot.name] = dict(
                     shift_counts([s for s in past if s.start >= now - timedelta(days=91)])
                 )
                 refs |= {s.member for s in shifts if s.member} | {s.planned for s in shifts if s.planned}
                 refs |= set(fairness[rot.name])
-            return per, fairness, {r: svc.resolve(session, r, now) for r in refs}
+            return per, fairness, {r: self.people.resolve(session, r, now) for r in refs}
 
         per, fairness, people = await self.db.run(load)
         gaps = [g for g in coverage_gaps(self.config(), now) if g.rotation in {r.name for r in rotations}]
-        await inv.reply(schedule_message(inv.t, per, people, svc.viewer_tz(inv.actor), span, gaps, fairness))
+        await inv.reply(
+            schedule_message(inv.t, per, people, self.planning.viewer_tz(inv.actor), span, gaps, fairness)
+        )
 
     @command("oncall queue", "oncall.queue.description", ROTATION)
     async def queue(self, inv: Invocation, rotation: str | None = None) -> None:
-        svc, now = self.service, self.clock.now()
-        chosen = svc.rotation(rotation)[0] if rotation else None
-        triage = svc.triage()
+        now = self.clock.now()
+        chosen = self.planning.rotation(rotation)[0] if rotation else None
+        triage = self.triage.store()
 
         def load(session):  # type: ignore[no-untyped-def]
             return triage.queue(session, chosen, limit=QUEUE_LIMIT), triage.queue_size(session, chosen)
@@ -92,7 +100,7 @@ class ReadCommands:
 
     @command("oncall stats", "oncall.stats.description", ROTATION, access=Access.MAINTAINERS)
     async def stats(self, inv: Invocation, rotation: str | None = None) -> None:
-        chosen = self.service.rotation(rotation)[0] if rotation else None
+        chosen = self.planning.rotation(rotation)[0] if rotation else None
         now = self.clock.now()
         blocks = await self.report.blocks(inv.t, now - timedelta(weeks=8), now, chosen)
         title = inv.t("oncall.stats.title", rotation=chosen.name if chosen else inv.t("oncall.queue.all"))

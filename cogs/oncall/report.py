@@ -11,16 +11,18 @@ from bot.core.moments import ShortDay
 from bot.db.database import Database
 from cogs.oncall.chart import ChartLabels, ChartRenderer
 from cogs.oncall.config import RotationConfig
-from cogs.oncall.service import OncallService
+from cogs.oncall.service import Schedule
 from cogs.oncall.stats import gather_report
+from cogs.oncall.triage import TriageAccess
 from cogs.oncall.views import stats_blocks
 
 
 class StatsReport:
     """Gathers the weekly response times of one rotation (or all) and draws their chart."""
 
-    def __init__(self, service: OncallService, db: Database) -> None:
-        self.service = service
+    def __init__(self, schedule: Schedule, triage: TriageAccess, db: Database) -> None:
+        self.schedule = schedule
+        self.triage = triage
         self.db = db
         self.charts = ChartRenderer()  # one renderer: it caches charts already drawn
 
@@ -28,9 +30,9 @@ class StatsReport:
         self, t: Callable[..., str], start: datetime, end: datetime, rotation: RotationConfig | None
     ) -> list[Block]:
         """The report of [start, end) (at most 8 weeks) in ``t``'s language, chart last."""
-        tz = self.service.project_tz()
+        tz = self.schedule.project_tz()
         weeks = max(1, min(8, round((end - start) / timedelta(weeks=1))))
-        report = await gather_report(self.db, self.service.triage(), end, tz, weeks, rotation)
+        report = await gather_report(self.db, self.triage.store(), end, tz, weeks, rotation)
         labels = ChartLabels(
             t("oncall.chart.title"),
             t("oncall.chart.hours"),

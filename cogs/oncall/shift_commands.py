@@ -15,8 +15,11 @@ from bot.core.refs import UserRef
 from bot.db.database import Database
 from cogs.oncall.config import OncallConfig
 from cogs.oncall.home import HomeNotifier
-from cogs.oncall.service import OncallService, day_bounds, parse_day
+from cogs.oncall.records import ShiftRecords
+from cogs.oncall.rotation_people import RotationPeople
+from cogs.oncall.service import Schedule, day_bounds, parse_day
 from cogs.oncall.shiftlife import channel_of
+from cogs.oncall.triage import TriageAccess
 from cogs.oncall.views import when
 
 
@@ -25,7 +28,10 @@ class ShiftCommands:
 
     def __init__(
         self,
-        service: OncallService,
+        schedule: Schedule,
+        people: RotationPeople,
+        records: ShiftRecords,
+        triage: TriageAccess,
         config: Callable[[], OncallConfig],
         db: Database,
         clock: Clock,
@@ -33,7 +39,10 @@ class ShiftCommands:
         homes: HomeNotifier,
         project_t: Callable[..., str],
     ) -> None:
-        self.service = service
+        self.schedule = schedule
+        self.people = people
+        self.records = records
+        self.triage = triage
         self.config = config
         self.db = db
         self.clock = clock
@@ -48,30 +57,30 @@ class ShiftCommands:
         Option("to", "oncall.option.to"),
     )
     async def away(self, inv: Invocation, **args: str) -> None:
-        svc, now = self.service, self.clock.now()
-        tz = svc.viewer_tz(inv.actor)
+        now = self.clock.now()
+        tz = self.schedule.viewer_tz(inv.actor)
         first, last = parse_day(args["from"]), parse_day(args["to"])
         if last < first:
             raise UserError("oncall.error.away_order", start=first, end=last)
         if (last - first).days > 366:
             raise UserError("oncall.error.away_too_long")
-        refs = svc.my_refs(inv.actor)
+        refs = self.people.my_refs(inv.actor)
         if not refs:
             raise UserError("oncall.error.not_a_member")
         start, _ = day_bounds(first, tz)
         _, end = day_bounds(last, tz)
 
         def store(session):  # type: ignore[no-untyped-def]
-            svc.add_away(session, refs, start, end, inv.actor.member_id, now)
+            self.records.add_away(session, refs, start, end, inv.actor.member_id, now)
             session.flush()
             covered = []
             for rot in self.config().rotations:
                 covered += [
                     s
-                    for s in svc.shifts(session, rot, start, end)
+                    for s in self.schedule.shifts(session, rot, start, end)
                     if s.reason == "away" and s.planned in refs
                 ]
-            people = {s.member: svc.resolve(session, s.member, now) for s in covered if s.member}
+            people = {s.member: self.people.resolve(session, s.member, now) for s in covered if s.member}
             return covered, people
 
         covered, people = await self.db.run(store)
@@ -94,27 +103,29 @@ class ShiftCommands:
         Option("note", "oncall.option.note", required=False, greedy=True, max_length=1500),
     )
     async def handoff(self, inv: Invocation, note: str | None = None) -> None:
-        svc, now = self.service, self.clock.now()
+        now = self.clock.now()
 
         def store(session):  # type: ignore[no-untyped-def]
             for rot in self.config().rotations:
-                refs = svc.my_refs(inv.actor, [rot])
+                refs = self.people.my_refs(inv.actor, [rot])
                 current = next(
                     (
                         s
-                        for s in svc.shifts(session, rot, now, now + timedelta(seconds=1))
+                        for s in self.schedule.shifts(session, rot, now, now + timedelta(seconds=1))
                         if s.contains(now) and s.member in refs
                     ),
                     None,
                 )
                 if current is not None:
                     if note:
-                        svc.add_note(session, current, inv.actor.display_name, inv.actor.member_id, note, now)
-                    return current, svc.triage().queue(session, rot)
+                        self.records.add_note(
+                            session, current, inv.actor.display_name, inv.actor.member_id, note, now
+                        )
+                    return current, self.triage.store().queue(session, rot)
             raise UserError("oncall.error.not_on_call_now")
 
         current, waiting = await self.db.run(store)
-        tz = svc.viewer_tz(inv.actor)
+        tz = self.schedule.viewer_tz(inv.actor)
         key = "oncall.handoff.noted" if note else "oncall.handoff.status"
         await inv.reply(
             inv.t(key, rotation=current.rotation, until=when(inv.t, current.end, tz), count=len(waiting))
@@ -131,18 +142,22 @@ class ShiftCommands:
     async def override(
         self, inv: Invocation, rotation: str, member: UserRef, until: str | None = None
     ) -> None:
-        svc, now = self.service, self.clock.now()
-        rot = svc.rotation(rotation)[0]
-        tz = svc.viewer_tz(inv.actor)
-        refs = svc.rotation_refs(rot)
+        now = self.clock.now()
+        rot = self.schedule.rotation(rotation)[0]
+        tz = self.schedule.viewer_tz(inv.actor)
+        refs = self.people.rotation_refs(rot)
 
         def store(session):  # type: ignore[no-untyped-def]
-            ref = svc.named_ref(session, inv.platform, member, now, refs)
+            ref = self.people.named_ref(session, inv.platform, member, now, refs)
             if until:
                 end = day_bounds(parse_day(until), tz)[1]
             else:
                 current = next(
-                    (s for s in svc.shifts(session, rot, now, now + timedelta(seconds=1)) if s.contains(now)),
+                    (
+                        s
+                        for s in self.schedule.shifts(session, rot, now, now + timedelta(seconds=1))
+                        if s.contains(now)
+                    ),
                     None,
                 )
                 end = current.end if current else now + timedelta(days=1)
@@ -151,13 +166,13 @@ class ShiftCommands:
             replaced = next(
                 (
                     s.member
-                    for s in svc.shifts(session, rot, now, now + timedelta(seconds=1))
+                    for s in self.schedule.shifts(session, rot, now, now + timedelta(seconds=1))
                     if s.contains(now)
                 ),
                 None,
             )
-            svc.add_override(session, rot.name, ref, now, end, "override", inv.actor.member_id, now)
-            return ref, end, svc.resolve(session, ref, now), replaced
+            self.records.add_override(session, rot.name, ref, now, end, "override", inv.actor.member_id, now)
+            return ref, end, self.people.resolve(session, ref, now), replaced
 
         ref, end, person, replaced = await self.db.run(store)
         await self.homes.changed({ref, replaced})
@@ -165,7 +180,7 @@ class ShiftCommands:
             "oncall.override.posted",
             rotation=rot.name,
             name=person.name,
-            until=when(self.project_t, end, svc.project_tz()),
+            until=when(self.project_t, end, self.schedule.project_tz()),
             by=inv.actor.display_name,
         )
         await self.poster.post(channel_of(rot.channel), Message([Section(person.mention(), " ", text)]))
@@ -175,7 +190,7 @@ class ShiftCommands:
                 "oncall.topic",
                 rotation=rot.name,
                 name=person.name,
-                until=when(self.project_t, end, svc.project_tz()),
+                until=when(self.project_t, end, self.schedule.project_tz()),
             ),
         )
         await inv.reply(

@@ -23,8 +23,11 @@ from bot.db.database import Database
 from cogs.oncall.config import OncallConfig
 from cogs.oncall.people import Person, split_ref
 from cogs.oncall.planner import Shift
-from cogs.oncall.service import OncallService
-from cogs.oncall.triage import QueueItem
+from cogs.oncall.records import ShiftRecords
+from cogs.oncall.rotation_people import RotationPeople
+from cogs.oncall.service import Schedule
+from cogs.oncall.swap_book import SwapBook
+from cogs.oncall.triage import QueueItem, TriageAccess
 from cogs.oncall.views import handoff_message, when
 
 log = logging.getLogger(__name__)
@@ -39,7 +42,11 @@ class ShiftTicker:
 
     def __init__(
         self,
-        service: OncallService,
+        schedule: Schedule,
+        people: RotationPeople,
+        records: ShiftRecords,
+        swaps: SwapBook,
+        triage: TriageAccess,
         config: Callable[[], OncallConfig],
         db: Database,
         clock: Clock,
@@ -48,7 +55,11 @@ class ShiftTicker:
         github: Callable[[], GitHubPort | None],
         project_t: Callable[..., str],
     ) -> None:
-        self.service = service
+        self.schedule = schedule
+        self.people = people
+        self.records = records
+        self.swaps = swaps
+        self.triage = triage
         self.config = config
         self.db = db
         self.clock = clock
@@ -59,7 +70,7 @@ class ShiftTicker:
 
     async def tick(self) -> None:
         now = self.clock.now()
-        await self.db.run(self.service.sync_rosters, now)
+        await self.db.run(self.schedule.sync_rosters, now)
         for rotation in self.config().rotations:
             try:
                 await self._rotation(rotation.name, now)
@@ -68,12 +79,13 @@ class ShiftTicker:
         await self._swap_reminders(now)
 
     async def _rotation(self, name: str, now: datetime) -> None:
-        rotation = self.service.rotation(name)[0]
-        svc = self.service
-        triage = svc.triage()
+        rotation = self.schedule.rotation(name)[0]
+        triage = self.triage.store()
 
         def load(session):  # type: ignore[no-untyped-def]
-            shifts = svc.shifts(session, rotation, now - timedelta(days=35), now + timedelta(seconds=1))
+            shifts = self.schedule.shifts(
+                session, rotation, now - timedelta(days=35), now + timedelta(seconds=1)
+            )
             current = next((s for s in shifts if s.contains(now)), None)
             previous = None
             if current is not None:
@@ -85,9 +97,9 @@ class ShiftTicker:
             esc = rotation.escalation
             if esc and (split_ref(esc)[0] is not None or esc.replace("-", "").isalnum()):
                 refs.add(esc)
-            people = {r: svc.resolve(session, r, now) for r in refs}
+            people = {r: self.people.resolve(session, r, now) for r in refs}
             triaged = triage.triaged_between(session, name, previous.start, previous.end) if previous else []
-            notes = svc.notes(session, previous.key) if previous else []
+            notes = self.records.notes(session, previous.key) if previous else []
             return current, previous, waiting, people, triaged, notes
 
         current, previous, waiting, people, triaged, notes = await self.db.run(load)
@@ -98,7 +110,7 @@ class ShiftTicker:
         await self._escalate(rotation.name, rotation.channel, rotation.escalation, waiting, people, now)
 
     async def _announce(self, name, channel, current, previous, waiting, people, triaged, notes, now):  # type: ignore[no-untyped-def]
-        tz = self.service.project_tz()
+        tz = self.schedule.project_tz()
         sla = self.config().sla
         message = handoff_message(
             self.t, name, previous, current, people, tz, triaged, waiting, now, sla, notes
@@ -154,7 +166,7 @@ class ShiftTicker:
         breached = [i for i in waiting if i.breached(now, sla)]
         if not breached:
             return
-        triage = self.service.triage()
+        triage, recorder = self.triage.store(), self.triage.recorder()
         keys = [(i.repo, i.number) for i in breached]
         done = await self.db.run(triage.escalated, keys)
         fresh = [i for i in breached if (i.repo.lower(), i.number) not in done]
@@ -163,7 +175,7 @@ class ShiftTicker:
 
         def mark(session):  # type: ignore[no-untyped-def]
             for item in fresh:
-                triage.mark(session, item.repo, item.number, item.opened_at, escalated_at=now)
+                recorder.mark(session, item.repo, item.number, item.opened_at, escalated_at=now)
 
         await self.db.run(mark)
         who: MentionSpan | Plain | str = self.t("oncall.escalation.nobody")
@@ -192,13 +204,12 @@ class ShiftTicker:
         await self.poster.post_once("oncall_escalation", period[:250], channel_of(channel), message)
 
     async def _swap_reminders(self, now: datetime) -> None:
-        svc = self.service
         lead = self.config().swap_reminder
-        tz = svc.project_tz()
+        tz = self.schedule.project_tz()
 
         def due(session):  # type: ignore[no-untyped-def]
             reminders = []
-            for swap in svc.open_swaps(session):
+            for swap in self.swaps.open_swaps(session):
                 if swap.shift_start <= now:
                     swap.status, swap.resolved_at = "expired", now
                     session.add(swap)
@@ -207,7 +218,7 @@ class ShiftTicker:
             return reminders
 
         for swap_id, rotation, member_id, start in await self.db.run(due):
-            rot = svc.rotation(rotation)[0]
+            rot = self.schedule.rotation(rotation)[0]
             text = self.t("oncall.swap.reminder", id=swap_id, at=when(self.t, start, tz))
             await self.poster.post_once(
                 "oncall_swap_reminder", f"swap:{swap_id}", channel_of(rot.channel), Message.text(text)

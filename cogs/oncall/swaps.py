@@ -14,8 +14,10 @@ from bot.core.refs import UserRef
 from bot.db.database import Database
 from cogs.oncall.config import OncallConfig
 from cogs.oncall.home import HomeNotifier
-from cogs.oncall.service import OncallService, parse_day
+from cogs.oncall.rotation_people import RotationPeople
+from cogs.oncall.service import Schedule, parse_day
 from cogs.oncall.shiftlife import channel_of
+from cogs.oncall.swap_book import SwapBook
 from cogs.oncall.views import when
 
 
@@ -24,7 +26,9 @@ class SwapCommands:
 
     def __init__(
         self,
-        service: OncallService,
+        schedule: Schedule,
+        people: RotationPeople,
+        swaps: SwapBook,
         config: Callable[[], OncallConfig],
         db: Database,
         clock: Clock,
@@ -32,7 +36,9 @@ class SwapCommands:
         homes: HomeNotifier,
         project_t: Callable[..., str],
     ) -> None:
-        self.service = service
+        self.schedule = schedule
+        self.people = people
+        self.swaps = swaps
         self.config = config
         self.db = db
         self.clock = clock
@@ -50,28 +56,28 @@ class SwapCommands:
     async def swap(
         self, inv: Invocation, date: str, member: UserRef | None = None, force: bool | None = None
     ) -> None:
-        svc, now = self.service, self.clock.now()
+        now = self.clock.now()
         day = parse_day(date)
-        tz = svc.viewer_tz(inv.actor)
+        tz = self.schedule.viewer_tz(inv.actor)
         if force and not inv.actor.is_maintainer:
             raise PermissionDenied("oncall.error.force_maintainers")
         if force and member is None:
             raise UserError("oncall.error.force_needs_member")
 
         def create(session):  # type: ignore[no-untyped-def]
-            shift, ref = svc.find_own_shift(session, inv.actor, day, tz)
-            rotation = svc.rotation(shift.rotation)[0]
-            refs = svc.rotation_refs(rotation)
+            shift, ref = self.swaps.find_own_shift(session, inv.actor, day, tz)
+            rotation = self.schedule.rotation(shift.rotation)[0]
+            refs = self.people.rotation_refs(rotation)
             target = None
             if member is not None:
-                target = svc.named_ref(session, inv.platform, member, now, refs)
+                target = self.people.named_ref(session, inv.platform, member, now, refs)
             if target is not None and target == ref:
                 raise UserError("oncall.error.swap_self")
-            swap = svc.create_swap(session, shift, ref, inv.actor.member_id, target, now)
+            swap = self.swaps.create_swap(session, shift, ref, inv.actor.member_id, target, now)
             if force:
                 assert target is not None
-                svc.take_swap(session, swap, target, inv.actor.member_id, now)
-            people = {r: svc.resolve(session, r, now) for r in {ref, target} if r}
+                self.swaps.take_swap(session, swap, target, inv.actor.member_id, now)
+            people = {r: self.people.resolve(session, r, now) for r in {ref, target} if r}
             return swap.id, shift, rotation, target, people
 
         swap_id, shift, rotation, target, people = await self.db.run(create)
@@ -153,12 +159,12 @@ class SwapCommands:
 
     @action("oncall_take")
     async def take(self, inv: Invocation) -> None:
-        svc, now = self.service, self.clock.now()
+        now = self.clock.now()
 
         def take(session):  # type: ignore[no-untyped-def]
-            swap = svc.get_swap(session, inv.value)
-            rot = svc.rotation(swap.rotation)[0]
-            mine = svc.my_refs(inv.actor, [rot])
+            swap = self.swaps.get_swap(session, inv.value)
+            rot = self.schedule.rotation(swap.rotation)[0]
+            mine = self.people.my_refs(inv.actor, [rot])
             if swap.target is not None and swap.target not in mine:
                 raise UserError("oncall.error.swap_not_yours")
             if not mine:
@@ -166,12 +172,17 @@ class SwapCommands:
             if swap.requester in mine:
                 raise UserError("oncall.error.swap_self")
             taker = swap.target or sorted(mine)[0]
-            svc.take_swap(session, swap, taker, inv.actor.member_id, now)
-            return swap, rot, svc.resolve(session, taker, now), svc.resolve(session, swap.requester, now)
+            self.swaps.take_swap(session, swap, taker, inv.actor.member_id, now)
+            return (
+                swap,
+                rot,
+                self.people.resolve(session, taker, now),
+                self.people.resolve(session, swap.requester, now),
+            )
 
         swap, rot, taker, requester = await self.db.run(take)
         await self.homes.changed({taker.ref, requester.ref})
-        tz = svc.project_tz()
+        tz = self.schedule.project_tz()
         span = f"{when(self.project_t, swap.shift_start, tz)} → {when(self.project_t, swap.shift_end, tz)}"
         text = self.project_t(
             "oncall.swap.taken", rotation=rot.name, span=span, name=taker.name, requester=requester.name
@@ -183,12 +194,12 @@ class SwapCommands:
 
     @action("oncall_withdraw")
     async def withdraw(self, inv: Invocation) -> None:
-        svc, now = self.service, self.clock.now()
+        now = self.clock.now()
 
         def withdraw(session):  # type: ignore[no-untyped-def]
-            swap = svc.get_swap(session, inv.value)
-            rot = svc.rotation(swap.rotation)[0]
-            if swap.requester not in svc.my_refs(inv.actor, [rot]) and not inv.actor.is_maintainer:
+            swap = self.swaps.get_swap(session, inv.value)
+            rot = self.schedule.rotation(swap.rotation)[0]
+            if swap.requester not in self.people.my_refs(inv.actor, [rot]) and not inv.actor.is_maintainer:
                 raise UserError("oncall.error.swap_not_yours")
             if swap.status != "open":
                 raise UserError("oncall.error.swap_closed", status=swap.status)

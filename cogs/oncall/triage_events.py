@@ -34,9 +34,10 @@ from bot.core.posting import Poster
 from bot.db.database import Database
 from bot.i18n import Catalog
 from cogs.oncall.config import OncallConfig
+from cogs.oncall.rotation_people import RotationPeople
 from cogs.oncall.sections import missing_sections
-from cogs.oncall.service import OncallService
 from cogs.oncall.shiftlife import channel_of
+from cogs.oncall.triage import TriageAccess
 
 ASK_ACTION = "ask_sections"
 ASK_ROUND = "ask_round"  # in OncallTriage.extra: bumped by each refused ask, so a new one is queued
@@ -47,7 +48,8 @@ class TriageEvents:
 
     def __init__(
         self,
-        service: OncallService,
+        people: RotationPeople,
+        triage: TriageAccess,
         config: Callable[[], OncallConfig],
         db: Database,
         clock: Clock,
@@ -56,7 +58,8 @@ class TriageEvents:
         catalog: Catalog,
         locale: Callable[[], str],
     ) -> None:
-        self.service = service
+        self.people = people
+        self.triage = triage
         self.config = config
         self.db = db
         self.clock = clock
@@ -67,19 +70,19 @@ class TriageEvents:
 
     @action("oncall_ask")
     async def ask_for_sections(self, inv: Invocation) -> None:
-        svc, now = self.service, self.clock.now()
+        now = self.clock.now()
         repo, _, number_text = inv.value.rpartition("#")
         if not number_text.isdigit():
             raise UserError("core.error.stale_button")
         number = int(number_text)
-        mine = svc.my_refs(inv.actor)
+        mine = self.people.my_refs(inv.actor)
         if not mine and not inv.actor.is_maintainer:
             raise UserError("oncall.error.not_a_member")
         github = self.github()
         if github is None:
             raise UserError("oncall.error.no_github")
 
-        triage = svc.triage()
+        triage, recorder = self.triage.store(), self.triage.recorder()
 
         def load(session):  # type: ignore[no-untyped-def]
             item = next(
@@ -92,11 +95,11 @@ class TriageEvents:
             )
             if item is None:
                 raise UserError("oncall.error.not_in_queue", ref=inv.value)
-            record = triage.record(session, item.repo, number)
+            record = recorder.record(session, item.repo, number)
             ask_round = record.extra.get(ASK_ROUND, "0") if record is not None else "0"
             # Marked before the comment is queued: a refusal can come back before this handler ends,
             # and it must find the mark to clear.
-            triage.mark(session, item.repo, number, item.opened_at, sections_requested_at=now)
+            recorder.mark(session, item.repo, number, item.opened_at, sections_requested_at=now)
             return item, ask_round
 
         item, ask_round = await self.db.run(load)
@@ -122,7 +125,7 @@ class TriageEvents:
             )
         except Exception:
             await self.db.run(
-                lambda s: triage.mark(s, item.repo, number, item.opened_at, sections_requested_at=None)
+                lambda s: recorder.mark(s, item.repo, number, item.opened_at, sections_requested_at=None)
             )
             raise
         await inv.reply(inv.t("oncall.queue.asked_reply", ref=inv.value))
@@ -135,10 +138,10 @@ class TriageEvents:
         if event.context.get("oncall_action", ASK_ACTION) != ASK_ACTION:
             return
         asked_round = event.context.get("oncall_round", "0")
-        triage = self.service.triage()
+        recorder = self.triage.recorder()
 
         def reopen(session):  # type: ignore[no-untyped-def]
-            row = triage.record(session, event.repo, event.number)
+            row = recorder.record(session, event.repo, event.number)
             if row is None or row.extra.get(ASK_ROUND, "0") != asked_round:
                 return None  # this refusal was handled already (a repeated event)
             row.sections_requested_at = None
@@ -179,14 +182,14 @@ class TriageEvents:
 
     @listener(IssueOpened)
     async def on_opened(self, event: IssueOpened) -> None:
-        await self.db.run(lambda s: self.service.triage().opened(s, event))
+        await self.db.run(lambda s: self.triage.recorder().opened(s, event))
 
     @listener(PullRequestOpened)
     async def on_pr_opened(self, event: PullRequestOpened) -> None:
-        await self.db.run(lambda s: self.service.triage().opened(s, event))
+        await self.db.run(lambda s: self.triage.recorder().opened(s, event))
 
     async def _responded(self, event: RepoEvent) -> None:
-        await self.db.run(lambda s: self.service.triage().responded(s, event))
+        await self.db.run(lambda s: self.triage.recorder().responded(s, event))
 
     @listener(IssueLabeled)
     async def on_labeled(self, event: IssueLabeled) -> None:
@@ -206,12 +209,12 @@ class TriageEvents:
 
     @listener(IssueClosed)
     async def on_closed(self, event: IssueClosed) -> None:
-        await self.db.run(lambda s: self.service.triage().state_changed(s, event))
+        await self.db.run(lambda s: self.triage.recorder().state_changed(s, event))
         await self._responded(event)
 
     @listener(IssueReopened)
     async def on_reopened(self, event: IssueReopened) -> None:
-        await self.db.run(lambda s: self.service.triage().state_changed(s, event))
+        await self.db.run(lambda s: self.triage.recorder().state_changed(s, event))
 
     @listener(PullRequestReviewed)
     async def on_reviewed(self, event: PullRequestReviewed) -> None:

@@ -1,5 +1,5 @@
 """``/oncall``: who is on call now, the next shifts, calendar feeds, the queue and response times,
-read through the on-call service the /oncall commands use."""
+read through the on-call services the /oncall commands use."""
 
 from __future__ import annotations
 
@@ -15,10 +15,12 @@ from bot.web.charts import bar_chart
 from bot.web.site import PageContext
 from cogs.oncall.planner import Shift
 from cogs.oncall.public_names import public_name
-from cogs.oncall.service import OncallService, RotationNow
 from cogs.oncall.stats import Report, response_times
 
 if TYPE_CHECKING:
+    from cogs.oncall.rotation_people import RotationPeople
+    from cogs.oncall.service import RotationNow, Schedule
+    from cogs.oncall.triage import TriageAccess
     from cogs.web.cog import WebCog
 
 AHEAD = timedelta(weeks=3)  # "the next weeks' shifts"
@@ -48,24 +50,26 @@ class Loaded:
     report: Report
 
 
-def _load(svc: OncallService, session: Session, now: datetime) -> Loaded:
+def _load(
+    schedule: Schedule, people: RotationPeople, triage: TriageAccess, session: Session, now: datetime
+) -> Loaded:
     # One planner per rotation serves both spans: loading one reads the rotation's whole roster,
     # time-away and override history.
-    planners = {r.name: svc.planner(session, r) for r in svc.config.rotations}
-    current = svc.now(session, now, planners)
+    planners = {r.name: schedule.planner(session, r) for r in schedule.config.rotations}
+    current = schedule.now(session, now, planners)
     shifts: list[Shift] = []
     for planner in planners.values():
         shifts += [s for s in planner.shifts(now, now + AHEAD) if s.reason != "off"]
     refs = {s.member for s in shifts if s.member}
     refs |= {s.member for r in current for s in (r.current, r.upcoming) if s is not None and s.member}
     # known(), not resolve(): a page view reads, it never creates member rows.
-    names = {ref: svc.known(session, ref).name for ref in refs}
+    names = {ref: people.known(session, ref).name for ref in refs}
     rows = [ShiftRow(s.rotation, s.region, s.start, s.end, public_name(names, s.member)) for s in shifts]
     rows.sort(key=lambda r: (r.start, r.rotation, r.region or ""))
-    queue = svc.triage().queue_size(session, None)
+    queue = triage.store().queue_size(session, None)
     # Only the response times: the backlog series /oncall stats also draws is not shown here.
-    report = response_times(session, now, svc.project_tz(), WEEKS, None)
-    return Loaded(current, rows, names, queue, svc.changed_at(session), report)
+    report = response_times(session, now, schedule.project_tz(), WEEKS, None)
+    return Loaded(current, rows, names, queue, schedule.changed_at(session), report)
 
 
 class OncallPage:
@@ -75,9 +79,12 @@ class OncallPage:
         self.cog = cog
 
     async def build(self, ctx: PageContext, request: web.Request) -> PageResult:
-        svc: OncallService = self.cog.feature("oncall").service
+        oncall = self.cog.feature("oncall")
+        schedule: Schedule = oncall.schedule
         now = self.cog.now()
-        loaded = await self.cog.services.db.read(lambda s: _load(svc, s, now))
+        loaded = await self.cog.services.db.read(
+            lambda s: _load(schedule, oncall.people, oncall.triage, s, now)
+        )
         report, names = loaded.report, loaded.names
         points = []
         for week in report.weeks:
@@ -86,7 +93,7 @@ class OncallPage:
             text = ctx.fmt.number(round(hours, 1)) if hours is not None else "—"
             points.append((ctx.fmt.date(week, "short"), hours, text))
         chart = bar_chart(ctx.t("web.oncall.ttfr_title"), ctx.t("web.oncall.chart_desc"), points)
-        config = svc.config
+        config = schedule.config
         # The feeds always need a token (the configured one or the deployment's generated one), and
         # the token keeps them private: a public page can only say where to ask, never link them.
         feeds_private = config.calendar_feeds

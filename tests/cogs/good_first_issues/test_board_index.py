@@ -16,6 +16,7 @@ from bot.github.store import IssueStore
 from cogs.good_first_issues.board import BoardFilter, BoardRules, list_board
 from cogs.good_first_issues.board_index import BoardIndex, _entries, rebuild
 from cogs.good_first_issues.claims import ClaimPolicy, ClaimStore
+from cogs.good_first_issues.lookup import IssueLookup
 from cogs.good_first_issues.models import GfiBoardEntry
 from cogs.good_first_issues.refs import IssueRef
 from tests.cogs.good_first_issues.conftest import REPO, item, seed, standard_board
@@ -103,7 +104,7 @@ def test_claim_and_unclaim_take_an_issue_off_and_put_it_back(board_db: Database)
         session.add(member)
         session.flush()
         member_id = member.id
-        repo, issue = store.resolve(session, IssueRef(REPO, 8))
+        repo, issue = IssueLookup(store.rules).resolve(session, IssueRef(REPO, 8))
         claim = store.claim(session, repo, issue, member_id, None, NOW)
     assert member_id is not None
     assert 8 not in _numbers(board_db)

@@ -15,6 +15,7 @@ from bot.db.database import Database
 from bot.db.models import Member
 from cogs.good_first_issues.claims import ClaimPolicy, ClaimStore
 from cogs.good_first_issues.errors import GfiError
+from cogs.good_first_issues.lookup import IssueLookup
 from cogs.good_first_issues.models import GfiClaim
 from cogs.good_first_issues.refs import IssueRef
 from tests.cogs.good_first_issues.conftest import REPO, RULES, seed, standard_board
@@ -35,7 +36,7 @@ def _members(db: Database, count: int) -> list[int]:
 
 def _claim(db: Database, store: ClaimStore, member_id: int, number: int = 1) -> GfiClaim:
     def work(session: Session) -> GfiClaim:
-        repo, issue = store.resolve(session, IssueRef(REPO, number))
+        repo, issue = IssueLookup(store.rules).resolve(session, IssueRef(REPO, number))
         return store.claim(session, repo, issue, member_id, None, NOW)
 
     return db.call(work)

@@ -16,6 +16,7 @@ from bot.db.models import Member
 from bot.i18n import Catalog, catalog_directories
 from cogs.good_first_issues.claims import ClaimPolicy, ClaimStore
 from cogs.good_first_issues.home import HomeBoard, HomeClaim, home_board
+from cogs.good_first_issues.lookup import IssueLookup
 from cogs.good_first_issues.models import GfiClaim
 from cogs.good_first_issues.refs import IssueRef
 from cogs.good_first_issues.views import HOME_ITEMS, home_blocks
@@ -44,7 +45,7 @@ def _people(db: Database, *names: str) -> list[int]:
 
 def _claim(db: Database, member_id: int, number: int, at: datetime = NOW) -> GfiClaim:
     def work(session: Session) -> GfiClaim:
-        repo, issue = STORE.resolve(session, IssueRef(REPO, number))
+        repo, issue = IssueLookup(RULES).resolve(session, IssueRef(REPO, number))
         return STORE.claim(session, repo, issue, member_id, None, at)
 
     return db.call(work)
@@ -52,7 +53,7 @@ def _claim(db: Database, member_id: int, number: int, at: datetime = NOW) -> Gfi
 
 def _wait(db: Database, member_id: int, number: int, at: datetime) -> int:
     def work(session: Session) -> int:
-        repo, issue = STORE.resolve(session, IssueRef(REPO, number))
+        repo, issue = IssueLookup(RULES).resolve(session, IssueRef(REPO, number))
         return STORE.join_waitlist(session, repo, issue, member_id, at)
 
     return db.call(work)
@@ -113,7 +114,7 @@ def test_removed_issues_are_left_out(db: Database) -> None:
     _claim(db, alice, 8)
 
     def remove(session: Session) -> None:
-        _, issue = STORE.resolve(session, IssueRef(REPO, 8))
+        _, issue = IssueLookup(RULES).resolve(session, IssueRef(REPO, 8))
         issue.removed_at = NOW
         session.add(issue)
 
@@ -158,7 +159,7 @@ def test_many_claims_stay_within_the_home_tab_limits(db: Database) -> None:
 
     def assign_all(session: Session) -> None:
         for n in range(1, 41):
-            repo, issue = STORE.resolve(session, IssueRef(REPO, n))
+            repo, issue = IssueLookup(RULES).resolve(session, IssueRef(REPO, n))
             STORE.claim(
                 session, repo, issue, alice, None, NOW, assigned_by=alice
             )  # maintainers may exceed limits

@@ -13,6 +13,7 @@ from bot.db.models import ISSUES_TOPIC, Member
 from cogs.good_first_issues.board import BoardRules
 from cogs.good_first_issues.board_index import BoardIndex, rebuild
 from cogs.good_first_issues.claims import ClaimPolicy, ClaimStore
+from cogs.good_first_issues.lookup import IssueLookup
 from cogs.good_first_issues.models import GfiWaitlist
 from cogs.good_first_issues.refs import IssueRef
 from cogs.good_first_issues.suggestions import (
@@ -142,9 +143,9 @@ def test_claimed_and_own_issues(board: Database) -> None:
     store = ClaimStore(RULES, POLICY)
     with board.session() as session:
         alice, bob = _member(session, "alice"), _member(session, "bob")
-        repo, issue = store.resolve(session, IssueRef(REPO, 2))
+        repo, issue = IssueLookup(store.rules).resolve(session, IssueRef(REPO, 2))
         store.claim(session, repo, issue, alice, None, NOW)
-        repo, issue = store.resolve(session, IssueRef(REPO, 8))
+        repo, issue = IssueLookup(store.rules).resolve(session, IssueRef(REPO, 8))
         store.claim(session, repo, issue, alice, None, NOW)
         assert issue.id is not None
         session.add(GfiWaitlist(issue_id=issue.id, member_id=bob, created_at=NOW))

@@ -17,6 +17,7 @@ from cogs.oncall.config import OncallConfig
 from cogs.oncall.models import OncallTriage
 from cogs.oncall.stats import build_report, gather_report
 from cogs.oncall.triage import TriageStore
+from cogs.oncall.triage_record import TriageRecorder
 from tests.cogs.oncall.fakes import issue_payload
 
 CONFIG = OncallConfig.model_validate(
@@ -62,7 +63,7 @@ def _sync(
     db.call(seed)
 
 
-def _history(db: Database, store: TriageStore) -> None:
+def _history(db: Database, recorder: TriageRecorder) -> None:
     """Fifteen items; the comment on each says at which instants it waits (I1..I4 = INSTANTS)."""
     p = issue_payload
     _sync(
@@ -89,14 +90,14 @@ def _history(db: Database, store: TriageStore) -> None:
     _sync(db, "acme/docs", [p(11, "a docs item", _iso("02-10"))])  # I1 I2 I3 I4, in docs only
     for number, day in ((8, datetime(2026, 2, 27, tzinfo=UTC)), (14, datetime(2026, 2, 2, tzinfo=UTC))):
         db.call(
-            store.responded,
+            recorder.responded,
             IssueCommented("acme/widgets", number, day, "mia", True, False, comment_id=number),
         )
 
 
 def test_backlog_counts_the_queue_over_a_history_with_items_from_before_the_bot(db: Database) -> None:
     store = TriageStore(CONFIG, frozenset({"mia"}), ["ci-robot"])
-    _history(db, store)
+    _history(db, TriageRecorder(CONFIG, frozenset({"mia"}), ["ci-robot"]))
 
     def counts(rotation: Any) -> list[int]:
         return [n for _, n in db.call(store.backlog_series, INSTANTS, rotation)]
@@ -120,7 +121,7 @@ def test_backlog_counts_the_queue_over_a_history_with_items_from_before_the_bot(
 
 async def test_the_command_runs_the_two_queries_at_once_to_the_same_report(db: Database) -> None:
     store = TriageStore(CONFIG, frozenset({"mia"}), ["ci-robot"])
-    _history(db, store)
+    _history(db, TriageRecorder(CONFIG, frozenset({"mia"}), ["ci-robot"]))
     together = await gather_report(db, store, NOW, ZoneInfo("UTC"), 4, CORE)
     alone = db.call(build_report, store, NOW, ZoneInfo("UTC"), 4, CORE)
     assert together.backlog == alone.backlog and [n for _, n in together.backlog] == [4, 4, 2, 3]
@@ -134,27 +135,33 @@ def test_a_configured_bot_login_is_no_author_for_the_queue(db: Database) -> None
 
 
 def test_escalated_and_asked_items_are_filed_under_their_rotation(db: Database) -> None:
-    store = TriageStore(CONFIG, frozenset())
+    store, recorder = TriageStore(CONFIG, frozenset()), TriageRecorder(CONFIG, frozenset())
     _sync(db, "acme/widgets", [issue_payload(5, "crash", _iso("02-10"))])
     _sync(db, "acme/docs", [issue_payload(6, "typo", _iso("02-11"))])
     escalated_at = datetime(2026, 2, 12, tzinfo=UTC)
-    db.call(store.mark, "acme/widgets", 5, datetime(2026, 2, 10, 10, tzinfo=UTC), escalated_at=escalated_at)
     db.call(
-        store.mark, "acme/docs", 6, datetime(2026, 2, 11, 10, tzinfo=UTC), sections_requested_at=escalated_at
+        recorder.mark, "acme/widgets", 5, datetime(2026, 2, 10, 10, tzinfo=UTC), escalated_at=escalated_at
     )
-    record = db.call(store.record, "acme/widgets", 5)
+    db.call(
+        recorder.mark,
+        "acme/docs",
+        6,
+        datetime(2026, 2, 11, 10, tzinfo=UTC),
+        sections_requested_at=escalated_at,
+    )
+    record = db.call(recorder.record, "acme/widgets", 5)
     assert (record.rotation, record.escalated_at, record.author_login) == ("core", escalated_at, "newcomer")
-    assert db.call(store.record, "acme/docs", 6).rotation == "docs"
+    assert db.call(recorder.record, "acme/docs", 6).rotation == "docs"
 
     # The escalated item is answered during the shift: the handoff summary of core counts it.
     answered = datetime(2026, 2, 13, tzinfo=UTC)
-    db.call(store.responded, IssueCommented("acme/widgets", 5, answered, "mia", True, False, comment_id=1))
+    db.call(recorder.responded, IssueCommented("acme/widgets", 5, answered, "mia", True, False, comment_id=1))
     shift = (datetime(2026, 2, 12, 9, tzinfo=UTC), datetime(2026, 2, 19, 9, tzinfo=UTC))
     assert [r.number for r in db.call(store.triaged_between, "core", *shift)] == [5]
 
 
 def test_records_stored_without_a_rotation_are_repaired(db: Database) -> None:
-    store = TriageStore(CONFIG, frozenset())
+    store, recorder = TriageStore(CONFIG, frozenset()), TriageRecorder(CONFIG, frozenset())
     _sync(db, "acme/widgets", [issue_payload(n, f"item {n}", _iso("02-10")) for n in (7, 8, 10)])
     _sync(db, "acme/other", [issue_payload(9, "uncovered", _iso("02-10"))])
     answered = datetime(2026, 2, 12, tzinfo=UTC)
@@ -177,13 +184,13 @@ def test_records_stored_without_a_rotation_are_repaired(db: Database) -> None:
     db.call(old_records)
     # A response to one of them files it on the way (no start-up needed).
     later = answered + timedelta(hours=1)
-    db.call(store.responded, IssueCommented("acme/widgets", 10, later, "mia", True, False, comment_id=2))
-    assert db.call(store.record, "acme/widgets", 10).rotation == "core"
+    db.call(recorder.responded, IssueCommented("acme/widgets", 10, later, "mia", True, False, comment_id=2))
+    assert db.call(recorder.record, "acme/widgets", 10).rotation == "core"
 
-    assert db.call(store.repair_rotations) == 2  # #7 and #8; acme/other is covered by no rotation
+    assert db.call(recorder.repair_rotations) == 2  # #7 and #8; acme/other is covered by no rotation
     keys = (("acme/widgets", 7), ("acme/widgets", 8), ("acme/other", 9))
-    assert {n: db.call(store.record, r, n).rotation for r, n in keys} == {7: "core", 8: "core", 9: None}
-    assert db.call(store.repair_rotations) == 0
+    assert {n: db.call(recorder.record, r, n).rotation for r, n in keys} == {7: "core", 8: "core", 9: None}
+    assert db.call(recorder.repair_rotations) == 0
     week = (datetime(2026, 2, 9, tzinfo=UTC), datetime(2026, 2, 16, tzinfo=UTC))
     assert [r.number for r in db.call(store.triaged_between, "core", *week)] == [8, 10]
     # Both count in core's stats now: opened 02-10 10:00, answered 1d14h and 1d15h later.

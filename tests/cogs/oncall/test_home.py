@@ -17,8 +17,8 @@ from bot.core.clock import FakeClock
 from bot.core.messages import Message
 from bot.core.plaintext import render_plain
 from bot.db.database import Database
+from cogs.oncall.cog import OncallCog
 from cogs.oncall.home import HomeShifts, home_shifts
-from cogs.oncall.service import OncallService
 from cogs.oncall.views import HOME_SHIFTS, home_blocks
 from tests.fixtures.console import config_text
 
@@ -46,35 +46,35 @@ oncall:
 
 
 @pytest.fixture
-def oncall(db: Database, database_url: str, tmp_path: Path) -> Iterator[OncallService]:
+def oncall(db: Database, database_url: str, tmp_path: Path) -> Iterator[OncallCog]:
     config = load_config_text(config_text(database_url, ONCALL), "steward.yaml", base_dir=tmp_path)
     app = App(config, clock=FakeClock(NOW), run_migrations=False)
-    svc = OncallService(app.services)
-    app.db.call(lambda s: svc.sync_rosters(s, NOW))
+    cog = OncallCog(app.services)
+    app.db.call(lambda s: cog.schedule.sync_rosters(s, NOW))
     try:
-        yield svc
+        yield cog
     finally:
         app.db.dispose()
 
 
-def _member(svc: OncallService, user_id: str, name: str) -> int:
+def _member(cog: OncallCog, user_id: str, name: str) -> int:
     def work(session: Session) -> int:
-        member = svc.services.members.ensure(session, "slack", user_id, name, NOW)
+        member = cog.services.members.ensure(session, "slack", user_id, name, NOW)
         assert member.id is not None
         return member.id
 
-    return svc.services.db.call(work)
+    return cog.services.db.call(work)
 
 
-def _home(svc: OncallService, member_id: int, now: datetime = NOW) -> HomeShifts | None:
-    return svc.services.db.call(lambda s: home_shifts(svc, s, member_id, now))
+def _home(cog: OncallCog, member_id: int, now: datetime = NOW) -> HomeShifts | None:
+    return cog.services.db.call(lambda s: home_shifts(cog.schedule, cog.people, cog.swaps, s, member_id, now))
 
 
 def _spans(home: HomeShifts) -> list[tuple[str, str, str | None]]:
     return [(s.rotation, f"{s.start.astimezone(BERLIN):%m-%d %H:%M}", s.member) for s in home.upcoming]
 
 
-def test_shifts_of_both_rotations_by_login_and_by_platform_ref(oncall: OncallService) -> None:
+def test_shifts_of_both_rotations_by_login_and_by_platform_ref(oncall: OncallCog) -> None:
     alice = _member(oncall, "U0ALICE", "alice")
     home = _home(oncall, alice)
     assert home is not None and home.days == 14
@@ -93,7 +93,7 @@ def test_shifts_of_both_rotations_by_login_and_by_platform_ref(oncall: OncallSer
     assert [x for x in _spans(later) if x[0] == "core"] == [("core", "01-26 09:00", "alice")]
 
 
-def test_time_away_swaps_and_people_outside_every_rotation(oncall: OncallService) -> None:
+def test_time_away_swaps_and_people_outside_every_rotation(oncall: OncallCog) -> None:
     bob = _member(oncall, "U0BOB", "bob")
     carol = _member(oncall, "U0CAROL", "carol")
     zoe = _member(oncall, "U0ZOE", "zoe")
@@ -103,14 +103,16 @@ def test_time_away_swaps_and_people_outside_every_rotation(oncall: OncallService
 
     def away_and_ask(session: Session) -> None:
         start = datetime(2026, 1, 12, tzinfo=BERLIN)
-        oncall.add_away(session, {"bob"}, start, datetime(2026, 1, 19, 9, tzinfo=BERLIN), bob, NOW)
+        oncall.records.add_away(session, {"bob"}, start, datetime(2026, 1, 19, 9, tzinfo=BERLIN), bob, NOW)
         # carol asks bob to take her week of the 19th.
         [shift] = [
             s
-            for s in oncall.shifts(session, oncall.rotation("core")[0], start, start + timedelta(days=14))
+            for s in oncall.schedule.shifts(
+                session, oncall.schedule.rotation("core")[0], start, start + timedelta(days=14)
+            )
             if s.member == "carol" and s.reason == "rotation"
         ]
-        oncall.create_swap(session, shift, "carol", carol, "bob", NOW)
+        oncall.swaps.create_swap(session, shift, "carol", carol, "bob", NOW)
 
     oncall.services.db.call(away_and_ask)
     home = _home(oncall, bob)
@@ -128,7 +130,7 @@ def test_time_away_swaps_and_people_outside_every_rotation(oncall: OncallService
     assert _home(oncall, bob, ask.end + timedelta(minutes=1)).swaps == []  # type: ignore[union-attr]
 
 
-def test_rendering(oncall: OncallService) -> None:
+def test_rendering(oncall: OncallCog) -> None:
     alice = _member(oncall, "U0ALICE", "alice")
     home = _home(oncall, alice)
     assert home is not None
@@ -145,7 +147,7 @@ def test_rendering(oncall: OncallService) -> None:
     assert "你现在在 core 值班" in text("zh-CN", BERLIN)
 
 
-def test_rendering_free_and_asked_people_and_long_lists(oncall: OncallService) -> None:
+def test_rendering_free_and_asked_people_and_long_lists(oncall: OncallCog) -> None:
     catalog = oncall.services.catalog
 
     def t(key: str, **p: object) -> str:

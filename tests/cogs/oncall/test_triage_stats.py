@@ -16,6 +16,7 @@ from cogs.oncall.models import OncallTriage
 from cogs.oncall.sections import missing_sections
 from cogs.oncall.stats import build_report, nearest_rank
 from cogs.oncall.triage import TriageStore
+from cogs.oncall.triage_record import TriageRecorder
 from tests.cogs.oncall.fakes import issue_payload
 
 CONFIG = OncallConfig.model_validate(
@@ -89,12 +90,12 @@ def _seed_issue(db: Database, payload: dict[str, Any], repo: str) -> None:
     db.call(seed)
 
 
-def _apply(db: Database, store: TriageStore, events: list[Any]) -> None:
+def _apply(db: Database, recorder: TriageRecorder, events: list[Any]) -> None:
     for event in events:
         if isinstance(event, IssueOpened):
-            db.call(store.opened, event)
+            db.call(recorder.opened, event)
         else:
-            db.call(store.responded, event)
+            db.call(recorder.responded, event)
 
 
 def test_verbatim_payloads_the_author_answering_themself_is_no_response(
@@ -103,8 +104,8 @@ def test_verbatim_payloads_the_author_answering_themself_is_no_response(
     payloads = _load(shared_fixtures)
     repo = payloads["opened"]["repository"]["full_name"]
     _seed_issue(db, payloads["opened"]["issue"], repo)
-    store = TriageStore(CONFIG, frozenset())
-    _apply(db, store, _events(payloads))
+    recorder = TriageRecorder(CONFIG, frozenset())
+    _apply(db, recorder, _events(payloads))
     # Codertocat opened, labelled and commented on their own issue (and owns the repo): as in CHAOSS,
     # the author's own actions are no response, and a maintainer's own issue is not tracked at all.
     rows = db.call(lambda s: list(s.exec(__import__("sqlmodel").select(OncallTriage))))
@@ -121,9 +122,9 @@ def test_fixture_shapes_from_an_outside_author_record_first_response_and_triage(
         p["issue"]["author_association"] = "NONE"
     repo = payloads["opened"]["repository"]["full_name"]
     _seed_issue(db, payloads["opened"]["issue"], repo)
-    store = TriageStore(CONFIG, frozenset())
+    recorder = TriageRecorder(CONFIG, frozenset())
     events = _events(payloads)
-    _apply(db, store, events)
+    _apply(db, recorder, events)
     row = db.call(lambda s: s.exec(__import__("sqlmodel").select(OncallTriage)).one())
     assert row.author_login == "newcomer"
     assert row.opened_at == parse_github_time("2019-05-15T15:20:18Z")
@@ -137,16 +138,18 @@ def test_fixture_shapes_from_an_outside_author_record_first_response_and_triage(
 
 def test_bots_authors_and_non_maintainers_do_not_count(db: Database) -> None:
     _seed_issue(db, issue_payload(7, "crash", "2026-01-05T08:00:00Z"), "acme/widgets")
-    store = TriageStore(CONFIG, frozenset())
+    store, recorder = TriageStore(CONFIG, frozenset()), TriageRecorder(CONFIG, frozenset())
     at = datetime(2026, 1, 5, 9, tzinfo=UTC)
     for event in (
         IssueCommented("acme/widgets", 7, at, "newcomer", False, False, commenter_is_author=True),
         IssueCommented("acme/widgets", 7, at, "helpful-stranger", False, False),
         IssueLabeled("acme/widgets", 7, at, "triage-bot[bot]", True, True, label="bug"),
     ):
-        db.call(store.responded, event)
+        db.call(recorder.responded, event)
     assert [i.number for i in db.call(store.queue, CONFIG.rotations[0])] == [7]
-    db.call(store.responded, IssueCommented("acme/widgets", 7, at + timedelta(hours=1), "alice", True, False))
+    db.call(
+        recorder.responded, IssueCommented("acme/widgets", 7, at + timedelta(hours=1), "alice", True, False)
+    )
     assert db.call(store.queue, CONFIG.rotations[0]) == []
 
 
