@@ -44,8 +44,8 @@ def _data(sub: str) -> dict[str, Any]:
     }
 
 
-async def _burst(fake: FakeDiscord, channel: str) -> list[FakeInteraction]:
-    users = [fake.add_user(f"user{i}") for i in range(USERS)]
+async def _burst(fake: FakeDiscord, channel: str, users: list[Any]) -> list[FakeInteraction]:
+    """One burst from ``users`` (the same people in the warm-up and the measured burst)."""
     sent = []
     for i in range(BURST):
         interaction = fake.interaction_payload(
@@ -75,6 +75,7 @@ async def steward_run(tmp: Path) -> tuple[list[FakeInteraction], tuple[float, fl
     fake = FakeDiscord()
     await fake.start()
     channel = fake.add_channel("general").id
+    users = [fake.add_user(f"user{i}") for i in range(USERS)]
     section = f"discord:\n  token: {fake.token}\n  guild_ids: [{fake.guild_id}]\n"
     text = config_text(f"sqlite:///{tmp / 'bench.db'}", section)
     config = load_config_text(text, str(tmp / "steward.yaml"), base_dir=tmp)
@@ -83,10 +84,10 @@ async def steward_run(tmp: Path) -> tuple[list[FakeInteraction], tuple[float, fl
         app.adapters.append(build_adapter(app, guild_ready_timeout=0.05))
         await app.start()
         try:
-            await _burst(fake, channel)  # warm-up: creates the members, fills caches
+            await _burst(fake, channel, users)  # warm-up: creates the members, fills caches
             await app.adapters[0].wait_idle()  # type: ignore[attr-defined]
             fake.interactions.clear()
-            sent = await _burst(fake, channel)
+            sent = await _burst(fake, channel, users)
             await app.adapters[0].wait_idle()  # type: ignore[attr-defined]
             final = _final(fake, sent)
         finally:
@@ -99,6 +100,7 @@ async def bare_run() -> list[FakeInteraction]:
     fake = FakeDiscord()
     await fake.start()
     channel = fake.add_channel("general").id
+    users = [fake.add_user(f"user{i}") for i in range(USERS)]
     with fake.patched_discord_py():
         client = discord.Client(intents=discord.Intents.none(), guild_ready_timeout=0.05)
         ready = asyncio.Event()
@@ -114,9 +116,9 @@ async def bare_run() -> list[FakeInteraction]:
         await client.login(fake.token)
         task = asyncio.create_task(client.connect())
         await asyncio.wait_for(ready.wait(), 10)
-        await _burst(fake, channel)
+        await _burst(fake, channel, users)
         fake.interactions.clear()
-        sent = await _burst(fake, channel)
+        sent = await _burst(fake, channel, users)
         await client.close()
         await task
     await fake.stop()

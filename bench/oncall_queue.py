@@ -40,7 +40,7 @@ from bot.db.models import IssueLabel, Repo, TrackedIssue
 from cogs.oncall.chart import ChartData, ChartLabels, ChartRenderer
 from cogs.oncall.config import OncallConfig
 from cogs.oncall.models import OncallTriage
-from cogs.oncall.stats import build_report, gather_report
+from cogs.oncall.stats import build_report, gather_report, week_starts
 from cogs.oncall.triage import TriageStore
 from cogs.oncall.views import QUEUE_LIMIT, queue_message, stats_blocks
 
@@ -161,7 +161,8 @@ def measure(label: str, url: str) -> bool:
     store = TriageStore(CONFIG, frozenset({"alice"}), ["ci-robot"])
     core = CONFIG.rotations[0]
     tz = ZoneInfo("UTC")
-    labels = ChartLabels("Time to first response and backlog", "hours", "untriaged", "median", "p90")
+    weeks = tuple(w.strftime("%b %d") for w in week_starts(NOW, 8, tz))
+    labels = ChartLabels("Time to first response and backlog", "hours", "untriaged", "median", "p90", weeks)
     warm = ChartRenderer()  # as the cog keeps it: PNGs cached by their data
     cold = ChartRenderer(cache_size=0)  # fonts loaded once, the PNG drawn on every call
 

@@ -29,6 +29,7 @@ from bot.core.members import MemberDirectory
 from bot.core.messages import Message
 from bot.core.permissions import maintainer_policy
 from bot.core.posting import Poster
+from bot.counted import counted
 from bot.db import migrate
 from bot.db.database import Database
 from bot.features import FEATURES, config_warnings
@@ -248,8 +249,9 @@ class App:
         await self.leader.settled()  # the start-up catch-up, if this instance leads
         self._started = True
         log.info(
-            "steward started: %d cog(s), adapters: %s",
-            len(self.cogs),
+            "steward started: %s (%s), adapters: %s",
+            counted(len(self.cogs), "feature", "features"),
+            ", ".join(c.name for c in self.cogs),
             ", ".join(a.platform for a in self.adapters) or "none",
         )
 

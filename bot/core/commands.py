@@ -35,10 +35,15 @@ class Access(StrEnum):
 
 @dataclass(frozen=True)
 class Choice:
-    """One allowed value of an option; ``label`` is a catalog key or literal text."""
+    """One allowed value of an option; ``label`` is a catalog key or literal text.
+
+    ``short_label`` is what an adapter shows instead when its platform cannot show ``label`` whole
+    (a suggestion list with a length limit); labels are never cut.
+    """
 
     value: str | int
     label: str | None = None
+    short_label: str | None = None
 
 
 @dataclass(frozen=True)

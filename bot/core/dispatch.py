@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import random
 import secrets
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
@@ -224,7 +225,8 @@ class Dispatcher:
         await self.services.bus.publish(event)
 
     async def _run(self, inv: Invocation, reraise_form: bool = False) -> None:
-        token = request_id.set(secrets.token_hex(6))
+        # A log reference, not a secret: a PRNG draw instead of an urandom syscall on every command.
+        token = request_id.set(f"{random.getrandbits(48):012x}")
         name = inv.command.name if inv.command else f"action:{inv.action}"
         outcome = "ok"
         try:

@@ -4,11 +4,53 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
+from sqlalchemy import bindparam
+from sqlalchemy import select as sa_select
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, func, select
+from sqlmodel import Session, col, func, select
 
 from bot.db.models import Member, PlatformIdentity
+
+
+class KnownMember(NamedTuple):
+    """What a command needs of a member the bot knows (see :meth:`MemberDirectory.known`)."""
+
+    id: int
+    locale: str | None
+    timezone: str | None
+    github_login: str | None
+    display_name: str
+
+
+# Built once: constructing the statement cost as much as running it.
+_KNOWN = (
+    sa_select(
+        col(Member.id),
+        col(Member.locale),
+        col(Member.timezone),
+        col(Member.github_login),
+        col(PlatformIdentity.display_name),
+        col(Member.display_name),
+    )
+    .join(Member, col(Member.id) == PlatformIdentity.member_id)
+    .where(
+        col(PlatformIdentity.platform) == bindparam("platform"),
+        col(PlatformIdentity.platform_user_id) == bindparam("user_id"),
+    )
+)
+
+_INFO = sa_select(
+    col(Member.display_name),
+    col(Member.github_login),
+    col(Member.github_verified_at),
+    col(Member.timezone),
+    col(Member.locale),
+).where(col(Member.id) == bindparam("member_id"))
+_IDENTITIES = sa_select(col(PlatformIdentity.platform), col(PlatformIdentity.platform_user_id)).where(
+    col(PlatformIdentity.member_id) == bindparam("member_id")
+)
 
 
 @dataclass(frozen=True)
@@ -52,35 +94,34 @@ class MemberDirectory:
                 raise
             return found
 
-    def known(self, session: Session, platform: str, user_id: str, display_name: str) -> Member | None:
+    def known(self, session: Session, platform: str, user_id: str, display_name: str) -> KnownMember | None:
         """The member behind (platform, user id) when nothing about them needs writing, else None.
 
-        Lets a command from someone the bot already knows (the usual case) cost a read, not a write.
+        Lets a command from someone the bot already knows (the usual case) cost a read, not a write;
+        the read fetches the few columns a command needs, not two ORM entities (which cost most of a
+        command's database time).
         """
-        row = self._identity(session, platform, user_id)
-        if row is None or (display_name and row[0].display_name != display_name):
-            return None
-        return row[1]
-
-    def _lookup(self, session: Session, platform: str, user_id: str, display_name: str) -> Member | None:
-        row = self._identity(session, platform, user_id)
+        row = session.execute(_KNOWN, {"platform": platform, "user_id": user_id}).first()
         if row is None:
             return None
-        identity, member = row
-        if display_name and identity.display_name != display_name:
+        member_id, locale, timezone, github_login, known_name, member_name = row
+        if display_name and known_name != display_name:
+            return None
+        return KnownMember(member_id, locale, timezone, github_login, member_name)
+
+    def _lookup(self, session: Session, platform: str, user_id: str, display_name: str) -> Member | None:
+        identity = session.exec(
+            select(PlatformIdentity).where(
+                PlatformIdentity.platform == platform, PlatformIdentity.platform_user_id == user_id
+            )
+        ).first()
+        if identity is None:
+            return None
+        member = session.get(Member, identity.member_id)
+        if member is not None and display_name and identity.display_name != display_name:
             identity.display_name = display_name
             session.add(identity)
         return member
-
-    @staticmethod
-    def _identity(session: Session, platform: str, user_id: str) -> tuple[PlatformIdentity, Member] | None:
-        """The identity row and its member in one query (both reads above must agree on how)."""
-        row = session.exec(
-            select(PlatformIdentity, Member)
-            .join(Member, Member.id == PlatformIdentity.member_id)  # type: ignore[arg-type]
-            .where(PlatformIdentity.platform == platform, PlatformIdentity.platform_user_id == user_id)
-        ).first()
-        return None if row is None else (row[0], row[1])
 
     @staticmethod
     def _create(session: Session, platform: str, user_id: str, display_name: str, now: datetime) -> Member:
@@ -140,20 +181,21 @@ class MemberDirectory:
         return {**found, **new}
 
     def info(self, session: Session, member_id: int) -> MemberInfo | None:
-        member = session.get(Member, member_id)
-        if member is None or member.id is None:
+        # Columns, not ORM entities: this runs for most commands and Home tabs, and loading
+        # entities cost several times the queries themselves.
+        row = session.execute(_INFO, {"member_id": member_id}).first()
+        if row is None:
             return None
-        identities = session.exec(
-            select(PlatformIdentity).where(PlatformIdentity.member_id == member.id)
-        ).all()
+        display_name, github_login, verified_at, timezone, locale = row
+        identities = session.execute(_IDENTITIES, {"member_id": member_id}).all()
         return MemberInfo(
-            id=member.id,
-            display_name=member.display_name,
-            github_login=member.github_login,
-            github_verified=member.github_verified_at is not None,
-            timezone=member.timezone,
-            locale=member.locale,
-            identities=tuple(sorted((i.platform, i.platform_user_id) for i in identities)),
+            id=member_id,
+            display_name=display_name,
+            github_login=github_login,
+            github_verified=verified_at is not None,
+            timezone=timezone,
+            locale=locale,
+            identities=tuple(sorted((platform, user_id) for platform, user_id in identities)),
         )
 
     def find_by_github(self, session: Session, login: str) -> Member | None:

@@ -116,6 +116,13 @@ class TrackedIssue(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("repo_id", "number"),
         Index("ix_tracked_issue_repo_id_state_is_pull_request", "repo_id", "state", "is_pull_request"),
+        # /oncall stats' backlog reads its candidates (open, or closed in the window) from this index
+        # alone, without visiting the table (cogs/oncall/untriaged.py).
+        Index(
+            "ix_tracked_issue_backlog",
+            *("state", "closed_at", "created_at", "removed_at", "repo_id", "number"),
+            *("author_association", "author_login"),
+        ),
         forget_rules(
             kept="issues and pull requests (authors, assignees) mirror what is public on GitHub "
             "and are read again at every sync"

@@ -11,7 +11,7 @@ from bot.core.commands import Access, Option, OptionType, action, command
 from bot.core.invocation import Invocation
 from bot.db.database import Database
 from bot.db.models import Repo
-from cogs.good_first_issues import completions, render
+from cogs.good_first_issues import completions, views
 from cogs.good_first_issues.errors import GfiError
 from cogs.good_first_issues.filters import decode_nav, encode_nav, parse_filters
 from cogs.good_first_issues.refusals import refusals
@@ -67,12 +67,12 @@ class BoardCommands:
         rules = self.service.rules
         result = await self.service.page(flt, number)
         repo_ids = await self.db.run(_repo_ids_by_name)
-        msg = render.board_page(
+        msg = views.board_page(
             inv.t, result, self.clock.now(), lambda p: encode_nav(rules, repo_ids, flt, p)
         )
         await inv.reply(msg)
 
-    @action(render.ACTION_PAGE)
+    @action(views.ACTION_PAGE)
     @refusals
     async def page_button(self, inv: Invocation) -> None:
         rules = self.service.rules
@@ -84,9 +84,9 @@ class BoardCommands:
     @refusals
     async def show(self, inv: Invocation, issue: str) -> None:
         details = await self.service.details(parse_target(issue))
-        await inv.reply(render.details(inv.t, details, self.clock.now()))
+        await inv.reply(views.details(inv.t, details, self.clock.now()))
 
     @command("gfi stats", "gfi.stats.description", access=Access.MAINTAINERS)
     @refusals
     async def stats(self, inv: Invocation) -> None:
-        await inv.reply(render.stats(inv.t, await self.service.stats()))
+        await inv.reply(views.stats(inv.t, await self.service.stats()))

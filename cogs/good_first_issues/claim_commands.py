@@ -13,7 +13,7 @@ from bot.core.moments import Day
 from bot.core.people import PersonResolver
 from bot.core.refs import UserRef
 from bot.db.database import Database
-from cogs.good_first_issues import completions, render
+from cogs.good_first_issues import completions, views
 from cogs.good_first_issues.board_commands import issue_option
 from cogs.good_first_issues.claim_actions import ClaimActions
 from cogs.good_first_issues.errors import GfiError, localized_parts
@@ -63,7 +63,7 @@ class ClaimCommands:
         result = await self.claims.claim(_member(inv), target)
         parts = functools.partial(localized_parts, inv.t)
         await inv.reply(
-            render.claimed(inv.t, result, lambda key, outside, **p: parts(key, p, outside)), ephemeral=True
+            views.claimed(inv.t, result, lambda key, outside, **p: parts(key, p, outside)), ephemeral=True
         )
 
     @command("gfi unclaim", "gfi.unclaim.description", issue_option(completions.MY_ISSUES))
@@ -79,7 +79,7 @@ class ClaimCommands:
     async def waitlist(self, inv: Invocation, issue: str) -> None:
         await self._wait(inv, parse_target(issue))
 
-    @action(render.ACTION_WAIT)
+    @action(views.ACTION_WAIT)
     @refusals
     async def wait_button(self, inv: Invocation) -> None:
         await self._wait(inv, _button_issue(inv))
@@ -93,7 +93,7 @@ class ClaimCommands:
     @refusals
     async def mine(self, inv: Invocation) -> None:
         claims = await self.service.mine(_member(inv))
-        await inv.reply(render.mine(inv.t, claims, self.clock.now()))
+        await inv.reply(views.mine(inv.t, claims, self.clock.now()))
 
     @action(ACTION_STILL)
     @refusals

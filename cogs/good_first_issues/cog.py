@@ -18,7 +18,7 @@ from sqlmodel import Session
 
 from bot.core.cog import Cog, Services
 from bot.core.messages import Block
-from cogs.good_first_issues import render
+from cogs.good_first_issues import views
 from cogs.good_first_issues.announcements import JOB as ANNOUNCE_JOB
 from cogs.good_first_issues.announcements import Announcer
 from cogs.good_first_issues.board_commands import BoardCommands
@@ -26,6 +26,7 @@ from cogs.good_first_issues.board_events import BoardEvents
 from cogs.good_first_issues.claim_actions import ClaimActions
 from cogs.good_first_issues.claim_commands import ClaimCommands
 from cogs.good_first_issues.completions import IssueCompletions
+from cogs.good_first_issues.config import GoodFirstIssuesConfig
 from cogs.good_first_issues.digest import board_week, digest_blocks
 from cogs.good_first_issues.lifecycle import ClaimLifecycle
 from cogs.good_first_issues.notices import Notices
@@ -44,7 +45,9 @@ class GoodFirstIssuesCog(Cog):
     def __init__(self, services: Services) -> None:
         super().__init__(services)
         self.notices = Notices(services)
-        self.service = GfiService(services, self.notices)
+        self.service = GfiService(
+            services, self.notices, lambda: services.config.section(GoodFirstIssuesConfig)
+        )
         self.claims = ClaimActions(self.service)
         self.lifecycle = ClaimLifecycle(self.service, self.claims)
         self.announcer = Announcer(self.service)
@@ -100,6 +103,6 @@ class GoodFirstIssuesCog(Cog):
         board = await self.service.home(member_id)
         info = await self.services.db.run(lambda s: self.services.members.info(s, member_id))
         zone = (info.timezone if info else None) or self.services.config.project.timezone
-        return render.home_blocks(
+        return views.home_blocks(
             lambda key, **p: self.services.catalog.translate(locale, key, reader_zone=zone, **p), board
         )

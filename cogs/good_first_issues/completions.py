@@ -35,7 +35,7 @@ MY_ISSUES = "gfi_my_issues"  # the invoker's claims and waitlist places: /gfi un
 
 def _choices(found: list[IssueSuggestion]) -> list[Choice]:
     # The label is outside text (the title); adapters show it as a literal, never a catalog key.
-    return [Choice(s.ref, issue_label(s)) for s in found]
+    return [Choice(s.ref, issue_label(s), short_label=s.ref) for s in found]
 
 
 class IssueCompletions:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import timedelta
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
@@ -53,10 +53,6 @@ class GoodFirstIssuesConfig(FeatureSection):
         default=timedelta(days=2),
         description="How long a released issue stays reserved for the next person on its waitlist.",
     )
-    link_code_lifetime: Annotated[Duration, at_least(timedelta(minutes=5))] = Field(
-        default=timedelta(hours=1),
-        description="How long a GitHub account-link code stays valid.",
-    )
     claim_comment: Text | None = Field(
         default=None,
         description="GitHub comment posted on claim; {login} and {name} are filled in (default: built-in).",
@@ -73,6 +69,14 @@ class GoodFirstIssuesConfig(FeatureSection):
         if len(set(folded)) != len(folded):
             raise PydanticCustomError("duplicate", "labels must be unique (ignoring case)")
         return value
+
+    @model_validator(mode="before")
+    @classmethod
+    def _moved_settings(cls, data: Any) -> Any:
+        # Linking accounts works without the board now; its setting moved with it.
+        if isinstance(data, dict) and "link_code_lifetime" in data:
+            fail_at(("link_code_lifetime",), "moved: set github.link_code_lifetime instead", "moved")
+        return data
 
     @model_validator(mode="after")
     def _newcomer_limit(self) -> GoodFirstIssuesConfig:

@@ -8,7 +8,7 @@ from typing import Any
 
 from bot.core.invocation import Invocation
 from bot.core.messages import Button, Buttons, Message, Section
-from cogs.good_first_issues import render
+from cogs.good_first_issues import views
 from cogs.good_first_issues.errors import GfiError, localized_parts
 
 Handler = Callable[..., Awaitable[None]]
@@ -27,7 +27,7 @@ def refusals(fn: Handler) -> Handler:
             if exc.key == "gfi.error.already_claimed" and "issue_id" in exc.params:
                 msg.add(
                     Buttons(
-                        (Button(inv.t("gfi.button.wait"), render.ACTION_WAIT, str(exc.params["issue_id"])),)
+                        (Button(inv.t("gfi.button.wait"), views.ACTION_WAIT, str(exc.params["issue_id"])),)
                     )
                 )
             await inv.reply(msg, ephemeral=True)

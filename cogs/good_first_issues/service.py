@@ -5,6 +5,7 @@ What people do to claims lives in claim_actions, what claims do on their own in 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -66,16 +67,19 @@ class MyClaim:
 class GfiService:
     """Context for the rest of the cog (config, rules, clock) and the reads behind its commands."""
 
-    def __init__(self, services: Services, notices: Notices) -> None:
+    def __init__(
+        self, services: Services, notices: Notices, section: Callable[[], GoodFirstIssuesConfig | None]
+    ) -> None:
         self.services = services
         self.notices = notices
+        self._section = section  # the current section on each call, so reloads apply
         self.index = BoardIndex(lambda: self.rules)
         services.db.on_change(ISSUES_TOPIC, self.index.on_change)
 
     # -- configuration -----------------------------------------------------
     @property
     def config(self) -> GoodFirstIssuesConfig:
-        return self.services.config.section(GoodFirstIssuesConfig) or GoodFirstIssuesConfig()
+        return self._section() or GoodFirstIssuesConfig()
 
     @property
     def rules(self) -> BoardRules:

@@ -23,7 +23,6 @@ from cogs.good_first_issues.models import GfiBoardEntry, GfiClaim, GfiWaitlist
 from cogs.good_first_issues.refs import parse_issue_ref, repos_named
 
 MAX_CHOICES = 25  # Discord shows at most 25 autocomplete choices
-NAME_LIMIT = 100  # Discord's limit on a choice's name and on a string value
 _MAX_INPUT = 100  # what people type into an option box; longer input is cut, not refused
 _MAX_WORDS = 6
 _MAX_DIGITS = 9  # issue numbers are at most 9 digits (see refs.py)
@@ -122,7 +121,7 @@ def _suggestions(rows: Iterable[tuple[int, int, str]], repo_ids: Mapping[int, st
     for repo_id, number, title in rows:
         repo = repo_ids.get(repo_id)
         ref = f"{repo}#{number}"
-        if repo is not None and len(ref) <= NAME_LIMIT:  # the value must fit too; it can still be typed
+        if repo is not None:
             out.append(IssueSuggestion(ref, title, number))
     return out
 
@@ -228,33 +227,15 @@ def _plain_line(text: str) -> str:
     return " ".join(cleaned.split())
 
 
-def _utf16_len(text: str) -> int:
-    return len(text.encode("utf-16-le")) // 2
-
-
-def clip(text: str, limit: int = NAME_LIMIT) -> str:
-    """``text`` within ``limit`` characters, counted in UTF-16 code units (the stricter count, so an
-    emoji-heavy title fits however the platform counts), with an ellipsis when cut."""
-    if _utf16_len(text) <= limit:
-        return text
-    out = []
-    used = 1  # the ellipsis
-    for ch in text:
-        used += _utf16_len(ch)
-        if used > limit:
-            break
-        out.append(ch)
-    return "".join(out).rstrip() + "…"
-
-
 def issue_label(suggestion: IssueSuggestion) -> str:
-    """``owner/repo#N — title``, one line, at most 100 characters."""
+    """``owner/repo#N — title`` on one line, the title whole (a list that cannot show it all shows
+    the reference alone)."""
     title = _plain_line(suggestion.title)
-    return clip(f"{suggestion.ref} — {title}" if title else suggestion.ref)
+    return f"{suggestion.ref} — {title}" if title else suggestion.ref
 
 
 def named(names: Iterable[str], text: str, limit: int = MAX_CHOICES) -> list[str]:
     """Configured names containing ``text`` (case-insensitive): those starting with it first."""
     low = text.strip().casefold()
-    matching = [n for n in names if low in n.casefold() and len(n) <= NAME_LIMIT]
+    matching = [n for n in names if low in n.casefold()]
     return sorted(matching, key=lambda n: (not n.casefold().startswith(low), n.casefold()))[:limit]

@@ -110,6 +110,11 @@ class OncallTriage(SQLModel, table=True):
     __tablename__ = "oncall_triage"
     __table_args__ = (
         UniqueConstraint("repo", "number"),
+        # Response times read the window's records from this index alone (cogs/oncall/stats.py).
+        Index(
+            "ix_oncall_triage_window",
+            *("opened_at", "first_response_at", "triaged_at", "rotation", "first_response_by", "triaged_by"),
+        ),
         forget_rules(
             kept="who opened, answered and triaged issues on GitHub (logins): public there, and the "
             "basis of the response-time figures"

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from sqlmodel import Session, select
 
 from bot.config import StewardConfig
-from bot.core.members import MemberDirectory
+from bot.core.members import KnownMember, MemberDirectory
 from bot.core.people import maintainer_ids
 from bot.db.models import Member, PlatformIdentity
 from cogs.oncall.people import Person, _entry_for, split_ref
@@ -24,7 +24,7 @@ def known_person(config: StewardConfig, members: MemberDirectory, session: Sessi
     entry = _entry_for(config, ref)
     ids = maintainer_ids(entry) if entry else {}
     name = (entry.name if entry and entry.name else None) or value
-    member: Member | None = None
+    member: Member | KnownMember | None = None
     if platform is not None:
         ids[platform] = value
         # resolve() files the person under their first identity in this order: read that one first.

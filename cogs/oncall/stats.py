@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Float, String, case, cast, func, literal, select
+from sqlalchemy import Float, Integer, String, case, cast, func, literal, select
 from sqlmodel import Session, col
 
 from bot.db.database import Database
@@ -89,10 +89,21 @@ def week_starts(now: datetime, weeks: int, tz: ZoneInfo) -> list[datetime]:
 
 
 def seconds_between(session: Session, later: Any, earlier: Any) -> Any:
-    """SQL for ``later - earlier`` in seconds (NULL when either is NULL), on SQLite and PostgreSQL."""
+    """SQL for ``later - earlier`` (NULL when either is NULL), on SQLite and PostgreSQL: in seconds on
+    PostgreSQL (exact), in whole milliseconds on SQLite (julianday arithmetic is off by microseconds,
+    and integers turn into text far faster than floats do). :func:`durations` reads either back."""
     if session.get_bind().dialect.name == "sqlite":
-        return (func.julianday(later) - func.julianday(earlier)) * 86400.0
+        return cast(func.round((func.julianday(later) - func.julianday(earlier)) * 86_400_000.0), Integer)
     return cast(func.extract("epoch", later - earlier), Float)  # a float, not a numeric
+
+
+def durations(joined: str | None, millis: bool) -> list[float]:
+    """Seconds from a space-joined list of :func:`seconds_between` values (None: no values)."""
+    if joined is None:
+        return []
+    if millis:
+        return [int(v) / 1000 for v in joined.split()]
+    return [float(v) for v in joined.split()]
 
 
 def build_report(
@@ -151,36 +162,42 @@ def response_times(
     per_rotation: dict[str, Bucket] = defaultdict(Bucket)
     per_person: dict[str, Bucket] = defaultdict(Bucket)
     overall = Bucket()
-    # julianday arithmetic is off by microseconds; PostgreSQL's is exact.
-    approximate = session.get_bind().dialect.name == "sqlite"
-    for kind, at, person in (
-        ("first_response", responded, col(OncallTriage.first_response_by)),
-        ("triage", triaged, col(OncallTriage.triaged_by)),
-    ):
-        # The database computes each duration and week, and hands them back joined into one string
-        # per (week, rotation, person): a few dozen rows instead of thousands, whose row objects cost
-        # more to make (and to garbage-collect) than parsing the numbers does.
-        items = select(
-            week.label("week"),
-            col(OncallTriage.rotation).label("rotation"),
-            person.label("person"),
-            seconds_between(session, at, opened).label("seconds"),
-        ).where(opened >= starts[0], opened < now)
-        if rotation is not None:
-            items = items.where(col(OncallTriage.rotation) == rotation.name)
-        by = items.subquery()
-        query = select(
-            by.c.week, by.c.rotation, by.c.person, func.aggregate_strings(cast(by.c.seconds, String), " ")
-        ).group_by(by.c.week, by.c.rotation, by.c.person)
-        for index, rot, who, joined in session.connection().execute(query):
-            if joined is None:  # nobody answered these items (yet)
+    millis = session.get_bind().dialect.name == "sqlite"
+    # One pass over the window's records (read from an index that holds every column used here): the
+    # database computes each duration and week, and hands both kinds back joined into strings per
+    # (week, rotation, responder, triager): a few dozen rows instead of thousands, whose row objects
+    # cost more to make (and to garbage-collect) than parsing the numbers does.
+    items = select(
+        week.label("week"),
+        col(OncallTriage.rotation).label("rotation"),
+        col(OncallTriage.first_response_by).label("responder"),
+        col(OncallTriage.triaged_by).label("triager"),
+        seconds_between(session, responded, opened).label("first_response"),
+        seconds_between(session, triaged, opened).label("triage"),
+    ).where(opened >= starts[0], opened < now)
+    if rotation is not None:
+        # Through COALESCE: on the plain column the planners pick the rotation's index and read all of
+        # its history, where the window's (covering) index reads eight weeks.
+        items = items.where(func.coalesce(OncallTriage.rotation, "") == rotation.name)
+    by = items.subquery()
+    query = select(
+        by.c.week,
+        by.c.rotation,
+        by.c.responder,
+        by.c.triager,
+        func.aggregate_strings(cast(by.c.first_response, String), " "),
+        func.aggregate_strings(cast(by.c.triage, String), " "),
+    ).group_by(by.c.week, by.c.rotation, by.c.responder, by.c.triager)
+
+    for index, rot, responder, triager, responses, triages in session.connection().execute(query):
+        buckets = (per_week[starts[index]], per_rotation[rot or "-"], overall)
+        for kind, who, values in (
+            ("first_response", responder, durations(responses, millis)),
+            ("triage", triager, durations(triages, millis)),
+        ):
+            if not values:
                 continue
-            values = (
-                [round(float(v), 3) for v in joined.split()]
-                if approximate
-                else [float(v) for v in joined.split()]
-            )
-            for bucket in (per_week[starts[index]], per_rotation[rot or "-"], overall):
+            for bucket in buckets:
                 getattr(bucket, kind).extend(values)
             if who:
                 getattr(per_person[who], kind).extend(values)

@@ -25,9 +25,9 @@ from cogs.spotlight.config import SpotlightConfig
 from cogs.spotlight.contributor import ContributorCommands
 from cogs.spotlight.document import Document
 from cogs.spotlight.editor import EditorCommands
+from cogs.spotlight.post_view import Translate
 from cogs.spotlight.publisher import Publisher
 from cogs.spotlight.publishing import PUBLISH_JOB
-from cogs.spotlight.render import Translate
 from cogs.spotlight.scouting import Scouting
 from cogs.spotlight.service import SpotlightService
 

@@ -19,8 +19,8 @@ from cogs.spotlight import interview as flow
 from cogs.spotlight.document import Document, answers_of, build_document
 from cogs.spotlight.models import SpotlightCredit, SpotlightInterview
 from cogs.spotlight.people import Person, is_bot_login, opted_out, person_of
+from cogs.spotlight.post_view import render_post
 from cogs.spotlight.publishing import recent_interviews
-from cogs.spotlight.render import render_post
 from cogs.spotlight.service import SpotlightService
 
 M = Access.MAINTAINERS

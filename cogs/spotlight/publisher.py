@@ -15,6 +15,7 @@ from cogs.spotlight import interview as flow
 from cogs.spotlight import views
 from cogs.spotlight.delivery import SpotlightDelivery
 from cogs.spotlight.document import Document, build_document
+from cogs.spotlight.post_view import render_post
 from cogs.spotlight.publishing import (
     PUBLISH_JOB,
     mark_published,
@@ -22,7 +23,6 @@ from cogs.spotlight.publishing import (
     published_on,
     unfinished_publications,
 )
-from cogs.spotlight.render import render_post
 from cogs.spotlight.service import SpotlightService
 
 log = logging.getLogger(__name__)

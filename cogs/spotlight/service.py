@@ -25,7 +25,7 @@ from cogs.spotlight.config import SpotlightConfig
 from cogs.spotlight.document import Document, build_document
 from cogs.spotlight.export import export_day, export_filename, export_markdown
 from cogs.spotlight.models import SpotlightInterview
-from cogs.spotlight.render import Translate, render_post
+from cogs.spotlight.post_view import Translate, render_post
 
 
 class SpotlightService:

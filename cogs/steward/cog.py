@@ -14,9 +14,9 @@ from bot.core.commands import Access, Choice, Option, autocomplete, command
 from bot.core.invocation import Invocation
 from bot.core.messages import Bold, BulletList, Code, Context, Fields, Header, Inline, Message, Plain, Section
 from bot.i18n import LOCALES
-from cogs.steward.config_view import config_message
 from cogs.steward.link_commands import AccountLinks
 from cogs.steward.service import help_entries, matching_timezones, validate_locale, validate_timezone
+from cogs.steward.views import config_message
 
 # The directories of an absolute path (not of a URL, nor `owner/name`): chat sees the file name only.
 _DIRECTORIES = re.compile(r"(?<![\w.:/~-])(?:[A-Za-z]:)?[/\\](?:[^\s/\\'\"]+[/\\])+")

@@ -37,7 +37,7 @@ log = logging.getLogger(__name__)
 ACTION_LINK_CHECK = "gfi_link_check"
 ACTION_LINK_DEVICE_DONE = "gfi_link_device_done"
 ACTION_LINK_BY_BIO = "gfi_link_by_bio"
-# The code lifetime when the config does not set one (``good_first_issues.link_code_lifetime``).
+# The code lifetime without a github section (linking then answers that GitHub is not connected).
 DEFAULT_CODE_LIFETIME = timedelta(hours=1)
 
 
@@ -60,9 +60,8 @@ class AccountLinks:
         return github
 
     def _code_lifetime(self) -> timedelta:
-        section = getattr(self.services.config, "good_first_issues", None)
-        lifetime = getattr(section, "link_code_lifetime", None)
-        return lifetime if isinstance(lifetime, timedelta) else DEFAULT_CODE_LIFETIME
+        github = self.services.config.github
+        return github.link_code_lifetime if github is not None else DEFAULT_CODE_LIFETIME
 
     @command(
         "steward link github",

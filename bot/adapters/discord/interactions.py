@@ -25,8 +25,14 @@ from bot.core.messages import BulletList, Button, Buttons, ButtonStyle, Form, Me
 from bot.i18n import Catalog
 
 log = logging.getLogger(__name__)
+BUSY_DEFER_AFTER = 1.0  # seconds a handler may take under a burst before the interaction is deferred
 CHOICES = 25  # autocomplete choices Discord shows
 CHOICE_LIMIT = 100  # characters of a choice's name and of a string value
+
+
+def _utf16_len(text: str) -> int:
+    # The stricter count: an emoji-heavy name fits however Discord counts its characters.
+    return len(text.encode("utf-16-le")) // 2
 
 
 def platform_user(interaction: discord.Interaction[Any]) -> PlatformUser:
@@ -161,12 +167,16 @@ class InteractionRouter:
             command, _, _ = invoked(self.adapter.registry, data)
             ephemeral = command.ephemeral if command is not None else True
         responder = InteractionResponder(self.adapter, interaction, ephemeral)
-        # Under a burst, handlers queue for the database: acknowledge first instead of risking the
-        # 3-second window; otherwise give the handler ``defer_after`` seconds to answer directly.
+        # The handler has ``defer_after`` seconds to answer directly. Under a burst handlers queue
+        # (for the loop, the database) and the loop itself lags, so the safety deferral comes sooner,
+        # leaving most of the 3-second window for it to reach Discord; a burst that is answered
+        # within that budget is answered directly (deferring every interaction of a burst doubled its
+        # REST calls and made everyone's reply later).
+        budget = self.defer_after
         if self.adapter.busy() and kind is discord.InteractionType.application_command:
-            await responder.auto_defer()
+            budget = min(budget, BUSY_DEFER_AFTER)
         timer = asyncio.get_running_loop().call_later(
-            self.defer_after, lambda: self.adapter.spawn(responder.auto_defer())
+            budget, lambda: self.adapter.spawn(responder.auto_defer())
         )
         try:
             if kind is discord.InteractionType.application_command:
@@ -297,16 +307,20 @@ class InteractionRouter:
                 platform_user(interaction), option.autocomplete, str(values.get(option.name) or "")
             )
             for c in found:
-                label = c.label or str(c.value)
-                name = (
-                    self.adapter.catalog.translate("en", label) if self.adapter.catalog.has(label) else label
-                )
                 value = c.value if isinstance(c.value, int) else str(c.value)
                 # A choice is at most 100 characters: a cut value would pick something else and a cut
-                # name would show someone's words changed, so a choice that does not fit is left out
-                # (the person can still type it).
-                if len(str(value)) <= CHOICE_LIMIT and 0 < len(name) <= CHOICE_LIMIT:
+                # name would show someone's words changed, so a label that does not fit gives way to
+                # the choice's short label, and a choice with neither fitting is left out (the person
+                # can still type it).
+                names = (self._choice_name(c.label or str(c.value)), self._choice_name(c.short_label))
+                name = next((n for n in names if 0 < _utf16_len(n) <= CHOICE_LIMIT), None)
+                if name is not None and _utf16_len(str(value)) <= CHOICE_LIMIT:
                     choices.append(discord.app_commands.Choice(name=name, value=value))
                 if len(choices) == CHOICES:
                     break
         await interaction.response.autocomplete(choices)
+
+    def _choice_name(self, label: str | None) -> str:
+        if not label:
+            return ""
+        return self.adapter.catalog.translate("en", label) if self.adapter.catalog.has(label) else label

@@ -136,6 +136,10 @@ class GitHubConfig(StrictModel):
     oauth_base_url: str = Field(
         default="https://github.com", description="Web base URL of the OAuth device flow (GitHub Enterprise)."
     )
+    link_code_lifetime: Annotated[Duration, at_least(timedelta(minutes=5))] = Field(
+        default=timedelta(hours=1),
+        description="How long a /steward link github code (for a bio or a gist) stays valid.",
+    )
     poll_interval: Annotated[Duration, at_least(timedelta(seconds=30))] = Field(
         default=timedelta(minutes=5), description="How often to poll for changes (minimum 30s)."
     )

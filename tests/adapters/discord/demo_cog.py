@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 
 from bot.core.cog import Cog
-from bot.core.commands import Option, OptionType, action, command
+from bot.core.commands import Choice, Option, OptionType, action, autocomplete, command
 from bot.core.errors import FormInvalid
 from bot.core.invocation import Invocation
 from bot.core.messages import (
@@ -24,6 +24,7 @@ from bot.core.messages import (
 from bot.core.refs import UserRef
 
 HOSTILE_TITLE = "@everyone look at <@&1234567890123456789> and **this** @here"
+LONG_TITLE = "Make the scheduler survive " + "a very long outage " * 8  # over Discord's 100 characters
 
 
 class DemoCog(Cog):
@@ -69,6 +70,18 @@ class DemoCog(Cog):
     async def report(self, inv: Invocation, fields: int) -> None:
         items = tuple((Plain(f"field {i}"), Plain("v" * 900)) for i in range(fields))
         await inv.reply(Message([Header("Report"), Fields(items)]))
+
+    @command("demo pick", "Pick an issue", Option("issue", "Which issue", autocomplete="demo_issues"))
+    async def pick(self, inv: Invocation, issue: str) -> None:
+        await inv.reply(Message.text("Picked ", Plain(issue)))
+
+    @autocomplete("demo_issues")
+    async def issues(self, inv: Invocation, partial: str) -> list[Choice]:
+        return [
+            Choice("acme/app#1", "acme/app#1 — Short title", short_label="acme/app#1"),
+            Choice("acme/app#2", f"acme/app#2 — {LONG_TITLE}", short_label="acme/app#2"),
+            Choice("acme/app#3", f"acme/app#3 — {LONG_TITLE}"),
+        ]
 
     @command("demo announce", "Post an outside title", ephemeral=False)
     async def announce(self, inv: Invocation) -> None:

@@ -12,7 +12,7 @@ from bot.adapters.discord.forms import FormBook, FormProgress, progress_from_jso
 from bot.adapters.models import DiscordFormState
 from bot.core.messages import Form, Message, Question
 from tests.adapters.discord.conftest import DemoChat
-from tests.adapters.discord.demo_cog import HOSTILE_TITLE
+from tests.adapters.discord.demo_cog import HOSTILE_TITLE, LONG_TITLE
 from tests.fixtures.chat import Reply
 from tests.fixtures.chat_discord import WAIT
 from tests.fixtures.waiting import eventually
@@ -146,6 +146,28 @@ async def test_autocomplete_offers_time_zones(demo_chat: DemoChat) -> None:
         await asyncio.wait_for(interaction.answered.wait(), WAIT)
         assert interaction.response_type == 8
         assert {"name": "Asia/Kolkata", "value": "Asia/Kolkata"} in (interaction.response or {})["choices"]
+
+
+async def test_autocomplete_never_cuts_a_label(demo_chat: DemoChat) -> None:
+    async with demo_chat() as chat:
+        issue = {"name": "issue", "type": 3, "value": "", "focused": True}
+        data = {
+            "id": "1",
+            "name": "demo",
+            "type": 1,
+            "options": [{"name": "pick", "type": 1, "options": [issue]}],
+        }
+        interaction = chat.fake.interaction_payload(4, chat.user("alice"), chat.general, data)
+        await chat.fake.send_interaction(interaction)
+        await asyncio.wait_for(interaction.answered.wait(), WAIT)
+        choices = (interaction.response or {})["choices"]
+    # A label that fits is shown whole; one that does not gives way to its short label, never a cut
+    # title; a choice with no label that fits is left out.
+    assert choices == [
+        {"name": "acme/app#1 — Short title", "value": "acme/app#1"},
+        {"name": "acme/app#2", "value": "acme/app#2"},
+    ]
+    assert len(LONG_TITLE) > 100
 
 
 async def test_maintainer_role_is_checked_server_side(demo_chat: DemoChat) -> None:

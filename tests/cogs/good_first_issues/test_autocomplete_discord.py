@@ -71,9 +71,8 @@ async def test_gfi_options_suggest_repos_filters_and_issues(database_url: str, t
         assert everything[0]["value"] == f"{REPO}#7"  # priority first, as /gfi list
         [hostile] = await _suggest(chat, "alice", "gfi claim", "issue", "#99")
         assert hostile["value"] == f"{REPO}#99"
-        assert hostile["name"].startswith(f"{REPO}#99 — @everyone **click** <https://evil.example> xxx")
-        assert len(hostile["name"]) == 100 and hostile["name"].endswith("…") and "\n" not in hostile["name"]
-        assert "\u202e" not in hostile["name"]
+        # The title does not fit Discord's 100 characters: the reference is shown, never a cut title.
+        assert hostile["name"] == f"{REPO}#99"
 
         # Claim through the suggested value; the claimed issue moves from "claim" to "unclaim"/"waitlist".
         [claimed] = await chat.command("alice", f"/gfi claim {typo[0]['value']}")

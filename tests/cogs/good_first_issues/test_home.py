@@ -19,7 +19,7 @@ from cogs.good_first_issues.home import HomeBoard, HomeClaim, home_board
 from cogs.good_first_issues.lookup import IssueLookup
 from cogs.good_first_issues.models import GfiClaim
 from cogs.good_first_issues.refs import IssueRef
-from cogs.good_first_issues.render import HOME_ITEMS, home_blocks
+from cogs.good_first_issues.views import HOME_ITEMS, home_blocks
 from tests.cogs.good_first_issues.conftest import REPO, RULES, item, seed, standard_board
 
 NOW = datetime(2026, 3, 2, 12, tzinfo=UTC)

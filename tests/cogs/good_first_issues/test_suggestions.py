@@ -1,5 +1,5 @@
 """Autocomplete suggestions on real databases: what matches what people type, in the board's order,
-never more than Discord's 25, with outside text made safe for a one-line, 100-character choice."""
+never more than Discord's 25, with outside text made safe for a one-line choice."""
 
 from __future__ import annotations
 
@@ -22,7 +22,6 @@ from cogs.good_first_issues.suggestions import (
     any_issues,
     board_issues,
     claimed_issues,
-    clip,
     issue_label,
     member_issues,
     named,
@@ -177,15 +176,13 @@ def test_never_more_than_twenty_five(board: Database) -> None:
     assert len(board.call(lambda s: board_issues(s, RULES, "5"))) == 25
 
 
-def test_labels_are_one_plain_line_within_discord_limits() -> None:
+def test_labels_are_one_plain_line_with_the_whole_title() -> None:
     hostile = "@everyone\nclick\u202e <https://evil.example>\u200b\tnow\x00"
     label = issue_label(IssueSuggestion(W + "9", hostile, 9))
     assert label == f"{W}9 — @everyone click <https://evil.example> now"
-    long = issue_label(IssueSuggestion(W + "10", "🦀" * 80, 10))
-    assert long.startswith(f"{W}10 — 🦀") and long.endswith("…")
-    assert len(long.encode("utf-16-le")) // 2 <= 100  # fits however the 100 characters are counted
+    # Never cut: an adapter that cannot show it whole shows the reference (the choice's short label).
+    assert issue_label(IssueSuggestion(W + "10", "🦀" * 80, 10)) == f"{W}10 — " + "🦀" * 80
     assert issue_label(IssueSuggestion(W + "11", "\n\u202e", 11)) == W + "11"
-    assert clip("x" * 100) == "x" * 100 and clip("x" * 101) == "x" * 99 + "…"
 
 
 def test_configured_names_prefix_matches_first() -> None:

@@ -24,8 +24,8 @@ from cogs.spotlight.config import default_questions
 from cogs.spotlight.document import build_document
 from cogs.spotlight.interview import get_interview
 from cogs.spotlight.models import SpotlightAnswer, SpotlightInterview, Status
+from cogs.spotlight.post_view import render_post
 from cogs.spotlight.questions import snapshot
-from cogs.spotlight.render import render_post
 from tests.cogs.spotlight.history import NOW
 from tests.cogs.spotlight.test_e2e import SPOTLIGHT_YAML, only
 from tests.fixtures.chat import ChatDriver, ChatFactory

@@ -12,7 +12,7 @@ import pytest
 from bot.core.messages import Context, Header, Plain, Quote
 from bot.i18n import Catalog, catalog_directories
 from cogs.spotlight.document import Document, Item, Stats
-from cogs.spotlight.render import render_post
+from cogs.spotlight.post_view import render_post
 from tests.cogs.spotlight.limits import discord_texts, problems, slack_texts
 
 WORDS = "the compiler kernel *bold* _under_ `code` [link](x) @everyone <@&42> patch review test docs".split()
