@@ -1,6 +1,6 @@
-"""The queue's size, counted in one aggregate query, is what the queue's own per-item clauses count,
-on random data: every rule (authors, state, removal, triage records, the label rules, rotations by
-repo and by label) mixed at random."""
+"""The queue's size is how many items the queue lists, on random data: every rule (authors, state,
+removal, triage records, the label rules, rotations by repo and by label) mixed at random. A faster
+count must keep this test passing."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import func, insert
+from sqlalchemy import insert
 from sqlmodel import Session
 
 from bot.db.database import Database
@@ -91,21 +91,12 @@ def _seed(db: Database, rng: random.Random, items: int) -> None:
     db.call(work)
 
 
-def _per_item_count(store: TriageStore, session: Session, rotation: Any) -> int:
-    """The count as it was: the queue's query (a triage-record and label lookup per item), counted."""
-    query = store._base(rotation).with_only_columns(func.count()).order_by(None)
-    return int(session.execute(query).scalar_one())
-
-
 @pytest.mark.parametrize("rule", LABEL_RULES, ids=["triage_labels", "needs_triage_label", "no_label_rule"])
-def test_the_aggregate_count_matches_the_per_item_count_on_random_data(
-    db: Database, rule: dict[str, Any]
-) -> None:
+def test_the_count_matches_the_queue_on_random_data(db: Database, rule: dict[str, Any]) -> None:
     _seed(db, random.Random(len(rule) * 7 + len(str(rule))), 400)
     config = OncallConfig.model_validate({"rotations": ROTATIONS, **rule})
     store = TriageStore(config, ["alice"], ["ci-robot"])
     for rotation in (None, *config.rotations):
         size = db.call(store.queue_size, rotation)
-        assert size == db.call(lambda s, r=rotation: _per_item_count(store, s, r))
         assert size == len(db.call(store.queue, rotation))
         assert 0 < size < 400  # the data exercises the rules: some wait, most do not
