@@ -28,4 +28,3 @@ def render_example() -> str:
     )
     template = TEMPLATE.read_text(encoding="utf-8")
     return template.replace("@FEATURES@\n", "\n".join(parts) + "\n").replace("@JOBS@", jobs)
-

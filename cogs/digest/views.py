@@ -34,9 +34,7 @@ def render_digest(
 ) -> Message:
     """The digest as one message; adapters split it cleanly at block boundaries if a platform needs it."""
     last_day = end - timedelta(seconds=1)
-    msg = Message(
-        [Header(t("digest.title", project=project, start=Day(start), end=Day(last_day)))]
-    )
+    msg = Message([Header(t("digest.title", project=project, start=Day(start), end=Day(last_day)))])
     msg.add(
         Section(
             t(

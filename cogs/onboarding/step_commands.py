@@ -119,9 +119,7 @@ class StepCommands:
         await inv.reply(inv.t("onboarding.confirm.rejected"))
         info = await self.service.member_info(report.member_id)
         t = self.service.tr(self.service.locale_of(info))
-        await self.poster.dm_member(
-            report.member_id, Message.text(t("onboarding.confirm.rejected_dm"))
-        )
+        await self.poster.dm_member(report.member_id, Message.text(t("onboarding.confirm.rejected_dm")))
 
     @command(
         "onboard progress",
@@ -132,9 +130,7 @@ class StepCommands:
         member_id = member_of(inv)
         if member is not None:
             now = self.service.now()
-            found, _ = await self.db.run(
-                lambda s: self.people().member(s, inv.platform, member, now)
-            )
+            found, _ = await self.db.run(lambda s: self.people().member(s, inv.platform, member, now))
             if found != member_id and not inv.actor.is_maintainer:
                 raise PermissionDenied("onboarding.error.progress_of_others")
             member_id = found
