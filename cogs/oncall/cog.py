@@ -23,6 +23,7 @@ from bot.core.cog import Cog, Services
 from bot.core.events import ConfigReloaded, listener
 from bot.core.github_port import GitHubPort
 from bot.core.messages import Block, Bold, Section
+from bot.db.models import ISSUES_TOPIC
 from cogs.oncall import calendar_feed
 from cogs.oncall.calendar_feed import CalendarFeed
 from cogs.oncall.config import OncallConfig
@@ -39,6 +40,7 @@ from cogs.oncall.swaps import SwapCommands
 from cogs.oncall.triage import TriageAccess
 from cogs.oncall.triage_events import TriageEvents
 from cogs.oncall.views import home_blocks
+from cogs.oncall.waiting import TRIAGE_TOPIC
 
 if TYPE_CHECKING:
     from bot.config import StewardConfig
@@ -91,6 +93,9 @@ class OncallCog(Cog):
         self.triage = TriageAccess(
             config, lambda: services.maintainers().github_logins, partial(_bot_logins, services)
         )
+        # The items waiting for triage are kept in a table, re-checked as issues and triage change.
+        services.db.on_change(ISSUES_TOPIC, self.triage.waiting.on_change)
+        services.db.on_change(TRIAGE_TOPIC, self.triage.waiting.on_change)
         self.records = ShiftRecords()
         self.swaps = SwapBook(self.schedule, self.people, self.records)
         schedule, people, records = self.schedule, self.people, self.records
@@ -150,6 +155,7 @@ class OncallCog(Cog):
     async def start(self) -> None:
         await self.services.db.run(self.schedule.sync_rosters, self.services.clock.now())
         await self._repair_rotations()
+        await self.triage.ensure_waiting(self.services.db)
 
     async def _repair_rotations(self) -> None:
         repaired = await self.services.db.run(self.triage.recorder().repair_rotations)
@@ -160,6 +166,7 @@ class OncallCog(Cog):
     async def on_reload(self, event: ConfigReloaded) -> None:
         await self.services.db.run(self.schedule.sync_rosters, self.services.clock.now())
         await self._repair_rotations()  # a rotation may cover records that had none
+        await self.triage.ensure_waiting(self.services.db)  # the label rule or maintainers may differ
 
     async def digest_section(self, start: datetime, end: datetime, locale: str) -> list[Block]:
         def t(key: str, **params: Any) -> str:

@@ -1,4 +1,5 @@
-"""On-call tables: roster history, overrides, swaps, time away, handoff notes and triage records."""
+"""On-call tables: roster history, overrides, swaps, time away, handoff notes, triage records and the
+items waiting for triage."""
 
 from datetime import datetime
 
@@ -137,6 +138,19 @@ class OncallTriage(SQLModel, table=True):
     escalated_at: datetime | None = _ts(nullable=True)
     sections_requested_at: datetime | None = _ts(nullable=True)
     extra: dict[str, str] = Field(default_factory=dict, sa_type=JSON)
+
+
+class OncallWaiting(SQLModel, table=True):
+    """An item waiting for triage in the queue of every rotation (see :mod:`cogs.oncall.waiting`).
+
+    Derived from tracked issues, their labels, triage records and the config; kept in step inside the
+    transactions that change those, so the queue's size is a count of this table.
+    """
+
+    __tablename__ = "oncall_waiting"
+    __table_args__ = (forget_rules(kept="derived from issues and triage records: no people"),)
+
+    issue_id: int = Field(foreign_key="tracked_issue.id", ondelete="CASCADE", primary_key=True)
 
 
 class OncallFeedToken(SQLModel, table=True):

@@ -13,12 +13,14 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session, col, func, select
 
+from bot.db.database import Database
 from bot.db.models import IssueLabel, Repo, TrackedIssue
 from cogs.oncall.config import OncallConfig, RotationConfig
 from cogs.oncall.models import OncallTriage
 from cogs.oncall.sections import missing_sections
 from cogs.oncall.triage_record import TriageRecorder
 from cogs.oncall.untriaged import UntriagedFilter
+from cogs.oncall.waiting import WaitingIndex, count, rebuild
 
 
 @dataclass(frozen=True)
@@ -47,10 +49,15 @@ class TriageStore:
     """Reads the queue, its size over time and the triage records; every method takes a session."""
 
     def __init__(
-        self, config: OncallConfig, maintainer_logins: Iterable[str], bot_logins: Iterable[str] = ()
+        self,
+        config: OncallConfig,
+        maintainer_logins: Iterable[str],
+        bot_logins: Iterable[str] = (),
+        waiting_ready: bool = False,
     ) -> None:
         self.config = config
         self.filter = UntriagedFilter(config, maintainer_logins, bot_logins)
+        self.waiting_ready = waiting_ready  # oncall_waiting follows these rules: count it
 
     # -- the queue -------------------------------------------------------------------------
     def _base(self, rotation: RotationConfig | None):  # type: ignore[no-untyped-def]
@@ -104,13 +111,17 @@ class TriageStore:
         return items
 
     def queue_size(self, session: Session, rotation: RotationConfig | None) -> int:
-        """How many items ``queue`` lists: its own query, counted.
+        """How many items ``queue`` lists.
 
+        For every rotation (None) it is a count of ``oncall_waiting`` once that table follows the
+        running rules (see :mod:`cogs.oncall.waiting`); otherwise the queue's own query, counted.
         Each item's triage record and labels are probed one by one. An aggregate with NOT EXISTS
         (an anti-join on PostgreSQL) was tried: 2x faster when most tracked items wait, but 2x slower
         when the triage history dwarfs the open items, as it does in a mature project (the join
         hashes every triaged record); SQLite probes per item either way.
         """
+        if rotation is None and self.waiting_ready:
+            return count(session)
         query = self._base(rotation).with_only_columns(func.count()).order_by(None)
         return int(session.execute(query).scalar_one())
 
@@ -165,10 +176,18 @@ class TriageAccess:
         self.section = section
         self.maintainers = maintainers
         self.bots = bots
+        self.waiting = WaitingIndex(lambda: UntriagedFilter(self.section(), self.maintainers(), self.bots()))
 
     def store(self) -> TriageStore:
         """The queue and the triage records, read-only."""
-        return TriageStore(self.section(), self.maintainers(), self.bots())
+        return TriageStore(self.section(), self.maintainers(), self.bots(), self.waiting.ready())
+
+    async def ensure_waiting(self, db: Database) -> None:
+        """Rebuild ``oncall_waiting`` when this process has not built it for the running rules yet."""
+        flt = self.waiting.stale_for()
+        if flt is not None:
+            await db.run(rebuild, flt)
+            self.waiting.rebuilt(flt)
 
     def recorder(self) -> TriageRecorder:
         """Records responses, marks and repairs on the triage records."""

@@ -24,10 +24,12 @@ from bot.core.github_events import (
     PullRequestReviewed,
     RepoEvent,
 )
+from bot.db.database import mark_changed
 from bot.db.models import IssueLabel, Repo, TrackedIssue
 from cogs.oncall.config import OncallConfig
 from cogs.oncall.models import OncallTriage
 from cogs.oncall.untriaged import UntriagedFilter, rotation_for
+from cogs.oncall.waiting import TRIAGE_TOPIC
 
 # Actions that answer the author (CHAOSS "first response"); every maintainer action counts as triage.
 RESPONSE_KINDS = frozenset({"comment", "review", "close"})
@@ -154,6 +156,7 @@ class TriageRecorder:
         changed = False
         if row.triaged_at is None:
             row.triaged_at, row.triaged_by, row.triage_kind = event.at, event.actor_login, kind
+            self._triage_changed(session, row)
             changed = True
         if kind in RESPONSE_KINDS and row.first_response_at is None:
             row.first_response_at, row.first_response_by = event.at, event.actor_login
@@ -183,6 +186,17 @@ class TriageRecorder:
         for key, value in values.items():
             setattr(row, key, value)
         session.add(row)
+        if "triaged_at" in values:
+            self._triage_changed(session, row)
+
+    def _triage_changed(self, session: Session, row: OncallTriage) -> None:
+        """Mark the record's item, so the queue's table re-checks it before this transaction commits."""
+        issue_id = session.exec(
+            select(TrackedIssue.id)
+            .join(Repo, col(Repo.id) == TrackedIssue.repo_id)
+            .where(Repo.full_name_lower == row.repo, TrackedIssue.number == row.number)
+        ).first()
+        mark_changed(session, TRIAGE_TOPIC, [issue_id])
 
     def record(self, session: Session, repo: str, number: int) -> OncallTriage | None:
         """An item's triage record, if it has one."""

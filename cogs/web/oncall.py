@@ -82,6 +82,7 @@ class OncallPage:
         oncall = self.cog.feature("oncall")
         schedule: Schedule = oncall.schedule
         now = self.cog.now()
+        await oncall.triage.ensure_waiting(self.cog.services.db)
         loaded = await self.cog.services.db.read(
             lambda s: _load(schedule, oncall.people, oncall.triage, s, now)
         )
