@@ -132,12 +132,13 @@ async def gather_report(
     weeks: int = 8,
     rotation: RotationConfig | None = None,
 ) -> Report:
-    """:func:`build_report` with its two queries at once, on two connections: the command waits for
-    the slower one (the backlog's), not for both in turn."""
+    """:func:`build_report` with its two queries at once, on two read-only snapshots: the command
+    waits for the slower one (the backlog's), not for both in turn. (Write transactions would take
+    SQLite's write lock one after the other.)"""
     starts = week_starts(now, weeks, tz)
     report, backlog = await asyncio.gather(
-        db.run(response_times, now, tz, weeks, rotation),
-        db.run(store.backlog_series, backlog_instants(starts, now), rotation),
+        db.read(response_times, now, tz, weeks, rotation),
+        db.read(store.backlog_series, backlog_instants(starts, now), rotation),
     )
     report.backlog = backlog
     return report

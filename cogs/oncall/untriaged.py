@@ -186,25 +186,23 @@ class UntriagedFilter:
             case((removed.is_(None), n), else_=position(removed)).label("removed"),
             triage_stop.label("triaged"),
         ).select_from(TrackedIssue)
-        common = [
-            *self.eligible(rotation),
-            created <= last,
-            or_(removed.is_(None), removed > first),
-            # ...and open at one of the instants at least: most items opened and closed between two
-            # instants are left out before their triage record and labels are looked up.
-            or_(
-                *(
-                    and_(created <= t, or_(is_open, closed > t), or_(removed.is_(None), removed > t))
-                    for t in ordered
-                )
-            ),
-        ]
-        # Open now, or closed since the first instant: two ranges of the (state, closed_at, ...)
-        # index, which holds every column read here, so neither branch visits the table. (As one OR,
-        # the planners chose a scan or a bitmap of two other indexes plus a visit per row.)
+        common = [*self.eligible(rotation), created <= last, or_(removed.is_(None), removed > first)]
+        # Closed items must have been open at one of the instants at least: most items opened and
+        # closed between two instants are left out before their triage record and labels are looked
+        # up. (An open item created by the last instant always was; spelling the test out for it
+        # made PostgreSQL OR together bitmaps of every instant.)
+        open_at_an_instant = or_(
+            *(
+                and_(created <= t, or_(is_open, closed > t), or_(removed.is_(None), removed > t))
+                for t in ordered
+            )
+        )
+        # Open now, or closed since the first instant: two ranges of the (state, closed_at, ...) index.
         spans = union_all(
             self.joined(columns).where(is_open, *common),
-            self.joined(columns).where(col(TrackedIssue.state) == "closed", closed > first, *common),
+            self.joined(columns).where(
+                col(TrackedIssue.state) == "closed", closed > first, open_at_an_instant, *common
+            ),
         )
         # Items with the same positions are counted together: a few dozen rows come back, not one per
         # item (thousands of row objects made Python's garbage collector pause for tens of ms).
