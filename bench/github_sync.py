@@ -36,6 +36,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from github import Auth, Github
 
+import bot.features  # noqa: F401  (the composition root: installs the features the config names)
 from bench._databases import peak_rss_mib
 from bot.config import load_config_text
 from bot.core.clock import FakeClock
