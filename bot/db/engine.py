@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from typing import Any
 
@@ -64,10 +65,18 @@ def _on_sqlite_begin(conn: Any) -> None:
     conn.exec_driver_sql("BEGIN" if snapshot else "BEGIN IMMEDIATE")
 
 
+def json_text(value: Any) -> str:
+    """JSON columns' serializer: ``json.dumps``, with the empty list and dict (most JSON values stored:
+    an issue's assignees, its linked numbers) written without building an encoder each time."""
+    if isinstance(value, list | dict) and not value:
+        return "[]" if isinstance(value, list) else "{}"
+    return json.dumps(value)
+
+
 def make_engine(url: str, echo: bool = False) -> Engine:
     """Create an engine for `url`: SQLite with WAL/foreign-key pragmas, or PostgreSQL via psycopg 3."""
     parsed = normalize_url(url)
-    kwargs: dict[str, Any] = {"echo": echo}
+    kwargs: dict[str, Any] = {"echo": echo, "json_serializer": json_text}
     if parsed.get_backend_name() == "sqlite":
         # Database.run uses worker threads, so connections must be shareable across threads.
         kwargs["connect_args"] = {"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT}
