@@ -46,8 +46,8 @@ from bot.core.clock import FakeClock
 from bot.core.events import EventBus
 from bot.db.database import Database
 from bot.github.client import GitHubClient
-from bot.heap import freeze_startup_objects
 from bot.github.service import GitHubService
+from bot.heap import freeze_startup_objects
 from tests.fakes.github import FakeGitHub, FakeGitHubState
 
 TOKEN = "bench-token"
