@@ -76,10 +76,8 @@ class HistoryReader:
                 items = list(page.data or [])
                 past = [i for i in items if (updated := _updated(i)) is not None and updated < state.until]
                 finished = len(past) < len(items) or page.next_url is None
-                await self.db.run(self._store_page, name, past, None if finished else page.next_url)
+                saved = await self.db.run(self._store_page, name, past, None if finished else page.next_url)
                 result.items += len(past)
-                current = await self.db.run(self._state, name, months)
-                saved = current if current is not None else saved
                 if progress is not None:
                     progress(name, saved.pages, saved.total_pages)
                 if finished:
@@ -116,8 +114,9 @@ class HistoryReader:
 
     def _store_page(
         self, session: Session, name: str, items: list[dict[str, object]], next_url: str | None
-    ) -> None:
-        """Upsert one page and move the cursor, in one transaction: a restart resumes after it."""
+    ) -> HistoryBackfill:
+        """Upsert one page and move the cursor, in one transaction: a restart resumes after it.
+        Returns the backfill as it now stands."""
         if items:
             self.applier.upsert_items(session, name, items, SILENT)
         state = session.get(HistoryBackfill, name.lower())
@@ -126,6 +125,7 @@ class HistoryReader:
         state.items += len(items)
         state.next_url = next_url
         session.add(state)
+        return state
 
     def _finish(self, session: Session, name: str) -> None:
         state = session.get(HistoryBackfill, name.lower())
