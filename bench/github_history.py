@@ -3,10 +3,12 @@
 10 repos with 100,000 closed issues and merged PRs (10,000 each, all within ``github.history_months``)
 and a few open items each. After each repo's first sync, ``steward sync``'s history read
 (``GitHubService.read_history``) pages the closed items in. In the same run, the same pages are
-fetched raw (plain HTTP GETs following the Link headers, JSON decoded, nothing stored).
+fetched raw (plain HTTP GETs following the Link headers, JSON decoded, nothing stored). The fake
+runs in a process of its own, as GitHub would: its work does not hold the bot's threads up.
 
 Targets: requests at the floor, sum(ceil(closed/100)) (one list request per page, never one per
-issue); the bot's own work (history read time minus the raw fetch time) >= 10,000 items/s. Peak RSS
+issue); the bot's own work >= 10,000 items/s, counted two ways and the lower one judged: the time the
+read took beyond the raw fetch, and the CPU time of the bot's process during the read. Peak RSS
 is printed. Runs on SQLite, then on a throwaway PostgreSQL database; exits 1 when a target is missed.
 
 Run: .venv/bin/python bench/github_history.py [--repos 10] [--closed 100000] [--no-postgres]
@@ -31,6 +33,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from sqlmodel import select
 
 from bench._databases import peak_rss_mib, postgres_database, sqlite_database
+from bench._fake_github import FakeGitHubProcess
 from bench.github_sync import TOKEN, bench_config, next_link
 from bot.core.clock import FakeClock
 from bot.core.events import EventBus
@@ -41,7 +44,7 @@ from bot.github.models import HistoryBackfill
 from bot.github.service import GitHubService
 from bot.github.store import since_param
 from bot.heap import freeze_startup_objects
-from tests.fakes.github import FakeGitHub, FakeGitHubState
+from tests.fakes.github import FakeGitHub
 
 OPEN_PER_REPO = 20
 TARGET_RATE = 10_000
@@ -69,7 +72,7 @@ def populate(fake: FakeGitHub, repos: list[str], closed: int) -> dict[str, int]:
     return {name: per_repo for name in repos}
 
 
-def raw_fetch(fake: FakeGitHub, windows: dict[str, str]) -> tuple[float, int]:
+def raw_fetch(base_url: str, windows: dict[str, str]) -> tuple[float, int]:
     """The history's pages with nothing but HTTP and JSON: the floor of the read."""
     started = time.perf_counter()
     items = 0
@@ -77,7 +80,7 @@ def raw_fetch(fake: FakeGitHub, windows: dict[str, str]) -> tuple[float, int]:
         query = urlencode(
             {"state": "closed", "sort": "updated", "direction": "asc", "since": since, "per_page": 100}
         )
-        url: str | None = f"{fake.base_url}/repos/{name}/issues?{query}"
+        url: str | None = f"{base_url}/repos/{name}/issues?{query}"
         while url:
             request = urllib.request.Request(url, headers={"Authorization": f"token {TOKEN}"})
             with urllib.request.urlopen(request) as resp:
@@ -89,13 +92,10 @@ def raw_fetch(fake: FakeGitHub, windows: dict[str, str]) -> tuple[float, int]:
 async def run_on(label: str, url: str, repo_count: int, closed: int) -> bool:
     repos = [f"bench-org/repo{i}" for i in range(repo_count)]
     clock = FakeClock()
-    fake = FakeGitHub(FakeGitHubState(start=clock.now()), token=TOKEN).start()
-    fake.rate.limit = fake.rate.remaining = 10_000_000
-    fake.rate.reset = int(clock.now().timestamp()) + 3600
-    try:
-        closed_per_repo = populate(fake, repos, closed)
+    with FakeGitHubProcess(TOKEN, populate, repos, closed) as fake:
+        closed_per_repo: dict[str, int] = fake.populated
         with tempfile.TemporaryDirectory() as tmp:
-            config = bench_config(fake, repos, url, Path(tmp))
+            config = bench_config(fake.base_url, repos, url, Path(tmp))
         assert config.github is not None
         db = Database(config.database_url())
         client = GitHubClient(config.github, clock)
@@ -106,33 +106,30 @@ async def run_on(label: str, url: str, repo_count: int, closed: int) -> bool:
                 await service.sync.sync(name)  # the first sync: open items only
             fake.reset_counters()
             freeze_startup_objects()  # as `steward run` does once started
-            started = time.perf_counter()
+            started, cpu = time.perf_counter(), time.process_time()
             await service.read_history(None)
-            seconds = time.perf_counter() - started
-            requests = len(fake.log)
-            per_issue = sum(1 for e in fake.log if "/issues/" in e.path)
+            seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
+            served = fake.counters()
             report = db.call(history_report)
             stored = sum(int(str(row["items"])) for row in report)
             done = all(row["done"] for row in report) and len(report) == len(repos)
             # The same pages again, raw: each repo's window as its backfill recorded it.
             windows = db.call(
-                lambda s: {
-                    row.repo_lower: since_param(row.window_start) for row in s.exec(select(HistoryBackfill))
-                }
+                lambda s: {r.repo_lower: since_param(r.window_start) for r in s.exec(select(HistoryBackfill))}
             )
-            raw_seconds, raw_items = raw_fetch(fake, windows)
+            raw_seconds, raw_items = raw_fetch(fake.base_url, windows)
         finally:
             client.close()
             db.dispose()
-    finally:
-        fake.stop()
+    requests, per_issue = served.requests, served.per_issue
     floor = sum(math.ceil(n / 100) for n in closed_per_repo.values())
-    own = max(seconds - raw_seconds, 1e-9)
-    rate = stored / own
+    # The bot's own work two ways, the lower counting: the time the read took beyond fetching the same
+    # pages, and the CPU time of the bot's process during the read (all its threads).
+    rate = min(stored / max(seconds - raw_seconds, 1e-9), stored / max(cpu, 1e-9))
     print(f"\n{label}: {repo_count} repos, {sum(closed_per_repo.values()):,} closed items in the window")
-    print(f"  history read: {requests} requests, {stored:,} items stored, {seconds:.2f}s")
+    print(f"  history read: {requests} requests, {stored:,} items stored, {seconds:.2f}s ({cpu:.2f}s CPU)")
     print(f"  raw fetch of the same pages: {raw_seconds:.2f}s for {raw_items:,} items")
-    print(f"  peak RSS so far: {peak_rss_mib():.0f} MiB; load average {os.getloadavg()[0]:.2f}")
+    print(f"  peak RSS so far (the bot's process): {peak_rss_mib():.0f} MiB; load {os.getloadavg()[0]:.2f}")
     targets = [
         (
             f"every repo's history read, all {sum(closed_per_repo.values()):,} items stored",

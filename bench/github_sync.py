@@ -99,8 +99,8 @@ def comment_50(fake: FakeGitHub, repos: list[str]) -> None:
         fake.state.add_comment(name, number, "maintainer", f"Thanks for the report ({i})")
 
 
-def bench_config(fake: FakeGitHub, repos: list[str], url: str, tmp: Path) -> StewardConfig:
-    """The config of a Steward watching ``repos`` on the fake, storing into ``url``."""
+def bench_config(api_url: str, repos: list[str], url: str, tmp: Path) -> StewardConfig:
+    """The config of a Steward watching ``repos`` on the fake at ``api_url``, storing into ``url``."""
     database = (
         f"  sqlite_path: {url.removeprefix('sqlite:///')}\n"
         if url.startswith("sqlite")
@@ -108,14 +108,14 @@ def bench_config(fake: FakeGitHub, repos: list[str], url: str, tmp: Path) -> Ste
     )
     text = (
         f"project:\n  name: Bench\ndatabase:\n{database}"
-        f"github:\n  repos: [{', '.join(repos)}]\n  token: {TOKEN}\n  api_url: {fake.base_url}\n"
+        f"github:\n  repos: [{', '.join(repos)}]\n  token: {TOKEN}\n  api_url: {api_url}\n"
     )
     return load_config_text(text, "bench.yaml", base_dir=tmp)
 
 
 async def steward_run(fake: FakeGitHub, repos: list[str], url: str) -> Figures:
     with tempfile.TemporaryDirectory() as tmp:
-        config = bench_config(fake, repos, url, Path(tmp))
+        config = bench_config(fake.base_url, repos, url, Path(tmp))
     assert config.github is not None
     db = Database(config.database_url())
     clock = FakeClock()

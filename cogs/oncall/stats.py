@@ -22,6 +22,7 @@ from bot.db.database import Database
 from cogs.oncall.config import RotationConfig
 from cogs.oncall.models import OncallTriage
 from cogs.oncall.triage import TriageStore
+from cogs.oncall.untriaged import SPANS, backlog_from_steps
 
 
 def nearest_rank(values: Sequence[float], q: float) -> float:
@@ -132,15 +133,16 @@ async def gather_report(
     weeks: int = 8,
     rotation: RotationConfig | None = None,
 ) -> Report:
-    """:func:`build_report` with its two queries at once, on two read-only snapshots: the command
-    waits for the slower one (the backlog's), not for both in turn. (Write transactions would take
-    SQLite's write lock one after the other.)"""
-    starts = week_starts(now, weeks, tz)
-    report, backlog = await asyncio.gather(
+    """:func:`build_report` with its queries at once, each on a read-only snapshot of its own: the
+    response times and the backlog's two spans. The command waits for the slowest, not for all in
+    turn. (Write transactions would take SQLite's write lock one after the other.)"""
+    instants = backlog_instants(week_starts(now, weeks, tz), now)
+    report, open_steps, closed_steps = await asyncio.gather(
         db.read(response_times, now, tz, weeks, rotation),
-        db.read(store.backlog_series, backlog_instants(starts, now), rotation),
+        db.read(store.backlog_steps, instants, rotation, SPANS[0]),
+        db.read(store.backlog_steps, instants, rotation, SPANS[1]),
     )
-    report.backlog = backlog
+    report.backlog = backlog_from_steps(instants, [open_steps, closed_steps])
     return report
 
 

@@ -131,6 +131,12 @@ class TriageStore:
         """The size of the queue of ``rotation`` at each instant (at "now" it is ``queue_size``)."""
         return self.filter.backlog_series(session, instants, rotation)
 
+    def backlog_steps(
+        self, session: Session, instants: Sequence[datetime], rotation: RotationConfig | None, span: str
+    ) -> list[int]:
+        """One span of ``backlog_series`` (see :meth:`UntriagedFilter.backlog_steps`)."""
+        return self.filter.backlog_steps(session, instants, rotation, span)
+
     def triaged_between(
         self, session: Session, rotation: str, start: datetime, end: datetime
     ) -> list[OncallTriage]:

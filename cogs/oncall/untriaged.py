@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from itertools import accumulate
 from typing import Any
 
-from sqlalchemy import and_, case, exists, literal, null, or_, select, true, union_all
+from sqlalchemy import and_, case, exists, literal, null, or_, select, true
 from sqlmodel import Session, col, func
 
 from bot.db.models import IssueLabel, Repo, TrackedIssue, TZDateTime
@@ -162,6 +162,15 @@ class UntriagedFilter:
         with no recorded triage is judged by its current labels (one labelled before the bot started
         never counts), so the count at "now" is exactly the queue's size.
         """
+        parts = [self.backlog_steps(session, instants, rotation, span) for span in SPANS]
+        return backlog_from_steps(instants, parts)
+
+    def backlog_steps(
+        self, session: Session, instants: Sequence[datetime], rotation: RotationConfig | None, span: str
+    ) -> list[int]:
+        """One span's share of :meth:`backlog_series` ("open": items open now; "closed": items closed
+        since the first instant), as steps for :func:`backlog_from_steps`. The two spans are separate
+        queries, so a caller may run them at once on two connections."""
         if not instants:
             return []
         ordered = sorted({t.astimezone(UTC) for t in instants})
@@ -187,26 +196,25 @@ class UntriagedFilter:
             triage_stop.label("triaged"),
         ).select_from(TrackedIssue)
         common = [*self.eligible(rotation), created <= last, or_(removed.is_(None), removed > first)]
-        # Closed items must have been open at one of the instants at least: most items opened and
-        # closed between two instants are left out before their triage record and labels are looked
-        # up. (An open item created by the last instant always was; spelling the test out for it
-        # made PostgreSQL OR together bitmaps of every instant.)
-        open_at_an_instant = or_(
-            *(
-                and_(created <= t, or_(is_open, closed > t), or_(removed.is_(None), removed > t))
-                for t in ordered
+        if span == "open":
+            # An open item created by the last instant was open at one of them at least. (Spelling
+            # that out, as for closed items, made PostgreSQL OR together a bitmap per instant.)
+            query = self.joined(columns).where(is_open, *common)
+        else:
+            # Only items open at one of the instants at least: most items opened and closed between
+            # two instants are left out before their triage record and labels are looked up.
+            open_at_an_instant = or_(
+                *(
+                    and_(created <= t, or_(is_open, closed > t), or_(removed.is_(None), removed > t))
+                    for t in ordered
+                )
             )
-        )
-        # Open now, or closed since the first instant: two ranges of the (state, closed_at, ...) index.
-        spans = union_all(
-            self.joined(columns).where(is_open, *common),
-            self.joined(columns).where(
+            query = self.joined(columns).where(
                 col(TrackedIssue.state) == "closed", closed > first, open_at_an_instant, *common
-            ),
-        )
+            )
         # Items with the same positions are counted together: a few dozen rows come back, not one per
         # item (thousands of row objects made Python's garbage collector pause for tens of ms).
-        by = spans.subquery()
+        by = query.subquery()
         grouped = select(by.c.start, by.c.closed, by.c.removed, by.c.triaged, func.count()).group_by(
             by.c.start, by.c.closed, by.c.removed, by.c.triaged
         )
@@ -216,5 +224,19 @@ class UntriagedFilter:
             if start < stop:
                 steps[start] += items
                 steps[stop] -= items
-        waiting = dict(zip(ordered, accumulate(steps), strict=False))
-        return [(t, waiting[t.astimezone(UTC)]) for t in instants]
+        return steps
+
+
+SPANS = ("open", "closed")  # the backlog's two queries (UntriagedFilter.backlog_steps)
+
+
+def backlog_from_steps(
+    instants: Sequence[datetime], parts: Sequence[Sequence[int]]
+) -> list[tuple[datetime, int]]:
+    """The backlog at each of ``instants`` from the spans' steps (UntriagedFilter.backlog_steps)."""
+    if not instants:
+        return []
+    ordered = sorted({t.astimezone(UTC) for t in instants})
+    steps = [sum(values) for values in zip(*parts, strict=True)]
+    waiting = dict(zip(ordered, accumulate(steps), strict=False))
+    return [(t, waiting[t.astimezone(UTC)]) for t in instants]
