@@ -17,6 +17,7 @@ from bot.core.clock import FakeClock
 from tests.fakes.github import FakeGitHub, FakeGitHubState
 
 Populate = Callable[..., Any]  # (fake, *args) -> what the parent should know of the data
+Script = Callable[..., Any]  # (fake, *args) -> anything picklable: run in the fake's process
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,9 @@ def _serve(conn: Connection, token: str, populate: Populate, args: tuple[Any, ..
         elif command == "counters":
             per_issue = sum(1 for e in fake.log if "/issues/" in e.path)
             conn.send(Counters(len(fake.log), fake.points_spent, per_issue))
+        elif isinstance(command, tuple):
+            script, script_args = command
+            conn.send(script(fake, *script_args))
         else:
             fake.stop()
             conn.send(None)
@@ -70,6 +74,12 @@ class FakeGitHubProcess:
     def reset_counters(self) -> None:
         self._conn.send("reset")
         self._conn.recv()
+
+    def run(self, script: Script, *args: Any) -> Any:
+        """``script(fake, *args)`` in the fake's process (a module-level function): edits between
+        phases, or reading its state."""
+        self._conn.send((script, args))
+        return self._conn.recv()
 
     def counters(self) -> Counters:
         self._conn.send("counters")

@@ -15,6 +15,7 @@ takes <= 2x the raw fetch, and its own share (sync time minus fetch time) proces
 issues/s. (e) a bulk edit of 150 issues within one second: one paid poll, then 304s. Peak RSS is
 printed. Exits non-zero when a target is missed.
 
+The fake runs in a process of its own, as GitHub would: its work does not hold the bot's threads up.
 Runs on SQLite, then on a throwaway PostgreSQL database (``--no-postgres`` to skip it).
 
 Run: .venv/bin/python bench/github_sync.py [--repos 10] [--issues 20000] [--postgres URL]
@@ -41,6 +42,7 @@ from github import Auth, Github
 
 import bot.features  # noqa: F401  (the composition root: installs the features the config names)
 from bench._databases import peak_rss_mib, postgres_database, sqlite_database
+from bench._fake_github import FakeGitHubProcess
 from bot.config import StewardConfig, load_config_text
 from bot.core.clock import FakeClock
 from bot.core.events import EventBus
@@ -48,7 +50,7 @@ from bot.db.database import Database
 from bot.github.client import GitHubClient
 from bot.github.service import GitHubService
 from bot.heap import freeze_startup_objects
-from tests.fakes.github import FakeGitHub, FakeGitHubState
+from tests.fakes.github import FakeGitHub
 
 TOKEN = "bench-token"
 
@@ -64,12 +66,24 @@ class Figures:
 REPO_WIDE = ("/issues/comments", "/issues/events")  # one list per repository, not per issue
 
 
-def measure(fake: FakeGitHub, started: float) -> Figures:
+def served(fake: FakeGitHub) -> tuple[int, int, int]:
+    """Requests, points and per-issue requests since the counters were reset (in the fake's process)."""
     per_issue = sum(1 for e in fake.log if "/issues/" in e.path and not e.path.endswith(REPO_WIDE))
-    return Figures(len(fake.log), fake.points_spent, per_issue, time.perf_counter() - started)
+    return len(fake.log), fake.points_spent, per_issue
 
 
-def populate(fake: FakeGitHub, repos: list[str], total: int) -> None:
+def state_now(fake: FakeGitHub) -> datetime:
+    """The fake's clock (it moves a second per change)."""
+    return fake.state.now
+
+
+def measure(fake: FakeGitHubProcess, started: float) -> Figures:
+    seconds = time.perf_counter() - started
+    return Figures(*fake.run(served), seconds)
+
+
+def populate(fake: FakeGitHub, repos: list[str], total: int) -> list[int]:
+    """Issues and PRs, a tenth of them closed; returns how many are open per repo."""
     per_repo = total // len(repos)
     for name in repos:
         fake.state.add_repo(name)
@@ -83,6 +97,7 @@ def populate(fake: FakeGitHub, repos: list[str], total: int) -> None:
                 state="closed" if kind == 1 else "open",
                 author=f"user{n % 300}",
             )
+    return [sum(1 for i in fake.state.repo(r).issues.values() if i["state"] == "open") for r in repos]
 
 
 def change_50(fake: FakeGitHub, repos: list[str]) -> None:
@@ -113,7 +128,7 @@ def bench_config(api_url: str, repos: list[str], url: str, tmp: Path) -> Steward
     return load_config_text(text, "bench.yaml", base_dir=tmp)
 
 
-async def steward_run(fake: FakeGitHub, repos: list[str], url: str) -> Figures:
+async def steward_run(fake: FakeGitHubProcess, repos: list[str], url: str) -> Figures:
     with tempfile.TemporaryDirectory() as tmp:
         config = bench_config(fake.base_url, repos, url, Path(tmp))
     assert config.github is not None
@@ -134,7 +149,7 @@ async def steward_run(fake: FakeGitHub, repos: list[str], url: str) -> Figures:
         db.dispose()
 
 
-def raw_fetch(fake: FakeGitHub, repos: list[str]) -> tuple[float, int]:
+def raw_fetch(fake: FakeGitHubProcess, repos: list[str]) -> tuple[float, int]:
     """Fetch the initial sync's pages with nothing but HTTP and JSON: the floor for (a)."""
     started = time.perf_counter()
     items = 0
@@ -166,7 +181,9 @@ def bulk_edit(fake: FakeGitHub, repo: str) -> None:
         item["updated_at"] = edited[-1]["updated_at"]
 
 
-def naive_run(fake: FakeGitHub, repos: list[str], since: datetime | None, comments: bool = False) -> Figures:
+def naive_run(
+    fake: FakeGitHubProcess, repos: list[str], since: datetime | None, comments: bool = False
+) -> Figures:
     """What the obvious PyGithub code does: iterate get_issues() and read the fields it needs
     (with `comments`, also each changed issue's comments)."""
     g = Github(
@@ -201,30 +218,23 @@ def row(label: str, ours: Figures, naive: Figures) -> str:
 async def run_on(label: str, url: str, repo_count: int, issues: int) -> bool:
     """Every phase against a fresh fake, storing into ``url``; prints the figures, True when met."""
     repos = [f"bench-org/repo{i}" for i in range(repo_count)]
-    fake = FakeGitHub(FakeGitHubState(start=FakeClock().now()), token=TOKEN).start()
-    fake.rate.limit = fake.rate.remaining = 10_000_000  # the naive loop would exhaust 5,000 at once
-    try:
-        populate(fake, repos, issues)
-        open_per_repo = [
-            sum(1 for i in fake.state.repo(r).issues.values() if i["state"] == "open") for r in repos
-        ]
-        mark = fake.state.now
+    with FakeGitHubProcess(TOKEN, populate, repos, issues) as fake:
+        open_per_repo: list[int] = fake.populated
+        mark = fake.run(state_now)
         raw_seconds, raw_items = raw_fetch(fake, repos)
         results = {}
         results["a"] = (await steward_run(fake, repos, url), naive_run(fake, repos, None))
         results["b"] = (await steward_run(fake, repos, url), naive_run(fake, repos, mark))
-        change_50(fake, repos)
+        fake.run(change_50, repos)
         results["c"] = (await steward_run(fake, repos, url), naive_run(fake, repos, mark))
-        mark = fake.state.now
-        comment_50(fake, repos)
+        mark = fake.run(state_now)
+        fake.run(comment_50, repos)
         results["d"] = (
             await steward_run(fake, repos, url),
             naive_run(fake, repos, mark, comments=True),
         )
-        bulk_edit(fake, repos[0])
+        fake.run(bulk_edit, repos[0])
         bulk = [await steward_run(fake, repos[:1], url) for _ in range(4)]
-    finally:
-        fake.stop()
 
     print(f"\n{label}: {repo_count} repos, {issues:,} issues/PRs ({sum(open_per_repo):,} open)")
     head = f"{'requests':>8} {'points':>8} {'per-issue':>9} {'wall':>9}"
@@ -275,6 +285,7 @@ async def main() -> bool:
             results.append(await run_on("PostgreSQL", url, args.repos, args.issues))
     print(f"peak RSS: {peak_rss_mib():.0f} MiB")
     return all(results)
+
 
 if __name__ == "__main__":
     sys.exit(0 if asyncio.run(main()) else 1)
