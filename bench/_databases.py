@@ -6,7 +6,7 @@ import argparse
 import resource
 import tempfile
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -63,5 +63,26 @@ def run_on_both(measure: Measure, description: str | None, runs: int) -> int:
     if not args.no_postgres:
         with postgres_database(args.postgres) as url:
             results.append(measure("PostgreSQL", url, args.issues, args.claims, args.runs))
+    print(f"peak RSS: {peak_rss_mib():.0f} MiB")
+    return 0 if all(results) else 1
+
+
+ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
+
+
+def database_arguments(parser: argparse.ArgumentParser) -> None:
+    """``--postgres URL`` and ``--no-postgres``, for benches that run on both databases."""
+    parser.add_argument("--postgres", default=ADMIN_URL)
+    parser.add_argument("--no-postgres", action="store_true")
+
+
+async def measure_on_both(args: argparse.Namespace, measure: Callable[[str, str], Awaitable[bool]]) -> int:
+    """``await measure(label, url)`` on SQLite, then PostgreSQL unless skipped; 1 when a target missed."""
+    results = []
+    with sqlite_database() as url:
+        results.append(await measure("SQLite", url))
+    if not args.no_postgres:
+        with postgres_database(args.postgres) as url:
+            results.append(await measure("PostgreSQL", url))
     print(f"peak RSS: {peak_rss_mib():.0f} MiB")
     return 0 if all(results) else 1

@@ -32,7 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sqlmodel import select
 
-from bench._databases import peak_rss_mib, postgres_database, sqlite_database
+from bench._databases import database_arguments, measure_on_both, peak_rss_mib
 from bench._fake_github import FakeGitHubProcess
 from bench.github_sync import TOKEN, bench_config, next_link
 from bot.core.clock import FakeClock
@@ -149,17 +149,9 @@ async def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repos", type=int, default=10)
     parser.add_argument("--closed", type=int, default=100_000)
-    parser.add_argument("--postgres", default="postgresql://postgres@127.0.0.1:5432/postgres")
-    parser.add_argument("--no-postgres", action="store_true")
+    database_arguments(parser)
     args = parser.parse_args()
-    results = []
-    with sqlite_database() as url:
-        results.append(await run_on("SQLite", url, args.repos, args.closed))
-    if not args.no_postgres:
-        with postgres_database(args.postgres) as url:
-            results.append(await run_on("PostgreSQL", url, args.repos, args.closed))
-    print(f"peak RSS: {peak_rss_mib():.0f} MiB")
-    return 0 if all(results) else 1
+    return await measure_on_both(args, lambda label, url: run_on(label, url, args.repos, args.closed))
 
 
 if __name__ == "__main__":

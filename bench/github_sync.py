@@ -41,7 +41,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from github import Auth, Github
 
 import bot.features  # noqa: F401  (the composition root: installs the features the config names)
-from bench._databases import peak_rss_mib, postgres_database, sqlite_database
+from bench._databases import database_arguments, measure_on_both, peak_rss_mib
 from bench._fake_github import FakeGitHubProcess
 from bot.config import StewardConfig, load_config_text
 from bot.core.clock import FakeClock
@@ -270,22 +270,14 @@ async def run_on(label: str, url: str, repo_count: int, issues: int) -> bool:
     return all(met for _, met in targets)
 
 
-async def main() -> bool:
+async def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--repos", type=int, default=10)
     parser.add_argument("--issues", type=int, default=20_000)
-    parser.add_argument("--postgres", default="postgresql://postgres@127.0.0.1:5432/postgres")
-    parser.add_argument("--no-postgres", action="store_true")
+    database_arguments(parser)
     args = parser.parse_args()
-    results = []
-    with sqlite_database() as url:
-        results.append(await run_on("SQLite", url, args.repos, args.issues))
-    if not args.no_postgres:
-        with postgres_database(args.postgres) as url:
-            results.append(await run_on("PostgreSQL", url, args.repos, args.issues))
-    print(f"peak RSS: {peak_rss_mib():.0f} MiB")
-    return all(results)
+    return await measure_on_both(args, lambda label, url: run_on(label, url, args.repos, args.issues))
 
 
 if __name__ == "__main__":
-    sys.exit(0 if asyncio.run(main()) else 1)
+    sys.exit(asyncio.run(main()))
