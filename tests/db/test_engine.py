@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import threading
 from pathlib import Path
 
@@ -11,8 +12,8 @@ from sqlalchemy import text
 from sqlmodel import Session, select
 
 from bot.db.database import Database
-from bot.db.engine import make_engine, normalize_url
-from bot.db.models import Member
+from bot.db.engine import json_text, make_engine, normalize_url
+from bot.db.models import Member, Repo, TrackedIssue
 
 
 @pytest.mark.parametrize(
@@ -124,3 +125,27 @@ def test_a_read_snapshot_never_blocks_writers_on_sqlite(tmp_path: Path) -> None:
     finally:
         reader.dispose()
         db.dispose()
+
+
+@pytest.mark.parametrize("value", [[], {}, [1, "b"], {"a": [1, None]}, "text", 3, None])
+def test_json_columns_store_what_json_dumps_writes(value: object) -> None:
+    assert json_text(value) == json.dumps(value)
+
+
+def test_empty_json_values_round_trip(db: Database) -> None:
+    """The empty list and dict take the serializer's short path; they read back as written."""
+    with db.session() as session:
+        session.add(
+            TrackedIssue(repo_id=_repo(session), number=1, title="t", state="open", is_pull_request=False)
+        )
+    with db.session() as session:
+        issue = session.exec(select(TrackedIssue)).one()
+        assert issue.assignees == [] and issue.linked_numbers == []
+
+
+def _repo(session: Session) -> int:
+    repo = Repo(full_name="acme/widgets", full_name_lower="acme/widgets")
+    session.add(repo)
+    session.flush()
+    assert repo.id is not None
+    return repo.id
