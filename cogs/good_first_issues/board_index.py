@@ -8,13 +8,13 @@ ClaimStore) refreshes just those issues before the transaction commits.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable
 from typing import Any
 
 from sqlalchemy import delete
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
+from bot.db.bulk import ID_CHUNK, chunks, insert_ignoring_conflicts
 from bot.db.models import IssueLabel, TrackedIssue
 from cogs.good_first_issues.board import (
     ALL_FACET,
@@ -26,9 +26,6 @@ from cogs.good_first_issues.board import (
 )
 from cogs.good_first_issues.models import GfiBoardEntry
 
-# Keeps IN lists well under SQLite's bound-parameter limit.
-_CHUNK = 2000
-
 
 def facets_of(rules: BoardRules, labels: Iterable[str]) -> set[str]:
     """The facets an on-board issue with ``labels`` is listed under (an issue may have several areas)."""
@@ -39,11 +36,6 @@ def facets_of(rules: BoardRules, labels: Iterable[str]) -> set[str]:
     return facets
 
 
-def _chunks(ids: Sequence[int]) -> Iterator[Sequence[int]]:
-    for i in range(0, len(ids), _CHUNK):
-        yield ids[i : i + _CHUNK]
-
-
 def _entries(session: Session, rules: BoardRules, only: Collection[int] | None) -> list[dict[str, Any]]:
     """Rows of gfi_board_entry for the on-board issues (among ``only`` when given)."""
     conditions = board_conditions(rules, configured_repo_ids(session, rules))
@@ -52,10 +44,10 @@ def _entries(session: Session, rules: BoardRules, only: Collection[int] | None) 
     if only is None:
         issues.extend(session.exec(query).all())
     else:
-        for part in _chunks(sorted(only)):
+        for part in chunks(sorted(only)):
             issues.extend(session.exec(query.where(col(TrackedIssue.id).in_(part))).all())
     labels: dict[int, list[str]] = {}
-    for part in _chunks([i for i, _, _ in issues if i is not None]):
+    for part in chunks([i for i, _, _ in issues if i is not None]):
         for labelled, name in session.exec(
             select(IssueLabel.issue_id, IssueLabel.name).where(col(IssueLabel.issue_id).in_(part))
         ):
@@ -83,11 +75,10 @@ def _entries(session: Session, rules: BoardRules, only: Collection[int] | None) 
 def _insert(session: Session, rows: list[dict[str, Any]]) -> None:
     if not rows:
         return
-    # ON CONFLICT DO NOTHING: two instances rebuilding at once insert the same rows; the first wins.
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
     table = GfiBoardEntry.__table__  # type: ignore[attr-defined]
-    for i in range(0, len(rows), _CHUNK // 5):
-        session.execute(dialect.insert(table).values(rows[i : i + _CHUNK // 5]).on_conflict_do_nothing())
+    # Five columns a row: a fifth of the id chunk keeps the bound parameters as few.
+    for part in chunks(rows, ID_CHUNK // 5):
+        session.execute(insert_ignoring_conflicts(session, table).values(list(part)))
 
 
 def refresh(session: Session, rules: BoardRules, issue_ids: Collection[int]) -> None:
@@ -95,7 +86,7 @@ def refresh(session: Session, rules: BoardRules, issue_ids: Collection[int]) -> 
     if not issue_ids:
         return
     session.flush()
-    for part in _chunks(sorted(issue_ids)):
+    for part in chunks(sorted(issue_ids)):
         session.execute(delete(GfiBoardEntry).where(col(GfiBoardEntry.issue_id).in_(part)))
     _insert(session, _entries(session, rules, issue_ids))
 

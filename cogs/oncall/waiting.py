@@ -12,20 +12,20 @@ items, checking each item's triage record and labels took longer than a page may
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterator, Sequence
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import delete
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, func, select
 
+from bot.db.bulk import chunks, insert_ignoring_conflicts
 from bot.db.models import TrackedIssue
 from cogs.oncall.models import OncallWaiting
 from cogs.oncall.untriaged import UntriagedFilter
 
 TRIAGE_TOPIC = "oncall_triage"  # change topic: tracked issue ids whose triage was recorded
-_CHUNK = 2000  # ids per IN (...) list, well under SQLite's bound-parameter limit
+_TABLE = OncallWaiting.__table__  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True)
@@ -43,20 +43,9 @@ class WaitingRules:
         return cls(config.needs_triage_label, tuple(config.triage_labels), flt.maintainers, flt.bots)
 
 
-def _chunks(ids: Sequence[int]) -> Iterator[Sequence[int]]:
-    for i in range(0, len(ids), _CHUNK):
-        yield ids[i : i + _CHUNK]
-
-
 def _waiting(flt: UntriagedFilter) -> Any:
     """The ids of the items waiting in the queue of every rotation."""
     return flt.joined(select(TrackedIssue.id)).where(*flt.eligible(None), *flt.waiting_now())
-
-
-def _insert(session: Session) -> Any:
-    # ON CONFLICT DO NOTHING: two instances rebuilding at once insert the same rows; the first wins.
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    return dialect.insert(OncallWaiting.__table__)  # type: ignore[attr-defined]
 
 
 def refresh(session: Session, flt: UntriagedFilter, issue_ids: Collection[int]) -> None:
@@ -65,17 +54,16 @@ def refresh(session: Session, flt: UntriagedFilter, issue_ids: Collection[int]) 
         return
     session.flush()
     table_id = col(OncallWaiting.issue_id)
-    for part in _chunks(sorted(issue_ids)):
+    for part in chunks(sorted(issue_ids)):
         session.execute(delete(OncallWaiting).where(table_id.in_(part)))
         waiting = _waiting(flt).where(col(TrackedIssue.id).in_(part))
-        session.execute(_insert(session).from_select(["issue_id"], waiting).on_conflict_do_nothing())
+        session.execute(insert_ignoring_conflicts(session, _TABLE).from_select(["issue_id"], waiting))
 
 
-def rebuild(session: Session, flt: UntriagedFilter) -> int:
-    """Recompute the whole table; returns how many items wait."""
+def rebuild(session: Session, flt: UntriagedFilter) -> None:
+    """Recompute the whole table."""
     session.execute(delete(OncallWaiting))
-    session.execute(_insert(session).from_select(["issue_id"], _waiting(flt)).on_conflict_do_nothing())
-    return count(session)
+    session.execute(insert_ignoring_conflicts(session, _TABLE).from_select(["issue_id"], _waiting(flt)))
 
 
 def count(session: Session) -> int:
