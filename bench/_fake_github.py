@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import multiprocessing as mp
 from collections.abc import Callable
-from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from typing import Any
 
@@ -20,15 +19,6 @@ Populate = Callable[..., Any]  # (fake, *args) -> what the parent should know of
 Script = Callable[..., Any]  # (fake, *args) -> anything picklable: run in the fake's process
 
 
-@dataclass(frozen=True)
-class Counters:
-    """What the fake served since its counters were reset."""
-
-    requests: int
-    points: int
-    per_issue: int  # requests naming one issue ("/issues/N...")
-
-
 def _serve(conn: Connection, token: str, populate: Populate, args: tuple[Any, ...]) -> None:
     clock = FakeClock()
     fake = FakeGitHub(FakeGitHubState(start=clock.now()), token=token).start()
@@ -37,19 +27,16 @@ def _serve(conn: Connection, token: str, populate: Populate, args: tuple[Any, ..
     conn.send((fake.base_url, populate(fake, *args)))
     while True:
         command = conn.recv()
-        if command == "reset":
-            fake.reset_counters()
-            conn.send(None)
-        elif command == "counters":
-            per_issue = sum(1 for e in fake.log if "/issues/" in e.path)
-            conn.send(Counters(len(fake.log), fake.points_spent, per_issue))
-        elif isinstance(command, tuple):
-            script, script_args = command
-            conn.send(script(fake, *script_args))
-        else:
+        if command is None:  # stop
             fake.stop()
             conn.send(None)
             return
+        script, script_args = command
+        conn.send(script(fake, *script_args))
+
+
+def _reset_counters(fake: FakeGitHub) -> None:
+    fake.reset_counters()
 
 
 class FakeGitHubProcess:
@@ -67,21 +54,16 @@ class FakeGitHubProcess:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self._conn.send("stop")
+        self._conn.send(None)
         self._conn.recv()
         self._process.join(30)
 
     def reset_counters(self) -> None:
-        self._conn.send("reset")
-        self._conn.recv()
+        """Count requests and points from now on."""
+        self.run(_reset_counters)
 
     def run(self, script: Script, *args: Any) -> Any:
         """``script(fake, *args)`` in the fake's process (a module-level function): edits between
         phases, or reading its state."""
         self._conn.send((script, args))
         return self._conn.recv()
-
-    def counters(self) -> Counters:
-        self._conn.send("counters")
-        result: Counters = self._conn.recv()
-        return result

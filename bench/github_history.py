@@ -34,7 +34,7 @@ from sqlmodel import select
 
 from bench._databases import database_arguments, measure_on_both, peak_rss_mib
 from bench._fake_github import FakeGitHubProcess
-from bench.github_sync import TOKEN, bench_config, next_link
+from bench.github_sync import TOKEN, bench_config, next_link, served
 from bot.core.clock import FakeClock
 from bot.core.events import EventBus
 from bot.db.database import Database
@@ -110,7 +110,7 @@ async def run_on(label: str, url: str, repo_count: int, closed: int) -> bool:
             started, cpu = time.perf_counter(), time.process_time()
             await service.read_history(None)
             seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
-            served = fake.counters()
+            requests, _, per_issue = fake.run(served)
             report = db.call(history_report)
             stored = sum(int(str(row["items"])) for row in report)
             done = all(row["done"] for row in report) and len(report) == len(repos)
@@ -122,7 +122,6 @@ async def run_on(label: str, url: str, repo_count: int, closed: int) -> bool:
         finally:
             client.close()
             db.dispose()
-    requests, per_issue = served.requests, served.per_issue
     floor = sum(math.ceil(n / 100) for n in closed_per_repo.values())
     # The bot's own work two ways, the lower counting: the time the read took beyond fetching the same
     # pages, and the CPU time of the bot's process (all its threads) beyond what fetching them took.
