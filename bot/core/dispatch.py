@@ -77,7 +77,7 @@ class Dispatcher:
         member = cache.get(user.platform, user.user_id, user.display_name)
         if member is None:
             generation = cache.generation
-            member = await services.db.read(known)
+            member = await services.db.peek(known)
             if member is not None:
                 cache.put(user.platform, user.user_id, user.display_name, member, generation)
         member_id, locale, timezone, github_login = (

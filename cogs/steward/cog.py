@@ -62,7 +62,7 @@ class StewardCog(Cog):
     async def me(self, inv: Invocation) -> None:
         member_id = inv.actor.member_id
         info = (
-            await self.services.db.read(lambda s: self.services.members.info(s, member_id))
+            await self.services.db.peek(lambda s: self.services.members.info(s, member_id))
             if member_id
             else None
         )
