@@ -93,7 +93,7 @@ async def _server(kind: str, api_url: str, ports: Any, stop: Any) -> None:
 
         runner, port = await serve(handler)
         ports.put(port)
-        await asyncio.get_running_loop().run_in_executor(None, stop.wait)
+        await _serve_until(stop, ports)
         await runner.cleanup()
         return
     with tempfile.TemporaryDirectory() as tmp:
@@ -104,8 +104,15 @@ async def _server(kind: str, api_url: str, ports: Any, stop: Any) -> None:
         app.adapters.append(build_adapter(app, client=AsyncWebClient(base_url=api_url)))
         await app.start()
         ports.put(app.http.port)
-        await asyncio.get_running_loop().run_in_executor(None, stop.wait)
+        await _serve_until(stop, ports)
         await app.stop()
+
+
+async def _serve_until(stop: Any, ports: Any) -> None:
+    """Serve until told to stop, then report the CPU seconds spent serving (start-up excluded)."""
+    started = time.process_time()
+    await asyncio.get_running_loop().run_in_executor(None, stop.wait)
+    ports.put(time.process_time() - started)
 
 
 def _server_process(kind: str, api_url: str, ports: Any, stop: Any) -> None:
@@ -114,8 +121,11 @@ def _server_process(kind: str, api_url: str, ports: Any, stop: Any) -> None:
 
 async def measure(
     kind: str, fake: FakeSlack, sender: SlackSender, n: int, concurrency: int
-) -> tuple[list[float], float, int, float]:
-    """Start the server in its own process (the load generator and fake Slack stay here)."""
+) -> tuple[list[float], float, int, float, float]:
+    """Start the server in its own process (the load generator and fake Slack stay here).
+
+    Returns ack latencies, wall time of the acks, failures, time until every reply, and the
+    server's CPU seconds while serving (warm-up included)."""
     ctx = mp.get_context("spawn")
     ports, stop = ctx.Queue(), ctx.Event()
     proc = ctx.Process(target=_server_process, args=(kind, fake.api_url, ports, stop))
@@ -133,8 +143,9 @@ async def measure(
         done = time.perf_counter() - started
     finally:
         stop.set()
-        proc.join(30)
-    return latencies, wall, failures + (n - delivered if kind == "steward" else 0), done
+    cpu = await asyncio.get_running_loop().run_in_executor(None, ports.get, True, 60)
+    proc.join(30)
+    return latencies, wall, failures + (n - delivered if kind == "steward" else 0), done, cpu
 
 
 async def _replies(fake: FakeSlack, expected: int, wait: float) -> int:
@@ -166,8 +177,8 @@ async def main(n: int, concurrency: int, rounds: int) -> int:
     print(f"{n} signed slash commands, concurrency {concurrency}, server in its own process, {rounds} rounds")
     bare_rates, rates, p99s, fails, reply_rates = [], [], [], 0, []
     for r in range(1, rounds + 1):
-        bare_lat, bare_wall, bare_fail, _ = await measure("bare", fake, sender, n, concurrency)
-        lat, wall, fail, done = await measure("steward", fake, sender, n, concurrency)
+        bare_lat, bare_wall, bare_fail, _, bare_cpu = await measure("bare", fake, sender, n, concurrency)
+        lat, wall, fail, done, cpu = await measure("steward", fake, sender, n, concurrency)
         bare_rate = report(f"{r}: bare Bolt (constant ack)", bare_lat, bare_wall, bare_fail)
         rate = report(f"{r}: Steward /steward me", lat, wall, fail)
         print(
@@ -175,6 +186,9 @@ async def main(n: int, concurrency: int, rounds: int) -> int:
             f" ({n / done:.1f} commands/s); ratio Steward / bare {rate / bare_rate:.2f}x;"
             f" load average {os.getloadavg()[0]:.2f}"
         )
+        # Where the ratio comes from: what one command costs each server (warm-up included).
+        per = 1000 / (n + 100)
+        print(f"{r}: server CPU per command: bare {bare_cpu * per:.2f} ms, Steward {cpu * per:.2f} ms")
         bare_rates.append(bare_rate)
         rates.append(rate)
         p99s.append(statistics.quantiles(lat, n=100)[98])
