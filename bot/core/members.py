@@ -101,7 +101,8 @@ class MemberDirectory:
         the read fetches the few columns a command needs, not two ORM entities (which cost most of a
         command's database time).
         """
-        row = session.execute(_KNOWN, {"platform": platform, "user_id": user_id}).first()
+        # Through the connection: the ORM's execution layer cost more than the query (Core rows here).
+        row = session.connection().execute(_KNOWN, {"platform": platform, "user_id": user_id}).first()
         if row is None:
             return None
         member_id, locale, timezone, github_login, known_name, member_name = row
@@ -183,11 +184,12 @@ class MemberDirectory:
     def info(self, session: Session, member_id: int) -> MemberInfo | None:
         # Columns, not ORM entities: this runs for most commands and Home tabs, and loading
         # entities cost several times the queries themselves.
-        row = session.execute(_INFO, {"member_id": member_id}).first()
+        connection = session.connection()
+        row = connection.execute(_INFO, {"member_id": member_id}).first()
         if row is None:
             return None
         display_name, github_login, verified_at, timezone, locale = row
-        identities = session.execute(_IDENTITIES, {"member_id": member_id}).all()
+        identities = connection.execute(_IDENTITIES, {"member_id": member_id}).all()
         return MemberInfo(
             id=member_id,
             display_name=display_name,
