@@ -108,6 +108,7 @@ class MemberDirectory:
         member_id, locale, timezone, github_login, known_name, member_name = row
         if display_name and known_name != display_name:
             return None
+        assert member_id is not None  # a primary key, joined
         return KnownMember(member_id, locale, timezone, github_login, member_name)
 
     def _lookup(self, session: Session, platform: str, user_id: str, display_name: str) -> Member | None:

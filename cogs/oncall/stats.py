@@ -15,10 +15,11 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Float, Integer, String, case, cast, func, literal, select
+from sqlalchemy import Float, Integer, String, bindparam, case, cast, func, literal, select
 from sqlmodel import Session, col
 
 from bot.db.database import Database
+from bot.db.models import TZDateTime
 from cogs.oncall.config import RotationConfig
 from cogs.oncall.models import OncallTriage
 from cogs.oncall.triage import TriageStore
@@ -156,43 +157,20 @@ def response_times(
 ) -> Report:
     """The response-time part of a report (its backlog left empty)."""
     starts = week_starts(now, weeks, tz)
-    opened = col(OncallTriage.opened_at)
-    later = [(opened < start, i) for i, start in enumerate(starts[1:])]
-    week = case(*later, else_=len(starts) - 1) if later else literal(0)
-    responded = case((col(OncallTriage.first_response_at) <= now, OncallTriage.first_response_at))
-    triaged = case((col(OncallTriage.triaged_at) <= now, OncallTriage.triaged_at))
     per_week: dict[datetime, Bucket] = {s: Bucket() for s in starts}
     per_rotation: dict[str, Bucket] = defaultdict(Bucket)
     per_person: dict[str, Bucket] = defaultdict(Bucket)
     overall = Bucket()
     millis = session.get_bind().dialect.name == "sqlite"
-    # One pass over the window's records (read from an index that holds every column used here): the
-    # database computes each duration and week, and hands both kinds back joined into strings per
-    # (week, rotation, responder, triager): a few dozen rows instead of thousands, whose row objects
-    # cost more to make (and to garbage-collect) than parsing the numbers does.
-    items = select(
-        week.label("week"),
-        col(OncallTriage.rotation).label("rotation"),
-        col(OncallTriage.first_response_by).label("responder"),
-        col(OncallTriage.triaged_by).label("triager"),
-        seconds_between(session, responded, opened).label("first_response"),
-        seconds_between(session, triaged, opened).label("triage"),
-    ).where(opened >= starts[0], opened < now)
+    key = (len(starts), rotation is not None, millis)
+    query = _RESPONSE_QUERIES.get(key)
+    if query is None:
+        query = _RESPONSE_QUERIES[key] = _response_query(session, len(starts), rotation is not None)
+    params: dict[str, Any] = {f"w{i}": start for i, start in enumerate(starts)}
+    params["now"] = now
     if rotation is not None:
-        # Through COALESCE: on the plain column the planners pick the rotation's index and read all of
-        # its history, where the window's (covering) index reads eight weeks.
-        items = items.where(func.coalesce(OncallTriage.rotation, "") == rotation.name)
-    by = items.subquery()
-    query = select(
-        by.c.week,
-        by.c.rotation,
-        by.c.responder,
-        by.c.triager,
-        func.aggregate_strings(cast(by.c.first_response, String), " "),
-        func.aggregate_strings(cast(by.c.triage, String), " "),
-    ).group_by(by.c.week, by.c.rotation, by.c.responder, by.c.triager)
-
-    for index, rot, responder, triager, responses, triages in session.connection().execute(query):
+        params["rotation"] = rotation.name
+    for index, rot, responder, triager, responses, triages in session.connection().execute(query, params):
         buckets = (per_week[starts[index]], per_rotation[rot or "-"], overall)
         for kind, who, values in (
             ("first_response", responder, durations(responses, millis)),
@@ -212,6 +190,48 @@ def response_times(
         backlog=[],
         overall=overall,
     )
+
+
+# response_times' statement per (weeks, filtered by rotation, SQLite): built once and bound at each call,
+# because building and keying it cost milliseconds, a good part of what running it took.
+_RESPONSE_QUERIES: dict[tuple[int, bool, bool], Any] = {}
+
+
+def _response_query(session: Session, weeks: int, by_rotation: bool) -> Any:
+    """The statement of :func:`response_times`: week starts bound as ``w0``.., then ``now`` and
+    (``by_rotation``) ``rotation``."""
+    starts = [bindparam(f"w{i}", type_=TZDateTime) for i in range(weeks)]
+    now = bindparam("now", type_=TZDateTime)
+    opened = col(OncallTriage.opened_at)
+    later = [(opened < start, i) for i, start in enumerate(starts[1:])]
+    week = case(*later, else_=len(starts) - 1) if later else literal(0)
+    responded = case((col(OncallTriage.first_response_at) <= now, OncallTriage.first_response_at))
+    triaged = case((col(OncallTriage.triaged_at) <= now, OncallTriage.triaged_at))
+    # One pass over the window's records (read from an index that holds every column used here): the
+    # database computes each duration and week, and hands both kinds back joined into strings per
+    # (week, rotation, responder, triager): a few dozen rows instead of thousands, whose row objects
+    # cost more to make (and to garbage-collect) than parsing the numbers does.
+    items = select(
+        week.label("week"),
+        col(OncallTriage.rotation).label("rotation"),
+        col(OncallTriage.first_response_by).label("responder"),
+        col(OncallTriage.triaged_by).label("triager"),
+        seconds_between(session, responded, opened).label("first_response"),
+        seconds_between(session, triaged, opened).label("triage"),
+    ).where(opened >= starts[0], opened < now)
+    if by_rotation:
+        # Through COALESCE: on the plain column the planners pick the rotation's index and read all of
+        # its history, where the window's (covering) index reads eight weeks.
+        items = items.where(func.coalesce(OncallTriage.rotation, "") == bindparam("rotation"))
+    by = items.subquery()
+    return select(
+        by.c.week,
+        by.c.rotation,
+        by.c.responder,
+        by.c.triager,
+        func.aggregate_strings(cast(by.c.first_response, String), " "),
+        func.aggregate_strings(cast(by.c.triage, String), " "),
+    ).group_by(by.c.week, by.c.rotation, by.c.responder, by.c.triager)
 
 
 def format_seconds(seconds: float | None) -> str:

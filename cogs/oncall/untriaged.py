@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from itertools import accumulate
 from typing import Any
 
-from sqlalchemy import and_, case, exists, literal, null, or_, select, true
+from sqlalchemy import and_, bindparam, case, exists, literal, null, or_, select, true
 from sqlmodel import Session, col, func
 
 from bot.db.models import IssueLabel, Repo, TrackedIssue, TZDateTime
@@ -77,6 +77,7 @@ class UntriagedFilter:
         self.config = config
         self.maintainers = frozenset(m.lower() for m in maintainers)
         self.bots = frozenset(b.lower() for b in bots)
+        self._span_queries: dict[tuple[Any, ...], Any] = {}
 
     def by_maintainer_or_bot(self, login: str | None, association: str | None) -> bool:
         """Whether an item by ``login`` is out of the queue because of its author."""
@@ -174,7 +175,32 @@ class UntriagedFilter:
         if not instants:
             return []
         ordered = sorted({t.astimezone(UTC) for t in instants})
-        first, last, n = ordered[0], ordered[-1], len(ordered)
+        n = len(ordered)
+        # The statement depends on the rotation only through its repos and labels (``eligible``).
+        scope = (tuple(rotation.repos), tuple(rotation.labels)) if rotation is not None else None
+        key = (n, scope, span)
+        grouped = self._span_queries.get(key)
+        if grouped is None:
+            grouped = self._span_queries[key] = self._span_query(n, rotation, span)
+        params = {f"t{i}": t for i, t in enumerate(ordered)}
+        steps = [0] * (n + 1)  # +1 at the first instant items wait, -1 at the first they no longer do
+        for start, closed_stop, removed_stop, triaged_stop, items in session.connection().execute(
+            grouped, params
+        ):
+            stop = min(closed_stop, removed_stop, triaged_stop)
+            if start < stop:
+                steps[start] += items
+                steps[stop] -= items
+        return steps
+
+    def _span_query(self, n: int, rotation: RotationConfig | None, span: str) -> Any:
+        """The statement of :meth:`backlog_steps` for ``n`` instants, bound as ``t0`` < ``t1`` < ...
+
+        Built once per shape and reused: building and keying it cost several milliseconds a call,
+        about a third of what the database took to run it.
+        """
+        ordered = [bindparam(f"t{i}", type_=TZDateTime) for i in range(n)]
+        first, last = ordered[0], ordered[-1]
         created, closed = col(TrackedIssue.created_at), col(TrackedIssue.closed_at)
         removed, is_open = col(TrackedIssue.removed_at), col(TrackedIssue.state) == "open"
 
@@ -215,16 +241,9 @@ class UntriagedFilter:
         # Items with the same positions are counted together: a few dozen rows come back, not one per
         # item (thousands of row objects made Python's garbage collector pause for tens of ms).
         by = query.subquery()
-        grouped = select(by.c.start, by.c.closed, by.c.removed, by.c.triaged, func.count()).group_by(
+        return select(by.c.start, by.c.closed, by.c.removed, by.c.triaged, func.count()).group_by(
             by.c.start, by.c.closed, by.c.removed, by.c.triaged
         )
-        steps = [0] * (n + 1)  # +1 at the first instant items wait, -1 at the first they no longer do
-        for start, closed_stop, removed_stop, triaged_stop, items in session.connection().execute(grouped):
-            stop = min(closed_stop, removed_stop, triaged_stop)
-            if start < stop:
-                steps[start] += items
-                steps[stop] -= items
-        return steps
 
 
 SPANS = ("open", "closed")  # the backlog's two queries (UntriagedFilter.backlog_steps)

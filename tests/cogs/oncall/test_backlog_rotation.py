@@ -198,3 +198,24 @@ def test_records_stored_without_a_rotation_are_repaired(db: Database) -> None:
     expected = [timedelta(days=1, hours=14).total_seconds(), timedelta(days=1, hours=15).total_seconds()]
     assert sorted(report.per_rotation["core"].first_response) == expected
     assert sorted(report.per_person["mia"].triage) == expected
+
+
+def test_statements_kept_between_calls_are_bound_to_each_call_s_instants(db: Database) -> None:
+    """The backlog and response-time statements are built once per shape and reused: each call's
+    instants, rotation and "now" must still be the ones counted."""
+    store = TriageStore(CONFIG, frozenset({"mia"}), ["ci-robot"])
+    _history(db, TriageRecorder(CONFIG, frozenset({"mia"}), ["ci-robot"]))
+
+    def counts(instants: list[datetime], rotation: Any) -> list[int]:
+        return [n for _, n in db.call(store.backlog_series, instants, rotation)]
+
+    assert counts(INSTANTS[1:], CORE) == [4, 2, 3]
+    assert counts(INSTANTS[:3], CORE) == [4, 4, 2]  # the same shape, other instants
+    assert counts(INSTANTS[:3], DOCS) == [1, 1, 1]  # the same shape, another rotation
+    assert counts(INSTANTS[:3], None) == [5, 5, 3]
+    # #8 was answered on 02-27: in a report ending before that, there is no response time yet.
+    early = db.call(build_report, store, datetime(2026, 2, 26, tzinfo=UTC), ZoneInfo("UTC"), 4, CORE)
+    late = db.call(build_report, store, NOW, ZoneInfo("UTC"), 4, CORE)
+    assert early.overall.summaries()[0].count == 0
+    assert late.overall.summaries()[0].count == 1
+    assert db.call(build_report, store, NOW, ZoneInfo("UTC"), 4, DOCS).overall.summaries()[0].count == 0
