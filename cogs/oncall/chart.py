@@ -18,15 +18,17 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageColor, ImageDraw, ImageFont
 
 from bot.fonts import DEFAULT_FINDER, FontFinder
 from cogs.oncall.stats import Report
 
 WIDTH, HEIGHT = 800, 400
+PALETTE_COLOURS = 64
 SCALE = 2  # drawn at twice the size and reduced: Pillow's lines and shapes are not anti-aliased
 BAR, MEDIAN, P90, GRID, INK, MUTED = "#d0d7de", "#0969da", "#cf222e", "#eaeef2", "#1f2328", "#59636e"
 FontType = ImageFont.FreeTypeFont | ImageFont.ImageFont
+CHART_COLOURS = [ImageColor.getrgb(c)[:3] for c in ("#ffffff", BAR, MEDIAN, P90, GRID, INK, MUTED)]
 
 
 @dataclass(frozen=True)
@@ -188,7 +190,7 @@ class ChartRenderer:
         self._vertical(image, data.labels.backlog, label_font, ((WIDTH - 16) * s, (top + bottom) // 2), 270)
 
         out = io.BytesIO()
-        image.reduce(s).save(out, format="PNG", compress_level=1)  # zlib time dominates the draw
+        _palette_image(image.reduce(s)).save(out, format="PNG", compress_level=1)
         return out.getvalue()
 
     def _legend(
@@ -249,6 +251,23 @@ class ChartRenderer:
         ImageDraw.Draw(label).text((width / 2, height / 2), text, font=font, fill=INK, anchor="mm")
         rotated = label.rotate(angle, expand=True)
         image.paste(rotated, (center[0] - rotated.width // 2, center[1] - rotated.height // 2))
+
+
+def _palette_image(image: Image.Image) -> Image.Image:
+    """``image`` with a palette: half the bytes and half the encoding time of an RGB PNG (which was
+    most of the draw). 64 colours keep the anti-aliased edges, and the chart's own colours are put
+    back exactly where quantizing had averaged them."""
+    flat = image.quantize(colors=PALETTE_COLOURS, method=Image.Quantize.FASTOCTREE)
+    palette = flat.getpalette() or []
+    entries = [tuple(palette[i : i + 3]) for i in range(0, len(palette), 3)]
+    free = set(range(len(entries)))
+    for colour in CHART_COLOURS:
+        # Each colour takes an entry of its own: white and the grid's near-white must not share one.
+        nearest = min(free, key=lambda i: sum((a - b) ** 2 for a, b in zip(entries[i], colour, strict=True)))
+        free.discard(nearest)
+        palette[nearest * 3 : nearest * 3 + 3] = colour
+    flat.putpalette(palette)
+    return flat
 
 
 def _dashed(
