@@ -45,7 +45,7 @@ class Dispatcher:
         self.services = services
         # How commands are typed per platform (Slack may rename groups); used in usage lines and help.
         self.styles: dict[str, CommandStyle] = {}
-        self.known_members = MemberCache(services.db.engine)
+        self.known_members = MemberCache.for_engine(services.db.engine)
 
     def style_for(self, platform: str) -> CommandStyle:
         return self.styles.get(platform) or CommandStyle()

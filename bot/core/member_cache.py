@@ -14,7 +14,7 @@ from bot.db.watch import TableWatch
 
 # Every table a KnownMember is read from: a committed write to either drops every copy.
 MEMBER_TABLES = frozenset({"member", "platform_identity"})
-# Another process (a second instance, the CLI) changes members unseen: copies age out this fast.
+# Another process (the CLI) changes members unseen: copies age out this fast.
 MEMBER_TTL = 15.0
 MEMBER_CACHE_SIZE = 10_000
 
@@ -27,7 +27,18 @@ class _Entry(NamedTuple):
 
 
 class MemberCache:
-    """``MemberDirectory.known`` results by (platform, user id), exact for this process's writes."""
+    """``MemberDirectory.known`` results by (platform, user id), exact for this process's writes.
+
+    Kept on SQLite only (see :meth:`for_engine`); with ``ttl`` 0 nothing is kept.
+    """
+
+    @classmethod
+    def for_engine(cls, engine: Engine) -> MemberCache:
+        """The cache a dispatcher on ``engine`` uses. SQLite is served by one process, so this
+        process sees every change to members but the CLI's (aged out by the TTL). PostgreSQL may be
+        shared by instances behind a load balancer: one's cached language or time zone would stay
+        stale after a change made through another, so nothing is kept there."""
+        return cls(engine, ttl=MEMBER_TTL if engine.dialect.name == "sqlite" else 0.0)
 
     def __init__(
         self,
@@ -66,7 +77,7 @@ class MemberCache:
         self, platform: str, user_id: str, display_name: str, member: KnownMember, generation: int
     ) -> None:
         """Keep ``member`` as read under ``generation``; ignored when a write has happened since."""
-        if generation != self._watch.generation:
+        if self._ttl <= 0 or generation != self._watch.generation:
             return
         key = (platform, user_id)
         self._entries[key] = _Entry(generation, self._clock() + self._ttl, display_name, member)

@@ -113,3 +113,13 @@ def test_the_cache_is_bounded(db: Database) -> None:
         assert _cached_read(db, cache, str(i), f"user{i}") is not None
     assert cache.get("discord", "0", "user0") is None and cache.get("discord", "1", "user1") is None
     assert all(cache.get("discord", str(i), f"user{i}") is not None for i in (2, 3, 4))
+
+
+def test_members_are_kept_only_where_one_process_serves_the_database(db: Database) -> None:
+    """SQLite has one serving process; PostgreSQL may have instances behind a load balancer, where a
+    copy kept by one would miss a language or time zone changed through another."""
+    cache = MemberCache.for_engine(db.engine)
+    db.call(lambda s: members.ensure(s, "discord", "42", "Ada", NOW))
+    assert _cached_read(db, cache, "42", "Ada") is not None
+    kept = cache.get("discord", "42", "Ada") is not None
+    assert kept == (db.engine.dialect.name == "sqlite")
