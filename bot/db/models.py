@@ -3,6 +3,7 @@
 import importlib
 import importlib.util
 import pkgutil
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -39,12 +40,15 @@ class TZDateTime(TypeDecorator[datetime]):
     def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
         if value is None:
             return None
-        if value.tzinfo is None:
-            # A naive value is ambiguous (local time? UTC?); refuse it rather than guess.
-            raise ValueError(f"naive datetime {value!r}: pass an aware datetime (e.g. tzinfo=UTC)")
-        value = value.astimezone(UTC)
+        value = _aware(value)
         # SQLite has no timestamp type; store UTC wall time and re-attach UTC on the way out.
         return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def bind_processor(self, dialect: Dialect) -> Callable[[datetime | None], Any]:
+        # One function instead of the decorator's chain (process_bind_param, then the dialect's own
+        # processor): bulk writes bind four timestamps an issue, and the chain cost more than the
+        # insert. The values are the chain's, exactly (tests/db/test_tzdatetime.py holds them equal).
+        return _sqlite_utc_text if dialect.name == "sqlite" else _aware_utc
 
     def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
         if value is None:
@@ -52,6 +56,25 @@ class TZDateTime(TypeDecorator[datetime]):
         if value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value.astimezone(UTC)
+
+
+def _aware(value: datetime) -> datetime:
+    if value.tzinfo is None:
+        # A naive value is ambiguous (local time? UTC?); refuse it rather than guess.
+        raise ValueError(f"naive datetime {value!r}: pass an aware datetime (e.g. tzinfo=UTC)")
+    return value if value.tzinfo is UTC else value.astimezone(UTC)
+
+
+def _aware_utc(value: datetime | None) -> datetime | None:
+    return None if value is None else _aware(value)
+
+
+def _sqlite_utc_text(value: datetime | None) -> str | None:
+    # SQLite has no timestamp type: UTC wall time in the text form SQLAlchemy's SQLite DATETIME
+    # writes ("YYYY-MM-DD HH:MM:SS.ffffff"), which reads back through the usual result processor.
+    if value is None:
+        return None
+    return _aware(value).replace(tzinfo=None).isoformat(" ", "microseconds")
 
 
 def _ts(*, nullable: bool = False, index: bool = False) -> Any:

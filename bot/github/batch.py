@@ -21,6 +21,7 @@ from sqlalchemy import and_, bindparam, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
+from bot.db.bulk import ExecuteMany
 from bot.db.database import mark_changed
 from bot.db.models import ISSUES_TOPIC, IssueLabel, Repo, TrackedIssue
 from bot.github.changes import IssueState
@@ -29,6 +30,18 @@ from bot.github.store import COMPARED_FIELDS, IssueStore, issue_values, label_na
 _ISSUES = TrackedIssue.__table__  # type: ignore[attr-defined]
 _LABELS = IssueLabel.__table__  # type: ignore[attr-defined]
 _STORED = [_ISSUES.c.id, _ISSUES.c.number, *(_ISSUES.c[f] for f in COMPARED_FIELDS)]
+_INSERT_ISSUES = ExecuteMany(insert(_ISSUES), ["repo_id", "number", *COMPARED_FIELDS])
+_UPDATE_ISSUES = ExecuteMany(
+    update(_ISSUES)
+    .where(_ISSUES.c.id == bindparam("row_id"))
+    .values({f: bindparam(f) for f in COMPARED_FIELDS}),
+    ["row_id", *COMPARED_FIELDS],
+)
+_INSERT_LABELS = ExecuteMany(insert(_LABELS), ["issue_id", "name"])
+_DELETE_LABELS = ExecuteMany(
+    delete(_LABELS).where(and_(_LABELS.c.issue_id == bindparam("i"), _LABELS.c.name == bindparam("n"))),
+    ["i", "n"],
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,31 +176,19 @@ def _write_changes(
     if not changed:
         return
     conn = session.connection()
-    statement = (
-        update(_ISSUES)
-        .where(_ISSUES.c.id == bindparam("row_id"))
-        .values({f: bindparam(f) for f in COMPARED_FIELDS})
-    )
-    conn.execute(statement, [{"row_id": old.id, **values} for old, values, _ in changed])
+    _UPDATE_ISSUES(conn, [{"row_id": old.id, **values} for old, values, _ in changed])
     stale = [
         {"i": old.id, "n": name}
         for old, _, labels in changed
         for name in sorted(stored_labels[old.id] - labels)
     ]
-    if stale:
-        conn.execute(
-            delete(_LABELS).where(
-                and_(_LABELS.c.issue_id == bindparam("i"), _LABELS.c.name == bindparam("n"))
-            ),
-            stale,
-        )
+    _DELETE_LABELS(conn, stale)
     added = [
         {"issue_id": old.id, "name": name}
         for old, _, labels in changed
         for name in sorted(labels - stored_labels[old.id])
     ]
-    if added:
-        conn.execute(insert(_LABELS), added)
+    _INSERT_LABELS(conn, added)
 
 
 def _insert_new(
@@ -204,7 +205,7 @@ def _insert_new(
             conn = session.connection()
             # A plain executemany, then the ids: INSERT ... RETURNING of a page is one statement of
             # thousands of placeholders, which psycopg parses anew for every page (~3 ms each).
-            conn.execute(insert(_ISSUES), rows)
+            _INSERT_ISSUES(conn, rows)
             numbers = [row["number"] for row in rows]
             ids: dict[int, int] = {
                 number: issue_id
@@ -219,8 +220,7 @@ def _insert_new(
                 for p, _, names in new
                 for name in sorted(names)
             ]
-            if labels:
-                conn.execute(insert(_LABELS), labels)
+            _INSERT_LABELS(conn, labels)
     except IntegrityError:
         # Another instance stored some of these first: one by one, a lost race becomes an update.
         return _one_by_one(session, store, repo, [p for p, _, _ in new])

@@ -40,7 +40,7 @@ def parse_github_time(value: str | None) -> datetime | None:
     """Parse GitHub's ISO-8601 timestamps (`2024-09-16T14:19:35Z`) into aware datetimes."""
     if not value:
         return None
-    return datetime.fromisoformat(value.replace("Z", "+00:00"))
+    return datetime.fromisoformat(value)  # Python 3.11 reads the trailing Z as UTC
 
 
 def since_param(when: datetime) -> str:
