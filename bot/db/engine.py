@@ -83,6 +83,8 @@ def make_engine(url: str, echo: bool = False) -> Engine:
         if _is_memory_sqlite(parsed):
             # Each connection to :memory: is a separate empty database; keep exactly one.
             kwargs["poolclass"] = StaticPool
+        else:
+            kwargs["pool_use_lifo"] = True
         engine = create_engine(parsed, **kwargs)
         event.listen(engine, "connect", _on_sqlite_connect)
         event.listen(engine, "begin", _on_sqlite_begin)
