@@ -1,4 +1,4 @@
-"""Bulk statements that read the same on SQLite and PostgreSQL, for tables kept in step with others."""
+"""Bulk statements for many rows at once, reading the same on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -7,8 +7,9 @@ from dataclasses import dataclass
 from operator import itemgetter
 from typing import Any, TypeVar
 
-from sqlalchemy import Connection, Dialect, Table
+from sqlalchemy import Connection, Dialect, Table, insert
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.dml import UpdateBase
 from sqlmodel import Session
@@ -57,16 +58,15 @@ class ExecuteMany:
         """Run the statement once per row of ``rows`` (each has every key the statement was built with)."""
         if not rows:
             return
-        target = self._compiled.get(conn.dialect.name) or self._compile(conn.dialect)
-        values = itemgetter(*target.names)
-        converted = [(i, p) for i, p in enumerate(target.processors) if p is not None]
-        params: list[Any] = []
-        for row in rows:
-            row_values = list(values(row)) if len(target.names) > 1 else [values(row)]
-            for i, process in converted:
-                row_values[i] = process(row_values[i])
-            params.append(tuple(row_values) if target.positional else dict(zip(target.names, row_values)))
+        target = self.compiled_for(conn.dialect)
+        params: list[Any] = _converted(target, rows)
+        if not target.positional:
+            params = [dict(zip(target.names, values, strict=True)) for values in params]
         conn.exec_driver_sql(target.sql, params)
+
+    def compiled_for(self, dialect: Dialect) -> _DriverStatement:
+        """The statement as the driver runs it on ``dialect``: its SQL, bind names and their processors."""
+        return self._compiled.get(dialect.name) or self._compile(dialect)
 
     def _compile(self, dialect: Dialect) -> _DriverStatement:
         compiled = self.statement.compile(dialect=dialect, column_keys=list(self.keys), for_executemany=True)
@@ -82,3 +82,54 @@ class ExecuteMany:
         target = _DriverStatement(compiled.string, names, processors, compiled.positional)
         self._compiled[dialect.name] = target
         return target
+
+
+def _converted(target: _DriverStatement, rows: Sequence[Mapping[str, Any]]) -> list[Any]:
+    """Each row's values in the statement's bind order, through the bind processors (as tuples)."""
+    values = itemgetter(*target.names)
+    single = len(target.names) == 1
+    converted = [(i, p) for i, p in enumerate(target.processors) if p is not None]
+    out: list[Any] = []
+    for row in rows:
+        row_values = [values(row)] if single else list(values(row))
+        for i, process in converted:
+            row_values[i] = process(row_values[i])
+        out.append(tuple(row_values))
+    return out
+
+
+class BulkInsert:
+    """Many new rows into one table: COPY on PostgreSQL, a driver-level executemany elsewhere.
+
+    psycopg's executemany sends one INSERT per row, and building them cost the bot more CPU than the
+    rows' own processing; COPY streams the rows in one statement. Values go through the same bind
+    processors as an INSERT's. Engine events (``after_cursor_execute``) do not see a COPY: use this
+    for tables no engine listener watches (bot/db/watch.py).
+    """
+
+    def __init__(self, table: Table, keys: Sequence[str]) -> None:
+        self.table = table
+        self.insert = ExecuteMany(insert(table), keys)
+
+    def __call__(self, conn: Connection, rows: Sequence[Mapping[str, Any]]) -> None:
+        """Insert ``rows`` (each has every key); a unique violation raises SQLAlchemy's IntegrityError."""
+        if not rows:
+            return
+        if conn.dialect.name != "postgresql":
+            self.insert(conn, rows)
+            return
+        import psycopg  # the PostgreSQL driver; only imported where it is in use
+
+        target = self.insert.compiled_for(conn.dialect)
+        quote = conn.dialect.identifier_preparer
+        columns = ", ".join(quote.quote(self.table.c[name].name) for name in target.names)
+        sql = f"COPY {quote.format_table(self.table)} ({columns}) FROM STDIN"
+        driver = conn.connection.driver_connection
+        assert isinstance(driver, psycopg.Connection)
+        try:
+            with driver.cursor() as cursor, cursor.copy(sql) as copy:
+                for values in _converted(target, rows):
+                    copy.write_row(values)
+        except psycopg.Error as exc:
+            # As SQLAlchemy wraps driver errors, so callers catch IntegrityError on either path.
+            raise DBAPIError.instance(sql, None, exc, psycopg.Error, dialect=conn.dialect) from exc

@@ -2,8 +2,9 @@
 
 A sync reads issues a hundred at a time; storing them one ORM object at a time cost about 3 ms each,
 far more than fetching them. Here one page costs: one read of the stored rows, one of their labels,
-one multi-row insert for new items (and their labels), one executemany for changed ones. Rows are
-plain values (`IssueRow`), not ORM objects, so nothing is built that nobody reads.
+one bulk insert for new items and one for their labels (COPY on PostgreSQL), one driver-level
+executemany for changed ones (bot/db/bulk.py). Rows are plain values (`IssueRow`), not ORM objects,
+so nothing is built that nobody reads.
 
 The rules are `IssueStore.upsert_issue`'s: a payload older than the stored row changes nothing, an
 absent comment count keeps the stored one, and an insert race lost to another instance (a unique
@@ -17,11 +18,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, bindparam, delete, insert, select, update
+from sqlalchemy import and_, bindparam, delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
-from bot.db.bulk import ExecuteMany
+from bot.db.bulk import BulkInsert, ExecuteMany
 from bot.db.database import mark_changed
 from bot.db.models import ISSUES_TOPIC, IssueLabel, Repo, TrackedIssue
 from bot.github.changes import IssueState
@@ -30,14 +31,14 @@ from bot.github.store import COMPARED_FIELDS, IssueStore, issue_values, label_na
 _ISSUES = TrackedIssue.__table__  # type: ignore[attr-defined]
 _LABELS = IssueLabel.__table__  # type: ignore[attr-defined]
 _STORED = [_ISSUES.c.id, _ISSUES.c.number, *(_ISSUES.c[f] for f in COMPARED_FIELDS)]
-_INSERT_ISSUES = ExecuteMany(insert(_ISSUES), ["repo_id", "number", *COMPARED_FIELDS])
+_INSERT_ISSUES = BulkInsert(_ISSUES, ["repo_id", "number", *COMPARED_FIELDS])
 _UPDATE_ISSUES = ExecuteMany(
     update(_ISSUES)
     .where(_ISSUES.c.id == bindparam("row_id"))
     .values({f: bindparam(f) for f in COMPARED_FIELDS}),
     ["row_id", *COMPARED_FIELDS],
 )
-_INSERT_LABELS = ExecuteMany(insert(_LABELS), ["issue_id", "name"])
+_INSERT_LABELS = BulkInsert(_LABELS, ["issue_id", "name"])
 _DELETE_LABELS = ExecuteMany(
     delete(_LABELS).where(and_(_LABELS.c.issue_id == bindparam("i"), _LABELS.c.name == bindparam("n"))),
     ["i", "n"],

@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Session
 
-from bot.db.bulk import ExecuteMany
+from bot.db.bulk import BulkInsert, ExecuteMany
 from bot.db.database import Database
 from bot.db.models import Repo, TrackedIssue, TZDateTime
 
@@ -143,3 +143,32 @@ def test_rows_must_give_every_value_the_statement_binds(db: Database) -> None:
     row = {"repo_id": ours, "number": 1, "title": "t"}
     with pytest.raises(ValueError, match="the rows must give"):
         db.call(lambda s: partial(s.connection(), [row]))
+
+
+def test_bulk_insert_stores_what_an_insert_stores(db: Database) -> None:
+    """COPY on PostgreSQL, the driver's executemany elsewhere: the same stored values either way."""
+    ours, theirs = _repo(db, "o/ours"), _repo(db, "o/theirs")
+    db.call(lambda s: BulkInsert(ISSUES, KEYS)(s.connection(), _rows(ours)))
+    db.call(lambda s: s.connection().execute(insert(ISSUES), _rows(theirs)))
+    assert len(_stored(db, ours)) == 7
+    assert _stored(db, ours) == _stored(db, theirs)
+
+
+def test_bulk_insert_conflict_rolls_back_to_the_savepoint(db: Database) -> None:
+    """A lost insert race surfaces as IntegrityError inside a savepoint, and the transaction goes on
+    (the batch upsert then stores the page one by one)."""
+    ours = _repo(db, "o/ours")
+    run = BulkInsert(ISSUES, KEYS)
+    db.call(lambda s: run(s.connection(), _rows(ours)[:2]))
+
+    def racing(session: Session) -> str:
+        try:
+            with session.begin_nested():
+                run(session.connection(), _rows(ours)[1:4])
+        except IntegrityError:
+            run(session.connection(), _rows(ours)[2:4])
+            return "fell back"
+        return "no conflict"
+
+    assert db.call(racing) == "fell back"
+    assert [row[0] for row in _stored(db, ours)] == [1, 2, 3, 4]
