@@ -25,6 +25,8 @@ MAINTAINER_PERMISSIONS = frozenset({"admin", "maintain", "write"})
 # author_association values that mean the person has write access or belongs to the owning org.
 MAINTAINER_ASSOCIATIONS = frozenset({"OWNER", "MEMBER", "COLLABORATOR"})
 PERMISSION_TTL = timedelta(hours=12)
+STORED_ACCOUNTS_KEPT = 100_000  # accounts remembered as stored (a few MB); past it, start over
+_ACCOUNTS_WRITTEN = "steward_accounts_written"  # session.info: accounts this transaction wrote
 
 
 def looks_like_bot(login: str, account_type: str | None = None) -> bool:
@@ -47,6 +49,9 @@ class Identity:
         self.config_ref = config_ref
         self.client = client
         self._bots: set[str] = set()
+        # Accounts known to be stored, with their type: a page names mostly people seen before, and
+        # reading them back on every page cost the history read more than the page's own writes.
+        self._stored: dict[str, str] = {}
 
     async def load(self) -> None:
         """Remember bot accounts recorded by earlier syncs."""
@@ -58,28 +63,38 @@ class Identity:
         seen: dict[str, Mapping[str, Any]] = {}
         for user in users:
             if user and user.get("login") and user.get("type"):
-                seen[str(user["login"]).lower()] = user
-        if not seen:
+                lower = str(user["login"]).lower()
+                seen[lower] = user
+                if user["type"] == "Bot":
+                    self._bots.add(lower)
+        unsure = {lower: user for lower, user in seen.items() if self._stored.get(lower) != user["type"]}
+        if not unsure:
             return
         table = GitHubAccount.__table__  # type: ignore[attr-defined]
-        query = select(table.c.login_lower, table.c.account_type).where(table.c.login_lower.in_(list(seen)))
+        query = select(table.c.login_lower, table.c.account_type).where(table.c.login_lower.in_(list(unsure)))
         known: dict[str, str] = {lower: kind for lower, kind in session.connection().execute(query)}
+        # Rows this transaction wrote are not stored until it commits: a later page re-reads them.
+        written: set[str] = session.info.setdefault(_ACCOUNTS_WRITTEN, set())
+        if len(self._stored) + len(known) > STORED_ACCOUNTS_KEPT:
+            self._stored.clear()
+        self._stored.update((lower, kind) for lower, kind in known.items() if lower not in written)
         now = self.clock.now()
         fresh: list[dict[str, Any]] = []
-        for lower, user in seen.items():
+        for lower, user in unsure.items():
             kind = str(user["type"])
-            if kind == "Bot":
-                self._bots.add(lower)
             if known.get(lower, kind) != kind:
                 session.connection().execute(
                     update(table).where(table.c.login_lower == lower).values(account_type=kind, seen_at=now)
                 )
+                written.add(lower)
+                self._stored.pop(lower, None)
             elif lower not in known:
                 fresh.append(
                     {"login_lower": lower, "login": user["login"], "account_type": kind, "seen_at": now}
                 )
         if not fresh:
             return
+        written.update(row["login_lower"] for row in fresh)
         try:
             # One insert for a page's new accounts; a savepoint, as another instance may record some first.
             with session.begin_nested():
