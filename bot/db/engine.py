@@ -92,4 +92,9 @@ def make_engine(url: str, echo: bool = False) -> Engine:
     if parsed.get_backend_name() == "postgresql":
         # Long-lived bots outlive server restarts and idle-connection reapers.
         kwargs["pool_pre_ping"] = True
+        # No server-side prepared statements (psycopg prepares a query run five times). A prepared
+        # query runs PostgreSQL's generic plan, which can be far worse than one planned for the
+        # values: a sync page's `number IN (...)` lookup went from 1 ms to 9 ms. It also keeps the bot
+        # working behind PgBouncer in transaction mode, where prepared statements break.
+        kwargs["connect_args"] = {"prepare_threshold": None}
     return create_engine(parsed, **kwargs)

@@ -69,12 +69,12 @@ class HistoryReader:
             resp = await self.client.request("GET", f"/repos/{name}/issues", params=params)
             await self.db.run(self._total, name, last_page(resp))
         result.requests += 1
-        pages, saved = 0, state
+        pages, saved, until = 0, state, state.until
         async with PageReader(self.client, resp) as reader:
             async for page in reader:
                 pages += 1
                 items = list(page.data or [])
-                past = [i for i in items if (updated := _updated(i)) is not None and updated < state.until]
+                past = [i for i in items if (updated := _updated(i)) is not None and updated < until]
                 finished = len(past) < len(items) or page.next_url is None
                 saved = await self.db.run(self._store_page, name, past, None if finished else page.next_url)
                 result.items += len(past)
