@@ -45,7 +45,9 @@ _DELETE_LABELS = ExecuteMany(
 )
 
 
-@dataclass(frozen=True, slots=True)
+# Not frozen: a frozen dataclass sets each field through object.__setattr__, which made building a
+# page's rows (21 fields each) take twice as long. Nothing changes them after they are built.
+@dataclass(slots=True)
 class IssueRow:
     """One tracked issue's stored values, as plain data (what events and windows are derived from)."""
 
@@ -79,7 +81,7 @@ class IssueRow:
         return cls(id=issue.id, number=issue.number, **values)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class RowChange:
     """An item the batch inserted or changed: its new values, its state before (None: new) and after,
     and its previous `updated_at` (None: new)."""
