@@ -47,7 +47,9 @@ class MemberCache:
         size: int = MEMBER_CACHE_SIZE,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        self._watch = TableWatch(engine, MEMBER_TABLES)
+        # Nothing is kept with no TTL (PostgreSQL): then no watch either, which would match every
+        # statement against its pattern for nothing.
+        self._watch = TableWatch(engine, MEMBER_TABLES) if ttl > 0 else None
         self._ttl = ttl
         self._size = size
         self._clock = clock
@@ -56,7 +58,7 @@ class MemberCache:
     @property
     def generation(self) -> int:
         """Read before fetching what :meth:`put` will store."""
-        return self._watch.generation
+        return self._watch.generation if self._watch is not None else 0
 
     def get(self, platform: str, user_id: str, display_name: str) -> KnownMember | None:
         """The copy for this user, or None when there is none, it is stale, or they were renamed."""
@@ -65,7 +67,7 @@ class MemberCache:
         if entry is None:
             return None
         if (
-            entry.generation != self._watch.generation
+            entry.generation != self.generation
             or entry.expires < self._clock()
             or (display_name and entry.name != display_name)
         ):
@@ -77,7 +79,7 @@ class MemberCache:
         self, platform: str, user_id: str, display_name: str, member: KnownMember, generation: int
     ) -> None:
         """Keep ``member`` as read under ``generation``; ignored when a write has happened since."""
-        if self._ttl <= 0 or generation != self._watch.generation:
+        if self._ttl <= 0 or generation != self.generation:
             return
         key = (platform, user_id)
         self._entries[key] = _Entry(generation, self._clock() + self._ttl, display_name, member)

@@ -36,12 +36,17 @@ class Database:
         self._engine = engine if engine is not None else make_engine(url, echo=echo)
         self._hooks: dict[str, list[ChangeHook]] = {}
         # SQLite admits one writer at a time; this process's threads take turns in arrival order.
-        self._turns = Turns(SQLITE_BUSY_TIMEOUT) if self._engine.dialect.name == "sqlite" else None
+        self._turns = Turns(SQLITE_BUSY_TIMEOUT) if self.in_process else None
 
     @property
     def url(self) -> str:
         """The URL this database was opened with (as given, password included)."""
         return self._url
+
+    @property
+    def in_process(self) -> bool:
+        """Whether the database runs inside this process (SQLite), rather than in a server."""
+        return self._engine.dialect.name == "sqlite"
 
     @property
     def engine(self) -> Engine:
@@ -135,7 +140,7 @@ class Database:
         never waits on writers, while handing it to a worker thread cost three times that, and
         under load the worker's Python held the GIL against the event loop's socket writes.
         """
-        if self._turns is not None:
+        if self.in_process:
             return self.read_call(fn, *args, **kwargs)
         return await self.read(fn, *args, **kwargs)
 

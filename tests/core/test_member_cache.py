@@ -123,3 +123,6 @@ def test_members_are_kept_only_where_one_process_serves_the_database(db: Databas
     assert _cached_read(db, cache, "42", "Ada") is not None
     kept = cache.get("discord", "42", "Ada") is not None
     assert kept == (db.engine.dialect.name == "sqlite")
+    # Where nothing is kept, nothing listens to the engine's statements either.
+    watch = cache._watch
+    assert (watch is not None and event.contains(db.engine, "after_cursor_execute", watch._executed)) == kept
