@@ -47,7 +47,7 @@ class TZDateTime(TypeDecorator[datetime]):
     def bind_processor(self, dialect: Dialect) -> Callable[[datetime | None], Any]:
         # One function instead of the decorator's chain (process_bind_param, then the dialect's own
         # processor): bulk writes bind four timestamps an issue, and the chain cost more than the
-        # insert. The values are the chain's, exactly (tests/db/test_tzdatetime.py holds them equal).
+        # insert. The values are the chain's, exactly (tests/db/test_bulk_driver.py holds them equal).
         return _sqlite_utc_text if dialect.name == "sqlite" else _aware_utc
 
     def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:

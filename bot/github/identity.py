@@ -73,11 +73,7 @@ class Identity:
         table = GitHubAccount.__table__  # type: ignore[attr-defined]
         query = select(table.c.login_lower, table.c.account_type).where(table.c.login_lower.in_(list(unsure)))
         known: dict[str, str] = {lower: kind for lower, kind in session.connection().execute(query)}
-        # Rows this transaction wrote are not stored until it commits: a later page re-reads them.
         written: set[str] = session.info.setdefault(_ACCOUNTS_WRITTEN, set())
-        if len(self._stored) + len(known) > STORED_ACCOUNTS_KEPT:
-            self._stored.clear()
-        self._stored.update((lower, kind) for lower, kind in known.items() if lower not in written)
         now = self.clock.now()
         fresh: list[dict[str, Any]] = []
         for lower, user in unsure.items():
@@ -87,11 +83,14 @@ class Identity:
                     update(table).where(table.c.login_lower == lower).values(account_type=kind, seen_at=now)
                 )
                 written.add(lower)
-                self._stored.pop(lower, None)
             elif lower not in known:
                 fresh.append(
                     {"login_lower": lower, "login": user["login"], "account_type": kind, "seen_at": now}
                 )
+        # Rows this transaction wrote are not stored until it commits: a later page re-reads them.
+        if len(self._stored) + len(known) > STORED_ACCOUNTS_KEPT:
+            self._stored.clear()
+        self._stored.update((lower, kind) for lower, kind in known.items() if lower not in written)
         if not fresh:
             return
         written.update(row["login_lower"] for row in fresh)
