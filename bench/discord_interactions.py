@@ -82,7 +82,13 @@ async def steward_run(tmp: Path) -> tuple[list[FakeInteraction], tuple[float, fl
     with fake.patched_discord_py():
         app = App(config)
         app.adapters.append(build_adapter(app, guild_ready_timeout=0.05))
-        await app.start()
+        started, stop = asyncio.Event(), asyncio.Event()
+        # Started as `steward run` starts it (start-up objects frozen out of full collections).
+        running = asyncio.create_task(app.run_until_stopped(until=stop, on_started=lambda _: started.set()))
+        up = asyncio.create_task(started.wait())
+        await asyncio.wait({running, up}, return_when=asyncio.FIRST_COMPLETED)
+        if running.done():
+            await running  # start-up failed: raise its error
         try:
             await _burst(fake, channel, users)  # warm-up: creates the members, fills caches
             await app.adapters[0].wait_idle()  # type: ignore[attr-defined]
@@ -91,7 +97,8 @@ async def steward_run(tmp: Path) -> tuple[list[FakeInteraction], tuple[float, fl
             await app.adapters[0].wait_idle()  # type: ignore[attr-defined]
             final = _final(fake, sent)
         finally:
-            await app.stop()
+            stop.set()
+            await running
     await fake.stop()
     return sent, final
 

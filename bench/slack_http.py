@@ -102,10 +102,19 @@ async def _server(kind: str, api_url: str, ports: Any, stop: Any) -> None:
         )
         app = App(load_config_text(text, "<bench>", base_dir=Path(tmp)))
         app.adapters.append(build_adapter(app, client=AsyncWebClient(base_url=api_url)))
-        await app.start()
-        ports.put(app.http.port)
-        await _serve_until(stop, ports)
-        await app.stop()
+        done = asyncio.Event()
+        serving: list[asyncio.Task[None]] = []
+
+        async def serve_then_stop() -> None:
+            await _serve_until(stop, ports)
+            done.set()
+
+        def started(app: App) -> None:
+            ports.put(app.http.port)
+            serving.append(asyncio.create_task(serve_then_stop()))
+
+        # Started as `steward run` starts it (start-up objects frozen out of full collections).
+        await app.run_until_stopped(until=done, on_started=started)
 
 
 async def _serve_until(stop: Any, ports: Any) -> None:

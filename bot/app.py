@@ -25,6 +25,7 @@ from bot.core.cog import Cog, Services
 from bot.core.commands import CommandRegistry
 from bot.core.dispatch import Dispatcher
 from bot.core.events import ConfigReloaded, EventBus
+from bot.core.member_reads import MemberReads
 from bot.core.members import MemberDirectory
 from bot.core.messages import Message
 from bot.core.permissions import maintainer_policy
@@ -87,6 +88,7 @@ class App:
         self.metrics_port: int | None = None  # when /metrics has its own address (http.metrics_port)
         lease = config.database.leader_lease.total_seconds()
         self.leader = LeaderElection(self.db.engine, renew_seconds=lease / 5, lease_seconds=lease)
+        members = MemberDirectory()
         self.services = Services(
             config_ref=lambda: self.config,
             db=self.db,
@@ -94,7 +96,8 @@ class App:
             catalog=self.catalog,
             bus=self.bus,
             registry=self.registry,
-            members=MemberDirectory(),
+            members=members,
+            member_reads=MemberReads(self.db, members),
             maintainers=lambda: self._policy,
             poster=Poster(
                 self.db,

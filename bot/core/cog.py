@@ -12,6 +12,7 @@ from bot.core.clock import Clock
 from bot.core.commands import ActionRoute, Command, CommandRegistry, declared
 from bot.core.events import EventBus
 from bot.core.github_port import GitHubPort
+from bot.core.member_reads import MemberReads
 from bot.core.members import MemberDirectory
 from bot.core.messages import Block
 from bot.core.people import PersonResolver
@@ -49,6 +50,7 @@ class Services:
     bus: EventBus
     registry: CommandRegistry
     members: MemberDirectory
+    member_reads: MemberReads  # who a user is and their profile, kept between commands where exact
     maintainers: Callable[[], MaintainerPolicy]
     poster: Poster
     reload_config: Callable[[], Awaitable[ReloadOutcome]]

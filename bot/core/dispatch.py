@@ -15,8 +15,6 @@ from bot.core.commands import Access, Choice, Command, CommandStyle
 from bot.core.errors import FormInvalid, PermissionDenied, UsageError, UserError, localized_parts
 from bot.core.events import Event
 from bot.core.invocation import Actor, Invocation, Responder
-from bot.core.member_cache import MemberCache
-from bot.core.members import KnownMember
 from bot.core.messages import Context, Message, Section
 from bot.i18n import normalize_locale
 from bot.logs import request_id
@@ -45,7 +43,6 @@ class Dispatcher:
         self.services = services
         # How commands are typed per platform (Slack may rename groups); used in usage lines and help.
         self.styles: dict[str, CommandStyle] = {}
-        self.known_members = MemberCache.for_engine(services.db.engine)
 
     def style_for(self, platform: str) -> CommandStyle:
         return self.styles.get(platform) or CommandStyle()
@@ -63,9 +60,6 @@ class Dispatcher:
             assert member.id is not None
             return member.id, member.locale, member.timezone, member.github_login
 
-        def known(session: Any) -> KnownMember | None:
-            return services.members.known(session, user.platform, user.user_id, user.display_name)
-
         def load(session: Any) -> tuple[int, str | None, str | None, str | None]:
             return fields(
                 services.members.ensure(session, user.platform, user.user_id, user.display_name, now)
@@ -73,13 +67,7 @@ class Dispatcher:
 
         # Someone the bot knows costs nothing (or a snapshot read after a change to members); only a
         # newcomer or a renamed person costs a write.
-        cache = self.known_members
-        member = cache.get(user.platform, user.user_id, user.display_name)
-        if member is None:
-            generation = cache.generation
-            member = await services.db.peek(known)
-            if member is not None:
-                cache.put(user.platform, user.user_id, user.display_name, member, generation)
+        member = await services.member_reads.known(user.platform, user.user_id, user.display_name)
         member_id, locale, timezone, github_login = (
             fields(member) if member is not None else await services.db.run(load)
         )

@@ -4,30 +4,57 @@ from __future__ import annotations
 
 import time
 from collections import OrderedDict
-from collections.abc import Callable
-from typing import NamedTuple
+from collections.abc import Callable, Hashable
+from typing import Generic, NamedTuple, TypeVar
 
 from sqlalchemy import Engine
 
-from bot.core.members import KnownMember
+from bot.core.members import KnownMember, MemberInfo
 from bot.db.watch import TableWatch
 
-# Every table a KnownMember is read from: a committed write to either drops every copy.
+# Every table a KnownMember or a MemberInfo is read from: a committed write to either drops every copy.
 MEMBER_TABLES = frozenset({"member", "platform_identity"})
 # Another process (the CLI) changes members unseen: copies age out this fast.
 MEMBER_TTL = 15.0
 MEMBER_CACHE_SIZE = 10_000
+
+K = TypeVar("K", bound=Hashable)
+V = TypeVar("V")
 
 
 class _Entry(NamedTuple):
     generation: int
     expires: float
     name: str
-    member: KnownMember
+    value: object
+
+
+class _Copies(Generic[K, V]):
+    """Values by key, each tagged with the generation it was read under; least recently kept go first."""
+
+    def __init__(self, size: int) -> None:
+        self._size = size
+        self._entries: OrderedDict[K, _Entry] = OrderedDict()
+
+    def get(self, key: K, generation: int, now: float, name: str = "") -> V | None:
+        entry = self._entries.get(key)
+        if entry is None:
+            return None
+        if entry.generation != generation or entry.expires < now or (name and entry.name != name):
+            self._entries.pop(key, None)
+            return None
+        return entry.value  # type: ignore[return-value]
+
+    def put(self, key: K, value: V, generation: int, expires: float, name: str = "") -> None:
+        self._entries[key] = _Entry(generation, expires, name, value)
+        self._entries.move_to_end(key)
+        while len(self._entries) > self._size:
+            self._entries.popitem(last=False)
 
 
 class MemberCache:
-    """``MemberDirectory.known`` results by (platform, user id), exact for this process's writes.
+    """``MemberDirectory.known`` results by (platform, user id) and ``MemberDirectory.info`` results by
+    member id, exact for this process's writes.
 
     Kept on SQLite only (see :meth:`for_engine`); with ``ttl`` 0 nothing is kept.
     """
@@ -51,38 +78,34 @@ class MemberCache:
         # statement against its pattern for nothing.
         self._watch = TableWatch(engine, MEMBER_TABLES) if ttl > 0 else None
         self._ttl = ttl
-        self._size = size
         self._clock = clock
-        self._entries: OrderedDict[tuple[str, str], _Entry] = OrderedDict()
+        self._known: _Copies[tuple[str, str], KnownMember] = _Copies(size)
+        self._info: _Copies[int, MemberInfo] = _Copies(size)
 
     @property
     def generation(self) -> int:
-        """Read before fetching what :meth:`put` will store."""
+        """Read before fetching what :meth:`put` or :meth:`put_info` will store."""
         return self._watch.generation if self._watch is not None else 0
 
     def get(self, platform: str, user_id: str, display_name: str) -> KnownMember | None:
         """The copy for this user, or None when there is none, it is stale, or they were renamed."""
-        key = (platform, user_id)
-        entry = self._entries.get(key)
-        if entry is None:
-            return None
-        if (
-            entry.generation != self.generation
-            or entry.expires < self._clock()
-            or (display_name and entry.name != display_name)
-        ):
-            self._entries.pop(key, None)
-            return None
-        return entry.member
+        return self._known.get((platform, user_id), self.generation, self._clock(), display_name)
 
     def put(
         self, platform: str, user_id: str, display_name: str, member: KnownMember, generation: int
     ) -> None:
         """Keep ``member`` as read under ``generation``; ignored when a write has happened since."""
-        if self._ttl <= 0 or generation != self.generation:
-            return
-        key = (platform, user_id)
-        self._entries[key] = _Entry(generation, self._clock() + self._ttl, display_name, member)
-        self._entries.move_to_end(key)
-        while len(self._entries) > self._size:
-            self._entries.popitem(last=False)
+        if self._keeps(generation):
+            self._known.put((platform, user_id), member, generation, self._clock() + self._ttl, display_name)
+
+    def get_info(self, member_id: int) -> MemberInfo | None:
+        """The copy of this member's profile, or None when there is none or it is stale."""
+        return self._info.get(member_id, self.generation, self._clock())
+
+    def put_info(self, info: MemberInfo, generation: int) -> None:
+        """Keep ``info`` as read under ``generation``; ignored when a write has happened since."""
+        if self._keeps(generation):
+            self._info.put(info.id, info, generation, self._clock() + self._ttl)
+
+    def _keeps(self, generation: int) -> bool:
+        return self._ttl > 0 and generation == self.generation

@@ -101,7 +101,7 @@ class GoodFirstIssuesCog(Cog):
 
     async def home_section(self, member_id: int, locale: str) -> list[Block]:
         board = await self.service.home(member_id)
-        info = await self.services.db.run(lambda s: self.services.members.info(s, member_id))
+        info = await self.services.member_reads.info(member_id)
         zone = (info.timezone if info else None) or self.services.config.project.timezone
         return views.home_blocks(
             lambda key, **p: self.services.catalog.translate(locale, key, reader_zone=zone, **p), board

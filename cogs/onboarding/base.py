@@ -59,7 +59,7 @@ class OnboardingBase:
         return when.astimezone(ZoneInfo(self.services.config.project.timezone)).date().isoformat()
 
     async def member_info(self, member_id: int) -> MemberInfo | None:
-        return await self.services.db.run(lambda s: self.services.members.info(s, member_id))
+        return await self.services.member_reads.info(member_id)
 
     def locale_of(self, info: MemberInfo | None) -> str:
         return normalize_locale(info.locale if info else None) or self.project_locale()

@@ -61,11 +61,7 @@ class StewardCog(Cog):
     @command("steward me", "steward.me.description")
     async def me(self, inv: Invocation) -> None:
         member_id = inv.actor.member_id
-        info = (
-            await self.services.db.peek(lambda s: self.services.members.info(s, member_id))
-            if member_id
-            else None
-        )
+        info = await self.services.member_reads.info(member_id) if member_id else None
         not_set = inv.t("steward.me.not_set")
         github: Inline = not_set
         identities: Inline = not_set
@@ -102,7 +98,8 @@ class StewardCog(Cog):
             await inv.reply(inv.t("steward.timezone.reset", tz=self.services.config.project.timezone))
             return
         canonical = validate_timezone(zone)
-        await self.services.db.run(lambda s: self.services.members.set_timezone(s, member_id, canonical))
+        if inv.actor.timezone != canonical:  # read just now: setting the zone one already has writes nothing
+            await self.services.db.run(lambda s: self.services.members.set_timezone(s, member_id, canonical))
         await inv.reply(inv.t("steward.timezone.set", tz=canonical))
 
     @command(

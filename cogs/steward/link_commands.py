@@ -158,7 +158,7 @@ class AccountLinks:
 
     async def _reader_of(self, member_id: int) -> Reader:
         """The member's language and time zone, else the project's."""
-        info = await self.services.db.run(lambda s: self.services.members.info(s, member_id))
+        info = await self.services.member_reads.info(member_id)
         project = self.services.config.project
         locale = (info.locale if info and info.locale else None) or project.locale
         return Reader(locale, (info.timezone if info else None) or project.timezone)

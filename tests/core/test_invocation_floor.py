@@ -8,7 +8,10 @@ from typing import Any
 
 from sqlmodel import Session
 
+from bot.app import App
 from bot.core.invocation import Invocation
+from bot.core.member_cache import MemberCache
+from bot.core.member_reads import MemberReads
 from bot.core.members import MemberDirectory
 from bot.db.models import Member
 from tests.fixtures.chat import ChatFactory
@@ -43,9 +46,16 @@ class _BrokenDirectory(MemberDirectory):
         raise RuntimeError("the database went away")
 
 
+def _break_member_lookups(app: App) -> None:
+    broken = _BrokenDirectory()
+    app.services.members = broken
+    # Known people are kept in memory between commands; nothing kept here, so the lookup runs.
+    app.services.member_reads = MemberReads(app.db, broken, MemberCache(app.db.engine, ttl=0))
+
+
 async def test_a_failure_before_the_handler_is_answered(chat_factory: ChatFactory) -> None:
     async with chat_factory() as chat:
-        chat.app.services.members = _BrokenDirectory()
+        _break_member_lookups(chat.app)
         [reply] = await chat.command("bob", "/steward help")
         assert GENERIC.search(reply.text), reply.text
         assert "database went away" not in reply.text
@@ -56,7 +66,7 @@ async def test_the_generic_error_speaks_the_language_of_normal_replies(chat_fact
     async with chat_factory(locale="zh-CN") as chat:
         [normal] = await chat.command("carol", "/steward help")
         chinese = "列出所有命令及其用法" in normal.text
-        chat.app.services.members = _BrokenDirectory()
+        _break_member_lookups(chat.app)
         [reply] = await chat.command("carol", "/steward help")
         assert ("我们这边出了点问题" in reply.text) is chinese, reply.text
         assert ("Something went wrong" in reply.text) is not chinese, reply.text

@@ -25,7 +25,7 @@ async def home_message(services: Services, cogs: Sequence[Cog], actor: Actor, he
     t = services.catalog.translate
     loc = actor.locale
     member_id = actor.member_id
-    info = await services.db.run(lambda s: services.members.info(s, member_id)) if member_id else None
+    info = await services.member_reads.info(member_id) if member_id else None
     github: Inline = t(loc, "slack.home.not_linked")
     if info is not None and info.github_login:
         state = "slack.home.verified" if info.github_verified else "slack.home.unverified"
@@ -94,7 +94,7 @@ class HomeTabs:
         if self.dispatcher() is None:
             return
         services = self.services
-        info = await services.db.run(lambda s: services.members.info(s, event.member_id))
+        info = await services.member_reads.info(event.member_id)
         for platform, user_id in info.identities if info is not None else ():
             if platform == PLATFORM and user_id not in self._pending:
                 self._pending.add(user_id)
