@@ -36,6 +36,7 @@ class StewardCog(Cog):
     def __init__(self, services: Services) -> None:
         super().__init__(services)
         self.links = AccountLinks(services)
+        self._help_pages: dict[tuple[object, ...], Message] = {}
 
     def parts(self) -> list[object]:
         return [self.links]
@@ -45,7 +46,18 @@ class StewardCog(Cog):
 
     @command("steward help", "steward.help.description", ephemeral=True)
     async def help(self, inv: Invocation) -> None:
-        msg = Message([Header(inv.t("steward.help.title", project=self.services.config.project.name))])
+        # The same few pages (per language, role and platform) are asked for all day: built once.
+        # The commands are registered before the bot starts; the project name follows reloads.
+        style = inv.command_style
+        project = self.services.config.project.name
+        key = (inv.actor.locale, inv.actor.is_maintainer, style.prefix, tuple(style.renamed.items()), project)
+        msg = self._help_pages.get(key)
+        if msg is None:
+            msg = self._help_pages[key] = self._help_page(inv, project)
+        await inv.reply(msg)
+
+    def _help_page(self, inv: Invocation, project: str) -> Message:
+        msg = Message([Header(inv.t("steward.help.title", project=project))])
         for top, entries in help_entries(
             self.services.registry, inv.actor.is_maintainer, inv.command_style
         ).items():
@@ -55,8 +67,8 @@ class StewardCog(Cog):
                 items.append((Code(entry.usage), " — ", inv.t(entry.description_key), suffix))
             msg.add(Section(Bold(top)), BulletList(tuple(items)))
         msg.add(Context(inv.t("steward.help.footer")))
-        msg.summary = inv.t("steward.help.title", project=self.services.config.project.name)
-        await inv.reply(msg)
+        msg.summary = inv.t("steward.help.title", project=project)
+        return msg
 
     @command("steward me", "steward.me.description")
     async def me(self, inv: Invocation) -> None:
