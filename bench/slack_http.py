@@ -71,7 +71,7 @@ async def serve(handler: object) -> tuple[web.AppRunner, int]:
     app.router.add_post("/slack/events", handler)  # type: ignore[arg-type]
     runner = web.AppRunner(app, access_log=None)
     await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
+    site = web.TCPSite(runner, "127.0.0.1", 0, backlog=1024)  # as the bot's own server (LISTEN_BACKLOG)
     await site.start()
     return runner, site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
 

@@ -31,6 +31,10 @@ BODY_TIMEOUT = 30.0
 # The largest body any route accepts (GitHub's webhook limit); guards lower it per route.
 MAX_BODY = 25 * 1024 * 1024
 _BODY_KEY = web.RequestKey("steward.body", bytes)
+# Connections the kernel holds while the loop is busy. aiohttp's 128 overflowed under a burst (Slack
+# retries, a webhook storm, a page linked in chat), and each dropped SYN costs the client a 1-second
+# retransmit. The kernel caps it at net.core.somaxconn.
+LISTEN_BACKLOG = 1024
 
 
 @dataclass(frozen=True)
@@ -164,7 +168,7 @@ class HttpServer:
     async def _listen(self, app: web.Application, host: str, port: int) -> int:
         runner = web.AppRunner(app, access_log=None, keepalive_timeout=self.header_timeout)
         await runner.setup()
-        site = web.TCPSite(runner, host, port)
+        site = web.TCPSite(runner, host, port, backlog=LISTEN_BACKLOG)
         try:
             await site.start()
         except OSError as exc:

@@ -5,10 +5,13 @@ from __future__ import annotations
 import asyncio
 import math
 import re
+import select
+import socket
 from pathlib import Path
 from typing import Any
 
 import aiohttp
+import pytest
 from aiohttp import web
 
 from bot.app import App
@@ -137,3 +140,31 @@ async def test_connections_that_stall_are_closed() -> None:
 async def post(url: str, data: bytes, headers: dict[str, str]) -> tuple[int, str]:
     async with aiohttp.ClientSession() as http, http.post(url, data=data, headers=headers) as resp:
         return resp.status, await resp.text()
+
+
+def _listen_queue_cap() -> int:
+    return int(Path("/proc/sys/net/core/somaxconn").read_text())
+
+
+async def test_a_burst_of_connections_is_held_while_the_loop_is_busy() -> None:
+    """A burst arriving while the loop is busy waits in the kernel's queue: none of it is dropped
+    (a dropped connection attempt is retried by the client only after a second)."""
+    burst = 300
+    if _listen_queue_cap() < burst:
+        pytest.skip("the kernel caps listen queues below the burst")
+    server = HttpServer("127.0.0.1", 0)
+    await server.start()
+    sockets: list[socket.socket] = []
+    try:
+        # Nothing below yields to the loop, so nothing is accepted: every connection waits in the queue.
+        for _ in range(burst):
+            sock = socket.socket()
+            sock.setblocking(False)
+            sock.connect_ex(("127.0.0.1", server.port))
+            sockets.append(sock)
+        _, writable, _ = select.select([], sockets, [], 0.5)
+        assert len(writable) == burst, f"{burst - len(writable)} connection attempts were dropped"
+    finally:
+        for sock in sockets:
+            sock.close()
+        await server.stop()

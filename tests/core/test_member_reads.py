@@ -55,7 +55,11 @@ def test_writes_to_the_member_or_their_accounts_are_seen_at_once(db: Database) -
     def link_slack(session: Session) -> None:
         session.add(
             PlatformIdentity(
-                member_id=member_id, platform="slack", platform_user_id="U42", display_name="ada", created_at=NOW
+                member_id=member_id,
+                platform="slack",
+                platform_user_id="U42",
+                display_name="ada",
+                created_at=NOW,
             )
         )
 

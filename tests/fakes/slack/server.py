@@ -71,7 +71,9 @@ class FakeSlack:
         app.router.add_get("/link/", self._socket)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        # A platform accepts a burst of connections; aiohttp's default backlog (128) dropped SYNs,
+        # which the client retransmits after a second.
+        site = web.TCPSite(self._runner, "127.0.0.1", 0, backlog=1024)
         await site.start()
         self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
 
