@@ -130,6 +130,7 @@ class CommandRegistry:
     autocompleters: dict[str, AutocompleteProvider] = field(default_factory=dict)
     # Top-level command groups of features this community's config leaves off -> their config section.
     switched_off: dict[str, str] = field(default_factory=dict)
+    _children: dict[tuple[str, ...], list[str]] = field(default_factory=dict, repr=False, compare=False)
 
     def add(self, command: Command) -> None:
         path = command.path
@@ -164,6 +165,7 @@ class CommandRegistry:
         if len(command.options) > 25:
             raise CommandSpecError(f"{command.name}: at most 25 options")
         self.commands[path] = command
+        self._children.clear()
 
     def add_action(self, route: ActionRoute) -> None:
         if route.name in self.actions:
@@ -178,8 +180,14 @@ class CommandRegistry:
 
     def children(self, prefix: tuple[str, ...]) -> list[str]:
         """Names one level below ``prefix`` (subcommands or groups), sorted."""
-        n = len(prefix)
-        return sorted({p[n] for p in self.commands if len(p) > n and p[:n] == prefix})
+        # Asked for every typed command line; the commands are all added before the bot starts.
+        known = self._children.get(prefix)
+        if known is None:
+            n = len(prefix)
+            known = self._children[prefix] = sorted(
+                {p[n] for p in self.commands if len(p) > n and p[:n] == prefix}
+            )
+        return list(known)
 
     def top_level(self) -> list[str]:
         return self.children(())
