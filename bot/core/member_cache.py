@@ -22,11 +22,11 @@ K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
 
 
-class _Entry(NamedTuple):
+class _Entry(NamedTuple, Generic[V]):
     generation: int
     expires: float
     name: str
-    value: object
+    value: V
 
 
 class _Copies(Generic[K, V]):
@@ -34,7 +34,7 @@ class _Copies(Generic[K, V]):
 
     def __init__(self, size: int) -> None:
         self._size = size
-        self._entries: OrderedDict[K, _Entry] = OrderedDict()
+        self._entries: OrderedDict[K, _Entry[V]] = OrderedDict()
 
     def get(self, key: K, generation: int, now: float, name: str = "") -> V | None:
         entry = self._entries.get(key)
@@ -43,7 +43,7 @@ class _Copies(Generic[K, V]):
         if entry.generation != generation or entry.expires < now or (name and entry.name != name):
             self._entries.pop(key, None)
             return None
-        return entry.value  # type: ignore[return-value]
+        return entry.value
 
     def put(self, key: K, value: V, generation: int, expires: float, name: str = "") -> None:
         self._entries[key] = _Entry(generation, expires, name, value)
