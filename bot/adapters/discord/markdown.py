@@ -46,7 +46,8 @@ def escape_outside(text: str) -> str:
 
 def _defuse(text: str) -> str:
     """Bot-authored text keeps its markdown but can never ping @everyone/@here."""
-    return _MASS_MENTION.sub("@\u200b\\1", text)
+    # Most fragments hold no "@" at all: the membership test costs a fraction of the regex.
+    return _MASS_MENTION.sub("@\u200b\\1", text) if "@" in text else text
 
 
 class Writer:
