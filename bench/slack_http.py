@@ -36,6 +36,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bot.adapters.slack import build_adapter
 from bot.app import App
 from bot.config import load_config_text
+from bot.http_server import LISTEN_BACKLOG
 from tests.fakes.slack import FakeSlack
 from tests.fakes.slack.sender import SlackSender
 from tests.fixtures.chat_slack import SIGNING_SECRET, slack_yaml
@@ -71,7 +72,7 @@ async def serve(handler: object) -> tuple[web.AppRunner, int]:
     app.router.add_post("/slack/events", handler)  # type: ignore[arg-type]
     runner = web.AppRunner(app, access_log=None)
     await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0, backlog=1024)  # as the bot's own server (LISTEN_BACKLOG)
+    site = web.TCPSite(runner, "127.0.0.1", 0, backlog=LISTEN_BACKLOG)  # as the bot's own server
     await site.start()
     return runner, site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
 

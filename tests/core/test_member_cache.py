@@ -13,6 +13,7 @@ from bot.core.member_cache import MemberCache
 from bot.core.members import KnownMember, MemberDirectory
 from bot.db.database import Database
 from bot.db.models import Member, PlatformIdentity
+from tests.fixtures.database import statements
 
 NOW = datetime(2026, 12, 6, tzinfo=UTC)
 members = MemberDirectory()
@@ -30,17 +31,11 @@ def _cached_read(db: Database, cache: MemberCache, user_id: str, name: str) -> K
     return found
 
 
-def _count_statements(db: Database) -> list[str]:
-    seen: list[str] = []
-    event.listen(db.engine, "before_cursor_execute", lambda *a: seen.append(a[2]))
-    return seen
-
-
 def test_a_known_member_costs_no_statement_the_second_time(db: Database) -> None:
     cache = MemberCache(db.engine)
     created = db.call(lambda s: members.ensure(s, "discord", "42", "Ada", NOW))
     first = _cached_read(db, cache, "42", "Ada")
-    seen = _count_statements(db)
+    seen = statements(db.engine)
     again = _cached_read(db, cache, "42", "Ada")
     assert first is not None and again == first and again.id == created.id
     assert seen == []

@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime
 
-from sqlalchemy import event, update
+from sqlalchemy import update
 from sqlmodel import Session
 
 from bot.core.member_reads import MemberReads
@@ -14,15 +14,10 @@ from bot.core.members import MemberDirectory
 from bot.db.database import Database
 from bot.db.models import Member, PlatformIdentity
 from tests.fixtures.chat import ChatFactory
+from tests.fixtures.database import statements
 
 NOW = datetime(2026, 12, 6, tzinfo=UTC)
 members = MemberDirectory()
-
-
-def _statements(db: Database) -> list[str]:
-    seen: list[str] = []
-    event.listen(db.engine, "before_cursor_execute", lambda *a: seen.append(a[2]))
-    return seen
 
 
 def test_a_profile_is_read_once_where_one_process_serves_the_database(db: Database) -> None:
@@ -30,7 +25,7 @@ def test_a_profile_is_read_once_where_one_process_serves_the_database(db: Databa
     member_id = db.call(lambda s: members.ensure(s, "discord", "42", "Ada", NOW)).id
     assert member_id is not None
     first = asyncio.run(reads.info(member_id))
-    seen = _statements(db)
+    seen = statements(db.engine)
     again = asyncio.run(reads.info(member_id))
     assert first is not None and again == first and first.identities == (("discord", "42"),)
     # PostgreSQL may have instances behind a load balancer: there every read goes to the database.
@@ -80,7 +75,7 @@ def test_known_people_are_found_and_newcomers_are_not(db: Database) -> None:
 async def test_setting_the_zone_one_already_has_writes_nothing(chat_factory: ChatFactory) -> None:
     async with chat_factory() as chat:
         [first] = await chat.command("alice", "/steward timezone Asia/Kolkata")
-        seen = _statements(chat.app.db)
+        seen = statements(chat.app.db.engine)
         [again] = await chat.command("alice", "/steward timezone asia/kolkata")
         assert again.text == first.text and "Asia/Kolkata" in again.text
         # Only who alice is was read (a snapshot, after her first command's write); no transaction ran.

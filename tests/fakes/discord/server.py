@@ -23,6 +23,7 @@ from typing import Any
 import discord
 from aiohttp import web
 
+from tests.fakes import LISTEN_BACKLOG
 from tests.fakes.discord import rules
 from tests.fakes.discord.gateway import GUILD_MEMBERS, GatewaySession, handle_gateway
 from tests.fakes.discord.idempotency import NonceBook
@@ -177,9 +178,7 @@ class FakeDiscord(ShardedGateway):
         app.router.add_route("*", "/api/v10/{path:.*}", self._rest)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
-        # A platform accepts a burst of connections; aiohttp's default backlog (128) dropped SYNs,
-        # which the client retransmits after a second.
-        site = web.TCPSite(self._runner, "127.0.0.1", 0, backlog=1024)
+        site = web.TCPSite(self._runner, "127.0.0.1", 0, backlog=LISTEN_BACKLOG)
         await site.start()
         self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
 

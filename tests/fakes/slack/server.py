@@ -18,6 +18,7 @@ from urllib.parse import parse_qsl
 
 from aiohttp import WSMsgType, web
 
+from tests.fakes import LISTEN_BACKLOG
 from tests.fakes.slack.blocks import validate_blocks
 from tests.fakes.slack.files import FileEndpoints
 from tests.fakes.slack.history import accepted_metadata, history
@@ -71,9 +72,7 @@ class FakeSlack:
         app.router.add_get("/link/", self._socket)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
-        # A platform accepts a burst of connections; aiohttp's default backlog (128) dropped SYNs,
-        # which the client retransmits after a second.
-        site = web.TCPSite(self._runner, "127.0.0.1", 0, backlog=1024)
+        site = web.TCPSite(self._runner, "127.0.0.1", 0, backlog=LISTEN_BACKLOG)
         await site.start()
         self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
 
