@@ -21,8 +21,9 @@ from bot.github.apply import IssueApplier
 from bot.github.changes import Source
 from bot.github.client import PER_PAGE, GitHubClient
 from bot.github.models import HistoryBackfill
+from bot.github.pages import PageReader, last_page
 from bot.github.store import parse_github_time, since_param
-from bot.github.sync import PageReader, Progress, last_page
+from bot.github.sync import Progress
 
 log = logging.getLogger(__name__)
 SILENT = Source(baseline=True)

@@ -15,11 +15,8 @@ Cost model (GitHub bills every non-304 response one point):
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
-import re
-from collections.abc import AsyncIterator, Callable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -31,7 +28,8 @@ from bot.db.models import Repo, TrackedIssue
 from bot.github.activity import PollBatch, RepoActivity
 from bot.github.apply import IssueApplier
 from bot.github.changes import Source
-from bot.github.client import PER_PAGE, GitHubClient, GitHubError, RateLimited, Response
+from bot.github.client import PER_PAGE, GitHubClient, GitHubError, RateLimited
+from bot.github.pages import PageReader, last_page
 from bot.github.store import IssueStore, since_param
 
 log = logging.getLogger(__name__)
@@ -40,7 +38,9 @@ Progress = Callable[[str, int, int | None], None]  # (repo, pages done, pages to
 MAX_VANISHED_LOOKUPS = 50
 # A poll moves its `since` mark forward only once this many changed items pile up behind it.
 ADVANCE_AFTER = 50
-_LAST_PAGE = re.compile(r'[?&]page=(\d+)[^>]*>\s*;\s*rel="last"')
+# Pages a sync may fetch before they are stored; those that arrive while a page is being stored go
+# into the database together, in one transaction (on PostgreSQL, each commit is a flush to disk).
+SYNC_AHEAD = 4
 
 
 @dataclass
@@ -55,43 +55,6 @@ class SyncResult:
     removed: int = 0
     comments: int = 0  # IssueCommented published from the comment list
     attributed: int = 0  # derived events given their actor by an issue event
-
-
-class PageReader:
-    """The pages of a list from its first response on, each next page fetched while the caller stores
-    the current one, so a sync runs at the speed of the slower of the two rather than their sum."""
-
-    def __init__(self, client: GitHubClient, first: Response) -> None:
-        self.client = client
-        self.first = first
-        self.fetched = 0  # requests made after the first page
-        self._pending: asyncio.Future[Response] | None = None
-
-    async def __aenter__(self) -> PageReader:
-        return self
-
-    async def __aexit__(self, *exc: object) -> None:
-        if self._pending is not None and not self._pending.done():
-            self._pending.cancel()  # the caller stopped early (an error): the page is not wanted
-            with contextlib.suppress(BaseException):
-                await self._pending
-
-    async def __aiter__(self) -> AsyncIterator[Response]:
-        resp = self.first
-        while True:
-            if resp.next_url is not None:
-                self._pending = asyncio.ensure_future(self.client.request("GET", resp.next_url))
-                self.fetched += 1
-            yield resp
-            if self._pending is None:
-                return
-            resp, self._pending = await self._pending, None
-
-
-def last_page(resp: Response) -> int | None:
-    """Total pages from the `rel="last"` link, for progress bars."""
-    match = _LAST_PAGE.search(str(resp.headers.get("link") or ""))
-    return int(match.group(1)) if match else None
 
 
 class RepoSync:
@@ -151,9 +114,9 @@ class RepoSync:
         source = Source(opened_after=high_water)
         newest = high_water
         try:
-            async with PageReader(self.client, resp) as pages:
-                async for resp in pages:
-                    items = list(resp.data or [])
+            async with PageReader(self.client, resp, ahead=SYNC_AHEAD) as pages:
+                async for group in pages.groups():
+                    items = [item for listed in group for item in listed.data or []]
                     result.items += len(items)
                     upserted = await self.db.run(self.applier.upsert_items, name, items, source)
                     result.changed += upserted.changed
@@ -213,11 +176,11 @@ class RepoSync:
         batch = PollBatch()
         try:
             result.requests += 1
-            async with PageReader(self.client, resp) as pages:
-                async for resp in pages:
-                    page += 1
-                    started = started or resp.server_time
-                    items = list(resp.data or [])
+            async with PageReader(self.client, resp, ahead=SYNC_AHEAD) as pages:
+                async for group in pages.groups():
+                    page += len(group)
+                    started = started or group[0].server_time
+                    items = [item for listed in group for item in listed.data or []]
                     result.items += len(items)
                     seen.update(int(i["number"]) for i in items)
                     upserted = await self.db.run(self.applier.upsert_items, name, items, source)

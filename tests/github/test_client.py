@@ -12,7 +12,7 @@ import pytest
 
 from bot.github.changes import Source
 from bot.github.client import GitHubError, GitHubUnavailable, RateLimited
-from bot.github.sync import last_page
+from bot.github.pages import last_page
 from tests.fixtures.github import FAST_RETRY, GitHubHarness
 from tests.fixtures.waiting import eventually
 
