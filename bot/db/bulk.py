@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from operator import itemgetter
 from typing import Any, TypeVar
 
-from sqlalchemy import Connection, Dialect, Table, insert
+from sqlalchemy import ColumnElement, Connection, Dialect, Table, any_, bindparam, insert
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql.compiler import SQLCompiler
@@ -23,6 +23,15 @@ def chunks(items: Sequence[T], size: int = ID_CHUNK) -> Iterator[Sequence[T]]:
     """``items`` in slices of at most ``size``."""
     for i in range(0, len(items), size):
         yield items[i : i + size]
+
+
+def one_of(column: Any, values: Collection[Any], dialect: Dialect) -> ColumnElement[bool]:
+    """``column IN (values)``; on PostgreSQL ``column = ANY(:values)``, one array parameter. An IN list
+    gives every count of values its own statement text, which psycopg parses anew each time (3 ms of
+    CPU for a sync page's 400 numbers, against 0.5 ms for the array)."""
+    if dialect.name == "postgresql":
+        return column == any_(bindparam(None, list(values), type_=postgresql.ARRAY(column.type)))
+    return column.in_(list(values))
 
 
 def insert_ignoring_conflicts(session: Session, table: Table) -> Any:

@@ -22,10 +22,11 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, select
 
 from bot.core.events import Event
 from bot.core.github_events import RepoEvent
+from bot.db.bulk import one_of
 from bot.db.database import Database
 from bot.db.models import TrackedIssue
 from bot.github import ledger
@@ -240,6 +241,7 @@ class RepoActivity:
         if repo is None or not numbers:
             return {}
         query = select(TrackedIssue.number, TrackedIssue.author_login, TrackedIssue.is_pull_request).where(
-            TrackedIssue.repo_id == repo.id, col(TrackedIssue.number).in_(sorted(numbers))
+            TrackedIssue.repo_id == repo.id,
+            one_of(TrackedIssue.number, sorted(numbers), session.connection().dialect),
         )
         return {number: (author, is_pr) for number, author, is_pr in session.exec(query)}

@@ -22,7 +22,7 @@ from sqlalchemy import and_, bindparam, delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
-from bot.db.bulk import BulkInsert, ExecuteMany
+from bot.db.bulk import BulkInsert, ExecuteMany, one_of
 from bot.db.database import mark_changed
 from bot.db.models import ISSUES_TOPIC, IssueLabel, Repo, TrackedIssue
 from bot.github.changes import IssueState
@@ -128,16 +128,21 @@ def _upsert_distinct(
         return []
     session.flush()  # ORM changes made earlier in this session are visible to the reads below
     numbers = [int(p["number"]) for p in payloads]
+    conn = session.connection()
     stored = {
         row.number: row
-        for row in session.connection().execute(
-            select(*_STORED).where(_ISSUES.c.repo_id == repo.id, _ISSUES.c.number.in_(numbers))
+        for row in conn.execute(
+            select(*_STORED).where(
+                _ISSUES.c.repo_id == repo.id, one_of(_ISSUES.c.number, numbers, conn.dialect)
+            )
         )
     }
     stored_labels: dict[int, set[str]] = {row.id: set() for row in stored.values()}
     if stored_labels:
-        query = select(_LABELS.c.issue_id, _LABELS.c.name).where(_LABELS.c.issue_id.in_(list(stored_labels)))
-        for issue_id, name in session.connection().execute(query):
+        query = select(_LABELS.c.issue_id, _LABELS.c.name).where(
+            one_of(_LABELS.c.issue_id, stored_labels, conn.dialect)
+        )
+        for issue_id, name in conn.execute(query):
             stored_labels[issue_id].add(name)
 
     new: list[tuple[Mapping[str, Any], dict[str, Any], set[str]]] = []
@@ -214,7 +219,7 @@ def _insert_new(
                 number: issue_id
                 for number, issue_id in conn.execute(
                     select(_ISSUES.c.number, _ISSUES.c.id).where(
-                        _ISSUES.c.repo_id == repo.id, _ISSUES.c.number.in_(numbers)
+                        _ISSUES.c.repo_id == repo.id, one_of(_ISSUES.c.number, numbers, conn.dialect)
                     )
                 )
             }

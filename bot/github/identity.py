@@ -14,6 +14,7 @@ from sqlmodel import Session, col, func, select
 from bot.config import StewardConfig
 from bot.core.clock import Clock
 from bot.core.github_port import Contribution
+from bot.db.bulk import one_of
 from bot.db.database import Database
 from bot.db.models import Repo, TrackedIssue
 from bot.github.client import GitHubClient, GitHubError
@@ -71,8 +72,11 @@ class Identity:
         if not unsure:
             return
         table = GitHubAccount.__table__  # type: ignore[attr-defined]
-        query = select(table.c.login_lower, table.c.account_type).where(table.c.login_lower.in_(list(unsure)))
-        known: dict[str, str] = {lower: kind for lower, kind in session.connection().execute(query)}
+        conn = session.connection()
+        query = select(table.c.login_lower, table.c.account_type).where(
+            one_of(table.c.login_lower, unsure, conn.dialect)
+        )
+        known: dict[str, str] = {lower: kind for lower, kind in conn.execute(query)}
         written: set[str] = session.info.setdefault(_ACCOUNTS_WRITTEN, set())
         now = self.clock.now()
         fresh: list[dict[str, Any]] = []

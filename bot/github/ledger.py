@@ -13,6 +13,7 @@ from datetime import datetime
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, delete, select
 
+from bot.db.bulk import one_of
 from bot.github.models import HandledActivity
 
 COMMENT = "comment"
@@ -25,7 +26,7 @@ def handled(session: Session, kind: str, ids: Iterable[int]) -> set[int]:
     if not wanted:
         return set()
     query = select(HandledActivity.github_id).where(
-        HandledActivity.kind == kind, col(HandledActivity.github_id).in_(wanted)
+        HandledActivity.kind == kind, one_of(HandledActivity.github_id, wanted, session.connection().dialect)
     )
     return set(session.exec(query).all())
 

@@ -14,9 +14,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Session
 
-from bot.db.bulk import BulkInsert, ExecuteMany
+from bot.db.bulk import BulkInsert, ExecuteMany, one_of
 from bot.db.database import Database
 from bot.db.models import Repo, TrackedIssue, TZDateTime
+from tests.fixtures.database import statements
 
 ISSUES = TrackedIssue.__table__  # type: ignore[attr-defined]
 KEYS = [c.name for c in ISSUES.columns if c.name != "id"]
@@ -172,3 +173,22 @@ def test_bulk_insert_conflict_rolls_back_to_the_savepoint(db: Database) -> None:
 
     assert db.call(racing) == "fell back"
     assert [row[0] for row in _stored(db, ours)] == [1, 2, 3, 4]
+
+
+def test_one_of_matches_what_in_matches_with_one_statement_text_on_postgresql(db: Database) -> None:
+    repo_id = _repo(db, "acme/one-of")
+    db.call(lambda s: BulkInsert(ISSUES, KEYS)(s.connection(), _rows(repo_id)))
+    numbers = [row["number"] for row in _rows(repo_id)]
+    sent = statements(db.engine)
+
+    def matching(session: Session, wanted: list[int]) -> set[int]:
+        conn = session.connection()
+        query = select(ISSUES.c.number).where(
+            ISSUES.c.repo_id == repo_id, one_of(ISSUES.c.number, wanted, conn.dialect)
+        )
+        return set(conn.execute(query).scalars())
+
+    for wanted in (numbers, numbers[:1], [numbers[0], 10**6], []):
+        assert db.call(matching, wanted) == set(wanted) & set(numbers)
+    texts = {text for text in sent if "tracked_issue.number" in text}
+    assert len(texts) == (1 if db.engine.dialect.name == "postgresql" else 4)
