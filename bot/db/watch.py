@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import threading
+import weakref
 from typing import Any
 
 from sqlalchemy import Engine, event
@@ -51,3 +52,39 @@ class TableWatch:
     def _returned(self, dbapi_connection: Any, record: Any) -> None:
         if record is None or record.info.pop(_TOUCHED, False):
             self.bump()
+
+
+class ForeignCommits:
+    """A number that moves whenever a connection other than its own commits to a SQLite file: another
+    process (the ``steward`` command line), or this process's pool. ``TableWatch`` sees only this
+    process's writes; this sees the rest, at one ``PRAGMA data_version`` (a few µs) per look.
+
+    An in-memory database has no other process: the number never moves. A failed look counts as a
+    change, so a copy is never trusted on a guess.
+    """
+
+    def __init__(self, engine: Engine) -> None:
+        self._lock = threading.Lock()
+        self._failures = 0
+        self._conn: Any = None
+        database = engine.url.database or ""
+        if engine.dialect.name != "sqlite" or database in ("", ":memory:") or "mode=memory" in database:
+            return
+        cargs, cparams = engine.dialect.create_connect_args(engine.url)
+        # Its own connection, not one from the pool: data_version ignores the asking connection's
+        # own commits, and this one never writes.
+        self._conn = engine.dialect.loaded_dbapi.connect(
+            *cargs, **{**cparams, "check_same_thread": False, "isolation_level": None}
+        )
+        weakref.finalize(self, self._conn.close)
+
+    def version(self) -> int:
+        """Compare with an earlier value: different means someone committed in between."""
+        if self._conn is None:
+            return 0
+        with self._lock:
+            try:
+                return int(self._conn.execute("PRAGMA data_version").fetchone()[0])
+            except Exception:  # e.g. the file is locked by a restore: assume it changed
+                self._failures += 1
+                return -self._failures

@@ -4,8 +4,11 @@ known person's command reads nothing; any write to members or their accounts is 
 from __future__ import annotations
 
 import asyncio
+import subprocess
+import sys
 from datetime import UTC, datetime
 
+import pytest
 from sqlalchemy import update
 from sqlmodel import Session
 
@@ -61,6 +64,36 @@ def test_writes_to_the_member_or_their_accounts_are_seen_at_once(db: Database) -
     db.call(link_slack)
     info = asyncio.run(reads.info(member_id))
     assert info is not None and info.identities == (("discord", "42"), ("slack", "U42"))
+
+
+def _in_another_process(db: Database, sql: str) -> None:
+    """Run ``sql`` on the SQLite file from another process, as ``steward forget`` would."""
+    script = "import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); c.executescript(sys.argv[2]); c.close()"
+    subprocess.run([sys.executable, "-c", script, str(db.engine.url.database), sql], check=True)
+
+
+def test_changes_committed_by_another_process_are_seen_at_once(db: Database) -> None:
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("nothing is kept on PostgreSQL")
+    reads = MemberReads(db, members)
+    member_id = db.call(lambda s: members.ensure(s, "discord", "42", "Ada", NOW)).id
+    assert asyncio.run(reads.known("discord", "42", "Ada")) is not None
+    assert asyncio.run(reads.info(member_id)) is not None
+    seen = statements(db.engine)
+    assert asyncio.run(reads.known("discord", "42", "Ada")) is not None and seen == []  # kept
+
+    _in_another_process(db, f"UPDATE member SET timezone = 'Asia/Shanghai' WHERE id = {member_id}")
+    info = asyncio.run(reads.info(member_id))
+    assert info is not None and info.timezone == "Asia/Shanghai"
+
+    # Erased by the command line while the bot runs: from the next command on, a newcomer again.
+    _in_another_process(
+        db,
+        f"DELETE FROM platform_identity WHERE member_id = {member_id};"
+        f" DELETE FROM member WHERE id = {member_id};",
+    )
+    assert asyncio.run(reads.known("discord", "42", "Ada")) is None
+    assert asyncio.run(reads.info(member_id)) is None
 
 
 def test_known_people_are_found_and_newcomers_are_not(db: Database) -> None:
