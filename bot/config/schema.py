@@ -36,4 +36,3 @@ def config_json_schema() -> dict[str, Any]:
 def render_schema() -> str:
     """The schema as the text committed in ``config/steward.schema.json``."""
     return json.dumps(config_json_schema(), indent=2, ensure_ascii=False) + "\n"
-

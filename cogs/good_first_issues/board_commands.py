@@ -67,9 +67,7 @@ class BoardCommands:
         rules = self.service.rules
         result = await self.service.page(flt, number)
         repo_ids = await self.db.run(_repo_ids_by_name)
-        msg = views.board_page(
-            inv.t, result, self.clock.now(), lambda p: encode_nav(rules, repo_ids, flt, p)
-        )
+        msg = views.board_page(inv.t, result, self.clock.now(), lambda p: encode_nav(rules, repo_ids, flt, p))
         await inv.reply(msg)
 
     @action(views.ACTION_PAGE)

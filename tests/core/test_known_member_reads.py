@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import event
+from sqlmodel import select
 
 from bot.core.members import MemberDirectory
 from bot.db.database import Database
@@ -46,4 +47,4 @@ def test_a_snapshot_read_commits_nothing(db: Database) -> None:
         session.flush()
 
     db.read_call(sneaky)
-    assert db.call(lambda s: s.query(Member).filter_by(display_name="ghost").count()) == 0
+    assert db.call(lambda s: s.exec(select(Member).where(Member.display_name == "ghost")).all()) == []
