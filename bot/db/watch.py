@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import threading
 import weakref
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import Engine, event
@@ -67,24 +68,29 @@ class ForeignCommits:
         self._lock = threading.Lock()
         self._failures = 0
         self._conn: Any = None
+        self._connect: Callable[[], Any] | None = None
         database = engine.url.database or ""
         if engine.dialect.name != "sqlite" or database in ("", ":memory:") or "mode=memory" in database:
             return
         cargs, cparams = engine.dialect.create_connect_args(engine.url)
+        dbapi = engine.dialect.loaded_dbapi
         # Its own connection, not one from the pool: data_version ignores the asking connection's
-        # own commits, and this one never writes.
-        self._conn = engine.dialect.loaded_dbapi.connect(
+        # own commits, and this one never writes. Opened at the first look, as the engine's are: a
+        # command that never reads members must not create the database file.
+        self._connect = lambda: dbapi.connect(
             *cargs, **{**cparams, "check_same_thread": False, "isolation_level": None}
         )
-        weakref.finalize(self, self._conn.close)
 
     def version(self) -> int:
         """Compare with an earlier value: different means someone committed in between."""
-        if self._conn is None:
+        if self._connect is None:
             return 0
         with self._lock:
             try:
+                if self._conn is None:
+                    self._conn = self._connect()
+                    weakref.finalize(self, self._conn.close)
                 return int(self._conn.execute("PRAGMA data_version").fetchone()[0])
-            except Exception:  # e.g. the file is locked by a restore: assume it changed
+            except Exception:  # e.g. the file is locked by a restore, or not there yet: assume a change
                 self._failures += 1
                 return -self._failures
