@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import re
 from collections.abc import AsyncIterator
+from typing import Any
 
 from bot.github.client import GitHubClient, Response
 
@@ -83,6 +84,11 @@ class PageReader:
             self._queue.put_nowait(exc)
             return
         self._queue.put_nowait(_END)
+
+
+def listed_items(group: list[Response]) -> list[Any]:
+    """The items of a group of list pages, in page order."""
+    return [item for page in group for item in page.data or []]
 
 
 def last_page(resp: Response) -> int | None:

@@ -29,7 +29,7 @@ from bot.github.activity import PollBatch, RepoActivity
 from bot.github.apply import IssueApplier
 from bot.github.changes import Source
 from bot.github.client import PER_PAGE, GitHubClient, GitHubError, RateLimited
-from bot.github.pages import PageReader, last_page
+from bot.github.pages import PageReader, last_page, listed_items
 from bot.github.store import IssueStore, since_param
 
 log = logging.getLogger(__name__)
@@ -116,7 +116,7 @@ class RepoSync:
         try:
             async with PageReader(self.client, resp, ahead=SYNC_AHEAD) as pages:
                 async for group in pages.groups():
-                    items = [item for listed in group for item in listed.data or []]
+                    items = listed_items(group)
                     result.items += len(items)
                     upserted = await self.db.run(self.applier.upsert_items, name, items, source)
                     result.changed += upserted.changed
@@ -180,7 +180,7 @@ class RepoSync:
                 async for group in pages.groups():
                     page += len(group)
                     started = started or group[0].server_time
-                    items = [item for listed in group for item in listed.data or []]
+                    items = listed_items(group)
                     result.items += len(items)
                     seen.update(int(i["number"]) for i in items)
                     upserted = await self.db.run(self.applier.upsert_items, name, items, source)
