@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import re
 import time
@@ -25,7 +26,7 @@ from bot.adapters.slack.home import HomeTabs
 from bot.adapters.slack.keyed import post_keyed
 from bot.adapters.slack.naming import slack_command_style
 from bot.adapters.slack.outbox import ChannelOutbox, retry_handlers
-from bot.adapters.slack.responder import SlackResponder
+from bot.adapters.slack.responder import AckAnswer, SlackResponder
 from bot.adapters.slack.signing import verified_request
 from bot.config.sections.chat import SlackConfig
 from bot.core.adapter import GroupChange
@@ -41,6 +42,9 @@ log = logging.getLogger(__name__)
 TOPIC_LIMIT = 250  # conversations.setTopic
 EVENTS_PATH = "/slack/events"
 VIEW_ACK_BUDGET = 2.5  # seconds a modal submission may take before Slack's 3 s deadline
+# Seconds a command's answer may take to ride in the ack; later, it goes to the response_url. Shorter than
+# VIEW_ACK_BUDGET: a person sees nothing at all until the ack arrives.
+ACK_ANSWER_BUDGET = 1.5
 # Post-ack work (running handlers, replying) at once; more waits its turn so that acks, which have a
 # hard 3 s deadline, keep the event loop under a burst. Replies may take 30 minutes (response_url).
 WORKERS = 4
@@ -313,10 +317,20 @@ class SlackAdapter:
         return {self.style.top(group): group for group in self.services.registry.top_level()}
 
     async def _on_command(self, ack: Any, command: dict[str, Any]) -> None:
-        await ack()
-        self.spawn(self._run_command(dict(command)), queued=True)
+        # An answer ready within the budget rides in the ack (see AckAnswer); a slower one, or one of
+        # several, goes to the response_url.
+        answer = AckAnswer()
+        task = self.spawn(self._run_command(dict(command), answer), queued=True)
+        task.add_done_callback(lambda _: answer.close())
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(answer.settled.wait(), ACK_ANSWER_BUDGET)
+        answer.close()
+        try:
+            await ack(**answer.ack_args())
+        finally:
+            answer.acked.set()
 
-    async def _run_command(self, command: dict[str, Any]) -> None:
+    async def _run_command(self, command: dict[str, Any], answer: AckAnswer | None = None) -> None:
         assert self._dispatcher is not None
         group = self.style_commands().get(str(command.get("command", "")))
         if group is None:
@@ -324,7 +338,13 @@ class SlackAdapter:
         user = await self.directory.user(str(command["user_id"]), str(command.get("user_name", "")))
         channel = command.get("channel_id")
         responder = SlackResponder(
-            self, user.user_id, channel, command.get("response_url"), command.get("trigger_id"), user.locale
+            self,
+            user.user_id,
+            channel,
+            command.get("response_url"),
+            command.get("trigger_id"),
+            user.locale,
+            ack_answer=answer,
         )
         text = str(command.get("text") or "").strip()
         await self._dispatcher.run_line(user, channel, f"{group} {text}".strip(), responder)

@@ -46,8 +46,56 @@ class ReplyPort(Protocol):
     async def send_dm(self, user_id: str, message: Message) -> bool: ...
 
 
+class AckAnswer:
+    """A slash command's answer, carried by the ack when it is the only thing the command showed
+    before the ack is due (the handler ended, or the budget ran out).
+
+    Slack shows a message carried by the ack body as it shows one posted to the response_url, and it
+    spares a second HTTP round trip. Anything more (a second reply, a DM) sends the held answer through
+    the response_url first, so that people see everything in the order it was sent.
+    """
+
+    def __init__(self) -> None:
+        self.chunk: SlackMessage | None = None
+        self.ephemeral = True
+        self.settled = asyncio.Event()  # the ack may be sent now
+        self.acked = asyncio.Event()
+        self._open = True
+
+    def hold(self, chunk: SlackMessage, ephemeral: bool) -> bool:
+        """Keep ``chunk`` for the ack; False when the ack is gone or holds an answer already."""
+        if not self._open or self.chunk is not None:
+            return False
+        self.chunk, self.ephemeral = chunk, ephemeral
+        return True
+
+    def take_back(self) -> tuple[SlackMessage, bool] | None:
+        """Close the ack empty, returning the answer it held (None if it held none or has gone)."""
+        held = (self.chunk, self.ephemeral) if self._open and self.chunk is not None else None
+        if held is not None:
+            self.chunk = None
+        self.close()
+        return held
+
+    def close(self) -> None:
+        """Nothing more goes into the ack: it may be sent now."""
+        self._open = False
+        self.settled.set()
+
+    def ack_args(self) -> dict[str, Any]:
+        """Bolt ``ack()`` keyword arguments: the answer, if one is held."""
+        if self.chunk is None:
+            return {}
+        return {
+            "text": self.chunk.text,
+            "blocks": self.chunk.blocks,
+            "response_type": "ephemeral" if self.ephemeral else "in_channel",
+        }
+
+
 class SlackResponder:
-    """Replies through the response_url while it lasts, then through the Web API."""
+    """Replies in the ack when it is still open, then through the response_url while it lasts, then
+    through the Web API."""
 
     def __init__(
         self,
@@ -57,6 +105,7 @@ class SlackResponder:
         response_url: str | None = None,
         trigger_id: str | None = None,
         locale: str | None = None,
+        ack_answer: AckAnswer | None = None,
     ) -> None:
         self.adapter = adapter
         self.user_id = user_id
@@ -64,6 +113,7 @@ class SlackResponder:
         self.response_url = response_url
         self.trigger_id = trigger_id
         self.locale = locale
+        self.ack_answer = ack_answer
         self._uses = 0
 
     async def reply(self, message: Message, ephemeral: bool) -> None:
@@ -72,7 +122,12 @@ class SlackResponder:
         if uploads and ephemeral and not in_dm:
             notice = self.adapter.t(self.locale, "slack.files.sent_to_dm", files=_names(uploads))
             message = Message([*message.blocks, Context(notice)], message.summary)
-        for chunk in render_chunks(message):
+        chunks = render_chunks(message)
+        if self.ack_answer is not None:
+            if len(chunks) == 1 and not uploads and self.ack_answer.hold(chunks[0], ephemeral):
+                return
+            await self._after_ack()
+        for chunk in chunks:
             await self._send(chunk, ephemeral)
         if uploads:
             await self._upload(uploads, private=ephemeral or in_dm)
@@ -135,11 +190,22 @@ class SlackResponder:
         if resp.status_code != 200:
             raise ResponseUrlError(f"response_url refused the reply: {resp.status_code} {resp.body}")
 
+    async def _after_ack(self) -> None:
+        """Wait for the ack (now sent empty if it was still open), then show what it held."""
+        assert self.ack_answer is not None
+        held = self.ack_answer.take_back()
+        await self.ack_answer.acked.wait()
+        if held is not None:
+            await self._send(*held)
+
     async def defer(self, ephemeral: bool) -> None:
-        # Slack was acknowledged before the handler ran; replies go to the response_url afterwards.
-        return None
+        # The answer will be late: acknowledge now (empty); replies take the response_url afterwards.
+        if self.ack_answer is not None:
+            self.ack_answer.close()
 
     async def send_dm(self, message: Message) -> bool:
+        if self.ack_answer is not None:
+            await self._after_ack()
         return await self.adapter.send_dm(self.user_id, message)
 
     async def open_form(self, form: Form) -> None:

@@ -33,6 +33,7 @@ class Recorded:
     metadata: dict[str, Any] | None = None  # chat.postMessage metadata Slack kept (event_type, payload)
     # The shared files as history shows them (id, name, title, size): a file share's only marks.
     shared: list[dict[str, Any]] = field(default_factory=list)
+    in_ack: bool = False  # a slash command's answer carried by its ack, not posted to the response_url
 
 
 @dataclass

@@ -167,8 +167,19 @@ class SlackSender:
     ) -> Sent:
         payload = self.slash_payload(command, text, user_id, channel_id)
         if self.socket:
-            return await self._envelope("slash_commands", payload)
-        return await self.post(urlencode(payload), "application/x-www-form-urlencoded", **sign_kw)
+            sent = await self._envelope("slash_commands", payload)
+        else:
+            sent = await self.post(urlencode(payload), "application/x-www-form-urlencoded", **sign_kw)
+        self.shown(payload, sent)
+        return sent
+
+    def shown(self, payload: dict[str, Any], sent: Sent) -> bool:
+        """Record the message a slash command's ack carried, as Slack would show it; False if none."""
+        answer = sent.json
+        if sent.status != 200 or not answer or not ("text" in answer or "blocks" in answer):
+            return False
+        self.fake.command_answered(payload["user_id"], payload["channel_id"], answer)
+        return True
 
     async def event(self, event: dict[str, Any], **sign_kw: Any) -> Sent:
         payload = self.event_payload(event)

@@ -340,6 +340,16 @@ class FakeSlack:
         self.recorded.append(Recorded("home", None, str(args["user_id"]), view["blocks"], "", view=view))
         return {"ok": True, "view": {**view, "id": f"V{next(self._ids)}"}}
 
+    def command_answered(self, user: str, channel: str, answer: dict[str, Any]) -> None:
+        """A slash command's ack carried a message: Slack shows it as it shows a response_url post."""
+        errors = validate_blocks(answer.get("blocks") or [], 50)
+        if errors:
+            # Slack shows the person an error instead of the answer; a test must hear of it.
+            raise AssertionError(f"the ack's message has invalid blocks: {errors}")
+        ephemeral = answer.get("response_type", "ephemeral") != "in_channel"
+        blocks, text = answer.get("blocks") or [], answer.get("text", "")
+        self.recorded.append(Recorded("response", channel, user, blocks, text, ephemeral, in_ack=True))
+
     # -- response_url -----------------------------------------------------
     async def _response(self, request: web.Request) -> web.Response:
         url = self._response_urls.get(request.match_info["rid"])
