@@ -79,7 +79,10 @@ class SlackAdapter:
         self.bolt = AsyncApp(
             client=self.client,
             signing_secret=cfg.signing_secret or "",
-            process_before_response=False,
+            # Each listener below acks within its budget and spawns the rest itself. Without this, Bolt
+            # runs every listener in a task of its own and polls for its ack every 10 ms: at least
+            # one 10 ms sleep per request, and a timer per pending ack under a burst.
+            process_before_response=True,
             # handle_http checks the signature on the raw bytes before Bolt sees a request (and Socket
             # Mode has none): Bolt checking it again cost a second HMAC and parse per request.
             request_verification_enabled=False,
@@ -411,9 +414,13 @@ class SlackAdapter:
         channel = str(event.get("channel", ""))
         if channel != self.channel_for("welcome"):
             return
-        user_id = str(event["user"])
+        # The profile is a Web API call: after the ack, which Slack wants within 3 s.
+        self.spawn(self._greet(str(event["user"]), channel), queued=True)
+
+    async def _greet(self, user_id: str, channel: str) -> None:
+        assert self._dispatcher is not None
         profile = await self.directory.profile(user_id)
-        await self._publish(MemberJoined(PLATFORM, user_id, profile.name, profile.is_bot, channel))
+        await self._dispatcher.publish(MemberJoined(PLATFORM, user_id, profile.name, profile.is_bot, channel))
 
     async def _publish(self, event: MemberJoined) -> None:
         assert self._dispatcher is not None
