@@ -10,12 +10,15 @@ from typing import Generic, NamedTuple, TypeVar
 from sqlalchemy import Engine
 
 from bot.core.members import KnownMember, MemberInfo
+from bot.db.change_count import ChangeCount
 from bot.db.watch import ForeignCommits, TableWatch
 
 # Every table a KnownMember or a MemberInfo is read from: a committed write to either drops every copy.
 MEMBER_TABLES = frozenset({"member", "platform_identity"})
-# Commits by other processes are seen (ForeignCommits); a database file replaced under the running
-# bot (a restore) is not: copies age out this fast all the same.
+# Counted by triggers (migration 0019), so that other connections' commits to other tables keep copies.
+MEMBER_CHANGES = ChangeCount("member_changes", MEMBER_TABLES)
+# Changes to members by other processes are seen (ForeignCommits); a database file replaced under the
+# running bot (a restore) is not: copies age out this fast all the same.
 MEMBER_TTL = 15.0
 MEMBER_CACHE_SIZE = 10_000
 
@@ -23,7 +26,8 @@ K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
 
 
-Generation = tuple[int, int]  # (this process's writes to member tables, commits by other connections)
+# (this process's writes to member tables, writes to them counted in the file: any connection's)
+Generation = tuple[int, int]
 
 
 class _Entry(NamedTuple, Generic[V]):
@@ -59,7 +63,7 @@ class _Copies(Generic[K, V]):
 class MemberCache:
     """``MemberDirectory.known`` results by (platform, user id) and ``MemberDirectory.info`` results by
     member id, exact for every committed write: this process's (``TableWatch``, at the write) and
-    other processes' (``ForeignCommits``, any commit to the file drops every copy).
+    other processes' (``ForeignCommits``: a commit to the file that wrote members drops every copy).
 
     Kept on SQLite only (see :meth:`for_engine`); with ``ttl`` 0 nothing is kept.
     """
@@ -81,7 +85,7 @@ class MemberCache:
         # Nothing is kept with no TTL (PostgreSQL): then no watch either, which would match every
         # statement against its pattern for nothing.
         self._watch = TableWatch(engine, MEMBER_TABLES) if ttl > 0 else None
-        self._foreign = ForeignCommits(engine) if ttl > 0 else None
+        self._foreign = ForeignCommits(engine, MEMBER_CHANGES) if ttl > 0 else None
         self._ttl = ttl
         self._clock = clock
         self._known: _Copies[tuple[str, str], KnownMember] = _Copies(size)

@@ -115,6 +115,18 @@ class PlatformIdentity(SQLModel, table=True):
     created_at: datetime = _ts()
 
 
+class MemberChanges(SQLModel, table=True):
+    """How many writes ``member`` and ``platform_identity`` have had, counted by SQLite triggers: lets
+    the member cache tell another process's change to members from any other commit
+    (``bot/db/change_count.py``). One row; unused on PostgreSQL, where nothing is cached."""
+
+    __tablename__ = "member_changes"
+    __table_args__ = forget_rules(kept="a count of writes: no people")
+
+    id: int = Field(default=1, primary_key=True)
+    writes: int = 0
+
+
 class Repo(SQLModel, table=True):
     """A watched GitHub repository and its sync bookmarks."""
 

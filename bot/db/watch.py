@@ -11,6 +11,8 @@ from typing import Any
 
 from sqlalchemy import Engine, event
 
+from bot.db.change_count import ChangeCount
+
 _WRITE = re.compile(r'\s*(?:update|insert\s+into|delete\s+from)\s+"?(\w+)"?', re.IGNORECASE)
 _TOUCHED = "steward_watched_write"
 
@@ -60,14 +62,23 @@ class ForeignCommits:
     process (the ``steward`` command line), or this process's pool. ``TableWatch`` sees only this
     process's writes; this sees the rest, at one ``PRAGMA data_version`` (a few µs) per look.
 
+    With ``counter`` (a table that triggers keep counting the writes to the watched tables, see
+    ``bot/db/change_count.py``), the number is that count: it moves only for commits that wrote the
+    watched tables, so the scheduler's lease renewal every second does not drop what is kept. The
+    count is read only when data_version has moved. Without the triggers (a database not migrated
+    yet), any commit moves the number.
+
     An in-memory database has no other process: the number never moves. A failed look counts as a
     change, so a copy is never trusted on a guess.
     """
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, counter: ChangeCount | None = None) -> None:
         self._lock = threading.Lock()
         self._failures = 0
         self._conn: Any = None
+        self._counter = counter
+        self._counted: bool | None = None  # whether the counter's triggers exist (known once open)
+        self._seen: tuple[int, int] | None = None  # (data_version, count) at the last count read
         self._connect: Callable[[], Any] | None = None
         database = engine.url.database or ""
         if engine.dialect.name != "sqlite" or database in ("", ":memory:") or "mode=memory" in database:
@@ -90,7 +101,23 @@ class ForeignCommits:
                 if self._conn is None:
                     self._conn = self._connect()
                     weakref.finalize(self, self._conn.close)
-                return int(self._conn.execute("PRAGMA data_version").fetchone()[0])
+                version = int(self._conn.execute("PRAGMA data_version").fetchone()[0])
+                return version if self._counter is None else self._count(version)
             except Exception:  # e.g. the file is locked by a restore, or not there yet: assume a change
                 self._failures += 1
                 return -self._failures
+
+    def _count(self, version: int) -> int:
+        assert self._counter is not None
+        if self._counted is None:
+            self._counted = self._counter.installed(self._conn)
+        if not self._counted:
+            return version
+        if self._seen is None or self._seen[0] != version:
+            # data_version was read first: a commit landing before this read is in the count, and
+            # moves data_version again, so the next look reads the count again.
+            count = self._counter.read(self._conn)
+            if count is None:
+                raise LookupError(f"{self._counter.table} has no row")
+            self._seen = (version, count)
+        return self._seen[1]

@@ -9,7 +9,7 @@ import sys
 from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import text, update
 from sqlmodel import Session
 
 from bot.core.member_reads import MemberReads
@@ -94,6 +94,31 @@ def test_changes_committed_by_another_process_are_seen_at_once(db: Database) -> 
     )
     assert asyncio.run(reads.known("discord", "42", "Ada")) is None
     assert asyncio.run(reads.info(member_id)) is None
+
+
+def test_other_commits_keep_the_copies(db: Database) -> None:
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("nothing is kept on PostgreSQL")
+    reads = MemberReads(db, members)
+    member_id = db.call(lambda s: members.ensure(s, "discord", "42", "Ada", NOW)).id
+    assert asyncio.run(reads.info(member_id)) is not None
+    assert asyncio.run(reads.known("discord", "42", "Ada")) is not None
+    # The scheduler's lease renewal (every second) and other processes' writes to other tables.
+    with db.engine.begin() as conn:
+        conn.execute(text("INSERT INTO leader_lease (name, epoch, expires_at) VALUES ('t', 0, '2026-12-06')"))
+    _in_another_process(db, "UPDATE leader_lease SET epoch = 1 WHERE name = 't'")
+    seen = statements(db.engine)
+    assert asyncio.run(reads.info(member_id)) is not None
+    assert asyncio.run(reads.known("discord", "42", "Ada")) is not None
+    assert seen == []
+    # An insert by another process into the accounts table is a change to members.
+    _in_another_process(
+        db,
+        "INSERT INTO platform_identity (member_id, platform, platform_user_id, created_at)"
+        f" VALUES ({member_id}, 'slack', 'U42', '2026-12-06 00:00:00')",
+    )
+    info = asyncio.run(reads.info(member_id))
+    assert info is not None and ("slack", "U42") in info.identities
 
 
 def test_known_people_are_found_and_newcomers_are_not(db: Database) -> None:
