@@ -14,7 +14,7 @@ from sqlalchemy import MetaData, select
 from bot.data.archive import MANIFEST_NAME, DataUsageError, Manifest, TableEntry, encode_row, member_name
 from bot.db import migrate
 from bot.db.engine import READ_SNAPSHOT, make_engine
-from bot.db.models import load_all_models
+from bot.db.models import archived_tables, load_all_models
 
 # Rows are streamed from the database in batches of this many, so memory stays flat on big tables.
 BATCH = 1000
@@ -66,7 +66,7 @@ def export_database(url: str, path: Path, now: datetime) -> ExportSummary:
                 connection = connection.execution_options(isolation_level="REPEATABLE READ")
             connection = connection.execution_options(**{READ_SNAPSHOT: True})
             with connection.begin():
-                for table in metadata.sorted_tables:
+                for table in archived_tables(metadata):
                     entry = TableEntry([column.name for column in table.columns])
                     order = list(table.primary_key.columns) or list(table.columns)
                     result = connection.execution_options(yield_per=BATCH).execute(

@@ -12,6 +12,7 @@ from sqlalchemy import Connection, Table, func, literal, select, text
 from bot.data.archive import ArchiveError, DataUsageError, Manifest, decode_rows, member_name
 from bot.data.export import require_current_schema, schema_metadata
 from bot.db.engine import make_engine
+from bot.db.models import archived_tables
 
 BATCH = 1000
 
@@ -73,7 +74,7 @@ def import_archive(url: str, path: Path) -> ImportSummary:
 
 def _matching_tables(manifest: Manifest) -> list[Table]:
     """This code's tables in dependency order, checked against the archive's."""
-    tables = schema_metadata().sorted_tables
+    tables = archived_tables(schema_metadata())
     ours = {table.name for table in tables}
     if set(manifest.tables) != ours:
         missing = sorted(ours - set(manifest.tables))

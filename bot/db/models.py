@@ -7,7 +7,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, DateTime, Dialect, Index, MetaData, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, DateTime, Dialect, Index, MetaData, Table, UniqueConstraint
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
 
@@ -115,13 +115,25 @@ class PlatformIdentity(SQLModel, table=True):
     created_at: datetime = _ts()
 
 
+# Table info key: the table is this database's own bookkeeping (a count its triggers keep), not data.
+# An export leaves it out, and an import neither needs it empty nor fills it.
+NOT_ARCHIVED = "steward_not_archived"
+
+
+def archived_tables(metadata: MetaData) -> list[Table]:
+    """The tables an export writes and an import loads, parents first."""
+    return [table for table in metadata.sorted_tables if not table.info.get(NOT_ARCHIVED)]
+
+
 class MemberChanges(SQLModel, table=True):
     """How many writes ``member`` and ``platform_identity`` have had, counted by SQLite triggers: lets
     the member cache tell another process's change to members from any other commit
     (``bot/db/change_count.py``). One row; unused on PostgreSQL, where nothing is cached."""
 
     __tablename__ = "member_changes"
-    __table_args__ = forget_rules(kept="a count of writes: no people")
+    __table_args__ = {
+        "info": {**forget_rules(kept="a count of writes: no people")["info"], NOT_ARCHIVED: True}
+    }
 
     id: int = Field(default=1, primary_key=True)
     writes: int = 0

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import BigInteger, Column, Connection, MetaData, Table, select
 
 from bot.data.archive import python_type
+from bot.db.models import archived_tables
 
 ROWS_PER_TABLE = 2
 TEXT = 'Zoë 你好 🎉 @everyone <!channel> <@&42> "quoted" \\ back\nslash'
@@ -40,7 +41,7 @@ def column_index(table: Table, column: Column[Any]) -> int:
 def fill_every_table(connection: Connection, metadata: MetaData) -> None:
     """Insert ``ROWS_PER_TABLE`` rows into every table, children pointing at their parents' rows."""
     made: dict[str, list[dict[str, Any]]] = {}
-    for table in metadata.sorted_tables:
+    for table in archived_tables(metadata):
         rows = []
         for index in range(ROWS_PER_TABLE):
             row = {column.name: _value(table, column, index) for column in table.columns}
@@ -56,7 +57,7 @@ def fill_every_table(connection: Connection, metadata: MetaData) -> None:
 def every_row(connection: Connection, metadata: MetaData) -> dict[str, list[dict[str, Any]]]:
     """Every row of every table, in primary-key order, as plain dicts."""
     found = {}
-    for table in metadata.sorted_tables:
+    for table in archived_tables(metadata):
         order = list(table.primary_key.columns) or list(table.columns)
         found[table.name] = [dict(r) for r in connection.execute(select(table).order_by(*order)).mappings()]
     return found
