@@ -220,8 +220,8 @@ async def main(n: int, concurrency: int, rounds: int) -> int:
     await fake.stop()
     ratio = statistics.median(r / b for r, b in zip(rates, bare_rates, strict=True))
     print(f"throughput ratio Steward / bare (median of rounds): {ratio:.2f}x  (target >= {TARGET_RATIO}x)")
-    # Replies through the response_url keep up with the acks when every command is answered as fast
-    # as it is acknowledged (same round, median of rounds).
+    # Replies keep up with the acks when every command is answered as fast as it is acknowledged
+    # (in the ack, or through the response_url; same round, median of rounds).
     replies = statistics.median(d / r for d, r in zip(reply_rates, rates, strict=True))
     print(
         f"replies: best {max(reply_rates):.1f} commands/s fully answered vs {max(rates):.1f} acks/s;"

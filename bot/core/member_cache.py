@@ -70,8 +70,8 @@ class MemberCache:
 
     @classmethod
     def for_engine(cls, engine: Engine) -> MemberCache:
-        """The cache a dispatcher on ``engine`` uses. On SQLite, any commit to the file is seen at the
-        next look. PostgreSQL may be shared by instances behind a load balancer: one's cached language
+        """The cache a dispatcher on ``engine`` uses. On SQLite, any process's change to members is seen
+        at the next look. PostgreSQL may be shared by instances behind a load balancer: one's cached language
         or time zone would stay stale after a change made through another, so nothing is kept there."""
         return cls(engine, ttl=MEMBER_TTL if engine.dialect.name == "sqlite" else 0.0)
 

@@ -342,13 +342,20 @@ class FakeSlack:
 
     def command_answered(self, user: str, channel: str, answer: dict[str, Any]) -> None:
         """A slash command's ack carried a message: Slack shows it as it shows a response_url post."""
-        errors = validate_blocks(answer.get("blocks") or [], 50)
+        errors = self._show_response(user, channel, answer, in_ack=True)
         if errors:
             # Slack shows the person an error instead of the answer; a test must hear of it.
             raise AssertionError(f"the ack's message has invalid blocks: {errors}")
-        ephemeral = answer.get("response_type", "ephemeral") != "in_channel"
-        blocks, text = answer.get("blocks") or [], answer.get("text", "")
-        self.recorded.append(Recorded("response", channel, user, blocks, text, ephemeral, in_ack=True))
+
+    def _show_response(self, user: str, channel: str, body: dict[str, Any], in_ack: bool) -> list[str]:
+        """Record a command's message (ephemeral unless in_channel) if its blocks are valid; the errors."""
+        blocks = body.get("blocks") or []
+        errors = validate_blocks(blocks, 50)
+        if not errors:
+            ephemeral = body.get("response_type", "ephemeral") != "in_channel"
+            text = body.get("text", "")
+            self.recorded.append(Recorded("response", channel, user, blocks, text, ephemeral, in_ack=in_ack))
+        return errors
 
     # -- response_url -----------------------------------------------------
     async def _response(self, request: web.Request) -> web.Response:
@@ -356,16 +363,9 @@ class FakeSlack:
         body = await request.json()
         if url is None or url.uses >= 5:
             return web.Response(status=404, text="used_url")
-        errors = validate_blocks(body.get("blocks") or [], 50)
-        if errors:
+        if self._show_response(url.user, url.channel, body, in_ack=False):
             return web.Response(status=400, text="invalid_blocks")
         url.uses += 1
-        ephemeral = body.get("response_type", "ephemeral") != "in_channel"
-        self.recorded.append(
-            Recorded(
-                "response", url.channel, url.user, body.get("blocks") or [], body.get("text", ""), ephemeral
-            )
-        )
         return web.Response(text="ok")
 
     # -- Socket Mode ------------------------------------------------------
