@@ -93,6 +93,12 @@ class ExecuteMany:
         return target
 
 
+def _many_rows_sql(target: _DriverStatement, count: int) -> str:
+    """``target``'s single-row INSERT (positional) with ``count`` rows of placeholders."""
+    head, _, row = target.sql.partition(" VALUES ")
+    return f"{head} VALUES {', '.join([row] * count)}"
+
+
 def _converted(target: _DriverStatement, rows: Sequence[Mapping[str, Any]]) -> list[Any]:
     """Each row's values in the statement's bind order, through the bind processors (as tuples)."""
     values = itemgetter(*target.names)
@@ -108,12 +114,14 @@ def _converted(target: _DriverStatement, rows: Sequence[Mapping[str, Any]]) -> l
 
 
 class BulkInsert:
-    """Many new rows into one table: COPY on PostgreSQL, a driver-level executemany elsewhere.
+    """Many new rows into one table: COPY on PostgreSQL, INSERTs of many rows each elsewhere.
 
     psycopg's executemany sends one INSERT per row, and building them cost the bot more CPU than the
-    rows' own processing; COPY streams the rows in one statement. Values go through the same bind
-    processors as an INSERT's. Engine events (``after_cursor_execute``) do not see a COPY: use this
-    for tables no engine listener watches (bot/db/watch.py).
+    rows' own processing; COPY streams the rows in one statement. On SQLite each run of a statement
+    on a table with triggers (migration 0020 journals writes) costs tens of microseconds more, so a
+    statement carries up to ``ID_CHUNK`` values. Values go through the same bind processors as an
+    INSERT's. Engine events (``after_cursor_execute``) do not see a COPY: use this for tables no
+    engine listener watches (bot/db/watch.py).
     """
 
     def __init__(self, table: Table, keys: Sequence[str]) -> None:
@@ -125,7 +133,7 @@ class BulkInsert:
         if not rows:
             return
         if conn.dialect.name != "postgresql":
-            self.insert(conn, rows)
+            self._many_rows(conn, rows)
             return
         import psycopg  # the PostgreSQL driver; only imported where it is in use
 
@@ -142,3 +150,11 @@ class BulkInsert:
         except psycopg.Error as exc:
             # As SQLAlchemy wraps driver errors, so callers catch IntegrityError on either path.
             raise DBAPIError.instance(sql, None, exc, psycopg.Error, dialect=conn.dialect) from exc
+
+    def _many_rows(self, conn: Connection, rows: Sequence[Mapping[str, Any]]) -> None:
+        target = self.insert.compiled_for(conn.dialect)
+        assert target.positional and " VALUES (" in target.sql, target.sql
+        per_statement = max(1, ID_CHUNK // max(1, len(target.names)))
+        values = _converted(target, rows)
+        for part in chunks(values, per_statement):
+            conn.exec_driver_sql(_many_rows_sql(target, len(part)), tuple(v for row in part for v in row))
