@@ -6,13 +6,17 @@ a first sync), then times what each command does before the chat adapter takes o
 the message, and for /oncall stats the chart PNG. It prints p50/p99 next to a baseline measured in
 the same run: a primary-key lookup of one issue (the floor of any round trip).
 
-/oncall stats is timed three ways: the numbers alone; the whole command drawing the chart on every
-call (a cache miss each time: what a command sees after the data changed); and the whole command
-with the chart from the renderer's cache (repeated calls, the digest, over unchanged data).
+/oncall stats is timed as the command runs it: from the stats cache (cogs/oncall/stats_cache.py),
+which keeps the figures and recomputes what the change journal names, with a new issue and its
+triage record written before every call (so every call follows a change) and the chart drawn every
+time (its PNG differs). For comparison it is also timed computed afresh (what the cache does on its
+first call of a week, or after a config reload): the numbers alone, with the chart drawn, and with
+the chart from the renderer's cache.
 
     .venv/bin/python bench/oncall_queue.py [--postgres URL] [--no-postgres]
 
-Target: p99 < 50 ms for /oncall queue and for the whole of /oncall stats with the chart drawn.
+Target: p99 < 50 ms for /oncall queue and for the whole of /oncall stats (kept figures, after a
+write) with the chart drawn.
 """
 
 from __future__ import annotations
@@ -42,6 +46,7 @@ from cogs.oncall.chart import ChartData, ChartLabels, ChartRenderer
 from cogs.oncall.config import OncallConfig
 from cogs.oncall.models import OncallTriage
 from cogs.oncall.stats import build_report, gather_report, week_starts
+from cogs.oncall.stats_cache import StatsCache
 from cogs.oncall.triage import TriageStore
 from cogs.oncall.views import QUEUE_LIMIT, queue_message, stats_blocks
 
@@ -152,6 +157,14 @@ def timed(fn: Callable[[], Any]) -> tuple[float, float]:
     return statistics.median(samples), samples[int(0.99 * len(samples)) - 1]
 
 
+def timed_samples(fn: Callable[[], float]) -> tuple[float, float]:
+    """Like :func:`timed`, for a ``fn`` that times its own part (after an untimed write)."""
+    for _ in range(WARMUP):
+        fn()
+    samples = sorted(fn() for _ in range(RUNS))
+    return statistics.median(samples), samples[int(0.99 * len(samples)) - 1]
+
+
 def measure(label: str, url: str) -> bool:
     """Seed ``url`` and time the commands on it; True when the target is met."""
     print(f"== {label}")
@@ -195,33 +208,71 @@ def measure(label: str, url: str) -> bool:
     def stats_cached() -> None:
         warm.png(numbers(), labels)
 
+    cache = StatsCache()
+    written = iter(range(ISSUES + 1, ISSUES + 10_000))
+
+    def write_one() -> None:
+        """A new issue and its triage record, as the sync and the recorder write them."""
+        n = next(written)
+        created = NOW - timedelta(minutes=5)
+        item = {"id": n, "repo_id": 1, "number": n, "title": f"Issue {n}", "state": "open"}
+        record = {"repo": "acme/core", "number": n, "rotation": "core", "author_login": "user1"}
+        with db.engine.begin() as conn:
+            conn.execute(
+                insert(TrackedIssue),
+                [
+                    {
+                        **item,
+                        "is_pull_request": False,
+                        "author_login": "user1",
+                        "created_at": created,
+                        "updated_at": created,
+                    }
+                ],
+            )
+            conn.execute(insert(OncallTriage), [{**record, "opened_at": created, "extra": {}}])
+
+    def kept_after_a_write() -> float:
+        write_one()
+        t0 = time.perf_counter()
+        report = loop.run_until_complete(cache.report(db, store, NOW, tz, 8, None))
+        stats_blocks(t, report, {}, tz)
+        cold.png(report, labels)
+        return (time.perf_counter() - t0) * 1000
+
     with db.session() as s:
         size = len(store.queue(s, core))
         report = build_report(s, store, NOW, tz, 8, core)
     print(f"queue size (core): {size}; backlog now (core): {report.backlog[-1][1]}")
     assert report.backlog[-1][1] == size, "the backlog must count what the queue lists"
     data = ChartData.of(report, labels)
+    first = loop.run_until_complete(cache.report(db, store, NOW, tz, 8, None))
+    assert first.backlog == numbers().backlog, "the kept figures are the fresh ones"
+    kept = timed_samples(kept_after_a_write)
     base = timed(baseline)
     q = timed(queue)
     st = timed(numbers)
     drawn = timed(stats_drawn)
     cached = timed(stats_cached)
     chart = timed(lambda: cold.draw(data))
-    assert warm.draws == 1 and cold.draws == 2 * (RUNS + WARMUP), "cached runs draw once, cold ones always"
+    assert warm.draws == 1 and cold.draws == 3 * (RUNS + WARMUP), "cached runs draw once, cold ones always"
     # Timings on a shared machine mean little without its load: print it with them.
     print(f"load average (1/5/15 min) after the runs: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     print(f"{'what':<40}{'p50 ms':>10}{'p99 ms':>10}{'p99 / baseline':>16}")
     for label, (p50, p99) in (
         ("baseline: pk lookup", base),
         ("/oncall queue (core)", q),
-        ("/oncall stats: numbers only", st),
-        ("/oncall stats + chart drawn every call", drawn),
-        ("/oncall stats + chart from the cache", cached),
+        ("/oncall stats, kept, after a write", kept),
+        ("fresh: numbers only", st),
+        ("fresh + chart drawn every call", drawn),
+        ("fresh + chart from the renderer's cache", cached),
         ("chart draw alone", chart),
     ):
         print(f"{label:<40}{p50:>10.2f}{p99:>10.2f}{p99 / base[1]:>16.1f}")
-    ok = q[1] < TARGET_MS and drawn[1] < TARGET_MS
-    print(f"target p99 < {TARGET_MS} ms (queue; stats with the chart drawn):", "met" if ok else "NOT met")
+    ok = q[1] < TARGET_MS and kept[1] < TARGET_MS
+    print(
+        f"target p99 < {TARGET_MS} ms (queue; stats after a write, chart drawn):", "met" if ok else "NOT met"
+    )
     loop.close()
     db.dispose()
     return ok

@@ -3,10 +3,10 @@ items waiting for triage."""
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Index, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Index, Integer, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from bot.db.models import TZDateTime, utcnow
+from bot.db.models import NOT_ARCHIVED, TZDateTime, utcnow
 from bot.db.personal import Names, OnForget, forget_rules, names_person
 
 
@@ -151,6 +151,34 @@ class OncallWaiting(SQLModel, table=True):
     __table_args__ = (forget_rules(kept="derived from issues and triage records: no people"),)
 
     issue_id: int = Field(foreign_key="tracked_issue.id", ondelete="CASCADE", primary_key=True)
+
+
+class OncallChange(SQLModel, table=True):
+    """One write that may move the response-time figures or the backlog, journaled by triggers
+    (migration 0020) so the stats cache recomputes only what changed, whichever process wrote.
+
+    ``issue_id``: a tracked item whose backlog facts (times, author, labels, triage record) may have
+    changed; ``opened``: the ``opened_at`` of a triage record written; both NULL: anything may have
+    changed (a repo renamed or removed). The triggers keep the last 100,000 entries or so.
+    """
+
+    __tablename__ = "oncall_change"
+    __table_args__ = {
+        "sqlite_autoincrement": True,  # never reuse a number: readers go on from the last one seen
+        "info": {
+            **forget_rules(kept="a journal of item ids and times: no people")["info"],
+            NOT_ARCHIVED: True,
+        },
+    }
+
+    seq: int | None = Field(
+        default=None, primary_key=True, sa_type=BigInteger().with_variant(Integer, "sqlite")
+    )
+    issue_id: int | None = None
+    opened: datetime | None = _ts(nullable=True)
+    # PostgreSQL: the writing transaction's id (readers go on from their snapshot's oldest running one,
+    # because there numbers are drawn before commit, not in commit order); NULL on SQLite.
+    xact: int | None = Field(default=None, sa_type=BigInteger, index=True)
 
 
 class OncallFeedToken(SQLModel, table=True):

@@ -12,7 +12,7 @@ from bot.db.database import Database
 from cogs.oncall.chart import ChartLabels, ChartRenderer
 from cogs.oncall.config import RotationConfig
 from cogs.oncall.service import Schedule
-from cogs.oncall.stats import gather_report
+from cogs.oncall.stats_cache import StatsCache
 from cogs.oncall.triage import TriageAccess
 from cogs.oncall.views import stats_blocks
 
@@ -25,6 +25,7 @@ class StatsReport:
         self.triage = triage
         self.db = db
         self.charts = ChartRenderer()  # one renderer: it caches charts already drawn
+        self.stats = StatsCache()  # one cache: it keeps the figures and follows the change journal
 
     async def blocks(
         self, t: Callable[..., str], start: datetime, end: datetime, rotation: RotationConfig | None
@@ -32,7 +33,7 @@ class StatsReport:
         """The report of [start, end) (at most 8 weeks) in ``t``'s language, chart last."""
         tz = self.schedule.project_tz()
         weeks = max(1, min(8, round((end - start) / timedelta(weeks=1))))
-        report = await gather_report(self.db, self.triage.store(), end, tz, weeks, rotation)
+        report = await self.stats.report(self.db, self.triage.store(), end, tz, weeks, rotation)
         labels = ChartLabels(
             t("oncall.chart.title"),
             t("oncall.chart.hours"),

@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Float, Integer, String, bindparam, case, cast, func, literal, select
+from sqlalchemy import Float, Integer, String, bindparam, case, cast, func, literal, or_, select
 from sqlmodel import Session, col
 
 from bot.db.database import Database
@@ -157,10 +157,30 @@ def response_times(
 ) -> Report:
     """The response-time part of a report (its backlog left empty)."""
     starts = week_starts(now, weeks, tz)
-    per_week: dict[datetime, Bucket] = {s: Bucket() for s in starts}
-    per_rotation: dict[str, Bucket] = defaultdict(Bucket)
-    per_person: dict[str, Bucket] = defaultdict(Bucket)
-    overall = Bucket()
+    return report_from_rows(starts, response_rows(session, now, starts, rotation))
+
+
+@dataclass(frozen=True)
+class ResponseRow:
+    """The durations of one (week, rotation, responder, triager) group, in seconds."""
+
+    week: int  # index into the report's week starts
+    rotation: str | None
+    responder: str | None
+    triager: str | None
+    first_response: list[float]
+    triage: list[float]
+    later: bool = False  # a response or triage of the group's records lies after ``now``
+
+
+def response_rows(
+    session: Session,
+    now: datetime,
+    starts: Sequence[datetime],
+    rotation: RotationConfig | None = None,
+    first_week: int = 0,
+) -> list[ResponseRow]:
+    """The grouped durations of the records opened from week ``first_week`` of ``starts`` until ``now``."""
     millis = session.get_bind().dialect.name == "sqlite"
     key = (len(starts), rotation is not None, millis)
     query = _RESPONSE_QUERIES.get(key)
@@ -168,13 +188,36 @@ def response_times(
         query = _RESPONSE_QUERIES[key] = _response_query(session, len(starts), rotation is not None)
     params: dict[str, Any] = {f"w{i}": start for i, start in enumerate(starts)}
     params["now"] = now
+    params["lo"] = starts[first_week]
     if rotation is not None:
         params["rotation"] = rotation.name
-    for index, rot, responder, triager, responses, triages in session.connection().execute(query, params):
-        buckets = (per_week[starts[index]], per_rotation[rot or "-"], overall)
+    return [
+        ResponseRow(
+            index,
+            rot,
+            responder,
+            triager,
+            durations(responses, millis),
+            durations(triages, millis),
+            bool(later),
+        )
+        for index, rot, responder, triager, responses, triages, later in session.connection().execute(
+            query, params
+        )
+    ]
+
+
+def report_from_rows(starts: Sequence[datetime], rows: Sequence[ResponseRow]) -> Report:
+    """A report's response times (its backlog left empty) from :func:`response_rows`."""
+    per_week: dict[datetime, Bucket] = {s: Bucket() for s in starts}
+    per_rotation: dict[str, Bucket] = defaultdict(Bucket)
+    per_person: dict[str, Bucket] = defaultdict(Bucket)
+    overall = Bucket()
+    for row in rows:
+        buckets = (per_week[starts[row.week]], per_rotation[row.rotation or "-"], overall)
         for kind, who, values in (
-            ("first_response", responder, durations(responses, millis)),
-            ("triage", triager, durations(triages, millis)),
+            ("first_response", row.responder, row.first_response),
+            ("triage", row.triager, row.triage),
         ):
             if not values:
                 continue
@@ -183,7 +226,7 @@ def response_times(
             if who:
                 getattr(per_person[who], kind).extend(values)
     return Report(
-        weeks=starts,
+        weeks=list(starts),
         per_week=per_week,
         per_rotation=dict(per_rotation),
         per_person=dict(per_person),
@@ -198,8 +241,8 @@ _RESPONSE_QUERIES: dict[tuple[int, bool, bool], Any] = {}
 
 
 def _response_query(session: Session, weeks: int, by_rotation: bool) -> Any:
-    """The statement of :func:`response_times`: week starts bound as ``w0``.., then ``now`` and
-    (``by_rotation``) ``rotation``."""
+    """The statement of :func:`response_rows`: week starts bound as ``w0``.., then ``now``, ``lo`` (the
+    first week read) and (``by_rotation``) ``rotation``."""
     starts = [bindparam(f"w{i}", type_=TZDateTime) for i in range(weeks)]
     now = bindparam("now", type_=TZDateTime)
     opened = col(OncallTriage.opened_at)
@@ -218,7 +261,10 @@ def _response_query(session: Session, weeks: int, by_rotation: bool) -> Any:
         col(OncallTriage.triaged_by).label("triager"),
         seconds_between(session, responded, opened).label("first_response"),
         seconds_between(session, triaged, opened).label("triage"),
-    ).where(opened >= starts[0], opened < now)
+        case(
+            (or_(col(OncallTriage.first_response_at) > now, col(OncallTriage.triaged_at) > now), 1), else_=0
+        ).label("later"),
+    ).where(opened >= bindparam("lo", type_=TZDateTime), opened < now)
     if by_rotation:
         # Through COALESCE: on the plain column the planners pick the rotation's index and read all of
         # its history, where the window's (covering) index reads eight weeks.
@@ -231,6 +277,7 @@ def _response_query(session: Session, weeks: int, by_rotation: bool) -> Any:
         by.c.triager,
         func.aggregate_strings(cast(by.c.first_response, String), " "),
         func.aggregate_strings(cast(by.c.triage, String), " "),
+        func.max(by.c.later),
     ).group_by(by.c.week, by.c.rotation, by.c.responder, by.c.triager)
 
 

@@ -199,6 +199,21 @@ class UntriagedFilter:
         Built once per shape and reused: building and keying it cost several milliseconds a call,
         about a third of what the database took to run it.
         """
+        # Items with the same positions are counted together: a few dozen rows come back, not one per
+        # item (thousands of row objects made Python's garbage collector pause for tens of ms).
+        by = self.span_items(n, rotation, span).subquery()
+        return select(by.c.start, by.c.closed, by.c.removed, by.c.triaged, func.count()).group_by(
+            by.c.start, by.c.closed, by.c.removed, by.c.triaged
+        )
+
+    def span_items(self, n: int, rotation: RotationConfig | None, span: str | None, ids: bool = False) -> Any:
+        """Per item of ``span`` (None: any item, for the caller to narrow), the positions among ``n``
+        instants (bound as ``t0`` < ``t1`` < ...) of its start and of the three ends of its wait: the
+        item waits at instant i when start <= i < min(closed, removed, triaged).
+
+        ``ids`` adds the item's id and whether any of its times lies after the last instant (the
+        positions then change as that instant moves on).
+        """
         ordered = [bindparam(f"t{i}", type_=TZDateTime) for i in range(n)]
         first, last = ordered[0], ordered[-1]
         created, closed = col(TrackedIssue.created_at), col(TrackedIssue.closed_at)
@@ -215,34 +230,37 @@ class UntriagedFilter:
         triaged_at = col(OncallTriage.triaged_at)
         recorded = case((triaged_at.is_(None), null()), else_=position(triaged_at))
         triage_stop = func.coalesce(self.record_field(recorded), case((self.labels_untriaged(), n), else_=0))
-        columns = select(
+        fields = [
             position(created).label("start"),
             case((is_open, n), (closed.is_(None), 0), else_=position(closed)).label("closed"),
             case((removed.is_(None), n), else_=position(removed)).label("removed"),
             triage_stop.label("triaged"),
-        ).select_from(TrackedIssue)
+        ]
+        if ids:
+            later = or_(created > last, closed > last, removed > last)
+            recorded_later = self.record_field(case((triaged_at > last, 1), else_=0))
+            fields += [
+                col(TrackedIssue.id).label("id"),
+                case((later, 1), else_=func.coalesce(recorded_later, 0)).label("later"),
+            ]
+        columns = select(*fields).select_from(TrackedIssue)
+        if span is None:
+            return self.joined(columns).where(*self.eligible(rotation))
         common = [*self.eligible(rotation), created <= last, or_(removed.is_(None), removed > first)]
         if span == "open":
             # An open item created by the last instant was open at one of them at least. (Spelling
             # that out, as for closed items, made PostgreSQL OR together a bitmap per instant.)
-            query = self.joined(columns).where(is_open, *common)
-        else:
-            # Only items open at one of the instants at least: most items opened and closed between
-            # two instants are left out before their triage record and labels are looked up.
-            open_at_an_instant = or_(
-                *(
-                    and_(created <= t, or_(is_open, closed > t), or_(removed.is_(None), removed > t))
-                    for t in ordered
-                )
+            return self.joined(columns).where(is_open, *common)
+        # Only items open at one of the instants at least: most items opened and closed between two
+        # instants are left out before their triage record and labels are looked up.
+        open_at_an_instant = or_(
+            *(
+                and_(created <= t, or_(is_open, closed > t), or_(removed.is_(None), removed > t))
+                for t in ordered
             )
-            query = self.joined(columns).where(
-                col(TrackedIssue.state) == "closed", closed > first, open_at_an_instant, *common
-            )
-        # Items with the same positions are counted together: a few dozen rows come back, not one per
-        # item (thousands of row objects made Python's garbage collector pause for tens of ms).
-        by = query.subquery()
-        return select(by.c.start, by.c.closed, by.c.removed, by.c.triaged, func.count()).group_by(
-            by.c.start, by.c.closed, by.c.removed, by.c.triaged
+        )
+        return self.joined(columns).where(
+            col(TrackedIssue.state) == "closed", closed > first, open_at_an_instant, *common
         )
 
 

@@ -1,0 +1,157 @@
+"""The stats cache gives what computing the report afresh gives, after every kind of write, by any
+writer (the journal is kept by triggers), as now moves on and across time zones and rotations."""
+
+from __future__ import annotations
+
+import asyncio
+import random
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import delete, insert, text, update
+from sqlmodel import Session
+
+from bot.db.database import Database
+from bot.db.models import IssueLabel, Repo, TrackedIssue
+from cogs.oncall.change_feed import EVERYTHING, ChangeFeed
+from cogs.oncall.models import OncallChange, OncallTriage
+from cogs.oncall.stats import Report, gather_report
+from cogs.oncall.stats_cache import StatsCache
+from cogs.oncall.triage import TriageStore
+from tests.cogs.oncall.test_stats_aggregation import BOTS, CONFIG, MAINTAINERS, NOW, TZ, WEEKS, _seed
+
+SHAPES = [
+    (TZ, WEEKS, None),
+    (ZoneInfo("Asia/Shanghai"), 8, CONFIG.rotations[0]),
+    (TZ, 4, CONFIG.rotations[1]),
+]
+
+
+def _figures(report: Report) -> dict[str, Any]:
+    """Everything a report shows; durations sorted (the cache may hand them over in another order)."""
+    groups = {
+        **{f"week {i}": report.per_week[s] for i, s in enumerate(report.weeks)},
+        **{f"rotation {name}": b for name, b in report.per_rotation.items() if b.first_response or b.triage},
+        **{f"person {name}": b for name, b in report.per_person.items()},
+        "overall": report.overall,
+    }
+    return {
+        "weeks": report.weeks,
+        "backlog": report.backlog,
+        **{name: (sorted(b.first_response), sorted(b.triage)) for name, b in groups.items()},
+    }
+
+
+def _check(db: Database, cache: StatsCache, now: datetime) -> None:
+    store = TriageStore(CONFIG, MAINTAINERS, BOTS)
+    for tz, weeks, rotation in SHAPES:
+        kept = asyncio.run(cache.report(db, store, now, tz, weeks, rotation))
+        fresh = asyncio.run(gather_report(db, store, now, tz, weeks, rotation))
+        assert _figures(kept) == _figures(fresh), (tz, weeks, rotation and rotation.name)
+
+
+def _write(db: Database, statement: Any) -> None:
+    def run(session: Session) -> None:
+        session.execute(statement)
+
+    db.call(run)
+
+
+def _writes(now: datetime) -> list[tuple[str, Callable[[], Any]]]:
+    """One write of each kind that moves the figures (ids from the seeded data)."""
+    issue, record = TrackedIssue, OncallTriage
+    return [
+        ("close an open item", lambda: update(issue).where(issue.state == "open", issue.id < 60).values(
+            state="closed", closed_at=now - timedelta(hours=1))),
+        ("reopen", lambda: update(issue).where(issue.id == 7).values(state="open", closed_at=None)),
+        ("label an item without a record", lambda: insert(IssueLabel).values(issue_id=3, name="bug")),
+        ("unlabel", lambda: delete(IssueLabel).where(IssueLabel.name == "bug", IssueLabel.issue_id < 200)),
+        ("rotation label", lambda: insert(IssueLabel).values(issue_id=11, name="docs")),
+        ("new item and record", lambda: insert(issue).values(
+            id=1000, repo_id=1, number=1000, title="new", state="open", is_pull_request=False,
+            author_login="user9", created_at=now - timedelta(minutes=30), updated_at=now)),
+        ("its record", lambda: insert(record).values(
+            repo="acme/core", number=1000, rotation="core", opened_at=now - timedelta(minutes=30), extra={})),
+        ("an old item synced late", lambda: insert(issue).values(
+            id=1001, repo_id=1, number=1001, title="old", state="closed", is_pull_request=False,
+            author_login="user9", created_at=now - timedelta(days=30), updated_at=now,
+            closed_at=now - timedelta(days=2))),
+        ("triage an old record", lambda: update(record).where(record.number < 40, record.triaged_at.is_(None))
+            .values(triaged_at=now - timedelta(minutes=5), triaged_by="bob")),
+        ("first response", lambda: update(record).where(record.number.between(40, 80)).values(
+            first_response_at=now - timedelta(minutes=1), first_response_by="carol")),
+        ("move a record's rotation", lambda: update(record).where(record.number.between(80, 120)).values(
+            rotation="docs")),
+        ("delete records", lambda: delete(record).where(record.number.between(120, 140))),
+        ("remove items", lambda: update(issue).where(issue.id.between(140, 160)).values(
+            removed_at=now - timedelta(minutes=3))),
+        ("a maintainer's items", lambda: update(issue).where(issue.id.between(160, 200)).values(
+            author_association="MEMBER")),
+        ("delete items", lambda: delete(issue).where(issue.id.between(200, 210))),
+        ("rename a repo", lambda: update(Repo).where(Repo.id == 2).values(full_name_lower="acme/docs2")),
+        ("rename it back", lambda: update(Repo).where(Repo.id == 2).values(full_name_lower="acme/docs")),
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_the_cache_follows_every_write(db: Database, seed: int) -> None:
+    _seed(db, random.Random(seed))
+    cache = StatsCache()
+    now = NOW
+    _check(db, cache, now)
+    for name, write in _writes(NOW):
+        _write(db, write())
+        now += timedelta(minutes=7)
+        try:
+            _check(db, cache, now)
+            _check(db, cache, now)  # and again with nothing changed
+        except AssertionError as error:
+            raise AssertionError(f"after: {name}") from error
+
+
+def test_now_passing_times_already_stored(db: Database) -> None:
+    """Times after the first call's now (a clock behind GitHub's, or data written ahead) count once
+    now passes them, with nothing written in between."""
+    _seed(db, random.Random(4))
+    cache = StatsCache()
+    early = NOW - timedelta(days=2)
+    for step in range(0, 49, 6):
+        _check(db, cache, early + timedelta(hours=step))
+
+
+def test_the_journal_names_what_changed(db: Database) -> None:
+    _seed(db, random.Random(1))
+    feed = ChangeFeed()
+    assert db.read_call(feed.read) == EVERYTHING  # no cursor yet
+    assert db.read_call(feed.read).items == frozenset()
+    _write(db, update(TrackedIssue).where(TrackedIssue.id == 5).values(title="only the title"))
+    assert db.read_call(feed.read).items == frozenset()  # nothing the figures read
+    _write(db, update(TrackedIssue).where(TrackedIssue.id == 5).values(state="closed", closed_at=NOW))
+    _write(db, insert(IssueLabel).values(issue_id=6, name="question"))
+    opened = NOW - timedelta(days=3)
+    _write(db, insert(OncallTriage).values(repo="acme/core", number=1, opened_at=opened, extra={}))
+    changes = db.read_call(feed.read)
+    assert changes.items >= {5, 6} and not changes.everything
+    assert changes.opened == (opened,)
+    _write(db, update(Repo).where(Repo.id == 3).values(full_name_lower="acme/elsewhere"))
+    assert db.read_call(feed.read) == EVERYTHING
+
+
+def test_a_reader_behind_a_pruned_journal_starts_over(db: Database) -> None:
+    _seed(db, random.Random(1))
+    feed = ChangeFeed()
+    db.read_call(feed.read)
+    _write(db, update(TrackedIssue).where(TrackedIssue.id == 5).values(state="closed", closed_at=NOW))
+
+    def prune(session: Session) -> None:  # what the triggers do once 100,000 entries are past
+        session.execute(delete(OncallChange))
+        session.execute(text("DELETE FROM oncall_change"))
+
+    db.call(prune)
+    _write(db, update(TrackedIssue).where(TrackedIssue.id == 6).values(state="closed", closed_at=NOW))
+    assert db.read_call(feed.read) == EVERYTHING
+    _write(db, update(TrackedIssue).where(TrackedIssue.id == 8).values(state="closed", closed_at=NOW))
+    assert db.read_call(feed.read).items == {8}
