@@ -99,6 +99,7 @@ class ChartRenderer:
         self.fonts = fonts
         self._cache: OrderedDict[ChartData, bytes] = OrderedDict()
         self._fonts: dict[tuple[int, bool, str], FontType] = {}
+        self._backdrops: dict[tuple[ChartLabels, tuple[str, ...]], tuple[Image.Image, FontType]] = {}
         self._lock = threading.Lock()
         self.draws = 0  # how many times a PNG was actually drawn (the rest came from the cache)
 
@@ -139,22 +140,10 @@ class ChartRenderer:
         """A PNG of ``data`` (never cached)."""
         self.draws += 1
         s = SCALE
-        image = Image.new("RGB", (WIDTH * s, HEIGHT * s), "white")
+        backdrop, small = self._backdrop(data.labels, data.weeks)
+        image = backdrop.copy()
         pen = ImageDraw.Draw(image)
-        labels = data.labels
-        texts = " ".join(
-            (labels.title, labels.hours, labels.backlog, labels.median, labels.p90, *labels.weeks)
-        )
-        small, label_font = self.font(11, text=texts), self.font(12, text=texts)
         left, right, top, bottom = 64 * s, (WIDTH - 64) * s, 62 * s, (HEIGHT - 34) * s
-        pen.text(
-            ((WIDTH // 2) * s, 18 * s),
-            data.labels.title,
-            font=self.font(14, bold=True, text=texts),
-            fill=INK,
-            anchor="mm",
-        )
-        self._legend(pen, data.labels, left, 40 * s, label_font)
 
         values = [v for v in (*data.median_hours, *data.p90_hours) if v is not None]
         # A little headroom so the highest point or bar never sits on the frame.
@@ -181,17 +170,44 @@ class ChartRenderer:
         for x, count in zip(xs, data.backlog, strict=False):
             if count:
                 pen.rectangle([x - slot * 0.3, y_count(count), x + slot * 0.3, bottom], fill=BAR)
-        for x, week in zip(xs, data.weeks, strict=True):
-            pen.text((x, bottom + 8 * s), week, font=small, fill=MUTED, anchor="ma")
         self._series(pen, xs, data.median_hours, y_hours, MEDIAN, dashed=False, marker="circle")
         self._series(pen, xs, data.p90_hours, y_hours, P90, dashed=True, marker="square")
         pen.line([(left, top), (left, bottom), (right, bottom), (right, top)], fill=MUTED, width=s)
-        self._vertical(image, data.labels.hours, label_font, (18 * s, (top + bottom) // 2), 90)
-        self._vertical(image, data.labels.backlog, label_font, ((WIDTH - 16) * s, (top + bottom) // 2), 270)
 
         out = io.BytesIO()
         _palette_image(image.reduce(s)).save(out, format="PNG", compress_level=1)
         return out.getvalue()
+
+    def _backdrop(self, labels: ChartLabels, weeks: tuple[str, ...]) -> tuple[Image.Image, FontType]:
+        """What depends on the labels alone, drawn once per language and weeks: the title, the
+        legend, the axis names and the week labels (all outside the plot area, so what is drawn over
+        them later never meets them). Also the font of the ticks."""
+        key = (labels, weeks)
+        with self._lock:
+            kept = self._backdrops.get(key)
+        if kept is not None:
+            return kept
+        s = SCALE
+        image = Image.new("RGB", (WIDTH * s, HEIGHT * s), "white")
+        pen = ImageDraw.Draw(image)
+        texts = " ".join(
+            (labels.title, labels.hours, labels.backlog, labels.median, labels.p90, *labels.weeks)
+        )
+        small, label_font = self.font(11, text=texts), self.font(12, text=texts)
+        left, right, top, bottom = 64 * s, (WIDTH - 64) * s, 62 * s, (HEIGHT - 34) * s
+        title_font = self.font(14, bold=True, text=texts)
+        pen.text(((WIDTH // 2) * s, 18 * s), labels.title, font=title_font, fill=INK, anchor="mm")
+        self._legend(pen, labels, left, 40 * s, label_font)
+        slot = (right - left) / max(1, len(weeks))
+        for i, week in enumerate(weeks):
+            pen.text((left + slot * (i + 0.5), bottom + 8 * s), week, font=small, fill=MUTED, anchor="ma")
+        self._vertical(image, labels.hours, label_font, (18 * s, (top + bottom) // 2), 90)
+        self._vertical(image, labels.backlog, label_font, ((WIDTH - 16) * s, (top + bottom) // 2), 270)
+        with self._lock:
+            self._backdrops[key] = (image, small)
+            while len(self._backdrops) > 8:
+                del self._backdrops[next(iter(self._backdrops))]
+        return image, small
 
     def _legend(
         self, pen: ImageDraw.ImageDraw, labels: ChartLabels, x: float, y: float, font: FontType
@@ -259,11 +275,14 @@ def _palette_image(image: Image.Image) -> Image.Image:
     back exactly where quantizing had averaged them."""
     flat = image.quantize(colors=PALETTE_COLOURS, method=Image.Quantize.FASTOCTREE)
     palette = flat.getpalette() or []
-    entries = [tuple(palette[i : i + 3]) for i in range(0, len(palette), 3)]
+    entries = [(i // 3, palette[i], palette[i + 1], palette[i + 2]) for i in range(0, len(palette), 3)]
     free = set(range(len(entries)))
     for colour in CHART_COLOURS:
         # Each colour takes an entry of its own: white and the grid's near-white must not share one.
-        nearest = min(free, key=lambda i: sum((a - b) ** 2 for a, b in zip(entries[i], colour, strict=True)))
+        red, green, blue = colour
+        nearest = min(
+            ((r - red) ** 2 + (g - green) ** 2 + (b - blue) ** 2, i) for i, r, g, b in entries if i in free
+        )[1]
         free.discard(nearest)
         palette[nearest * 3 : nearest * 3 + 3] = colour
     flat.putpalette(palette)
