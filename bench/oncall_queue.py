@@ -191,9 +191,8 @@ def measure(label: str, url: str) -> bool:
             s.get(TrackedIssue, 4242)
 
     def queue() -> None:
-        with db.session() as s:
-            items = store.queue(s, core, limit=QUEUE_LIMIT)
-            total = store.queue_size(s, core)
+        # As the command does: the listing and its count in one statement, on a read-only snapshot.
+        items, total = db.read_call(store.queue_page, core, QUEUE_LIMIT)
         queue_message(t, core.name, items, NOW, CONFIG.sla, total)
 
     loop = asyncio.new_event_loop()

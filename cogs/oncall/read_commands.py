@@ -91,10 +91,7 @@ class ReadCommands:
         chosen = self.planning.rotation(rotation)[0] if rotation else None
         triage = self.triage.store()
 
-        def load(session):  # type: ignore[no-untyped-def]
-            return triage.queue(session, chosen, limit=QUEUE_LIMIT), triage.queue_size(session, chosen)
-
-        items, total = await self.db.run(load)
+        items, total = await self.db.read(triage.queue_page, chosen, QUEUE_LIMIT)
         name = chosen.name if chosen else None
         await inv.reply(queue_message(inv.t, name, items, now, self.config().sla, total))
 

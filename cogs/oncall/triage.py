@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlmodel import Session, col, func, select
 
@@ -82,7 +83,26 @@ class TriageStore:
         query = self._base(rotation).order_by(col(TrackedIssue.created_at), col(TrackedIssue.id))
         if limit is not None:
             query = query.limit(limit)
+        return self._items(session, session.exec(query).all())
+
+    def queue_page(
+        self, session: Session, rotation: RotationConfig | None, limit: int
+    ) -> tuple[list[QueueItem], int]:
+        """The first ``limit`` items of :meth:`queue` and how many there are, in one pass: the count
+        rides on the listing as a window over every row (two statements read each open item's triage
+        record and labels twice)."""
+        query = (
+            self._base(rotation)
+            .add_columns(func.count().over().label("total"))
+            .order_by(col(TrackedIssue.created_at), col(TrackedIssue.id))
+            .limit(limit)
+        )
         rows = session.exec(query).all()
+        if not rows:
+            return [], 0
+        return self._items(session, [row[:-1] for row in rows]), int(rows[0][-1])
+
+    def _items(self, session: Session, rows: Sequence[Any]) -> list[QueueItem]:
         ids = [row[0] for row in rows]
         labels: dict[int, list[str]] = {}
         if ids:

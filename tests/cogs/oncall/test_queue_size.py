@@ -105,6 +105,11 @@ def test_the_count_matches_the_queue_on_random_data(db: Database, rule: dict[str
         size = db.call(store.queue_size, rotation)
         assert size == len(db.call(store.queue, rotation))
         assert 0 < size < 400  # the data exercises the rules: some wait, most do not
+        # The page the command shows: the first items and the same count, from one statement.
+        for limit in (1, 15, size + 5):
+            page, total = db.read_call(store.queue_page, rotation, limit)
+            assert total == size
+            assert page == db.call(store.queue, rotation, limit)
 
 
 def _mutate(db: Database, access: TriageAccess, rng: random.Random, items: int) -> None:
@@ -182,3 +187,8 @@ def test_the_kept_table_counts_the_queue_as_items_change(db: Database, rule: dic
     asyncio.run(access.ensure_waiting(db))
     kept_reloaded, listed_reloaded = both()
     assert kept_reloaded == listed_reloaded < listed_after
+
+
+def test_an_empty_queue_page(db: Database) -> None:
+    store = TriageStore(OncallConfig.model_validate({"rotations": ROTATIONS}), ["alice"])
+    assert db.read_call(store.queue_page, None, 15) == ([], 0)
