@@ -63,11 +63,12 @@ class ChangeFeed:
         # Before the first read there is no cursor: no entry is read, the cursor starts at this snapshot.
         cursor = self._xmin if self._xmin is not None else 2**62
         rows = conn.execute(_POSTGRES, {"xmin": cursor, "most": MOST + 1}).all()
-        started = self._xmin is not None
-        self._xmin, first = rows[0].xmin, rows[0].first
+        head = rows[0]
+        # A restored or replaced database numbers transactions and entries anew: start over.
+        started = self._xmin is not None and head.xmin >= self._xmin and (head.last or 0) >= (self._seq or 0)
         found = [(row.issue_id, row.opened) for row in rows if row.seq is not None]
-        behind = started and self._pruned(first)
-        self._seq = rows[0].last  # every entry visible here has been read, now or before
+        behind = started and self._pruned(head.first)
+        self._xmin, self._seq = head.xmin, head.last  # every entry visible here has been read
         if not started or behind or len(found) > MOST:
             return EVERYTHING
         return _changes(found)
@@ -79,7 +80,10 @@ class ChangeFeed:
                 conn.execute(text("SELECT coalesce(max(seq), 0) FROM oncall_change")).scalar_one()
             )
             return EVERYTHING
-        first = conn.execute(text("SELECT min(seq) FROM oncall_change")).scalar_one()
+        first, last = conn.execute(text("SELECT min(seq), max(seq) FROM oncall_change")).one()
+        if (last or 0) < self._seq:  # a restored or replaced database numbers its entries anew
+            self._seq = last or 0
+            return EVERYTHING
         rows = conn.execute(_SQLITE, {"seen": self._seq, "most": MOST + 1}).all()
         behind = self._pruned(first)
         if rows:

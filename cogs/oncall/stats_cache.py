@@ -118,6 +118,16 @@ class BacklogShares:
         self, session: Session, flt: UntriagedFilter, rotation: RotationConfig | None, now: datetime
     ) -> list[int]:
         """The steps of the backlog at the past instants and ``now`` (see ``backlog_from_steps``)."""
+        try:
+            self._read(session, flt, rotation, now)
+        except BaseException:
+            self.stale = True  # part of the items may have been taken out and not put back
+            raise
+        return list(self.steps)
+
+    def _read(
+        self, session: Session, flt: UntriagedFilter, rotation: RotationConfig | None, now: datetime
+    ) -> None:
         params: dict[str, Any] = {f"t{i}": t for i, t in enumerate([*self.past, now])}
         conn = session.connection()
         if self.stale or self.read_at is None or now < self.read_at:
@@ -133,7 +143,6 @@ class BacklogShares:
                 self._put_rows(conn.execute(query, {**params, "ids": part}))
         self.pending.clear()
         self.read_at = now
-        return list(self.steps)
 
     def _query(self, flt: UntriagedFilter, rotation: RotationConfig | None, kind: str, dialect: str) -> Any:
         """The statement of ``kind``: a span's items, the items created after now, or given ids."""

@@ -16,10 +16,11 @@ from sqlmodel import Session
 
 from bot.db.database import Database
 from bot.db.models import IssueLabel, Repo, TrackedIssue
+from cogs.oncall import stats_cache
 from cogs.oncall.change_feed import EVERYTHING, ChangeFeed
 from cogs.oncall.models import OncallChange, OncallTriage
 from cogs.oncall.stats import Report, gather_report
-from cogs.oncall.stats_cache import StatsCache
+from cogs.oncall.stats_cache import BacklogShares, StatsCache
 from cogs.oncall.triage import TriageStore
 from tests.cogs.oncall.test_stats_aggregation import BOTS, CONFIG, MAINTAINERS, NOW, TZ, WEEKS, _seed
 
@@ -155,3 +156,63 @@ def test_a_reader_behind_a_pruned_journal_starts_over(db: Database) -> None:
     assert db.read_call(feed.read) == EVERYTHING
     _write(db, update(TrackedIssue).where(TrackedIssue.id == 8).values(state="closed", closed_at=NOW))
     assert db.read_call(feed.read).items == {8}
+
+
+def test_the_triggers_prune_the_journal(db: Database) -> None:
+    """About the last 100,000 entries are kept: an entry far enough past prunes those before."""
+
+    def journal(session: Session) -> None:
+        session.execute(insert(OncallChange), [{"seq": n, "issue_id": n} for n in range(1, 11)])
+
+    def far_ahead(session: Session) -> None:  # numbers drawn by the triggers, written directly here
+        session.execute(insert(OncallChange), [{"seq": 1024 * 100, "issue_id": 1}])
+
+    def kept(session: Session) -> list[int]:
+        return list(session.execute(text("SELECT seq FROM oncall_change ORDER BY seq")).scalars())
+
+    db.call(journal)
+    assert db.call(kept) == list(range(1, 11))
+    db.call(far_ahead)
+    assert db.call(kept) == [1024 * 100]  # 102,400 - 100,000 = 2,400: everything before is gone
+
+
+def test_a_failed_read_leaves_nothing_half_done(db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A read that fails halfway (the connection drops) is done again in full at the next call."""
+    _seed(db, random.Random(2))
+    cache = StatsCache()
+    _check(db, cache, NOW)
+    store = TriageStore(CONFIG, MAINTAINERS, BOTS)
+    _write(db, update(TrackedIssue).where(TrackedIssue.id < 100).values(state="closed", closed_at=NOW))
+    _write(db, update(OncallTriage).where(OncallTriage.number < 100).values(triaged_at=NOW, triaged_by="bob"))
+
+    def lost(*_: Any) -> Any:
+        raise RuntimeError("connection lost")
+
+    for target in (BacklogShares, stats_cache):
+        name = "_put_rows" if target is BacklogShares else "response_rows"
+        with monkeypatch.context() as patch:
+            patch.setattr(target, name, lost)
+            with pytest.raises(RuntimeError):
+                asyncio.run(cache.report(db, store, NOW + timedelta(minutes=1), TZ, WEEKS, None))
+        _check(db, cache, NOW + timedelta(minutes=2))
+
+
+def test_a_restored_database_starts_the_journal_over(db: Database) -> None:
+    """A database put back from a backup numbers its journal anew: the reader starts over."""
+    _seed(db, random.Random(1))
+    feed = ChangeFeed()
+    db.read_call(feed.read)
+    for n in range(5, 9):
+        _write(db, update(TrackedIssue).where(TrackedIssue.id == n).values(state="closed", closed_at=NOW))
+    assert db.read_call(feed.read).items == {5, 6, 7, 8}
+
+    def restart(session: Session) -> None:
+        session.execute(text("DELETE FROM oncall_change"))
+        if session.get_bind().dialect.name == "sqlite":
+            session.execute(text("DELETE FROM sqlite_sequence WHERE name = 'oncall_change'"))
+        else:
+            session.execute(text("ALTER SEQUENCE oncall_change_seq_seq RESTART WITH 1"))
+
+    db.call(restart)
+    _write(db, update(TrackedIssue).where(TrackedIssue.id == 9).values(state="closed", closed_at=NOW))
+    assert db.read_call(feed.read) == EVERYTHING
