@@ -47,7 +47,8 @@ class ChangeFeed:
     The first read, a journal pruned past the cursor, or more than :data:`MOST` entries give
     :data:`EVERYTHING`. Read it before the data it describes: what commits in between is named again
     by the next read, never missed. On SQLite entries are numbered in commit order (one writer at a
-    time), so the cursor is the last number read; on PostgreSQL numbers are drawn before commit, so the
+    time; a number goes on from the highest, which pruning never removes), so the cursor is the last
+    number read; on PostgreSQL numbers are drawn before commit, so the
     cursor is the oldest transaction still running when the entries were read.
     """
 

@@ -164,7 +164,6 @@ class OncallChange(SQLModel, table=True):
 
     __tablename__ = "oncall_change"
     __table_args__ = {
-        "sqlite_autoincrement": True,  # never reuse a number: readers go on from the last one seen
         "info": {
             **forget_rules(kept="a journal of item ids and times: no people")["info"],
             NOT_ARCHIVED: True,

@@ -205,7 +205,6 @@ def upgrade() -> None:
         sa.Column("opened", sa.DateTime(timezone=True), nullable=True),
         sa.Column("xact", sa.BigInteger(), nullable=True),
         sa.PrimaryKeyConstraint("seq", name=op.f("pk_oncall_change")),
-        sqlite_autoincrement=True,
     )
     op.create_index(op.f("ix_oncall_change_xact"), "oncall_change", ["xact"], unique=False)
     if op.get_bind().dialect.name == "sqlite":
