@@ -54,6 +54,7 @@ class ResponseWeeks:
         self.starts = tuple(starts)
         self.rows: dict[int, list[ResponseRow]] = {}
         self.dirty_from = 0  # weeks from this index on are read again (all, until the first read)
+        self.read_at: datetime | None = None
 
     def note(self, changes: Changes) -> None:
         """Mark the weeks of the records the journal names."""
@@ -66,6 +67,8 @@ class ResponseWeeks:
 
     def read(self, session: Session, now: datetime, rotation: RotationConfig | None) -> list[ResponseRow]:
         """Every week's rows, reading the marked weeks and the current one."""
+        if self.read_at is not None and now < self.read_at:
+            self.dirty_from = 0  # the weeks were read up to a later now (a report of the past)
         # The current week always: it grows until now, and its records' responses are bounded by now.
         first = min(self.dirty_from, len(self.starts) - 1)
         fresh = response_rows(session, now, self.starts, rotation, first)
@@ -76,6 +79,7 @@ class ResponseWeeks:
         # A group with a time after now is read again next call: its figures change as now moves on.
         later = [row.week for row in fresh if row.later]
         self.dirty_from = min(later, default=len(self.starts))
+        self.read_at = now
         return [row for week in range(len(self.starts)) for row in self.rows[week]]
 
 

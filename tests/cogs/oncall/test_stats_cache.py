@@ -121,6 +121,8 @@ def test_now_passing_times_already_stored(db: Database) -> None:
     early = NOW - timedelta(days=2)
     for step in range(0, 49, 6):
         _check(db, cache, early + timedelta(hours=step))
+    for step in range(48, -1, -12):  # and back: reports of an earlier moment in the same weeks
+        _check(db, cache, early + timedelta(hours=step))
 
 
 def test_the_journal_names_what_changed(db: Database) -> None:
