@@ -216,3 +216,22 @@ def test_a_restored_database_starts_the_journal_over(db: Database) -> None:
     db.call(restart)
     _write(db, update(TrackedIssue).where(TrackedIssue.id == 9).values(state="closed", closed_at=NOW))
     assert db.read_call(feed.read) == EVERYTHING
+
+
+def test_the_journal_read_never_scans_it(db: Database) -> None:
+    """Each call reads the journal's ends and what follows the cursor by its key (SQLite scans the
+    whole table for min() and max() in one SELECT)."""
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("SQLite's query plans")
+    from cogs.oncall.change_feed import _ENDS, _SQLITE
+
+    def plans(session: Session) -> list[str]:
+        out = []
+        for statement, params in ((_ENDS, {}), (_SQLITE, {"seen": 0, "most": 10})):
+            sql = str(statement.compile(dialect=db.engine.dialect))
+            rows = session.connection().exec_driver_sql(f"EXPLAIN QUERY PLAN {sql}", tuple(params.values()))
+            out += [row[3] for row in rows]
+        return out
+
+    found = db.call(plans)
+    assert found and not [p for p in found if p.startswith("SCAN oncall_change")], found
