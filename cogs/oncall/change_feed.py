@@ -79,22 +79,15 @@ class ChangeFeed:
 
     def _read_sqlite(self, session: Session) -> Changes:
         conn = session.connection()
-        if self._seq is None:
-            self._seq = int(
-                conn.execute(text("SELECT coalesce(max(seq), 0) FROM oncall_change")).scalar_one()
-            )
-            return EVERYTHING
         first, last = conn.execute(_ENDS).one()
-        if (last or 0) < self._seq:  # a restored or replaced database numbers its entries anew
+        # No cursor yet, or a restored or replaced database that numbers its entries anew.
+        if self._seq is None or (last or 0) < self._seq:
             self._seq = last or 0
             return EVERYTHING
         rows = conn.execute(_SQLITE, {"seen": self._seq, "most": MOST + 1}).all()
         behind = self._pruned(first)
-        if rows:
-            self._seq = rows[-1].seq
+        self._seq = last or 0  # what this read returns covers the journal up to here
         if behind or len(rows) > MOST:
-            if len(rows) > MOST:
-                self._seq = int(conn.execute(text("SELECT max(seq) FROM oncall_change")).scalar_one())
             return EVERYTHING
         return _changes((row.issue_id, row.opened) for row in rows)
 

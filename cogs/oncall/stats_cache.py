@@ -17,17 +17,17 @@ too much, or when it cannot say (first call, journal pruned past the cursor, rep
 from __future__ import annotations
 
 import asyncio
+from bisect import bisect_right
 from collections import OrderedDict
 from collections.abc import Hashable, Sequence
 from datetime import datetime
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Integer, any_, bindparam
-from sqlalchemy.dialects import postgresql
+from sqlalchemy import bindparam
 from sqlmodel import Session, col
 
-from bot.db.bulk import chunks
+from bot.db.bulk import chunks, one_of_named
 from bot.db.database import Database
 from bot.db.models import TrackedIssue, TZDateTime
 from cogs.oncall.change_feed import MOST, ChangeFeed, Changes
@@ -84,11 +84,8 @@ class ResponseWeeks:
 
 
 def _week_of(starts: Sequence[datetime], moment: datetime) -> int:
-    week = 0
-    for i, start in enumerate(starts):
-        if moment >= start:
-            week = i
-    return week
+    """The index of the week ``moment`` (not before the first start) falls in."""
+    return bisect_right(starts, moment) - 1
 
 
 class BacklogShares:
@@ -164,12 +161,7 @@ class BacklogShares:
                 col(TrackedIssue.created_at) > bindparam(f"t{self.n - 1}", type_=TZDateTime),
             )
         else:
-            item = col(TrackedIssue.id)
-            ids = (
-                item == any_(bindparam("ids", type_=postgresql.ARRAY(Integer)))
-                if dialect == "postgresql"
-                else item.in_(bindparam("ids", expanding=True))
-            )
+            ids = one_of_named(col(TrackedIssue.id), "ids", dialect)
             query = flt.span_items(self.n, rotation, None, ids=True).where(ids)
         self._queries[key] = query
         return query

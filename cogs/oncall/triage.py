@@ -76,11 +76,14 @@ class TriageStore:
         )
         return self.filter.joined(query).where(*self.filter.eligible(rotation), *self.filter.waiting_now())
 
+    def _oldest_first(self, rotation: RotationConfig | None):  # type: ignore[no-untyped-def]
+        return self._base(rotation).order_by(col(TrackedIssue.created_at), col(TrackedIssue.id))
+
     def queue(
         self, session: Session, rotation: RotationConfig | None, limit: int | None = None
     ) -> list[QueueItem]:
         """Untriaged items covered by ``rotation`` (all rotations when None), oldest first."""
-        query = self._base(rotation).order_by(col(TrackedIssue.created_at), col(TrackedIssue.id))
+        query = self._oldest_first(rotation)
         if limit is not None:
             query = query.limit(limit)
         return self._items(session, session.exec(query).all())
@@ -91,12 +94,7 @@ class TriageStore:
         """The first ``limit`` items of :meth:`queue` and how many there are, in one pass: the count
         rides on the listing as a window over every row (two statements read each open item's triage
         record and labels twice)."""
-        query = (
-            self._base(rotation)
-            .add_columns(func.count().over().label("total"))
-            .order_by(col(TrackedIssue.created_at), col(TrackedIssue.id))
-            .limit(limit)
-        )
+        query = self._oldest_first(rotation).add_columns(func.count().over().label("total")).limit(limit)
         rows = session.exec(query).all()
         if not rows:
             return [], 0

@@ -56,8 +56,11 @@ def _item_of(row: str) -> str:
     )
 
 
-def _differ(columns: Sequence[str], old: str = "OLD", new: str = "NEW") -> str:
-    return " OR ".join(f"{old}.{c} IS DISTINCT FROM {new}.{c}" for c in columns)
+def _differ(
+    columns: Sequence[str], old: str = "OLD", new: str = "NEW", operator: str = "IS DISTINCT FROM"
+) -> str:
+    """SQL true when any of ``columns`` differs between rows ``old`` and ``new`` (SQLite: ``IS NOT``)."""
+    return " OR ".join(f"{old}.{c} {operator} {new}.{c}" for c in columns)
 
 
 # (trigger name, table, operation, SQLite WHEN or None, SQLite statements)
@@ -80,7 +83,7 @@ SQLITE: list[tuple[str, str, str, str | None, list[str]]] = [
         "item_update",
         "tracked_issue",
         "UPDATE",
-        _differ(ITEM_COLUMNS).replace("IS DISTINCT FROM", "IS NOT"),
+        _differ(ITEM_COLUMNS, operator="IS NOT"),
         ["INSERT INTO oncall_change (issue_id) VALUES (NEW.id)"],
     ),
     (
@@ -125,7 +128,7 @@ SQLITE: list[tuple[str, str, str, str | None, list[str]]] = [
         "record_update",
         "oncall_triage",
         "UPDATE",
-        _differ(RECORD_COLUMNS).replace("IS DISTINCT FROM", "IS NOT"),
+        _differ(RECORD_COLUMNS, operator="IS NOT"),
         [
             f"INSERT INTO oncall_change (issue_id, opened) VALUES ({_item_of('OLD')}, OLD.opened_at)",
             f"INSERT INTO oncall_change (issue_id, opened) VALUES ({_item_of('NEW')}, NEW.opened_at)",
