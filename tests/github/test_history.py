@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from sqlmodel import select
 
 from bot.core.github_events import IssueClosed
 from bot.db.models import TrackedIssue
+from bot.github.errors import GitHubError
 from bot.github.history import HistoryReader, describe_history, history_report
 from bot.github.models import HistoryBackfill
 from bot.github.store import parse_github_time
@@ -83,6 +85,27 @@ async def test_a_stopped_read_resumes_at_its_next_page(github: GitHubHarness) ->
     assert rest.done and rest.requests == 2  # pages 2 and 3 of ceil(250 / 100)
     assert first.items + rest.items == len(_before_first_sync(github))  # each read once
     assert set(closed) <= set(_stored(github))  # the rest came with the first sync's priming poll
+
+
+async def test_pages_read_before_a_failure_are_kept_and_the_read_goes_on_after_them(
+    github: GitHubHarness,
+) -> None:
+    _seed_history(github, 750)  # eight pages: the first five share a transaction, and so would the rest
+    assert github.sync is not None
+    await github.sync.sync(REPO)
+    fake = github.fake
+    path = f"/repositories/{fake.state.repo(REPO).id}/issues"  # where GitHub's next links point
+    fake.before_next(path, lambda: None)  # page 2
+    fake.before_next(path, lambda: fake.fail_next(404, path_prefix=path))  # page 3: page 4 will fail
+    with pytest.raises(GitHubError):
+        await github.service.history.step(REPO, 12)  # type: ignore[union-attr]
+    [row] = github.db.call(history_report)
+    assert (row["pages"], row["items"], row["done"]) == (3, 300, False)
+    fake.reset_counters()
+    rest = await github.service.history.step(REPO, 12)  # type: ignore[union-attr]
+    assert rest.done and rest.requests == 5  # pages 4 to 8, none read twice
+    assert 300 + rest.items == len(_before_first_sync(github))
+    assert len(_stored(github)) == 750
 
 
 async def test_what_changed_after_the_first_sync_is_left_to_the_poll(github: GitHubHarness) -> None:
