@@ -113,7 +113,7 @@ class DiscordAdapter:
         }
         events = GatewayEvents(
             ready=self.ready.set,
-            interaction=lambda interaction: self.track(self.router.handle(interaction)),
+            interaction=lambda interaction: self.spawn(self._logged(self.router.handle(interaction))),
             member_joined=lambda member: self.track(self.member_joined(member)),
         )
         if self.shards is not None:
@@ -229,6 +229,12 @@ class DiscordAdapter:
         except Exception:
             log.exception("discord: handling an event failed")
             return None
+
+    async def _logged(self, work: Coroutine[Any, Any, Any]) -> None:
+        try:
+            await work
+        except Exception:
+            log.exception("discord: handling an event failed")
 
     def busy(self) -> bool:
         """More interactions in flight than handlers usually finish within a moment."""

@@ -31,7 +31,7 @@ class GatewayEvents:
     """What the gateway hands on, and to whom: all a client knows of the adapter."""
 
     ready: Callable[[], None]
-    interaction: Callable[[discord.Interaction[Any]], Awaitable[None]]
+    interaction: Callable[[discord.Interaction[Any]], object]  # starts the work; does not wait for it
     member_joined: Callable[[discord.Member], Awaitable[None]]
 
 
@@ -44,8 +44,12 @@ class _AdapterEvents:
         # A sharded client fires this once every shard it runs has received its guilds.
         self.events.ready()
 
-    async def on_interaction(self, interaction: discord.Interaction[Any]) -> None:
-        await self.events.interaction(interaction)
+    def dispatch(self, event: str, /, *args: Any, **kwargs: Any) -> None:
+        # An interaction goes straight to the adapter, which starts its own tracked task: through an
+        # ``on_interaction`` listener, discord.py would start one more task (and a wrapper) for each.
+        if event == "interaction":
+            self.events.interaction(*args)
+        super().dispatch(event, *args, **kwargs)  # type: ignore[misc]
 
     async def on_member_join(self, member: discord.Member) -> None:
         await self.events.member_joined(member)

@@ -19,7 +19,7 @@ from bot.adapters.discord.forms import (
     with_answers,
 )
 from bot.adapters.discord.render import PLATFORM, oversized, render
-from bot.core.commands import CommandRegistry
+from bot.core.commands import Command, CommandRegistry
 from bot.core.dispatch import Dispatcher, PlatformUser
 from bot.core.messages import BulletList, Button, Buttons, ButtonStyle, Form, Message, Plain, Section
 from bot.i18n import Catalog
@@ -162,9 +162,10 @@ class InteractionRouter:
             await self._autocomplete(interaction, data)
             return
         ephemeral = True
-        command = None
+        command: Command | None = None
+        values: dict[str, Any] = {}
         if kind is discord.InteractionType.application_command:
-            command, _, _ = invoked(self.adapter.registry, data)
+            command, values, _ = invoked(self.adapter.registry, data)
             ephemeral = command.ephemeral if command is not None else True
         responder = InteractionResponder(self.adapter, interaction, ephemeral)
         # The handler has ``defer_after`` seconds to answer directly. Under a burst handlers queue
@@ -180,7 +181,7 @@ class InteractionRouter:
         )
         try:
             if kind is discord.InteractionType.application_command:
-                await self._command(interaction, data, responder)
+                await self._command(interaction, command, values, responder)
             elif kind is discord.InteractionType.component:
                 await self._component(interaction, data, responder)
             elif kind is discord.InteractionType.modal_submit:
@@ -195,9 +196,12 @@ class InteractionRouter:
             timer.cancel()
 
     async def _command(
-        self, interaction: discord.Interaction[Any], data: dict[str, Any], responder: InteractionResponder
+        self,
+        interaction: discord.Interaction[Any],
+        command: Command | None,
+        values: dict[str, Any],
+        responder: InteractionResponder,
     ) -> None:
-        command, values, _ = invoked(self.adapter.registry, data)
         if command is None:
             await self._note(interaction, responder, "discord.unknown_command")
             return
