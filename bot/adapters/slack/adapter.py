@@ -325,8 +325,10 @@ class SlackAdapter:
         answer = AckAnswer()
         task = self.spawn(self._run_command(dict(command), answer), queued=True)
         task.add_done_callback(lambda _: answer.close())
+        # asyncio.timeout, not wait_for: no task of its own for every command.
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(answer.settled.wait(), ACK_ANSWER_BUDGET)
+            async with asyncio.timeout(ACK_ANSWER_BUDGET):
+                await answer.settled.wait()
         answer.close()
         try:
             await ack(**answer.ack_args())
