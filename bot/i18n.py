@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
-import string
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,9 +21,9 @@ DEFAULT_LOCALE = "en"
 # A plural entry maps CLDR plural categories (one, few, many, other...) to texts; ``other`` is required.
 PLURAL_OTHER = "other"
 PLURAL_CATEGORIES = frozenset({"zero", "one", "two", "few", "many", PLURAL_OTHER})
-_FORMATTER = string.Formatter()
 
 
+@functools.lru_cache(maxsize=256)
 def normalize_locale(value: str | None) -> str | None:
     """Map platform locale codes (``zh-CN``, ``zh_CN``, ``zh``, ``en-US``) onto a supported one."""
     if not value:
@@ -142,10 +142,13 @@ class Catalog:
             log.warning("missing catalog key %s", key)
             return key
         zone = reader_zone or self.zone
+        if not params and "{" not in text and "}" not in text:
+            return text  # nothing to fill in: formatting would give the text back
         shown = {name: format_value(value, loc, zone) for name, value in params.items()}
         try:
-            return _FORMATTER.vformat(text, (), _SafeParams(shown))
-        except (ValueError, IndexError, AttributeError):
+            # str.format_map, in C, rather than string.Formatter (the same syntax, written in Python).
+            return text.format_map(_SafeParams(shown))
+        except (ValueError, IndexError, AttributeError, KeyError, TypeError):
             log.warning("bad format string for %s in %s", key, loc)
             return text
 

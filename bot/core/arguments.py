@@ -31,8 +31,16 @@ class ParsedCommand:
     args: dict[str, Any]
 
 
+_SHELL_QUOTING = re.compile(r"[\"'\\]")
+_SHELL_BLANKS = re.compile(r"[ \t\r\n]+")  # shlex's whitespace (not every Unicode space)
+
+
 def tokenize(text: str) -> list[str]:
     """Split like a shell, keeping quoted strings whole; UnclosedQuote when a quote is not closed."""
+    if not _SHELL_QUOTING.search(text):
+        # No quote or escape: the shell's split is a split at its blanks (most lines; shlex reads a
+        # character at a time).
+        return [token for token in _SHELL_BLANKS.split(text) if token]
     lexer = shlex.shlex(text, posix=True)
     lexer.whitespace_split = True
     lexer.commenters = ""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 from typing import Any
 
 import pytest
@@ -110,6 +111,37 @@ def test_an_empty_optional_value_is_no_value(registry: CommandRegistry) -> None:
     with pytest.raises(UsageError) as info:
         parse_line(registry, "gfi claim issue:", "slack")  # a required one is still missing
     assert info.value.key == "core.usage.missing"
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "",
+        "   ",
+        "gfi list",
+        "  gfi   claim\t42 \n",
+        "oncall swap @ana 2026-12-01",
+        "steward timezone Asia/Kolkata",
+        "spotlight answer 你好\u3000世界",  # an ideographic space is not a shell blank
+        "a\xa0b c",
+        'say "two words" here',
+        "say 'single quoted' and \\escaped",
+        "it's",
+    ],
+)
+def test_tokenize_splits_as_the_shell_does(line: str) -> None:
+    lexer = shlex.shlex(line, posix=True)
+    lexer.whitespace_split = True
+    lexer.commenters = ""
+    try:
+        expected: list[str] | None = list(lexer)
+    except ValueError:
+        expected = None
+    if expected is None:
+        with pytest.raises(ValueError):
+            tokenize(line)
+    else:
+        assert tokenize(line) == expected
 
 
 def test_tokenize_keeps_hash_and_urls() -> None:

@@ -47,6 +47,30 @@ def test_fallback_and_formatting(catalog: Catalog) -> None:
     assert catalog.translate("en", "steward.timezone.set") == "Your time zone is now {tz}."
 
 
+@pytest.mark.parametrize(
+    ("text", "params", "expected"),
+    [
+        ("Hello {name}", {"name": "Ana"}, "Hello Ana"),
+        ("Hello {name}", {}, "Hello {name}"),  # a missing value stays visible
+        ("{a} and {b}", {"a": "x"}, "x and {b}"),
+        ("Braces {{kept}} for {name}", {"name": "Ana"}, "Braces {kept} for Ana"),
+        ("Braces {{kept}}", {}, "Braces {kept}"),  # escaped braces are unescaped with no params too
+        ("Plain text", {}, "Plain text"),
+        ("Positional {0}", {"x": 1}, "Positional {0}"),  # a bad template is shown as written
+        ("Count {n:d}", {}, "Count {n:d}"),
+        ("Unclosed {name", {"name": "x"}, "Unclosed {name"),
+        ("{name} {name}", {"name": "{other}"}, "{other} {other}"),  # values are not formatted again
+    ],
+)
+def test_formatting_fills_known_values_and_keeps_the_rest(
+    tmp_path: Path, text: str, params: dict[str, object], expected: str
+) -> None:
+    (tmp_path / "en.yaml").write_text("t:\n  x: ''\n", encoding="utf-8")
+    catalog = Catalog([tmp_path])
+    catalog.strings["en"]["t.x"] = text
+    assert catalog.translate("en", "t.x", **params) == expected
+
+
 def test_duplicate_keys_across_catalogs_are_refused(tmp_path: Path) -> None:
     for d in ("a", "b"):
         (tmp_path / d).mkdir()
