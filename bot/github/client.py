@@ -33,6 +33,7 @@ from email.utils import parsedate_to_datetime
 from functools import partial
 from typing import Any
 
+import orjson
 import requests
 from github import Auth, Github, GithubException
 
@@ -369,7 +370,13 @@ def _parse(text: str) -> Any:
     if not text:
         return None
     try:
-        return json.loads(text)
+        # orjson decodes a page of issues about three times as fast as json: a first sync's pages
+        # are most of what the GitHub thread does, and it holds the GIL while decoding.
+        return orjson.loads(text)
+    except ValueError:
+        pass
+    try:
+        return json.loads(text)  # what orjson refuses and JSON allows (NaN, Infinity)
     except ValueError:
         return {"message": text[:200]}
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import math
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -11,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from bot.github.changes import Source
-from bot.github.client import GitHubError, GitHubUnavailable, RateLimited
+from bot.github.client import GitHubError, GitHubUnavailable, RateLimited, _parse
 from bot.github.pages import last_page
 from tests.fixtures.github import FAST_RETRY, GitHubHarness
 from tests.fixtures.waiting import eventually
@@ -152,3 +153,25 @@ async def test_a_spent_budget_refuses_a_person_at_once_with_the_reset(github: Gi
         await github.service.user_bio("ada")
     assert len(github.fake.log) == sent  # nothing sent: GitHub already said when the budget resets
     assert info.value.retry_at == github.client.budget.reset_at
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '[{"number": 1, "title": "Café ☕ 修复 \\u00e9", "labels": [], "body": null,'
+        ' "id": 9007199254740993}]',
+        '{"message": "Not Found", "documentation_url": "https://docs.github.com/rest"}',
+        "[]",
+    ],
+)
+def test_a_body_decodes_as_the_json_module_would(text: str) -> None:
+    assert _parse(text) == json.loads(text)
+
+
+def test_what_only_the_json_module_reads_still_decodes() -> None:
+    assert math.isnan(_parse('{"ratio": NaN}')["ratio"])  # orjson refuses NaN; JSON allows it
+
+
+def test_an_empty_body_is_none_and_one_that_is_not_json_becomes_its_message() -> None:
+    assert _parse("") is None
+    assert _parse("<html>Bad gateway</html>") == {"message": "<html>Bad gateway</html>"}
