@@ -18,6 +18,8 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +38,7 @@ BURST = 200
 TARGET_RATIO = 1.3
 USERS = 20
 COMMANDS = ("help", "me", "timezone")
+PYTHON_GC_DEFAULTS = (700, 10, 10)
 
 
 def _data(sub: str) -> dict[str, Any]:
@@ -108,7 +111,24 @@ async def steward_run(tmp: Path) -> tuple[list[FakeInteraction], tuple[float, fl
     return sent, final
 
 
+@contextmanager
+def python_defaults() -> Iterator[None]:
+    """The bare bot collects garbage as any discord.py bot does, with Python's default thresholds
+    (Steward, started earlier in this process, sets its own: bot/heap.py)."""
+    saved = gc.get_threshold()
+    gc.set_threshold(*PYTHON_GC_DEFAULTS)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*saved)
+
+
 async def bare_run() -> list[FakeInteraction]:
+    with python_defaults():
+        return await _bare_run()
+
+
+async def _bare_run() -> list[FakeInteraction]:
     fake = FakeDiscord()
     await fake.start()
     channel = fake.add_channel("general").id

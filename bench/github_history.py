@@ -43,7 +43,7 @@ from bot.github.history import history_report
 from bot.github.models import HistoryBackfill
 from bot.github.service import GitHubService
 from bot.github.store import since_param
-from bot.heap import freeze_startup_objects
+from bot.heap import settle_heap
 from tests.fakes.github import FakeGitHub
 
 OPEN_PER_REPO = 20
@@ -106,7 +106,7 @@ async def run_on(label: str, url: str, repo_count: int, closed: int) -> bool:
             for name in repos:
                 await service.sync.sync(name)  # the first sync: open items only
             fake.reset_counters()
-            freeze_startup_objects()  # as `steward run` does once started
+            settle_heap()  # as `steward run` does once started
             started, cpu = time.perf_counter(), time.process_time()
             await service.read_history(None)
             seconds, cpu = time.perf_counter() - started, time.process_time() - cpu

@@ -49,7 +49,7 @@ from bot.core.events import EventBus
 from bot.db.database import Database
 from bot.github.client import GitHubClient
 from bot.github.service import GitHubService
-from bot.heap import freeze_startup_objects
+from bot.heap import settle_heap
 from tests.fakes.github import FakeGitHub
 
 TOKEN = "bench-token"
@@ -138,7 +138,7 @@ async def steward_run(fake: FakeGitHubProcess, repos: list[str], url: str) -> Fi
     service = GitHubService(db, clock, EventBus(), lambda: config, client)
     assert service.sync is not None
     fake.reset_counters()
-    freeze_startup_objects()  # as `steward run` does once started
+    settle_heap()  # as `steward run` does once started
     started = time.perf_counter()
     try:
         for name in repos:

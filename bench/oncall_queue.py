@@ -41,7 +41,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench._databases import peak_rss_mib, postgres_database, sqlite_database
 from bot.db.database import Database
 from bot.db.models import IssueLabel, Repo, TrackedIssue
-from bot.heap import freeze_startup_objects
+from bot.heap import settle_heap
 from cogs.oncall.chart import ChartData, ChartLabels, ChartRenderer
 from cogs.oncall.config import OncallConfig
 from cogs.oncall.models import OncallTriage
@@ -174,7 +174,7 @@ def measure(label: str, url: str) -> bool:
     t0 = time.perf_counter()
     seed(db)
     print(f"seeded {ISSUES} issues in {time.perf_counter() - t0:.1f}s")
-    freeze_startup_objects()  # as `steward run` does once started
+    settle_heap()  # as `steward run` does once started
     store = TriageStore(CONFIG, frozenset({"alice"}), ["ci-robot"])
     core = CONFIG.rotations[0]
     tz = ZoneInfo("UTC")

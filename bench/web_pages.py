@@ -38,7 +38,7 @@ from bot.app import App
 from bot.config import load_config_text
 from bot.db.database import Database
 from bot.db.models import Member
-from bot.heap import freeze_startup_objects
+from bot.heap import settle_heap
 from cogs.oncall.models import OncallOverride, OncallTriage
 from cogs.spotlight.models import SpotlightAnswer, SpotlightInterview, Status
 
@@ -209,7 +209,7 @@ async def run(label: str, url: str, issues: int, claims: int, runs: int) -> bool
     app = App(config)
     app.services.github = None  # offline: the pages read the seeded tables, nothing syncs meanwhile
     await app.start()
-    freeze_startup_objects()  # as `steward run` does once started
+    settle_heap()  # as `steward run` does once started
     # No scheduled jobs meanwhile: on SQLite a job's write transaction would make page reads wait,
     # and that is the scheduler's cost, not the pages'.
     app.scheduler.shutdown()

@@ -35,7 +35,7 @@ from bot.db import migrate
 from bot.db.database import Database
 from bot.features import FEATURES, config_warnings
 from bot.github.service import GitHubService, build_github
-from bot.heap import freeze_startup_objects
+from bot.heap import settle_heap
 from bot.http_server import HttpServer
 from bot.i18n import Catalog, catalog_directories
 from bot.metrics import Metrics
@@ -373,7 +373,7 @@ class App:
         except BaseException:
             await self.stop()
             raise
-        freeze_startup_objects()
+        settle_heap()
         if on_started is not None:
             on_started(self)
         try:
