@@ -169,12 +169,12 @@ async def measure(
 
 async def _replies(fake: FakeSlack, expected: int, wait: float) -> tuple[int, float]:
     """How many replies the fake holds once ``expected`` arrived (or ``wait`` s passed), and when
-    the last one arrived (perf_counter)."""
+    the last one arrived (perf_counter, as the fake stamped it: not when this poll noticed)."""
     deadline = time.monotonic() + wait
     # Replies land in the fake from another process's requests: poll its record.
     while len(fake.recorded) < expected and time.monotonic() < deadline:  # noqa: ASYNC110
         await asyncio.sleep(0.005)
-    last = time.perf_counter()
+    last = max((r.at for r in fake.recorded), default=time.perf_counter())
     await asyncio.sleep(0.2)  # anything beyond the expected count (a reply twice) is counted too
     return len(fake.recorded), last
 

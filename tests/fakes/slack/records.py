@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -34,6 +35,7 @@ class Recorded:
     # The shared files as history shows them (id, name, title, size): a file share's only marks.
     shared: list[dict[str, Any]] = field(default_factory=list)
     in_ack: bool = False  # a slash command's answer carried by its ack, not posted to the response_url
+    at: float = field(default_factory=time.perf_counter)  # when it reached the fake (perf_counter)
 
 
 @dataclass
