@@ -7,6 +7,7 @@ import logging
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
+from babel.lists import format_list
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.slack.blocks import MAX_SURFACE_BLOCKS, render_blocks
@@ -16,6 +17,8 @@ from bot.core.dispatch import Dispatcher, PlatformUser
 from bot.core.events import HomeChanged
 from bot.core.invocation import Actor
 from bot.core.messages import Block, Context, Divider, Fields, Header, Inline, Message, Plain
+from bot.core.moments import babel_locale
+from bot.core.plaintext import inline_text
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +44,7 @@ async def home_message(services: Services, cogs: Sequence[Cog], actor: Actor, he
             )
         ),
     ]
+    sections: list[list[Block]] = []
     if member_id is not None:
         for cog in cogs:
             try:
@@ -49,14 +53,46 @@ async def home_message(services: Services, cogs: Sequence[Cog], actor: Actor, he
                 log.exception("home section of %s failed", cog.name)
                 continue
             if section:
-                blocks.append(Divider())
-                blocks.extend(section)
-    blocks.append(Context(t(loc, "slack.home.footer", help=help_usage)))
-    return Message(blocks)
+                sections.append(section)
+    footer = Context(t(loc, "slack.home.footer", help=help_usage))
+
+    def left_out(names: list[str]) -> Block:
+        return Context(t(loc, "slack.home.left_out", sections=format_list(names, locale=babel_locale(loc))))
+
+    return fitted_home(blocks, sections, footer, left_out)
+
+
+def fitted_home(
+    head: list[Block], sections: list[list[Block]], footer: Block, left_out: Callable[[list[str]], Block]
+) -> Message:
+    """``head``, then every feature section whole, in order, while the tab stays within the blocks Slack
+    shows (100); a section that would not fit is left out whole and named in a note above ``footer``,
+    so nothing is cut off unsaid."""
+
+    def fits(blocks: list[Block]) -> bool:
+        return len(render_blocks(Message(blocks))) <= MAX_SURFACE_BLOCKS
+
+    every = [block for section in sections for block in (Divider(), *section)]
+    if fits([*head, *every, footer]):
+        return Message([*head, *every, footer])
+    kept: list[Block] = []
+    dropped: list[str] = []
+    for section in sections:
+        trial = [*kept, Divider(), *section]
+        if fits([*head, *trial, left_out(["…"]), footer]):  # room kept for the note
+            kept = trial
+        else:
+            dropped.append(_title(section))
+    return Message([*head, *kept, left_out(dropped), footer])
+
+
+def _title(section: list[Block]) -> str:
+    """What a section is called: its first header."""
+    return next((inline_text(b.text) for b in section if isinstance(b, Header)), "…")
 
 
 def home_view(message: Message) -> dict[str, Any]:
-    """The views.publish payload (Home tabs take up to 100 blocks)."""
+    """The views.publish payload (Home tabs take up to 100 blocks: see `fitted_home`)."""
     return {"type": "home", "blocks": render_blocks(message)[:MAX_SURFACE_BLOCKS]}
 
 

@@ -7,7 +7,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import pytest
+
 from bot.core.clock import FakeClock
+from bot.core.messages import Block, Header, Section
 from cogs.oncall import OncallCog
 from tests.cogs.good_first_issues.conftest import GFI_YAML, REPO, seed, standard_board
 from tests.cogs.oncall.test_e2e import CONFIG as ONCALL_YAML
@@ -93,3 +96,21 @@ async def test_home_shows_claims_and_shifts_and_follows_changes(
         await chat.command("bob", "/oncall swap 2026-01-13 carol")
         carol = _homes(chat, "carol")[-1]
         assert "Swap requests for you:" in carol and "bob asks you to take the core shift" in carol
+
+
+async def test_a_home_longer_than_slack_shows_names_the_section_left_out(
+    database_url: str, tmp_path: Path, github: RecordingGitHub, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    clock = FakeClock(datetime(2026, 1, 5, 9, 0, tzinfo=UTC))
+    async with slack_chat(database_url, tmp_path, extra_yaml=_config, clock=clock, github=github) as chat:
+        cog = next(c for c in chat.app.cogs if isinstance(c, OncallCog))
+
+        async def long_section(member_id: int, locale: str) -> list[Block]:
+            return [Header("On call"), *(Section(f"shift {i}") for i in range(120))]
+
+        monkeypatch.setattr(cog, "home_section", long_section)
+        home = await _open_home(chat, "alice")
+        assert "shift 0" not in home  # left out whole, not cut after a few
+        assert "Good first issues" in home and "/gfi list" in home  # the section after it still shows
+        assert "Not shown here, for lack of room: On call. Their commands show everything." in home
+        assert home.rstrip().endswith("Type /steward help for every command.")
