@@ -1,4 +1,5 @@
-"""The Discord adapter: discord.py client lifecycle, command sync, posting, DMs and member joins."""
+"""The Discord adapter: discord.py client lifecycle, command sync and member joins; interactions go
+to interactions.py, posting and DMs to posting.py, roles to roles.py."""
 
 from __future__ import annotations
 
@@ -7,8 +8,6 @@ import logging
 import math
 from collections.abc import Coroutine
 from typing import Any
-
-import aiohttp
 
 import discord
 from bot.adapters.discord.commands import command_payloads
@@ -22,15 +21,10 @@ from bot.adapters.discord.gateway import (
     check_shard_plan,
 )
 from bot.adapters.discord.interactions import InteractionRouter
-from bot.adapters.discord.keyed import post_keyed
 from bot.adapters.discord.pacing import RequestPacer
+from bot.adapters.discord.posting import ChannelPoster
 from bot.adapters.discord.render import (
-    DEFAULT_FILE_LIMIT,
     PLATFORM,
-    Outgoing,
-    render,
-    size_text,
-    without_oversized,
 )
 from bot.adapters.discord.roles import RoleKeeper
 from bot.config.sections.chat import DiscordConfig
@@ -38,7 +32,7 @@ from bot.core.adapter import GroupChange
 from bot.core.commands import CommandRegistry
 from bot.core.dispatch import Dispatcher, PlatformUser
 from bot.core.events import MemberJoined
-from bot.core.messages import Mention, Message, Plain, Section
+from bot.core.messages import Message
 from bot.core.post_keys import KeyedSend
 from bot.counted import counted
 from bot.db.database import Database
@@ -46,15 +40,12 @@ from bot.i18n import Catalog
 from bot.shards import ShardPlan
 
 log = logging.getLogger(__name__)
-TOPIC_LIMIT = 1024  # a text channel's topic
-SEND_ATTEMPTS = 4
 STOP_GRACE = 10.0  # seconds in-flight interactions get to finish on shutdown
 PRIVILEGED_INTENT_HELP = (
     "Discord refused the Server Members privileged intent, so Steward cannot see people join and will "
     "not greet newcomers. Enable it: Discord Developer Portal -> your application -> Bot -> Privileged "
     "Gateway Intents -> Server Members Intent. Continuing without it; commands keep working."
 )
-_TRANSIENT = (discord.DiscordServerError, aiohttp.ClientError, asyncio.TimeoutError, OSError)
 
 
 class DiscordAdapter:
@@ -99,6 +90,9 @@ class DiscordAdapter:
         self._connection: asyncio.Task[None] | None = None
         self._inflight: set[asyncio.Task[Any]] = set()
         self.roles = RoleKeeper(lambda: self.client, self.pacer, retry_delay)
+        self.posting = ChannelPoster(
+            lambda: self.client, lambda: self.config.channels, catalog, locale, self.pacer, retry_delay
+        )
 
     # -- lifecycle --------------------------------------------------------
     def _new_client(self, members: bool) -> discord.Client:
@@ -287,124 +281,27 @@ class DiscordAdapter:
             "in_flight": len(self._inflight),
         }
 
-    # -- adapter protocol: output ----------------------------------------
+    # -- adapter protocol: output (bot/adapters/discord/posting.py) ------
     def channel_for(self, purpose: str) -> str | None:
-        channel = self.config.channels.get(purpose)
-        return str(channel) if channel is not None else None
-
-    async def _channel(self, channel_id: str) -> discord.abc.Messageable:
-        assert self.client is not None
-        channel = self.client.get_channel(int(channel_id))
-        if channel is None:
-            await self.pacer.wait()
-            channel = await self.client.fetch_channel(int(channel_id))
-        if not isinstance(channel, discord.abc.Messageable):
-            raise ValueError(f"discord channel {channel_id} cannot hold messages")
-        return channel
-
-    async def _send(
-        self, target: discord.abc.Messageable, out: Outgoing, where: str, nonce: str | None = None
-    ) -> discord.Message:
-        """Send one message; transient failures are retried, every failure is logged with the reason.
-
-        With ``nonce`` every retry carries it, so Discord returns the message a lost answer created.
-        """
-        kwargs = out.kwargs()
-        if nonce is not None:
-            kwargs["nonce"] = nonce
-        for attempt in range(1, SEND_ATTEMPTS + 1):
-            try:
-                await self.pacer.wait()
-                return await target.send(**kwargs)
-            except discord.HTTPException as exc:
-                if not isinstance(exc, discord.DiscordServerError):
-                    log.error("discord: sending to %s failed: %s %s", where, exc.status, exc.text)
-                    raise
-                reason: str = f"{exc.status} {exc.text}"
-            except _TRANSIENT as exc:
-                reason = repr(exc)
-            if attempt == SEND_ATTEMPTS:
-                log.error("discord: sending to %s failed %d times, last: %s", where, attempt, reason)
-                raise ConnectionError(f"sending to {where} failed: {reason}")
-            log.warning("discord: sending to %s failed (%s), retry %d", where, reason, attempt)
-            await asyncio.sleep(self.retry_delay * attempt)
-        raise AssertionError("unreachable")
+        return self.posting.channel_for(purpose)
 
     def fit_files(self, message: Message, limit: int, locale: str | None = None) -> Message:
         """Files over ``limit`` (or the 25 MiB request size) become a notice, not a failing send."""
-        return without_oversized(
-            message,
-            limit,
-            lambda name, size: self.catalog.translate(
-                locale or self.locale,
-                "discord.file_too_large",
-                name=name,
-                size=size_text(size),
-                limit=size_text(limit),
-            ),
-        )
+        return self.posting.fit_files(message, limit, locale)
 
     async def post(self, channel_id: str, message: Message) -> str:
-        target = await self._channel(channel_id)
-        guild = getattr(target, "guild", None)
-        message = self.fit_files(message, guild.filesize_limit if guild is not None else DEFAULT_FILE_LIMIT)
-        sent = [await self._send(target, out, f"channel {channel_id}") for out in render(message)]
-        return f"{channel_id}/{sent[0].id}" if sent else channel_id
+        return await self.posting.post(channel_id, message)
 
     async def post_keyed(self, channel_id: str, message: Message, send: KeyedSend) -> list[str]:
         """Post the parts ``send`` still needs, each with its key as the nonce (see :mod:`.keyed`)."""
-        target = await self._channel(channel_id)
-        guild = getattr(target, "guild", None)
-        message = self.fit_files(message, guild.filesize_limit if guild is not None else DEFAULT_FILE_LIMIT)
-        assert self.client is not None and self.client.user is not None
-
-        async def send_one(out: Outgoing, nonce: str) -> discord.Message:
-            return await self._send(target, out, f"channel {channel_id}", nonce=nonce)
-
-        return await post_keyed(
-            target, channel_id, self.client.user.id, message, send, send_one, self.pacer.wait
-        )
+        return await self.posting.post_keyed(channel_id, message, send)
 
     async def send_dm(self, user_id: str, message: Message) -> bool:
-        """DM a user; False when their DMs are closed (then a short notice, without the content,
-        mentions them in the welcome channel so they know to open their DMs)."""
-        assert self.client is not None
-        try:
-            await self.pacer.wait()  # create_dm is a request unless discord.py has the channel cached
-            dm = await self.client.create_dm(discord.Object(id=int(user_id)))
-            for out in render(self.fit_files(message, DEFAULT_FILE_LIMIT)):
-                await self._send(dm, out, f"DM to user {user_id}")
-            return True
-        except discord.Forbidden:
-            log.warning("discord: user %s does not accept DMs; the message was not delivered", user_id)
-        welcome = self.channel_for("welcome")
-        if welcome is None:
-            return False
-        # Only the notice: DMs carry private things (invitations, reminders) the channel must not see.
-        notice = self.catalog.translate(self.locale, "discord.dm_closed", command="/steward me")
-        try:
-            await self.post(welcome, Message([Section(Mention(user_id, {PLATFORM: user_id}), " ", notice)]))
-        except (discord.HTTPException, ConnectionError):
-            log.warning("discord: could not tell user %s in the welcome channel either", user_id)
-        return False
+        """DM a user; False when their DMs are closed (see `ChannelPoster.send_dm`)."""
+        return await self.posting.send_dm(user_id, message)
 
     async def set_topic(self, channel_id: str, text: str) -> bool:
-        channel = await self._channel(channel_id)
-        if not isinstance(channel, discord.TextChannel):
-            return False
-        if len(text) > TOPIC_LIMIT:  # never a cut topic: the channel reads it whole as a message
-            log.info("discord: a topic of %d characters is posted in %s instead", len(text), channel_id)
-            await self.post(channel_id, Message.text(Plain(text)))
-            return True
-        try:
-            await self.pacer.wait()
-            await channel.edit(topic=text)
-        except discord.HTTPException as exc:
-            log.error(
-                "discord: setting the topic of channel %s failed: %s %s", channel_id, exc.status, exc.text
-            )
-            return False
-        return True
+        return await self.posting.set_topic(channel_id, text)
 
     async def add_to_group(self, user_id: str, group_id: str, reason: str) -> GroupChange:
         """Give the user the guild role ``group_id``."""
