@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
-import re
 import time
 from collections.abc import Callable, Coroutine, Sequence
 from typing import Any
@@ -18,21 +16,20 @@ from slack_bolt.app.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.adapters.slack.blocks import SlackMessage, Upload, parse_action_id, render_chunks, uploads_of
+from bot.adapters.slack.blocks import SlackMessage, Upload, render_chunks, uploads_of
 from bot.adapters.slack.channels import ChannelInviter
 from bot.adapters.slack.directory import PLATFORM, SlackDirectory
-from bot.adapters.slack.forms import FORM_CALLBACK, form_answers, form_meta
 from bot.adapters.slack.home import HomeTabs
 from bot.adapters.slack.keyed import post_keyed
+from bot.adapters.slack.listeners import SlackListeners
 from bot.adapters.slack.naming import slack_command_style
 from bot.adapters.slack.outbox import ChannelOutbox, retry_handlers
-from bot.adapters.slack.responder import AckAnswer, SlackResponder
 from bot.adapters.slack.signing import verified_request
 from bot.config.sections.chat import SlackConfig
 from bot.core.adapter import GroupChange
 from bot.core.cog import Cog, Services
 from bot.core.dispatch import Dispatcher
-from bot.core.events import HomeChanged, MemberJoined
+from bot.core.events import HomeChanged
 from bot.core.messages import Message, Plain
 from bot.core.post_keys import KeyedSend
 from bot.counted import counted
@@ -41,10 +38,6 @@ from bot.http_server import request_body
 log = logging.getLogger(__name__)
 TOPIC_LIMIT = 250  # conversations.setTopic
 EVENTS_PATH = "/slack/events"
-VIEW_ACK_BUDGET = 2.5  # seconds a modal submission may take before Slack's 3 s deadline
-# Seconds a command's answer may take to ride in the ack; later, it goes to the response_url. Shorter than
-# VIEW_ACK_BUDGET: a person sees nothing at all until the ack arrives.
-ACK_ANSWER_BUDGET = 1.5
 # Post-ack work (running handlers, replying) at once; more waits its turn so that acks, which have a
 # hard 3 s deadline, keep the event loop under a burst. Replies may take 30 minutes (response_url).
 WORKERS = 4
@@ -104,12 +97,18 @@ class SlackAdapter:
             self.client, services, cogs, self.directory.user, lambda: self._dispatcher,
             lambda: self.style.top("steward") + " help", self.spawn,
         )  # fmt: skip
-        self._register_listeners()
+        self.listeners = SlackListeners(self)
+        self.listeners.register(self.bolt)
         services.bus.subscribe(HomeChanged, self.homes.changed)
 
     @property
     def config(self) -> SlackConfig:
         return self._config()
+
+    @property
+    def dispatcher(self) -> Dispatcher | None:
+        """The core's dispatcher while started."""
+        return self._dispatcher
 
     # -- adapter protocol -------------------------------------------------
     async def start(self, dispatcher: Dispatcher) -> None:
@@ -304,129 +303,9 @@ class SlackAdapter:
         for name in sorted(names - set(self._channel_ids)):
             log.warning("slack: channel %s not found (is the bot invited?); posting by name", name)
 
-    # -- listeners --------------------------------------------------------
-    def _register_listeners(self) -> None:
-        bolt = self.bolt
-        for name in self.style_commands():
-            bolt.command(name)(self._on_command)
-        bolt.action(re.compile(r"^stw"))(self._on_action)
-        bolt.view(FORM_CALLBACK)(self._on_view)
-        bolt.event("team_join")(self._on_team_join)
-        bolt.event("member_joined_channel")(self._on_member_joined_channel)
-        bolt.event("app_home_opened")(self.homes.opened)
-
     def style_commands(self) -> dict[str, str]:
         """Slack command name -> core group."""
         return {self.style.top(group): group for group in self.services.registry.top_level()}
-
-    async def _on_command(self, ack: Any, command: dict[str, Any]) -> None:
-        # An answer ready within the budget rides in the ack (see AckAnswer); a slower one, or one of
-        # several, goes to the response_url.
-        answer = AckAnswer()
-        task = self.spawn(self._run_command(dict(command), answer), queued=True)
-        task.add_done_callback(lambda _: answer.close())
-        # asyncio.timeout, not wait_for: no task of its own for every command.
-        with contextlib.suppress(TimeoutError):
-            async with asyncio.timeout(ACK_ANSWER_BUDGET):
-                await answer.settled.wait()
-        answer.close()
-        try:
-            await ack(**answer.ack_args())
-        finally:
-            answer.acked.set()
-
-    async def _run_command(self, command: dict[str, Any], answer: AckAnswer | None = None) -> None:
-        assert self._dispatcher is not None
-        group = self.style_commands().get(str(command.get("command", "")))
-        if group is None:
-            return
-        user = await self.directory.user(str(command["user_id"]), str(command.get("user_name", "")))
-        channel = command.get("channel_id")
-        responder = SlackResponder(
-            self,
-            user.user_id,
-            channel,
-            command.get("response_url"),
-            command.get("trigger_id"),
-            user.locale,
-            ack_answer=answer,
-        )
-        text = str(command.get("text") or "").strip()
-        await self._dispatcher.run_line(user, channel, f"{group} {text}".strip(), responder)
-
-    async def _on_action(self, ack: Any, body: dict[str, Any]) -> None:
-        await ack()
-        self.spawn(self._run_action(body), queued=True)
-
-    async def _run_action(self, body: dict[str, Any]) -> None:
-        assert self._dispatcher is not None
-        for action in body.get("actions") or []:
-            name = parse_action_id(str(action.get("action_id", "")))
-            if name is None:
-                continue  # a link button: Slack opened the URL, nothing to run
-            raw_user = body.get("user") or {}
-            user = await self.directory.user(str(raw_user["id"]), str(raw_user.get("name") or ""))
-            channel = (body.get("channel") or {}).get("id")
-            responder = SlackResponder(
-                self, user.user_id, channel, body.get("response_url"), body.get("trigger_id"), user.locale
-            )
-            await self._dispatcher.run_action(user, channel, name, str(action.get("value") or ""), responder)
-
-    async def _on_view(self, ack: Any, body: dict[str, Any], view: dict[str, Any]) -> None:
-        assert self._dispatcher is not None
-        meta = form_meta(view)
-        raw_user = body.get("user") or {}
-        user = await self.directory.user(str(raw_user["id"]), str(raw_user.get("name") or ""))
-        responder = SlackResponder(
-            self, user.user_id, meta.channel_id, None, body.get("trigger_id"), user.locale
-        )
-        task = self.spawn(
-            self._dispatcher.submit_form(
-                user, meta.channel_id, meta.action, meta.value, form_answers(view), responder
-            )
-        )
-        done, _ = await asyncio.wait({task}, timeout=VIEW_ACK_BUDGET)
-        if task in done and not task.cancelled() and task.exception() is None:
-            errors = task.result()
-            if errors:
-                await ack(response_action="errors", errors=errors)
-            else:
-                await ack()
-            return
-        # Too slow (or failed): close the modal now; late validation errors arrive as a message.
-        await ack()
-        if task not in done:
-            self.spawn(responder.late_form_errors(task))
-
-    async def _on_team_join(self, event: dict[str, Any]) -> None:
-        cfg = self.config
-        if not cfg.greet_new_members or cfg.welcome_channel_join:
-            return
-        user = event.get("user") or {}
-        profile = user.get("profile") or {}
-        name = profile.get("display_name") or profile.get("real_name") or user.get("name") or user.get("id")
-        await self._publish(
-            MemberJoined(PLATFORM, str(user["id"]), str(name), is_bot=bool(user.get("is_bot")))
-        )
-
-    async def _on_member_joined_channel(self, event: dict[str, Any]) -> None:
-        cfg = self.config
-        if not cfg.greet_new_members or not cfg.welcome_channel_join:
-            return
-        channel = str(event.get("channel", ""))
-        if channel != self.channel_for("welcome"):
-            return
-        # The profile is a Web API call: after the ack, which Slack wants within 3 s.
-        self.spawn(self._greet(str(event["user"]), channel), queued=True)
-
-    async def _greet(self, user_id: str, channel: str) -> None:
-        assert self._dispatcher is not None
-        profile = await self.directory.profile(user_id)
-        await self._dispatcher.publish(MemberJoined(PLATFORM, user_id, profile.name, profile.is_bot, channel))
-
-    async def _publish(self, event: MemberJoined) -> None:
-        assert self._dispatcher is not None
-        self.spawn(self._dispatcher.publish(event), queued=True)
 
     async def publish_home(self, user_id: str) -> None:
         """Render and publish ``user_id``'s Home tab."""

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.adapters.slack import adapter as slack_adapter
+from bot.adapters.slack import listeners as slack_listeners
 from bot.adapters.slack.blocks import render_chunks
 from bot.adapters.slack.responder import AckAnswer, SlackResponder
 from bot.core.cog import Cog
@@ -52,7 +52,7 @@ class PaceCog(Cog):
 
 @pytest.fixture(autouse=True)
 def short_budget(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(slack_adapter, "ACK_ANSWER_BUDGET", BUDGET)
+    monkeypatch.setattr(slack_listeners, "ACK_ANSWER_BUDGET", BUDGET)
 
 
 @pytest.mark.parametrize("socket", [False, True], ids=["http", "socket"])
