@@ -1,5 +1,5 @@
 """The Discord adapter: discord.py client lifecycle, command sync and member joins; interactions go
-to interactions.py, posting and DMs to posting.py, roles to roles.py."""
+to interactions.py, posting and DMs to channel_poster.py, roles to roles.py."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from collections.abc import Coroutine
 from typing import Any
 
 import discord
+from bot.adapters.discord.channel_poster import ChannelPoster
 from bot.adapters.discord.commands import command_payloads
 from bot.adapters.discord.forms import FormBook
 from bot.adapters.discord.gateway import (
@@ -22,10 +23,7 @@ from bot.adapters.discord.gateway import (
 )
 from bot.adapters.discord.interactions import InteractionRouter
 from bot.adapters.discord.pacing import RequestPacer
-from bot.adapters.discord.posting import ChannelPoster
-from bot.adapters.discord.render import (
-    PLATFORM,
-)
+from bot.adapters.discord.render import PLATFORM
 from bot.adapters.discord.roles import RoleKeeper
 from bot.config.sections.chat import DiscordConfig
 from bot.core.adapter import GroupChange
@@ -281,7 +279,7 @@ class DiscordAdapter:
             "in_flight": len(self._inflight),
         }
 
-    # -- adapter protocol: output (bot/adapters/discord/posting.py) ------
+    # -- adapter protocol: output (channel_poster.py) --------------------
     def channel_for(self, purpose: str) -> str | None:
         return self.posting.channel_for(purpose)
 
