@@ -21,20 +21,18 @@ from zoneinfo import ZoneInfo
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from bot.core.clock import Clock, follows_wall_time
 from bot.core.post_keys import Fenced
 from bot.counted import counted
-from bot.db.models import PostLog
 from bot.scheduling.fire_times import (
-    PERIOD_FORMAT,
     fire_times_between,
     latest_fire_time,
     next_fire_time,
     period_key,
 )
-from bot.scheduling.models import JobRun
+from bot.scheduling.run_ledger import RunLedger
 
 if TYPE_CHECKING:
     from bot.config import StewardConfig
@@ -99,6 +97,7 @@ class JobScheduler:
         # a replaced leader must not record runs, or the new one would skip periods it never ran.
         self.fence: Callable[[Session], None] = lambda session: None
         self.on_fenced: Callable[[], None] = lambda: None
+        self.ledger = RunLedger(db, clock, lambda session: self.fence(session))
         self.entries: dict[str, ScheduledEntry] = {}
         self.retry_delays: tuple[timedelta, ...] = RETRY_DELAYS
         self.retry_every = RETRY_EVERY
@@ -222,7 +221,7 @@ class JobScheduler:
         if entry is None or self._stopping or not self.is_leader():
             return
         now = self.clock.now()
-        state = await self._state(entry.key)
+        state = await self.ledger.state(entry.key)
         if state is not None and state.last_fire_at is not None:
             due = [
                 t
@@ -264,7 +263,7 @@ class JobScheduler:
     async def _run(self, entry: ScheduledEntry, fire_at: datetime, catch_up: bool) -> bool:
         ctx = JobContext(entry.job, entry.key, fire_at, period_key(fire_at), entry.channels, catch_up)
         started = self.clock.now()
-        await self._record(entry, fire_at, "running", started=started)
+        await self.ledger.record(entry, fire_at, "running", started=started)
         try:
             if _accepts_context(entry.fn):
                 await entry.fn(ctx)
@@ -272,12 +271,12 @@ class JobScheduler:
                 await entry.fn()
         except Exception as exc:
             log.exception("job %s (%s) failed", entry.job, ctx.period)
-            await self._record(entry, fire_at, "failed", error=repr(exc)[:500])
+            await self.ledger.record(entry, fire_at, "failed", error=repr(exc)[:500])
             self._count(entry.job, "failed", started, fire_at)
             self._schedule_retry(entry, fire_at)
             return False
         self._failures.pop(entry.key, None)
-        await self._record(entry, fire_at, "ok")
+        await self.ledger.record(entry, fire_at, "ok")
         self._count(entry.job, "ok", started, fire_at)
         return True
 
@@ -309,7 +308,7 @@ class JobScheduler:
         entry = self.entries.get(key)
         if entry is None or self._stopping or not self.is_leader():
             return
-        state = await self._state(key)
+        state = await self.ledger.state(key)
         if state is None or state.status != "failed" or state.last_fire_at != fire_at:
             return
         if self.clock.now() - fire_at > entry.grace:
@@ -340,17 +339,17 @@ class JobScheduler:
         for entry in list(self.entries.values()):
             if self._stopping:
                 break
-            for orphan in await self._orphaned(entry, now):
+            for orphan in await self.ledger.orphaned(entry, now):
                 # A claim a replaced leader left mid-post that job_run no longer names: finish it.
                 log.warning(
                     "job %s left a post of %s unfinished; running that period again", entry.job, orphan
                 )
                 await self.run(entry, orphan, catch_up=True)
                 ran.append(entry.key)
-            state = await self._state(entry.key)
+            state = await self.ledger.state(entry.key)
             if state is None or state.last_fire_at is None:
                 # Never ran: nothing was missed; remember "now" as the starting point.
-                await self._record(entry, now, "ok", mark_only=True)
+                await self.ledger.record(entry, now, "ok", mark_only=True)
                 continue
             if state.status == "running":
                 log.warning("job %s was interrupted at %s; running it again", entry.job, state.last_fire_at)
@@ -375,7 +374,7 @@ class JobScheduler:
                         missed.isoformat(),
                         entry.grace,
                     )
-                    await self._record(entry, missed, "ok", mark_only=True)
+                    await self.ledger.record(entry, missed, "ok", mark_only=True)
                     continue
                 log.info("catching up job %s for %s", entry.job, missed.isoformat())
                 await self.run(entry, missed, catch_up=True)
@@ -389,63 +388,6 @@ class JobScheduler:
     def next_runs(self) -> dict[str, datetime | None]:
         now = self.clock.now()
         return {key: next_fire_time(e.trigger, now) for key, e in self.entries.items()}
-
-    async def _orphaned(self, entry: ScheduledEntry, now: datetime) -> list[datetime]:
-        """Periods of ``entry`` with a post still claimed in the post log, oldest first, within grace."""
-        if self.db is None:
-            return []
-
-        def read(session: Session) -> list[str]:
-            query = select(PostLog.period).where(PostLog.job == entry.job, PostLog.status == "claimed")
-            return sorted(set(session.exec(query)))
-
-        times = []
-        for period in await self.db.run(read):
-            try:
-                fire_at = datetime.strptime(period, PERIOD_FORMAT).replace(tzinfo=UTC)
-            except ValueError:
-                continue  # not a scheduled period (a part of a spotlight, a manual send)
-            if now - fire_at <= entry.grace:
-                times.append(fire_at)
-        return times
-
-    # -- persistence ------------------------------------------------------
-    async def _state(self, key: str) -> JobRun | None:
-        if self.db is None:
-            return None
-        return await self.db.run(lambda s: s.exec(select(JobRun).where(JobRun.key == key)).first())
-
-    async def _record(
-        self,
-        entry: ScheduledEntry,
-        fire_at: datetime,
-        status: str,
-        *,
-        started: datetime | None = None,
-        error: str | None = None,
-        mark_only: bool = False,
-    ) -> None:
-        if self.db is None:
-            return
-        now = self.clock.now()
-
-        def write(session: Session) -> None:
-            self.fence(session)
-            row = session.exec(select(JobRun).where(JobRun.key == entry.key)).first()
-            if row is None:
-                row = JobRun(key=entry.key, job=entry.job)
-            row.last_fire_at = fire_at
-            row.status = status
-            if not mark_only:
-                if started is not None:
-                    row.started_at = started
-                    row.runs += 1
-                if status in ("ok", "failed"):
-                    row.finished_at = now
-                row.error = error
-            session.add(row)
-
-        await self.db.run(write)
 
     def _count(self, job: str, outcome: str, started: datetime, fire_at: datetime) -> None:
         if self.metrics is not None:

@@ -368,7 +368,7 @@ async def test_a_run_that_could_not_record_its_end_is_repeated_before_the_later_
     )
     scheduler.apply(config, {"weekly_digest": job})  # type: ignore[arg-type]
     [entry] = scheduler.entries.values()
-    await scheduler._record(entry, clock.now(), "running", started=clock.now())
+    await scheduler.ledger.record(entry, clock.now(), "running", started=clock.now())
     clock.set(datetime(2026, 5, 4, 10, 0, 30, tzinfo=UTC))
     await scheduler.fire(entry.key)
     assert [r.scheduled_at.astimezone(UTC).hour for r in job.runs] == [9, 10]
