@@ -92,8 +92,8 @@ def _title(section: list[Block]) -> str:
 
 
 def home_view(message: Message) -> dict[str, Any]:
-    """The views.publish payload (Home tabs take up to 100 blocks: see `fitted_home`)."""
-    return {"type": "home", "blocks": render_blocks(message)[:MAX_SURFACE_BLOCKS]}
+    """The views.publish payload of a `home_message` (already within the 100 blocks a Home tab takes)."""
+    return {"type": "home", "blocks": render_blocks(message)}
 
 
 class HomeTabs:
