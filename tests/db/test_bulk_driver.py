@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Session
 
-from bot.db.bulk import BulkInsert, ExecuteMany, one_of
+from bot.db.bulk import JSON_EACH, BulkInsert, ExecuteMany, one_of, one_of_named
 from bot.db.database import Database
 from bot.db.models import Repo, TrackedIssue, TZDateTime
 from tests.fixtures.database import statements
@@ -175,7 +175,7 @@ def test_bulk_insert_conflict_rolls_back_to_the_savepoint(db: Database) -> None:
     assert [row[0] for row in _stored(db, ours)] == [1, 2, 3, 4]
 
 
-def test_one_of_matches_what_in_matches_with_one_statement_text_on_postgresql(db: Database) -> None:
+def test_one_of_matches_what_in_matches_with_one_statement_text(db: Database) -> None:
     repo_id = _repo(db, "acme/one-of")
     db.call(lambda s: BulkInsert(ISSUES, KEYS)(s.connection(), _rows(repo_id)))
     numbers = [row["number"] for row in _rows(repo_id)]
@@ -191,4 +191,30 @@ def test_one_of_matches_what_in_matches_with_one_statement_text_on_postgresql(db
     for wanted in (numbers, numbers[:1], [numbers[0], 10**6], []):
         assert db.call(matching, wanted) == set(wanted) & set(numbers)
     texts = {text for text in sent if "tracked_issue.number" in text}
-    assert len(texts) == (1 if db.engine.dialect.name == "postgresql" else 4)
+    # Every count of numbers runs the same statement: one array (PostgreSQL) or JSON text (SQLite).
+    assert len(texts) == (1 if db.engine.dialect.name == "postgresql" or JSON_EACH else 4)
+
+
+def test_one_of_matches_strings_and_a_named_list_bound_at_each_run(db: Database) -> None:
+    repo_id = _repo(db, "acme/one-of-strings")
+    db.call(lambda s: BulkInsert(ISSUES, KEYS)(s.connection(), _rows(repo_id)))
+    titles = sorted(row["title"] for row in _rows(repo_id))
+
+    def by_title(session: Session, wanted: list[str]) -> list[str]:
+        conn = session.connection()
+        query = select(ISSUES.c.title).where(one_of(ISSUES.c.title, wanted, conn.dialect))
+        return sorted(conn.execute(query).scalars())
+
+    assert db.call(by_title, [titles[0], "no such title", titles[-1]]) == [titles[0], titles[-1]]
+    assert db.call(by_title, ['it\'s "quoted" \\ 雪']) == []
+
+    def named(session: Session, wanted: set[int]) -> list[int]:
+        conn = session.connection()
+        query = select(ISSUES.c.number).where(
+            ISSUES.c.repo_id == repo_id, one_of_named(ISSUES.c.number, "wanted", conn.dialect.name)
+        )
+        return sorted(conn.execute(query, {"wanted": sorted(wanted)}).scalars())
+
+    numbers = [row["number"] for row in _rows(repo_id)]
+    assert db.call(named, {numbers[1], numbers[0]}) == sorted(numbers[:2])
+    assert db.call(named, set()) == []
