@@ -42,6 +42,25 @@ def test_datetimes_come_back_aware_utc(db: Database) -> None:
     assert member.timezone is None and member.is_bot is False
 
 
+@pytest.mark.parametrize(
+    "moment",
+    [
+        datetime(1, 1, 1, tzinfo=UTC),
+        datetime(9999, 12, 31, 23, 59, 59, 999999, tzinfo=UTC),
+        datetime(2026, 3, 29, 1, 30, tzinfo=timezone(timedelta(hours=-7, minutes=-30))),
+        datetime(2026, 11, 1, 9, 30, tzinfo=timezone.utc),
+    ],
+)
+def test_datetimes_round_trip_from_the_first_year_to_the_last_and_from_any_offset(
+    db: Database, moment: datetime
+) -> None:
+    with db.session() as s:
+        s.add(Member(display_name="a", created_at=moment))
+    with db.session() as s:
+        stored = s.exec(select(Member)).one().created_at
+    assert stored == moment and stored.utcoffset() == timedelta(0)
+
+
 def test_naive_datetimes_are_refused(db: Database) -> None:
     with pytest.raises(Exception, match="naive datetime"), db.session() as s:
         s.add(Member(display_name="a", created_at=datetime(2026, 1, 1)))
