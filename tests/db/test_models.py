@@ -48,7 +48,7 @@ def test_datetimes_come_back_aware_utc(db: Database) -> None:
         datetime(1, 1, 1, tzinfo=UTC),
         datetime(9999, 12, 31, 23, 59, 59, 999999, tzinfo=UTC),
         datetime(2026, 3, 29, 1, 30, tzinfo=timezone(timedelta(hours=-7, minutes=-30))),
-        datetime(2026, 11, 1, 9, 30, tzinfo=timezone.utc),
+        datetime(2026, 11, 1, 9, 30, tzinfo=timezone(timedelta(0), "UTC+0")),  # not the UTC singleton
     ],
 )
 def test_datetimes_round_trip_from_the_first_year_to_the_last_and_from_any_offset(
