@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from typing import Any
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, generate_latest
 
@@ -46,6 +47,18 @@ class Metrics:
         self.leader = Gauge(
             "steward_scheduler_leader", "1 when this instance fires scheduled jobs", registry=self.registry
         )
+        self._command_counts: dict[tuple[str, str, str], Any] = {}
+
+    def count_command(self, platform: str, name: str, outcome: str) -> None:
+        """One more handled command. The labelled child is kept: ``labels()`` validates and looks
+        its labels up on every call, which cost more than the rest of counting on a command's path."""
+        key = (platform, name, outcome)
+        child = self._command_counts.get(key)
+        if child is None:
+            child = self._command_counts[key] = self.commands.labels(
+                platform=platform, name=name, outcome=outcome
+            )
+        child.inc()
 
     def observe_github(self, by_verb: Mapping[str, int], remaining: int | None) -> None:
         """Bring the GitHub figures up to the client's own counts (read when /metrics is scraped)."""

@@ -54,7 +54,6 @@ class Dispatcher:
     async def actor_for(self, user: PlatformUser) -> Actor:
         """Resolve (and on first sight create) the member behind a platform user."""
         services = self.services
-        now = services.clock.now()
 
         def fields(member: Any) -> tuple[int, str | None, str | None, str | None]:
             assert member.id is not None
@@ -62,7 +61,9 @@ class Dispatcher:
 
         def load(session: Any) -> tuple[int, str | None, str | None, str | None]:
             return fields(
-                services.members.ensure(session, user.platform, user.user_id, user.display_name, now)
+                services.members.ensure(
+                    session, user.platform, user.user_id, user.display_name, services.clock.now()
+                )
             )
 
         # Someone the bot knows costs nothing (or a snapshot read after a change to members); only a
@@ -144,18 +145,19 @@ class Dispatcher:
         """
         async with self._answered(user, responder):
             actor = await self.actor_for(user)
-            usage = command.usage()
             try:
                 converted: dict[str, Any] = {}
                 for opt in command.options:
                     value = args.get(opt.name)
                     if value is None:
                         if opt.required:
-                            raise UsageError("core.usage.missing", usage=usage, option=opt.name)
+                            raise UsageError("core.usage.missing", usage="", option=opt.name)
                         converted[opt.name] = None
                     else:
-                        converted[opt.name] = convert_value(opt, value, user.platform, usage)
+                        converted[opt.name] = convert_value(opt, value, user.platform, "")
             except UserError as exc:
+                if isinstance(exc, UsageError):
+                    exc.usage = command.usage()  # written only when shown: most values are fine
                 await self._report(self._invocation(actor, channel_id, responder, command=command), exc)
                 return
             await self._run(self._invocation(actor, channel_id, responder, command=command, args=converted))
@@ -233,9 +235,9 @@ class Dispatcher:
             self._count(inv.platform, name, outcome)
 
     def _count(self, platform: str, name: str, outcome: str) -> None:
-        counter = getattr(self.services.metrics, "commands", None)
-        if counter is not None:
-            counter.labels(platform=platform, name=name, outcome=outcome).inc()
+        metrics = self.services.metrics
+        if metrics is not None:
+            metrics.count_command(platform, name, outcome)
 
     async def _handle(self, inv: Invocation, reraise_form: bool) -> str:
         """Run the handler; returns the outcome for metrics (ok, user_error, denied, error)."""
