@@ -26,12 +26,8 @@ from sqlmodel import Session
 from bot.core.clock import Clock, follows_wall_time
 from bot.core.post_keys import Fenced
 from bot.counted import counted
-from bot.scheduling.fire_times import (
-    fire_times_between,
-    latest_fire_time,
-    next_fire_time,
-    period_key,
-)
+from bot.scheduling.catch_up import MAX_REPLAY, CatchUp
+from bot.scheduling.fire_times import fire_times_between, latest_fire_time, next_fire_time, period_key
 from bot.scheduling.run_ledger import RunLedger
 
 if TYPE_CHECKING:
@@ -41,10 +37,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 Job = Callable[..., Awaitable[Any]]
-# How far back catch-up looks for a missed run at most, whatever the grace says.
-MAX_CATCH_UP = timedelta(days=62)
-# At most this many missed periods are replayed one by one after a fail-over or a late fire.
-MAX_REPLAY = 50
 # A failed run (a post the platform refused, GitHub away) is tried again for the same period after
 # these delays, then hourly, as long as it is within the entry's grace.
 RETRY_DELAYS = (timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=15), timedelta(minutes=30))
@@ -98,6 +90,11 @@ class JobScheduler:
         self.fence: Callable[[Session], None] = lambda session: None
         self.on_fenced: Callable[[], None] = lambda: None
         self.ledger = RunLedger(db, clock, lambda session: self.fence(session))
+        self._catching_up = CatchUp(
+            self.ledger,
+            lambda entry, fire_at: self.run(entry, fire_at, catch_up=True),
+            lambda: self._stopping,
+        )
         self.entries: dict[str, ScheduledEntry] = {}
         self.retry_delays: tuple[timedelta, ...] = RETRY_DELAYS
         self.retry_every = RETRY_EVERY
@@ -334,51 +331,12 @@ class JobScheduler:
             return []
 
     async def _catch_up(self, replay: bool) -> list[str]:
-        ran = []
+        ran: list[str] = []
         now = self.clock.now()
         for entry in list(self.entries.values()):
             if self._stopping:
                 break
-            for orphan in await self.ledger.orphaned(entry, now):
-                # A claim a replaced leader left mid-post that job_run no longer names: finish it.
-                log.warning(
-                    "job %s left a post of %s unfinished; running that period again", entry.job, orphan
-                )
-                await self.run(entry, orphan, catch_up=True)
-                ran.append(entry.key)
-            state = await self.ledger.state(entry.key)
-            if state is None or state.last_fire_at is None:
-                # Never ran: nothing was missed; remember "now" as the starting point.
-                await self.ledger.record(entry, now, "ok", mark_only=True)
-                continue
-            if state.status == "running":
-                log.warning("job %s was interrupted at %s; running it again", entry.job, state.last_fire_at)
-                await self.run(entry, state.last_fire_at, catch_up=True)
-                ran.append(entry.key)
-            elif state.status == "failed" and now - state.last_fire_at <= entry.grace:
-                log.info("job %s failed at %s; trying that run again", entry.job, state.last_fire_at)
-                await self.run(entry, state.last_fire_at, catch_up=True)
-                ran.append(entry.key)
-            if replay:
-                due = fire_times_between(entry.trigger, state.last_fire_at, now, MAX_REPLAY)
-            else:
-                latest = latest_fire_time(entry.trigger, now, state.last_fire_at, MAX_CATCH_UP)
-                due = [latest] if latest is not None else []
-            for missed in due:
-                if self._stopping:
-                    return ran
-                if now - missed > entry.grace:
-                    log.warning(
-                        "job %s missed its run at %s, beyond its grace of %s: skipped",
-                        entry.job,
-                        missed.isoformat(),
-                        entry.grace,
-                    )
-                    await self.ledger.record(entry, missed, "ok", mark_only=True)
-                    continue
-                log.info("catching up job %s for %s", entry.job, missed.isoformat())
-                await self.run(entry, missed, catch_up=True)
-                ran.append(entry.key)
+            ran += [entry.key] * await self._catching_up.entry(entry, now, replay)
         return ran
 
     async def tick(self) -> list[str]:

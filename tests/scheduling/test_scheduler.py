@@ -374,3 +374,37 @@ async def test_a_run_that_could_not_record_its_end_is_repeated_before_the_later_
     assert [r.scheduled_at.astimezone(UTC).hour for r in job.runs] == [9, 10]
     state = db.call(lambda s: s.exec(select(JobRun)).one())
     assert state.status == "ok" and state.last_fire_at == datetime(2026, 5, 4, 10, tzinfo=UTC)
+
+
+async def test_a_shutdown_during_a_replay_stops_between_periods_and_the_next_leader_runs_the_rest(
+    db: Database, tmp_path: Path, database_url: str
+) -> None:
+    clock = FakeClock(datetime(2026, 5, 4, 8, tzinfo=UTC))
+    config = _config(
+        tmp_path, database_url, "schedules:\n  - job: weekly_digest\n    interval: 10m\n    grace: 1h\n"
+    )
+    job = Recorder()
+    first = JobScheduler(clock, db)
+    first.apply(config, {"weekly_digest": job})  # type: ignore[arg-type]
+    await first.catch_up()  # never ran: 08:00 is the starting point
+    stopping: list[asyncio.Task[None]] = []
+
+    async def stopped_after_one_period(ctx: JobContext) -> None:
+        await job(ctx)
+        if len(job.runs) == 1:
+            stopping.append(asyncio.create_task(follower.stop()))  # SIGTERM while catching up
+
+    clock.set(datetime(2026, 5, 4, 8, 35, tzinfo=UTC))
+    follower = JobScheduler(clock, db)
+    follower.apply(config, {"weekly_digest": stopped_after_one_period})  # type: ignore[arg-type]
+    assert await follower.catch_up(replay=True) == [next(iter(follower.entries))]
+    await asyncio.gather(*stopping)
+    assert [r.period for r in job.runs] == ["2026-05-04T08:10:00Z"]
+    successor = JobScheduler(clock, db)
+    successor.apply(config, {"weekly_digest": job})  # type: ignore[arg-type]
+    await successor.catch_up(replay=True)
+    assert [r.period for r in job.runs] == [
+        "2026-05-04T08:10:00Z",
+        "2026-05-04T08:20:00Z",
+        "2026-05-04T08:30:00Z",
+    ]
