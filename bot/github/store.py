@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
+from sqlalchemy import bindparam
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, delete, select
 
@@ -112,12 +113,17 @@ def issue_values(repo: Repo, payload: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
+# Built once: every page a sync stores looks its repo up, and building the query each time cost
+# about as much as running it.
+_REPO_BY_NAME = select(Repo).where(col(Repo.full_name_lower) == bindparam("name"))
+
+
 class IssueStore:
     """Upserts repos and issues from GitHub REST JSON; stale updates are no-ops."""
 
     def get_repo(self, session: Session, full_name: str) -> Repo | None:
         """The repo named `full_name` (case-insensitive), if tracked."""
-        return session.exec(select(Repo).where(Repo.full_name_lower == full_name.lower())).first()
+        return session.exec(_REPO_BY_NAME, params={"name": full_name.lower()}).first()
 
     def upsert_repo(self, session: Session, full_name: str, *, github_id: int | None = None) -> Repo:
         """Return the repo named `full_name` (case-insensitive), creating it if needed."""
