@@ -13,16 +13,17 @@ violation) falls back to the one-by-one path, which turns it into an update.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, bindparam, delete, select, update
+from sqlalchemy import Select, and_, bindparam, delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
-from bot.db.bulk import BulkInsert, ExecuteMany, one_of
+from bot.db.bulk import BulkInsert, ExecuteMany, one_of_named
 from bot.db.database import mark_changed
 from bot.db.models import ISSUES_TOPIC, IssueLabel, Repo, TrackedIssue
 from bot.github.changes import IssueState
@@ -43,6 +44,29 @@ _DELETE_LABELS = ExecuteMany(
     delete(_LABELS).where(and_(_LABELS.c.issue_id == bindparam("i"), _LABELS.c.name == bindparam("n"))),
     ["i", "n"],
 )
+
+
+@dataclass(frozen=True)
+class _PageQueries:
+    """The reads a page makes, by the page's numbers (``repo_id``, ``numbers``) or stored ids (``ids``)."""
+
+    stored: Select[Any]
+    labels: Select[Any]
+    ids: Select[Any]
+
+
+@functools.cache
+def _page_queries(dialect: str) -> _PageQueries:
+    # Built once per dialect: building them for every page cost about as much as running them.
+    numbers = one_of_named(_ISSUES.c.number, "numbers", dialect)
+    in_repo = _ISSUES.c.repo_id == bindparam("repo_id")
+    return _PageQueries(
+        stored=select(*_STORED).where(in_repo, numbers),
+        labels=select(_LABELS.c.issue_id, _LABELS.c.name).where(
+            one_of_named(_LABELS.c.issue_id, "ids", dialect)
+        ),
+        ids=select(_ISSUES.c.number, _ISSUES.c.id).where(in_repo, numbers),
+    )
 
 
 # Not frozen: a frozen dataclass sets each field through object.__setattr__, which made building a
@@ -129,20 +153,13 @@ def _upsert_distinct(
     session.flush()  # ORM changes made earlier in this session are visible to the reads below
     numbers = [int(p["number"]) for p in payloads]
     conn = session.connection()
+    queries = _page_queries(conn.dialect.name)
     stored = {
-        row.number: row
-        for row in conn.execute(
-            select(*_STORED).where(
-                _ISSUES.c.repo_id == repo.id, one_of(_ISSUES.c.number, numbers, conn.dialect)
-            )
-        )
+        row.number: row for row in conn.execute(queries.stored, {"repo_id": repo.id, "numbers": numbers})
     }
     stored_labels: dict[int, set[str]] = {row.id: set() for row in stored.values()}
     if stored_labels:
-        query = select(_LABELS.c.issue_id, _LABELS.c.name).where(
-            one_of(_LABELS.c.issue_id, stored_labels, conn.dialect)
-        )
-        for issue_id, name in conn.execute(query):
+        for issue_id, name in conn.execute(queries.labels, {"ids": list(stored_labels)}):
             stored_labels[issue_id].add(name)
 
     new: list[tuple[Mapping[str, Any], dict[str, Any], set[str]]] = []
@@ -215,13 +232,10 @@ def _insert_new(
             # statement of thousands of placeholders, which psycopg parses anew for every page (~3 ms).
             _INSERT_ISSUES(conn, rows)
             numbers = [row["number"] for row in rows]
+            query = _page_queries(conn.dialect.name).ids
             ids: dict[int, int] = {
                 number: issue_id
-                for number, issue_id in conn.execute(
-                    select(_ISSUES.c.number, _ISSUES.c.id).where(
-                        _ISSUES.c.repo_id == repo.id, one_of(_ISSUES.c.number, numbers, conn.dialect)
-                    )
-                )
+                for number, issue_id in conn.execute(query, {"repo_id": repo.id, "numbers": numbers})
             }
             labels = [
                 {"issue_id": ids[int(p["number"])], "name": name}
