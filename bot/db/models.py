@@ -74,11 +74,9 @@ def _sqlite_utc_text(value: datetime | None) -> str | None:
     # writes ("YYYY-MM-DD HH:MM:SS.ffffff"), which reads back through the usual result processor.
     if value is None:
         return None
-    if value.tzinfo is not UTC:
-        value = _aware(value)
     # Cut the "+00:00" off rather than build a naive copy first: this runs for every time column of
     # every row a sync stores. Years are always four digits, so the wall time is the first 26 characters.
-    return value.isoformat(" ", "microseconds")[:26]
+    return _aware(value).isoformat(" ", "microseconds")[:26]
 
 
 def _ts(*, nullable: bool = False, index: bool = False) -> Any:
