@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from bot.scheduling.fire_times import fire_times_between, latest_fire_time
+from bot.scheduling.run_ledger import Entry as LedgerEntry
 from bot.scheduling.run_ledger import RunLedger
 
 log = logging.getLogger(__name__)
@@ -17,13 +18,10 @@ MAX_CATCH_UP = timedelta(days=62)
 MAX_REPLAY = 50
 
 
-class Entry(Protocol):
-    """The schedule entry being caught up."""
+class Entry(LedgerEntry, Protocol):
+    """The schedule entry being caught up: a ledger entry with its trigger."""
 
-    key: str
-    job: str
     trigger: Any
-    grace: timedelta
 
 
 class CatchUp:
