@@ -56,3 +56,11 @@ async def test_console_controls_say_what_is_missing(chat_factory: ChatFactory) -
         assert "Who joins? Type :join NAME" in printed
         assert "':click abc' needs the number shown in brackets before a button" in printed
         assert "Unknown console control" not in printed
+
+
+async def test_a_missing_or_bad_value_is_answered_with_the_usage_line(chat_factory: ChatFactory) -> None:
+    async with chat_factory() as chat:
+        missing = said(await chat.command("alice", "/steward timezone"))
+        assert "Usage: /steward timezone <zone>" in missing, missing
+        bad = said(await chat.command("alice", "/steward language fr"))
+        assert "Choose one of: en, zh-CN." in bad and "Usage:" in bad, bad
