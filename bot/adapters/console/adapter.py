@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import sys
-import tempfile
 import threading
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -13,12 +12,14 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, TextIO
 
+from bot.adapters.console.files import FileShelf
+from bot.adapters.console.forms import ConsoleForm
 from bot.adapters.console.journal import PostJournal
 from bot.adapters.console.render import ButtonBook, render_console
 from bot.core.adapter import GroupChange
 from bot.core.dispatch import Dispatcher, PlatformUser
 from bot.core.events import MemberJoined
-from bot.core.messages import TOO_LONG, File, Form, Image, Message
+from bot.core.messages import File, Form, Image, Message
 from bot.core.post_keys import KeyedSend, LookupImpossible
 from bot.i18n import Catalog
 
@@ -36,14 +37,6 @@ class ConsoleRecord:
     buttons: dict[str, int] = field(default_factory=dict)
     ephemeral: bool = False
     files: tuple[tuple[str, bytes], ...] = ()  # attached files (name, bytes), also saved to disk
-
-
-@dataclass
-class _PendingForm:
-    form: Form
-    user: PlatformUser
-    answers: dict[str, str] = field(default_factory=dict)
-    index: int = 0
 
 
 class ConsoleAdapter:
@@ -75,7 +68,7 @@ class ConsoleAdapter:
         self.interactive = self.stdin.isatty() if interactive is None else interactive
         self.book = ButtonBook()
         self.read_input = read_input
-        self.files_dir = files_dir  # where attached files are saved; a fresh temp dir when None
+        self.shelf = FileShelf(files_dir)  # attached files and charts; a fresh temp dir when None
         self.transcript: list[ConsoleRecord] = []
         # Controls added by whoever runs the console (the demo's :merge and :run), and their help.
         self.extra_controls: dict[str, Callable[[str, str], Awaitable[str]]] = {}
@@ -83,7 +76,7 @@ class ConsoleAdapter:
         # Keyed (scheduled) posts are also appended here, so a restarted bot knows what it showed.
         self.journal = PostJournal(journal) if journal is not None else None
         self._journal_turn = asyncio.Lock()  # one keyed post at a time holds the journal's file lock
-        self._pending: _PendingForm | None = None
+        self.filling = ConsoleForm(self, self._t, self._submit)
         self._dispatcher: Dispatcher | None = None
         self._task: asyncio.Task[None] | None = None
         self.finished = asyncio.Event()
@@ -91,7 +84,7 @@ class ConsoleAdapter:
     # -- adapter protocol -------------------------------------------------
     async def start(self, dispatcher: Dispatcher) -> None:
         self._dispatcher = dispatcher
-        self._print(self._t("core.console.welcome"))
+        self.print_line(self._t("core.console.welcome"))
         if self.read_input:
             self.start_reading()
 
@@ -147,7 +140,7 @@ class ConsoleAdapter:
 
     async def set_topic(self, channel_id: str, text: str) -> bool:
         self.transcript.append(ConsoleRecord("topic", channel_id, text))
-        self._print(f"[#{channel_id} topic] {text}")
+        self.print_line(f"[#{channel_id} topic] {text}")
         return True
 
     async def add_to_group(self, user_id: str, group_id: str, reason: str) -> GroupChange:
@@ -191,19 +184,19 @@ class ConsoleAdapter:
         """Handle one input line; False means quit."""
         assert self._dispatcher is not None
         stripped = line.strip()
-        if self._pending is not None and not stripped.startswith(("/", ":")):
+        if self.filling.form is not None and not stripped.startswith(("/", ":")):
             # While a form is open a line is its answer, unless it is a command or a control: those
             # run as always and the form asks its question again (a leading "\" escapes "/" or ":").
             if self.echo:
-                self._print(f"{self.current}> {line}")
+                self.print_line(f"{self.current}> {line}")
             escaped = stripped[:1] == "\\" and stripped[1:2] in ("/", ":", "\\")
-            await self._answer(stripped[1:] if escaped else stripped)
+            await self.filling.answer(stripped[1:] if escaped else stripped)
             return True
         if not stripped or stripped.startswith("#"):
             return True
         if self.echo:
-            self._print(f"{self.current}> {stripped}")
-        pending = self._pending
+            self.print_line(f"{self.current}> {stripped}")
+        pending = self.filling.form
         if stripped.startswith(":"):
             going_on = await self._control(stripped)
         else:
@@ -211,9 +204,9 @@ class ConsoleAdapter:
             user = self._user()
             await self._dispatcher.run_line(user, PLATFORM, text, _ConsoleResponder(self, user))
             going_on = True
-        if going_on and pending is not None and self._pending is pending:
-            self._print(self._t("core.console.form_waiting"))
-            self._ask()
+        if going_on and pending is not None and self.filling.form is pending:
+            self.print_line(self._t("core.console.form_waiting"))
+            self.filling.ask()
         return going_on
 
     async def _control(self, line: str) -> bool:
@@ -223,101 +216,50 @@ class ConsoleAdapter:
         if name in ("quit", "exit", "q"):
             return False
         if name == "help":
-            self._print(
+            self.print_line(
                 self._t("core.console.controls") + (f"\n{self.extra_help}" if self.extra_help else "")
             )
         elif name in self.extra_controls:
-            self._print(await self.extra_controls[name](self.current, arg))
+            self.print_line(await self.extra_controls[name](self.current, arg))
         elif name == "join" and not arg:
-            self._print(self._t("core.console.join_needs_name"))
+            self.print_line(self._t("core.console.join_needs_name"))
         elif name == "join":
             await self._dispatcher.publish(MemberJoined(PLATFORM, arg, arg, channel_id="welcome"))
-            self._print(self._t("core.console.joined", name=arg))
+            self.print_line(self._t("core.console.joined", name=arg))
         elif name == "as":
             self.current = arg or self.operator
-            self._print(self._t("core.console.now_acting_as", name=self.current))
+            self.print_line(self._t("core.console.now_acting_as", name=self.current))
         elif name == "click" and not arg.isdigit():
-            self._print(self._t("core.console.click_needs_number", value=arg))
+            self.print_line(self._t("core.console.click_needs_number", value=arg))
         elif name == "click":
             button = self.book.buttons.get(int(arg))
             if button is None:
-                self._print(self._t("core.console.no_button", number=arg))
+                self.print_line(self._t("core.console.no_button", number=arg))
             else:
                 user = self._user()
                 await self._dispatcher.run_action(
                     user, PLATFORM, button.action, button.value, _ConsoleResponder(self, user)
                 )
-        elif name == "cancel" and self._pending is not None:
-            self._pending = None
-            self._print(self._t("core.console.form_cancelled"))
         elif name == "cancel":
-            self._print(self._t("core.console.no_form"))
+            cancelled = self.filling.cancel()
+            self.print_line(self._t("core.console.form_cancelled" if cancelled else "core.console.no_form"))
         else:
-            self._print(self._t("core.console.unknown_control", name=name))
+            self.print_line(self._t("core.console.unknown_control", name=name))
         return True
 
     # -- forms ------------------------------------------------------------
     def begin_form(self, form: Form, user: PlatformUser) -> None:
-        self._pending = _PendingForm(form, user)
+        self.filling.begin(form, user)
+
+    async def _submit(self, user: PlatformUser, form: Form, answers: dict[str, str]) -> dict[str, str] | None:
+        assert self._dispatcher is not None
+        responder = _ConsoleResponder(self, user)
+        return await self._dispatcher.submit_form(user, PLATFORM, form.action, form.value, answers, responder)
+
+    def record_form(self, form: Form, user: PlatformUser) -> None:
+        """Keep a record of a form opened (scripted tests read it)."""
         questions = "\n".join(q.label for q in form.questions)
         self.transcript.append(ConsoleRecord("form", user.user_id, f"{form.title}\n{questions}"))
-        self._print(self._t("core.console.form_title", title=form.title))
-        self._print(self._t("core.console.form_help"))
-        self._ask()
-
-    def _ask(self) -> None:
-        assert self._pending is not None
-        q = self._pending.form.questions[self._pending.index]
-        # The label is the cog's (with its own numbering, if any): the console adds no second one.
-        marker = "" if q.required else self._t("core.console.form_optional")
-        default = self._t("core.console.form_default", default=q.default) if q.default else ""
-        self._print(f"{q.label}{marker}{default}")
-
-    async def _answer(self, text: str) -> None:
-        pending = self._pending
-        assert pending is not None and self._dispatcher is not None
-        q = pending.form.questions[pending.index]
-        value = text or (q.default or "")
-        if not value and q.required:
-            self._note(pending.user.user_id, self._t("core.console.form_required"))
-            self._ask()
-            return
-        over = q.too_long(value)
-        if over is not None:  # refused and asked again: an answer is never cut
-            self._note(pending.user.user_id, self._t(TOO_LONG, **over))
-            self._ask()
-            return
-        pending.answers[q.id] = value
-        pending.index += 1
-        if pending.index < len(pending.form.questions):
-            self._ask()
-            return
-        self._pending = None
-        errors = await self._dispatcher.submit_form(
-            pending.user,
-            PLATFORM,
-            pending.form.action,
-            pending.form.value,
-            pending.answers,
-            _ConsoleResponder(self, pending.user),
-        )
-        if errors:
-            labels = {q.id: q.label for q in pending.form.questions}
-            for qid, err in errors.items():
-                text = self._t("core.console.form_invalid", question=labels.get(qid, qid), error=err)
-                self._note(pending.user.user_id, text)
-            self.begin_form(pending.form, pending.user)
-
-    @property
-    def pending_form(self) -> Form | None:
-        """The form being filled in, if any."""
-        return self._pending.form if self._pending is not None else None
-
-    @property
-    def pending_question(self) -> str | None:
-        """The id of the question being asked, if a form is being filled in."""
-        pending = self._pending
-        return pending.form.questions[pending.index].id if pending is not None else None
 
     # -- output -----------------------------------------------------------
     def _user(self) -> PlatformUser:
@@ -326,12 +268,13 @@ class ConsoleAdapter:
     def _t(self, key: str, **params: Any) -> str:
         return self.catalog.translate(self.locale, key, **params)
 
-    def _note(self, user: str, text: str) -> None:
+    def note(self, user: str, text: str) -> None:
         """Print what the console itself tells the person filling a form, and record it (as a reply)."""
         self.transcript.append(ConsoleRecord("reply", user, text, ephemeral=True))
-        self._print(text)
+        self.print_line(text)
 
-    def _print(self, text: str) -> None:
+    def print_line(self, text: str) -> None:
+        """Print ``text`` as a line of its own."""
         self.stdout.write(text + "\n")
         self.stdout.flush()
 
@@ -346,7 +289,7 @@ class ConsoleAdapter:
             text += "\n" + "\n".join(saved)
         files = tuple((b.filename, b.data) for b in message.blocks if isinstance(b, File))
         self.transcript.append(ConsoleRecord(kind, target, text, numbers, ephemeral, files))
-        self._print((header + "\n" if header else "") + text)
+        self.print_line((header + "\n" if header else "") + text)
 
     def _save_files(self, message: Message) -> list[str]:
         """Write attached files (the terminal cannot show them) and say where they are."""
@@ -354,30 +297,15 @@ class ConsoleAdapter:
         for block in message.blocks:
             if not isinstance(block, File):
                 continue
-            path = self._write(block.filename, block.data, unique=False)
+            path = self.shelf.save(block.filename, block.data, unique=False)
             lines.append(self._t("core.console.file_saved", path=str(path)))
         return lines
 
     def _save_image(self, image: Image) -> str:
         """Write an image (a chart) to a file of its own and return the line that says where it is."""
         assert image.data is not None
-        path = self._write(image.filename, image.data, unique=True)
+        path = self.shelf.save(image.filename, image.data, unique=True)
         return self._t("core.console.image_saved", alt=image.alt, path=str(path))
-
-    def _write(self, filename: str, data: bytes, *, unique: bool) -> Path:
-        """Save ``data`` in ``files_dir`` (a fresh temporary folder when none was given). ``unique``
-        keeps earlier files of the same name: each chart stays where the earlier line said it is."""
-        if self.files_dir is None:
-            self.files_dir = Path(tempfile.mkdtemp(prefix="steward-files-"))
-        self.files_dir.mkdir(parents=True, exist_ok=True)
-        name = Path(filename).name or "file"
-        path = self.files_dir / name
-        counter = 1
-        while unique and path.exists():
-            counter += 1
-            path = self.files_dir / f"{Path(name).stem}-{counter}{Path(name).suffix}"
-        path.write_bytes(data)
-        return path
 
 
 class _ConsoleResponder:

@@ -79,7 +79,7 @@ async def test_a_chained_form_survives_a_restart_between_its_modals(demo_chat: D
         assert chat.app.db.call(lambda s: s.exec(select(DiscordFormState)).all()) == []
 
 
-def test_form_progress_round_trips_through_json() -> None:
+async def test_form_progress_round_trips_through_json() -> None:
     questions = (
         Question("why", "为什么？", long=True, max_length=4000),
         Question("name", "Name", required=False),
