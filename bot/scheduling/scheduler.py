@@ -10,23 +10,19 @@ when leadership is taken over, if the latest missed one is within the entry's gr
 from __future__ import annotations
 
 import asyncio
-import inspect
 import logging
-from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
-from zoneinfo import ZoneInfo
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
-from apscheduler.triggers.cron import CronTrigger
-from apscheduler.triggers.interval import IntervalTrigger
 from sqlmodel import Session
 
 from bot.core.clock import Clock, follows_wall_time
 from bot.core.post_keys import Fenced
 from bot.counted import counted
 from bot.scheduling.catch_up import MAX_REPLAY, CatchUp
+from bot.scheduling.entries import Job, JobContext, RetryBackoff, ScheduledEntry, build_entries
 from bot.scheduling.fire_times import fire_times_between, latest_fire_time, next_fire_time, period_key
 from bot.scheduling.run_ledger import RunLedger
 
@@ -36,45 +32,12 @@ if TYPE_CHECKING:
     from bot.metrics import Metrics
 
 log = logging.getLogger(__name__)
-Job = Callable[..., Awaitable[Any]]
 # A failed run (a post the platform refused, GitHub away) is tried again for the same period after
 # these delays, then hourly, as long as it is within the entry's grace.
 RETRY_DELAYS = (timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=15), timedelta(minutes=30))
 RETRY_EVERY = timedelta(hours=1)
 # Seconds a run in progress at shutdown gets to finish (as the Discord adapter gives its handlers).
 STOP_GRACE = 10.0
-
-
-@dataclass(frozen=True)
-class JobContext:
-    """What a scheduled job is told about its run."""
-
-    job: str
-    key: str
-    scheduled_at: datetime
-    period: str
-    channels: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # platform -> purposes or ids
-    catch_up: bool = False
-
-
-@dataclass
-class ScheduledEntry:
-    """One ``schedules:`` entry bound to the job function that a cog offers."""
-
-    key: str
-    job: str
-    trigger: Any
-    grace: timedelta
-    fn: Job
-    channels: Mapping[str, tuple[str, ...]]
-    description: str
-
-
-def _accepts_context(fn: Job) -> bool:
-    try:
-        return len(inspect.signature(fn).parameters) >= 1
-    except (TypeError, ValueError):
-        return False
 
 
 class JobScheduler:
@@ -96,9 +59,7 @@ class JobScheduler:
             lambda: self._stopping,
         )
         self.entries: dict[str, ScheduledEntry] = {}
-        self.retry_delays: tuple[timedelta, ...] = RETRY_DELAYS
-        self.retry_every = RETRY_EVERY
-        self._failures: dict[str, int] = {}  # entry key -> failed runs in a row
+        self.backoff = RetryBackoff(RETRY_DELAYS, RETRY_EVERY)
         self._scheduler: AsyncIOScheduler | None = None
         self._runs: set[asyncio.Future[None]] = set()  # one per run in progress, done when it ends
         self._entry_locks: dict[str, asyncio.Lock] = {}
@@ -112,43 +73,10 @@ class JobScheduler:
         defaults: Mapping[str, tuple[Any, timedelta]] = {},
     ) -> list[str]:
         """Replace all entries with the config's schedules (plus ``defaults`` for jobs it does not name)."""
-        project_tz = ZoneInfo(config.project.timezone)
-        entries: dict[str, ScheduledEntry] = {}
-        named = set()
-        for entry in config.schedules:
-            named.add(entry.job)
-            if not entry.enabled:
-                continue
-            fn = jobs.get(entry.job)
-            if fn is None:
-                log.warning(
-                    "schedule %r: no loaded feature offers this job (is its section configured?)", entry.job
-                )
-                continue
-            tz = ZoneInfo(entry.timezone) if entry.timezone else project_tz
-            if entry.cron:
-                trigger: Any = CronTrigger.from_crontab(entry.cron, timezone=tz)
-                description = f"cron {entry.cron} {tz.key}"
-            else:
-                assert entry.interval is not None
-                trigger = IntervalTrigger(
-                    seconds=entry.interval.total_seconds(),
-                    timezone=tz,
-                    start_date=datetime(2020, 1, 1, tzinfo=tz),
-                )
-                description = f"every {entry.interval}"
-            key = f"{entry.job}@{description}"
-            channels = {p: tuple(ids) for p, ids in entry.channels.model_dump().items() if ids}
-            entries[key] = ScheduledEntry(key, entry.job, trigger, entry.grace, fn, channels, description)
-        for job, (trigger, grace) in defaults.items():
-            if job in named or job not in jobs:
-                continue
-            key = f"{job}@default"
-            entries[key] = ScheduledEntry(key, job, trigger, grace, jobs[job], {}, "default")
-        self.entries = entries
+        self.entries = build_entries(config, jobs, defaults)
         if self._scheduler is not None:
             self._install()
-        return sorted(entries)
+        return sorted(self.entries)
 
     # -- running ----------------------------------------------------------
     def start(self) -> None:
@@ -262,26 +190,21 @@ class JobScheduler:
         started = self.clock.now()
         await self.ledger.record(entry, fire_at, "running", started=started)
         try:
-            if _accepts_context(entry.fn):
-                await entry.fn(ctx)
-            else:
-                await entry.fn()
+            await entry.call(ctx)
         except Exception as exc:
             log.exception("job %s (%s) failed", entry.job, ctx.period)
             await self.ledger.record(entry, fire_at, "failed", error=repr(exc)[:500])
             self._count(entry.job, "failed", started, fire_at)
             self._schedule_retry(entry, fire_at)
             return False
-        self._failures.pop(entry.key, None)
+        self.backoff.succeeded(entry.key)
         await self.ledger.record(entry, fire_at, "ok")
         self._count(entry.job, "ok", started, fire_at)
         return True
 
     def _schedule_retry(self, entry: ScheduledEntry, fire_at: datetime) -> None:
         """Try the same period again later (APScheduler date job), while within the entry's grace."""
-        failures = self._failures[entry.key] = self._failures.get(entry.key, 0) + 1
-        delays = self.retry_delays
-        delay = delays[failures - 1] if failures <= len(delays) else self.retry_every
+        failures, delay = self.backoff.failed(entry.key)
         if self.clock.now() + delay - fire_at > entry.grace:
             log.error("job %s (%s) failed and its grace of %s is over: not retried",
                       entry.job, period_key(fire_at), entry.grace)  # fmt: skip

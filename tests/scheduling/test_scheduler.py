@@ -321,7 +321,7 @@ async def test_a_failed_run_is_retried_by_timer_within_grace(
 
     config = _config(tmp_path, database_url, "schedules:\n  - job: weekly_digest\n    cron: '0 9 * * *'\n")
     scheduler = JobScheduler(clock, db)
-    scheduler.retry_delays = (timedelta(milliseconds=50),)
+    scheduler.backoff.delays = (timedelta(milliseconds=50),)
     scheduler.apply(config, {"weekly_digest": flaky})  # type: ignore[arg-type]
     scheduler.start()
     try:
