@@ -16,15 +16,15 @@ from sqlmodel import Session
 
 from bot.adapters.discord import build_adapter as build_discord
 from bot.adapters.slack import build_adapter as build_slack
-from bot.config import ConfigError, ConfigProblem, StewardConfig, load_config
-from bot.config_source.restart import ReloadOutcome, settings_needing_restart
+from bot.config import StewardConfig
+from bot.config_reload import ConfigReloads
 from bot.config_source.wiring import build_coordinator, poll_jobs, poll_schedule
 from bot.core.adapter import Adapter
 from bot.core.clock import Clock, SystemClock
 from bot.core.cog import Cog, Services
 from bot.core.commands import CommandRegistry
 from bot.core.dispatch import Dispatcher
-from bot.core.events import ConfigReloaded, EventBus
+from bot.core.events import EventBus
 from bot.core.member_reads import MemberReads
 from bot.core.members import MemberDirectory
 from bot.core.messages import Message
@@ -69,8 +69,6 @@ class App:
     ) -> None:
         self.config = config
         self.config_path = config_path
-        self._reloading = asyncio.Lock()
-        self._signal_reloads: set[asyncio.Task[list[ConfigProblem]]] = set()
         self.clock = clock or SystemClock()
         self.console_operator = console_operator
         self.run_migrations = run_migrations
@@ -82,7 +80,8 @@ class App:
         self.bus = EventBus()
         self.registry = CommandRegistry()
         self.adapters: list[Adapter] = list(adapters)
-        self._policy = maintainer_policy(config, console_operator)
+        self.policy = maintainer_policy(config, console_operator)  # replaced on every reload
+        self.reloads = ConfigReloads(self)
         self.http = HttpServer(config.http.host, config.http.port)
         self.metrics = Metrics()
         self.metrics_port: int | None = None  # when /metrics has its own address (http.metrics_port)
@@ -98,7 +97,7 @@ class App:
             registry=self.registry,
             members=members,
             member_reads=MemberReads(self.db, members),
-            maintainers=lambda: self._policy,
+            maintainers=lambda: self.policy,
             poster=Poster(
                 self.db,
                 self.clock,
@@ -110,7 +109,7 @@ class App:
                     self.catalog.translate(self.config.project.locale, key, **params)
                 ),
             ),
-            reload_config=self.reload_everywhere,
+            reload_config=self.reloads.everywhere,
             config_warnings=config_warnings,
             http=self.http,
             metrics=self.metrics,
@@ -291,63 +290,12 @@ class App:
         self.db.dispose()
         self._stopped.set()
 
-    async def reload(self) -> list[ConfigProblem]:
-        """Reload on every instance (see `reload_everywhere`); the problems that refused it here."""
-        return (await self.reload_everywhere()).problems
-
-    async def reload_everywhere(self) -> ReloadOutcome:
-        """Re-read the files here, and ask every other instance (and, with config_source, the leader
-        for the branch head) to do the same; SIGHUP and /steward reload land here."""
-        outcome = await self.reload_here()
-        await asyncio.to_thread(self.config_source.broadcast_reload)
-        return outcome
-
-    async def reload_here(self) -> ReloadOutcome:
-        """Re-read the YAML (the bootstrap file, with the running repository version merged over it);
-        on any problem keep the running config and return the problems.
-
-        Reading and validating run on a worker thread, so chat keeps being answered (and gateway
-        heartbeats sent) while a large file is parsed; the running config is replaced only once the
-        new one is valid. Reloads run one at a time, in the order they were asked for."""
-        path = self.bootstrap_path
-        if path is None:
-            return ReloadOutcome()
-        async with self._reloading:
-            try:
-                new = await asyncio.to_thread(lambda: self.config_source.reread() or load_config(path))
-            except ConfigError as exc:
-                log.error("config reload refused:\n%s", exc)
-                return ReloadOutcome(list(exc.problems))
-            restart = self.apply_config(new)
-        log.info("configuration reloaded from %s", path)
-        return ReloadOutcome([], restart)
-
-    def apply_config(self, new: StewardConfig) -> list[str]:
-        """Run on ``new`` from now on; returns the changed settings that only a restart applies."""
-        restart = settings_needing_restart(self.config, new)
-        self.config = new
-        self._policy = maintainer_policy(new, self.console_operator)
-        webhooks = getattr(self.services.github, "webhooks", None)
-        if webhooks is not None and new.github is not None and new.github.webhook_secret:
-            webhooks.secret = new.github.webhook_secret  # re-read: a rotated secret applies at once
-        self.scheduler.apply(new, self.jobs(), self.default_schedules())
-        asyncio.get_running_loop().create_task(self.bus.publish(ConfigReloaded()))
-        if restart:
-            log.warning("changed settings that apply after a restart: %s", ", ".join(restart))
-        return restart
-
     def public_pages_url(self) -> str | None:
         """The address of the public pages when this process serves them, else None."""
         page = next((p for cog in self.cogs if (p := cog.public_page()) is not None), None)
         if page is None or not self.http.listening:
             return None
         return self.http.url(page)
-
-    def _reload_on_signal(self) -> None:
-        # Signal handlers must not block the loop: the reload runs as a task, its outcome logged.
-        task = asyncio.get_running_loop().create_task(self.reload())
-        self._signal_reloads.add(task)
-        task.add_done_callback(self._signal_reloads.discard)
 
     async def run_until_stopped(
         self, until: asyncio.Event | None = None, on_started: Callable[[App], None] | None = None
@@ -365,7 +313,7 @@ class App:
             except (NotImplementedError, RuntimeError):
                 pass
         try:
-            loop.add_signal_handler(signal.SIGHUP, self._reload_on_signal)
+            loop.add_signal_handler(signal.SIGHUP, self.reloads.on_signal)
         except (NotImplementedError, RuntimeError, AttributeError):
             pass
         try:

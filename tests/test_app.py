@@ -36,7 +36,7 @@ async def test_reload_keeps_running_config_on_error(run_console: ConsoleRunner, 
     app = run.app
     assert app.config_path is not None
     app.config_path.write_text(app.config_path.read_text() + "projcet: {}\n", encoding="utf-8")
-    problems = await app.reload()
+    problems = await app.reloads.reload()
     assert len(problems) == 1 and "projcet" in str(problems[0]) and ":10:1:" in str(problems[0])
     assert app.config.project.name == "Demo Project"
 
@@ -48,7 +48,7 @@ async def test_reload_applies_a_valid_file(run_console: ConsoleRunner) -> None:
     app.config_path.write_text(
         app.config_path.read_text().replace("Demo Project", "Renamed"), encoding="utf-8"
     )
-    assert await app.reload() == []
+    assert await app.reloads.reload() == []
     assert app.config.project.name == "Renamed"
 
 

@@ -26,7 +26,7 @@ async def test_chat_is_answered_while_a_reload_is_reading(database_url: str, tmp
         pipe = tmp_path / "slow.yaml"
         os.mkfifo(pipe)
         app.config_path = pipe
-        reload = asyncio.create_task(app.reload())
+        reload = asyncio.create_task(app.reloads.reload())
         [reply] = await chat.command("alice", "/steward me")
         assert "alice" in reply.text
         assert not reload.done()
@@ -50,7 +50,7 @@ async def test_an_oversized_file_is_refused_before_parsing(database_url: str, tm
         assert app.config_path is not None
         text = app.config_path.read_text(encoding="utf-8").replace("Demo Project", "Renamed")
         app.config_path.write_text(text + "# " + "x" * MAX_CONFIG_BYTES + "\n", encoding="utf-8")
-        problems = await app.reload()
+        problems = await app.reloads.reload()
         assert [p.message for p in problems] == ["config file is larger than 1024 KiB"]
         assert app.config.project.name == "Demo Project"
         [reply] = await chat.command("mia", "/steward reload")

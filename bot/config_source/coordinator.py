@@ -144,7 +144,7 @@ class ConfigSourceCoordinator:
         newest_reload = await self._db.run(versions.last_reload)
         if newest_reload > self._seen_reload:
             self._seen_reload = newest_reload
-            await self.app.reload_here()
+            await self.app.reloads.here()
 
     # --- inputs ----------------------------------------------------------------------------------
     async def on_webhook(self, event: str, payload: dict[str, Any]) -> None:
@@ -325,7 +325,7 @@ class ConfigSourceCoordinator:
                       "\n".join(str(p) for p in verdict.problems))  # fmt: skip
             return
         self.running = _running(row)
-        restart = self.app.apply_config(verdict.config)
+        restart = self.app.reloads.apply(verdict.config)
         log.info(
             "config version %s applied%s", row.commit_sha, f"; needs a restart: {restart}" if restart else ""
         )

@@ -26,7 +26,7 @@ async def test_local_file_reload_applies_on_every_instance(database_url: str, tm
             await app.start()
             apps.append(app)
         path.write_text(config_text(database_url).replace("Demo Project", "Renamed"), encoding="utf-8")
-        assert await apps[0].reload() == []  # SIGHUP and /steward reload on the first instance
+        assert await apps[0].reloads.reload() == []  # SIGHUP and /steward reload on the first instance
         assert apps[0].config.project.name == "Renamed"
         await eventually(lambda: apps[1].config.project.name == "Renamed", "the other instance reloading")
     finally:

@@ -231,7 +231,7 @@ async def test_reload_applies_changed_schedules(tmp_path: Path, database_url: st
             path.write_text(
                 config_text(database_url, "schedules:\n  - job: weekly_digest\n    cron: '30 8 * * fri'\n")
             )
-            assert await app.reload() == []
+            assert await app.reloads.reload() == []
             assert app.scheduler.job_ids() == ["weekly_digest@cron 30 8 * * fri Europe/Berlin"]
             assert app.scheduler._scheduler is not None
             assert [j.id for j in app.scheduler._scheduler.get_jobs()] == app.scheduler.job_ids()
