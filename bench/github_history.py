@@ -2,7 +2,7 @@
 
 10 repos with 100,000 closed issues and merged PRs (10,000 each, all within ``github.history_months``)
 and a few open items each. After each repo's first sync, ``steward sync``'s history read
-(``GitHubService.read_history``) pages the closed items in. In the same run, the same pages are
+(``BackgroundPolling.read_history``) pages the closed items in. In the same run, the same pages are
 fetched raw (plain HTTP GETs following the Link headers, JSON decoded, nothing stored). The fake
 runs in a process of its own, as GitHub would: its work does not hold the bot's threads up.
 
@@ -108,7 +108,7 @@ async def run_on(label: str, url: str, repo_count: int, closed: int) -> bool:
             fake.reset_counters()
             settle_heap()  # as `steward run` does once started
             started, cpu = time.perf_counter(), time.process_time()
-            await service.read_history(None)
+            await service.polling.read_history(None)
             seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
             requests, _, per_issue = fake.run(served)
             report = db.call(history_report)

@@ -91,9 +91,8 @@ async def test_metrics_count_github_requests_and_the_budget(
     app = App(github_config(fake_github, database_url, tmp_path, ["acme/widgets"], extra), clock=FakeClock())
     await app.start()
     try:
-        first_sync = getattr(app.services.github, "_first_sync", None)
-        if first_sync is not None:
-            await first_sync
+        assert app.services.github is not None
+        await app.services.github.first_sync_done()
         async with (
             aiohttp.ClientSession() as session,
             session.get(f"http://127.0.0.1:{app.http.port}/metrics") as resp,

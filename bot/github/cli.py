@@ -74,7 +74,7 @@ async def _sync(args: argparse.Namespace) -> int:
             print(" ".join(f"{k}={v}" for k, v in summary.items()))
         if not args.no_history:
             # The past months' closed items, read once per repository (resumed where a run stopped).
-            await service.read_history(None, progress=ProgressBar(sys.stderr, "history"))
+            await service.polling.read_history(None, progress=ProgressBar(sys.stderr, "history"))
         print(
             f"requests={client.stats.requests} 304s={client.stats.not_modified} "
             f"rate_limit={describe_budget(client.budget.as_dict())}"

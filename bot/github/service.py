@@ -1,11 +1,10 @@
-"""`GitHubService`: the `GitHubPort` cogs use, the sync jobs, the outbox worker and the webhook route."""
+"""`GitHubService`: the `GitHubPort` cogs use, the sync jobs (polling.py), the outbox, the webhook route."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
 from collections.abc import Callable, Mapping
-from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from bot.config import StewardConfig
@@ -14,12 +13,13 @@ from bot.core.events import EventBus
 from bot.core.github_port import Contribution, DeviceCode, DevicePoll
 from bot.db.database import Database
 from bot.github.apply import IssueApplier
-from bot.github.client import GitHubClient, GitHubError, RateLimited
+from bot.github.client import GitHubClient, GitHubError
 from bot.github.device_flow import DeviceFlowClient
 from bot.github.history import HistoryReader
 from bot.github.identity import Identity
 from bot.github.outbox import Outbox
-from bot.github.sync import Progress, RepoSync, describe
+from bot.github.polling import BackgroundPolling
+from bot.github.sync import RepoSync
 from bot.github.translate import WebhookTranslator
 from bot.github.webhooks import PATH, WEBHOOK_GUARD, WebhookReceiver
 from bot.github.writer import GitHubWriter, offline_writer
@@ -28,8 +28,6 @@ if TYPE_CHECKING:
     from bot.app import App
 
 log = logging.getLogger(__name__)
-# Pages of closed history read per poll: history fills in over a few polls, never holding one up long.
-HISTORY_PAGES_PER_POLL = 10
 
 
 class GitHubService:
@@ -54,10 +52,9 @@ class GitHubService:
         self.history = HistoryReader(db, client, self.applier) if client else None
         self.webhooks: WebhookReceiver | None = None
         self.device_flow: DeviceFlowClient | None = None
-        self._resume_at: datetime | None = None
         # Offline demo: the people of the demo data (bot/demo_github.py); None: nobody exists offline.
         self.offline_profiles: Any = None
-        self._first_sync: asyncio.Task[None] | None = None
+        self.polling = BackgroundPolling(config_ref, clock, client, self.sync, self.history)
 
     # --- GitHubPort: writes go through the outbox -------------------------------------------------
     async def comment(self, repo: str, number: int, body: str, **kw: Any) -> int:
@@ -146,92 +143,8 @@ class GitHubService:
 
     # --- jobs -----------------------------------------------------------------------------------------
     def jobs(self) -> dict[str, Callable[[], Any]]:
-        if self.sync is None:
-            return {}
-        return {"github_sync": self.poll_all, "github_reconcile": self.reconcile_all}
-
-    def _repo_names(self, reconcile: bool = False) -> list[str]:
-        config = self.config_ref().github
-        if config is None:
-            return []
-        return [r.name for r in config.repos if r.full_reconcile or not reconcile]
-
-    def _background_allowed(self, cost: int) -> bool:
-        """Keep the reserve for people: skip (and space out) background work when the budget is low."""
-        assert self.client is not None
-        config = self.config_ref().github
-        now = self.clock.now()
-        if self._resume_at is not None and now < self._resume_at:
-            return False
-        if config is None:
-            return False
-        wait = self.client.budget.background_wait(config.rate_limit_reserve, cost, config.poll_interval, now)
-        if wait > timedelta(0):
-            self._resume_at = now + wait
-            log.warning(
-                "GitHub budget low (%s): polling paused until %s",
-                self.client.budget.as_dict(),
-                self._resume_at,
-            )
-            return False
-        self._resume_at = None
-        return True
-
-    def _history_allowed(self, reserve: int, pages: int) -> bool:
-        """History is read only from budget well above the reserve, leaving polls theirs; unlike polls it
-        never pauses anything when short (it waits for a later poll)."""
-        assert self.client is not None
-        now = self.clock.now()
-        if self._resume_at is not None and now < self._resume_at:
-            return False
-        spare = self.client.budget.spare(reserve, now)
-        return spare is None or spare >= 2 * pages
-
-    async def poll_all(self) -> None:
-        """The `github_sync` job: first sync new repos, poll the others; then a little history."""
-        await self._each_repo(self._repo_names(), full=False)
-        await self.read_history(HISTORY_PAGES_PER_POLL)
-
-    async def read_history(self, max_pages: int | None, progress: Progress | None = None) -> None:
-        """Page in each repository's closed history (history.py), `max_pages` at a time, while the budget
-        above the reserve allows; errors are logged and the read resumes at the next poll."""
-        config = self.config_ref().github
-        if self.history is None or config is None or config.history_months <= 0:
-            return
-        for name in self._repo_names():
-            if not self._history_allowed(config.rate_limit_reserve, max_pages or HISTORY_PAGES_PER_POLL):
-                return
-            try:
-                await self.history.step(name, config.history_months, max_pages=max_pages, progress=progress)
-            except RateLimited as exc:
-                self._resume_at = exc.retry_at
-                log.warning(
-                    "GitHub rate limit while reading the history of %s; resuming at %s", name, exc.retry_at
-                )
-                return
-            except Exception:  # an outage or a bug must never take the bot down
-                log.exception("reading the history of %s failed", name)
-
-    async def reconcile_all(self) -> None:
-        """The `github_reconcile` job: re-read every open item; notices deletions and transfers."""
-        await self._each_repo(self._repo_names(reconcile=True), full=True)
-
-    async def _each_repo(self, names: list[str], *, full: bool) -> None:
-        assert self.sync is not None
-        if not names or not self._background_allowed(cost=len(names)):
-            return
-        for name in names:
-            try:
-                result = await self.sync.sync(name, full=full)
-                log.info("github sync %s", describe(result))
-            except RateLimited as exc:
-                self._resume_at = exc.retry_at
-                log.warning("GitHub rate limit while syncing %s; resuming at %s", name, exc.retry_at)
-                return
-            except GitHubError as exc:
-                log.warning("GitHub sync of %s failed: %s", name, exc)
-            except Exception:  # an outage or a bug must never take the bot down
-                log.exception("GitHub sync of %s failed", name)
+        """The scheduled sync jobs (none offline)."""
+        return self.polling.jobs()
 
     # --- lifecycle ------------------------------------------------------------------------------------
     async def start(self) -> None:
@@ -245,21 +158,14 @@ class GitHubService:
                 if replayed:
                     log.info("processed %d webhook deliveries left over from the last run", replayed)
         self.outbox.start()
-        if self.sync is not None:
-            # Catch up at start instead of waiting a whole poll interval.
-            self._first_sync = asyncio.get_running_loop().create_task(
-                self.poll_all(), name="github-first-sync"
-            )
+        self.polling.start()
 
     async def first_sync_done(self) -> None:
         """Wait until the catch-up sync that `start` began in the background has finished."""
-        if self._first_sync is not None:
-            await asyncio.wait([self._first_sync])  # its errors are logged by poll_all
+        await self.polling.first_sync_done()
 
     async def stop(self) -> None:
-        if self._first_sync is not None:
-            self._first_sync.cancel()
-            await asyncio.gather(self._first_sync, return_exceptions=True)
+        await self.polling.stop()
         await self.outbox.stop()
         if self.webhooks is not None:
             await self.webhooks.drain()
@@ -273,20 +179,20 @@ class GitHubService:
         since chat keeps working without GitHub."""
         if self.client is None:
             return {"ok": True, "mode": "offline"}
-        paused = self._resume_at is not None and self.clock.now() < self._resume_at
+        paused = self.polling.paused_until()
         auth_error = self.client.auth_problem
         reason = None
         if auth_error is not None:
             reason = f"GitHub refused the credentials: {auth_error}"
-        elif paused and self._resume_at is not None:
-            reason = f"GitHub polling paused for the rate budget until {self._resume_at.isoformat()}"
+        elif paused is not None:
+            reason = f"GitHub polling paused for the rate budget until {paused.isoformat()}"
         return {
             "ok": reason is None,
             "reason": reason,
             "auth_error": auth_error,
             "rate_limit": self.client.budget.as_dict(),
             "requests": self.client.stats.requests,
-            "paused_until": self._resume_at.isoformat() if paused and self._resume_at else None,
+            "paused_until": paused.isoformat() if paused is not None else None,
         }
 
 

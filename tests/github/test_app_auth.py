@@ -177,8 +177,8 @@ async def test_bad_credentials_leave_the_app_running_and_healthz_degraded(
     assert isinstance(github, GitHubService)
     await app.start()
     try:
-        assert github._first_sync is not None
-        await github._first_sync  # the catch-up sync hits the refusal and logs it
+        assert github.polling.first_sync is not None
+        await github.first_sync_done()  # the catch-up sync hits the refusal and logs it
         async with aiohttp.ClientSession() as http:
             async with http.get(f"http://127.0.0.1:{app.http.port}/healthz") as resp:
                 health = await resp.json()

@@ -40,8 +40,8 @@ async def test_app_serves_webhooks_and_schedules_polling(
     await app.start()
     try:
         assert {"github_sync@default", "github_reconcile@default"} <= set(app.scheduler.job_ids())
-        assert github._first_sync is not None
-        await github._first_sync  # the catch-up sync at start
+        assert github.polling.first_sync is not None
+        await github.first_sync_done()  # the catch-up sync at start
         body = json.dumps({"zen": "Keep it logically awesome.", "hook_id": 1}).encode()
         sig = "sha256=" + hmac.new(b"s3cret", body, hashlib.sha256).hexdigest()
         base = f"http://127.0.0.1:{app.http.port}"

@@ -78,11 +78,11 @@ async def test_rate_limit_headers_and_exhaustion(github: GitHubHarness) -> None:
 async def test_low_budget_pauses_polling_but_not_people(github: GitHubHarness) -> None:
     github.fake.state.add_issue("acme/widgets")
     github.fake.state.add_user("ada", bio="hello")
-    await github.service.poll_all()
+    await github.service.polling.poll_all()
     github.fake.rate.remaining = 5  # below the harness's reserve of 10
     await github.client.request("GET", "/rate_limit")  # the budget is read from every response
     github.fake.reset_counters()
-    await github.service.poll_all()
+    await github.service.polling.poll_all()
     assert github.fake.log == []  # polling waits for the reset
     assert (await github.service.health())["ok"] is False
     assert await github.service.user_bio("ada") == "hello"  # people's requests use the reserve

@@ -55,7 +55,7 @@ async def test_closed_history_is_read_once_silently_and_resumes_after_a_restart(
     ancient = github.fake.state.add_issue(REPO, title="Ancient", state="closed")
     ancient["updated_at"] = iso(github.fake.state.now - timedelta(days=800))
     github.fake.state.add_issue(REPO, title="Open one")
-    await github.service.poll_all()  # first sync (open items), then up to 10 pages of history
+    await github.service.polling.poll_all()  # first sync (open items), then up to 10 pages of history
     stored = _stored(github)
     assert set(closed) <= set(stored) and ancient["number"] not in stored  # outside the 12 months
     assert github.events.events == []  # the past is not news
@@ -67,7 +67,7 @@ async def test_closed_history_is_read_once_silently_and_resumes_after_a_restart(
     assert f"done ({read} items)" in describe_history([row])
 
     github.fake.reset_counters()
-    await github.service.poll_all()
+    await github.service.polling.poll_all()
     assert not [r for r in github.fake.log if r.query.get("state") == "closed"]  # never read again
 
 
@@ -114,7 +114,7 @@ async def test_what_changed_after_the_first_sync_is_left_to_the_poll(github: Git
     assert github.sync is not None
     await github.sync.sync(REPO)
     state.update_issue(REPO, item["number"], state="closed")  # closed after the first sync began
-    await github.service.read_history(None)
+    await github.service.polling.read_history(None)
     assert _stored(github)[item["number"]].state == "open"  # not the history's to apply
     await github.sync.poll(REPO)
     assert [e.number for e in github.events.of(IssueClosed)] == [item["number"]]  # type: ignore[attr-defined]

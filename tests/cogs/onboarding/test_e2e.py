@@ -62,9 +62,9 @@ def cog_of(app: App) -> OnboardingCog:
 
 async def settle(chat: ChatDriver) -> None:
     """Let the first GitHub sync and the welcome-DM queue finish."""
-    first_sync = getattr(chat.app.services.github, "_first_sync", None)
-    if first_sync is not None:
-        await first_sync
+    github = chat.app.services.github
+    if github is not None:
+        await github.first_sync_done()
     await cog_of(chat.app).greeter.drain()
 
 

@@ -77,7 +77,7 @@ async def _synced(app: App) -> None:
 async def _poll(app: App) -> None:
     github = app.services.github
     assert isinstance(github, GitHubService)
-    await github.poll_all()  # the `github_sync` job
+    await github.polling.poll_all()  # the `github_sync` job
 
 
 def _triage(app: App, number: int) -> OncallTriage | None:
