@@ -22,7 +22,8 @@ from bot.config.sections.source import ConfigSourceConfig
 from bot.config_source import versions
 from bot.config_source.fetch import CommitInfo, FileRefused, RepoFile, RepoFileReader
 from bot.config_source.models import ConfigVersion
-from bot.config_source.notices import accepted_message, refused_message
+from bot.config_source.notices import notice_for
+from bot.config_source.pushes import touches_source
 from bot.config_source.summary import describe_change
 from bot.config_source.validate import Verdict, validate
 from bot.github.client import GitHubClient
@@ -149,7 +150,7 @@ class ConfigSourceCoordinator:
     # --- inputs ----------------------------------------------------------------------------------
     async def on_webhook(self, event: str, payload: dict[str, Any]) -> None:
         """A push to the source branch that touches the file records a pending version."""
-        if event != "push" or not self.enabled or not self._is_source_push(payload):
+        if event != "push" or not self.enabled or not touches_source(payload, self.source):
             return
         sender = (payload.get("sender") or {}).get("login")
         head = payload.get("head_commit") or {}
@@ -167,20 +168,6 @@ class ConfigSourceCoordinator:
         if self.app.leader.is_leader:
             await self.decide_pending()
             await self.follow()
-
-    def _is_source_push(self, payload: dict[str, Any]) -> bool:
-        repo = str((payload.get("repository") or {}).get("full_name") or "")
-        if repo.lower() != self.source.repo.lower() or payload.get("ref") != f"refs/heads/{self.source.ref}":
-            return False
-        if payload.get("deleted") or not payload.get("after"):
-            return False
-        commits = payload.get("commits") or []
-        # After a force push the listed commits don't say what changed against the old head; GitHub
-        # lists at most 20 commits: in both cases the file is read, and an unchanged one is a no-op.
-        if payload.get("forced") or len(commits) >= 20:
-            return True
-        touched = {p for c in commits for key in ("added", "modified", "removed") for p in c.get(key) or []}
-        return self.source.path in touched
 
     async def poll(self) -> None:
         """The `config_source_poll` job: a conditional read of the branch head (a 304 costs nothing)."""
@@ -260,26 +247,10 @@ class ConfigSourceCoordinator:
         now = self._now()
         unchanged = found is not None and self.running is not None and found.text == self.running.content
         changes = describe_change(self.app.config, verdict.config) if verdict.config is not None else []
-
-        def store(session: Any) -> ConfigVersion:
-            stored = session.get(ConfigVersion, row.id)
-            if commit is not None:
-                stored.commit_sha, stored.pushed_by = commit.sha, stored.pushed_by or commit.author
-                stored.commit_url = stored.commit_url or commit.url
-            if found is not None:
-                stored.blob_sha, stored.content = found.blob_sha, found.text
-            # Re-reading what already runs (a reload, a force push back) is no new version: no notice.
-            stored.status = "superseded" if unchanged else ("accepted" if verdict.accepted else "refused")
-            stored.problems, stored.warnings = problems, list(verdict.warnings)
-            # Kept for the notice: a leader killed before posting it leaves it to the next tick.
-            stored.changes = [[key, params] for key, params in changes]
-            stored.decided_at = now
-            session.add(stored)
-            session.flush()
-            session.expunge(stored)
-            return stored
-
-        decided = await self._db.run(store)
+        # Re-reading what already runs (a reload, a force push back) is no new version: no notice.
+        status = "superseded" if unchanged else ("accepted" if verdict.accepted else "refused")
+        decision = versions.Decision(commit, found, status, problems, list(verdict.warnings), changes, now)
+        decided = await self._db.run(versions.record_decision, row.id, decision)
         if unchanged:
             return
         log.info("config source: version %s %s", decided.commit_sha, decided.status)
@@ -292,11 +263,7 @@ class ConfigSourceCoordinator:
         def t(key: str, **params: Any) -> str:
             return self.app.catalog.translate(locale, key, **params)
 
-        if version.status == "accepted":
-            changes = [(str(key), dict(params)) for key, params in version.changes]
-            message = accepted_message(t, version, changes, list(version.warnings))
-        else:
-            message = refused_message(t, locale, version, list(version.problems))
+        message = notice_for(t, locale, version)
         period = f"{version.status}-{version.commit_sha or version.id}"
         await self.app.services.poster.post_once(NOTICE_JOB, period, NOTICE_PURPOSE, message)
 

@@ -36,6 +36,14 @@ def change_lines(t: Translate, changes: list[Change]) -> list[str]:
     return [t(key, **params) for key, params in changes]
 
 
+def notice_for(t: Translate, locale: str, version: ConfigVersion) -> Message:
+    """The notice of a decided ``version``: accepted with its changes and warnings, or refused."""
+    if version.status == "accepted":
+        changes = [(str(key), dict(params)) for key, params in version.changes]
+        return accepted_message(t, version, changes, list(version.warnings))
+    return refused_message(t, locale, version, list(version.problems))
+
+
 def accepted_message(
     t: Translate, version: ConfigVersion, changes: list[Change], warnings: list[str]
 ) -> Message:

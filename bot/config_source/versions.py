@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from sqlmodel import Session, col, select
 
 from bot.config.sections.source import ConfigSourceConfig
 from bot.config_source.models import ConfigReloadRequest, ConfigVersion
+
+if TYPE_CHECKING:
+    from bot.config_source.fetch import CommitInfo, RepoFile
+    from bot.config_source.summary import Change
 
 # Retries while GitHub is down: quick at first, then every few minutes, never given up.
 RETRY_DELAYS = (timedelta(seconds=5), timedelta(seconds=30), timedelta(minutes=2), timedelta(minutes=5))
@@ -125,3 +131,37 @@ def last_reload(session: Session) -> int:
     """The id of the newest reload request (0 when none)."""
     row = session.exec(select(ConfigReloadRequest).order_by(col(ConfigReloadRequest.id).desc())).first()
     return row.id or 0 if row is not None else 0
+
+
+@dataclass(frozen=True)
+class Decision:
+    """The leader's verdict on a pending version: what it read and what it found."""
+
+    commit: CommitInfo | None
+    found: RepoFile | None
+    status: str  # "accepted" | "refused" | "superseded" (the content already runs)
+    problems: list[str]
+    warnings: list[str]
+    changes: list[Change]
+    at: datetime
+
+
+def record_decision(session: Session, version_id: int | None, decision: Decision) -> ConfigVersion:
+    """Store ``decision`` on the version; returns it detached (for the notice)."""
+    stored = session.get(ConfigVersion, version_id)
+    assert stored is not None, f"config version {version_id} vanished while being decided"
+    commit, found = decision.commit, decision.found
+    if commit is not None:
+        stored.commit_sha, stored.pushed_by = commit.sha, stored.pushed_by or commit.author
+        stored.commit_url = stored.commit_url or commit.url
+    if found is not None:
+        stored.blob_sha, stored.content = found.blob_sha, found.text
+    stored.status = decision.status
+    stored.problems, stored.warnings = decision.problems, decision.warnings
+    # Kept for the notice: a leader killed before posting it leaves it to the next tick.
+    stored.changes = [[key, params] for key, params in decision.changes]
+    stored.decided_at = decision.at
+    session.add(stored)
+    session.flush()
+    session.expunge(stored)
+    return stored
