@@ -25,6 +25,7 @@ from bot.adapters.discord.interactions import InteractionRouter
 from bot.adapters.discord.pacing import RequestPacer
 from bot.adapters.discord.render import PLATFORM
 from bot.adapters.discord.roles import RoleKeeper
+from bot.adapters.in_flight import InFlight
 from bot.config.sections.chat import DiscordConfig
 from bot.core.adapter import GroupChange
 from bot.core.commands import CommandRegistry
@@ -86,7 +87,7 @@ class DiscordAdapter:
         self.ready = asyncio.Event()
         self.members_intent = False
         self._connection: asyncio.Task[None] | None = None
-        self._inflight: set[asyncio.Task[Any]] = set()
+        self.in_flight = InFlight()
         self.roles = RoleKeeper(lambda: self.client, self.pacer, retry_delay)
         self.posting = ChannelPoster(
             lambda: self.client, lambda: self.config.channels, catalog, locale, self.pacer, retry_delay
@@ -192,12 +193,9 @@ class DiscordAdapter:
 
     async def stop(self) -> None:
         """Let in-flight interactions finish, then disconnect."""
-        try:
-            await asyncio.wait_for(self.wait_idle(), STOP_GRACE)
-        except TimeoutError:
-            log.warning(
-                "discord: %s still running at shutdown", counted(len(self._inflight), "handler", "handlers")
-            )
+        still = await self.in_flight.settle(STOP_GRACE)
+        if still:
+            log.warning("discord: %s still running at shutdown", counted(still, "handler", "handlers"))
         if self.client is not None:
             await self.client.close()
         if self._connection is not None:
@@ -208,10 +206,7 @@ class DiscordAdapter:
 
     def spawn(self, work: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]:
         """Start ``work`` as tracked in-flight work (stop and wait_idle wait for it)."""
-        task = asyncio.ensure_future(work)
-        self._inflight.add(task)
-        task.add_done_callback(self._inflight.discard)
-        return task
+        return self.in_flight.spawn(work)
 
     async def track(self, work: Coroutine[Any, Any, Any]) -> Any:
         """Run ``work`` as tracked in-flight work; errors are logged, never lost silently."""
@@ -230,12 +225,11 @@ class DiscordAdapter:
 
     def busy(self) -> bool:
         """More interactions in flight than handlers usually finish within a moment."""
-        return len(self._inflight) > self.busy_threshold
+        return len(self.in_flight) > self.busy_threshold
 
     async def wait_idle(self) -> None:
         """Wait until no interaction or event is being handled."""
-        while self._inflight:
-            await asyncio.wait(set(self._inflight))
+        await self.in_flight.settle()
 
     # -- helpers for the router ------------------------------------------
     async def locale_of(self, interaction: discord.Interaction[Any]) -> str:
@@ -276,7 +270,7 @@ class DiscordAdapter:
             "guilds": len(client.guilds),
             "latency_ms": round(latency * 1000) if math.isfinite(latency) else None,
             "members_intent": self.members_intent,
-            "in_flight": len(self._inflight),
+            "in_flight": len(self.in_flight),
         }
 
     # -- adapter protocol: output (channel_poster.py) --------------------

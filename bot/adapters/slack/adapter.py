@@ -16,6 +16,7 @@ from slack_bolt.app.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.adapters.in_flight import InFlight
 from bot.adapters.slack.blocks import SlackMessage, Upload, render_chunks, uploads_of
 from bot.adapters.slack.channels import ChannelInviter
 from bot.adapters.slack.directory import PLATFORM, SlackDirectory
@@ -89,7 +90,7 @@ class SlackAdapter:
         self.session: aiohttp.ClientSession | None = None
         self._dispatcher: Dispatcher | None = None
         self._socket: AsyncSocketModeHandler | None = None
-        self._tasks: set[asyncio.Task[Any]] = set()
+        self.in_flight = InFlight()
         self._workers = asyncio.Semaphore(WORKERS)
         self._channel_ids: dict[str, str] = {}
         self.inviter = ChannelInviter(self.client, self.channel_id)
@@ -140,7 +141,7 @@ class SlackAdapter:
         if self._socket is None:
             return {"ok": self._dispatcher is not None, "mode": "http"}
         connected = await self._socket.client.is_connected()
-        return {"ok": connected, "mode": "socket", "in_flight": len(self._tasks)}
+        return {"ok": connected, "mode": "socket", "in_flight": len(self.in_flight)}
 
     def channel_for(self, purpose: str) -> str | None:
         configured = self.config.channels.get(purpose)
@@ -243,30 +244,19 @@ class SlackAdapter:
 
         ``queued`` work waits for one of the WORKERS slots (commands, buttons, events).
         """
-        task = asyncio.get_running_loop().create_task(self._in_turn(coro) if queued else coro)
-        self._tasks.add(task)
-        task.add_done_callback(self._done)
+        task = self.in_flight.spawn(self._in_turn(coro) if queued else coro)
+        task.add_done_callback(_log_failure)
         return task
 
     async def _in_turn(self, coro: Coroutine[Any, Any, Any]) -> Any:
         async with self._workers:
             return await coro
 
-    def _done(self, task: asyncio.Task[Any]) -> None:
-        self._tasks.discard(task)
-        if not task.cancelled() and task.exception() is not None:
-            log.error("slack: background work failed", exc_info=task.exception())
-
     async def drain(self, within: float | None = None) -> None:
         """Wait until all work started by earlier requests (including work it started) is done."""
-        loop = asyncio.get_running_loop()
-        deadline = None if within is None else loop.time() + within
-        while self._tasks:
-            remaining = None if deadline is None else max(0.0, deadline - loop.time())
-            _, pending = await asyncio.wait(set(self._tasks), timeout=remaining)
-            if pending and remaining == 0.0:
-                log.warning("slack: %s still running at shutdown", counted(len(pending), "task", "tasks"))
-                return
+        still = await self.in_flight.settle(within)
+        if still:
+            log.warning("slack: %s still running at shutdown", counted(still, "task", "tasks"))
 
     async def handle_http(self, request: web.Request) -> web.StreamResponse:
         """``POST /slack/events``: commands, events and interactivity. The signature is checked on
@@ -310,3 +300,8 @@ class SlackAdapter:
     async def publish_home(self, user_id: str) -> None:
         """Render and publish ``user_id``'s Home tab."""
         await self.homes.publish(user_id)
+
+
+def _log_failure(task: asyncio.Task[Any]) -> None:
+    if not task.cancelled() and task.exception() is not None:
+        log.error("slack: background work failed", exc_info=task.exception())
