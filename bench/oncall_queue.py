@@ -47,8 +47,9 @@ from cogs.oncall.config import OncallConfig
 from cogs.oncall.models import OncallTriage
 from cogs.oncall.stats import build_report, gather_report, week_starts
 from cogs.oncall.stats_cache import StatsCache
+from cogs.oncall.stats_views import stats_blocks
 from cogs.oncall.triage import TriageStore
-from cogs.oncall.views import QUEUE_LIMIT, queue_message, stats_blocks
+from cogs.oncall.views import QUEUE_LIMIT, queue_message
 
 ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 TARGET_MS = 50

@@ -7,18 +7,23 @@ from __future__ import annotations
 
 import io
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+
+from sqlmodel import select
 
 from bot.adapters.console import ConsoleAdapter
 from bot.app import App
 from bot.cli import demo_config_path
 from bot.core.clock import FakeClock
+from bot.db.database import Database
 from bot.i18n import Catalog, catalog_directories
 from cogs.onboarding import OnboardingCog
+from cogs.oncall.models import OncallTriage
 from tests.test_demo import demo_config
 
 SCRIPT = Path(__file__).parent / "scripts" / "public-output.txt"
+START = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)  # the day after the data set's anchor
 
 
 def script_lines(script: Path) -> list[str]:
@@ -33,7 +38,7 @@ async def run_demo_script(database_url: str, tmp_path: Path, lines: list[str]) -
         catalog, locale="en", stdin=io.StringIO(), stdout=out, operator="operator", echo=True,
         interactive=False, read_input=False,
     )  # fmt: skip
-    clock = FakeClock(datetime(2026, 11, 2, 9, 0, tzinfo=UTC))  # the day after the data set's anchor
+    clock = FakeClock(START)
     config = demo_config(database_url, tmp_path)
     app = App(config, config_path=demo_config_path(), adapters=[console], console_operator="operator",
               clock=clock)  # fmt: skip
@@ -50,6 +55,20 @@ async def run_demo_script(database_url: str, tmp_path: Path, lines: list[str]) -
     finally:
         await app.stop()
     return out.getvalue()
+
+
+def _answered_in_week(database_url: str, end: datetime) -> int:
+    """Triage records opened in the week before ``end`` with an answer by then (the digest's count:
+    the larger of the first responses and the triages)."""
+    db = Database(database_url)
+    try:
+        records = db.call(lambda s: list(s.exec(select(OncallTriage))))
+    finally:
+        db.dispose()
+    week = [r for r in records if end - timedelta(days=7) <= r.opened_at < end]
+    responded = sum(1 for r in week if r.first_response_at is not None and r.first_response_at <= end)
+    triaged = sum(1 for r in week if r.triaged_at is not None and r.triaged_at <= end)
+    return max(responded, triaged)
 
 
 def _answer(transcript: str, line: str, nth: int = 0) -> str:
@@ -104,6 +123,16 @@ async def test_the_demo_says_only_what_is_right(database_url: str, tmp_path: Pat
     assert re.search(r"Joined\W+2\b", digest) and re.search(r"Picked a path\W+1\b", digest)
     stats = _answer(transcript, "/onboard stats 7")
     assert re.search(r"Joined\W+2\b", stats) and re.search(r"Picked a path\W+1\b", stats)
+
+    # The digest's on-call part is about the digest's week (the 7 days before it), and says so.
+    oncall = digest.split("On-call triage", 1)[1]
+    assert "Last 8 weeks" not in oncall and "Per week" not in oncall
+    shown = re.search(r"This week: .*\((\d+)\)", oncall)
+    assert shown, oncall
+    previewed_at = START + timedelta(minutes=script_lines(SCRIPT).index("/steward digest preview"))
+    used = demo_config(database_url, tmp_path).database_url()
+    assert int(shown.group(1)) == _answered_in_week(used, previewed_at) > 0
+    assert re.search(r"Waiting for triage now: \d+ items? \(a week ago: \d+\)", oncall)
 
     # Counts read right: CLDR plural forms, never "(s)".
     assert "(s)" not in transcript

@@ -172,7 +172,7 @@ class OncallCog(Cog):
         def t(key: str, **params: Any) -> str:
             return self.services.catalog.translate(locale, key, **params)
 
-        return [Section(Bold(t("oncall.digest.title"))), *await self.report.blocks(t, start, end, None)]
+        return [Section(Bold(t("oncall.digest.title"))), *await self.report.digest_blocks(t, start, end)]
 
     async def home_section(self, member_id: int, locale: str) -> list[Block]:
         now = self.services.clock.now()

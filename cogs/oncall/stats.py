@@ -147,6 +147,27 @@ async def gather_report(
     return report
 
 
+async def period_report(
+    db: Database,
+    store: TriageStore,
+    start: datetime,
+    end: datetime,
+    rotation: RotationConfig | None = None,
+) -> Report:
+    """The response times of the items opened in [start, end) as one bucket (``overall``, and per
+    rotation and person), with the backlog at ``start`` and at ``end``: the digest's period, which
+    need not begin on a Monday. Read afresh (it is asked for once a week), like :func:`gather_report`."""
+    instants = [start, end]
+    rows, open_steps, closed_steps = await asyncio.gather(
+        db.read(response_rows, end, [start], rotation),
+        db.read(store.backlog_steps, instants, rotation, SPANS[0]),
+        db.read(store.backlog_steps, instants, rotation, SPANS[1]),
+    )
+    report = report_from_rows([start], rows)
+    report.backlog = backlog_from_steps(instants, [open_steps, closed_steps])
+    return report
+
+
 def backlog_instants(starts: Sequence[datetime], now: datetime) -> list[datetime]:
     """Where the backlog is measured: the end of each week of the report (the last one ends now)."""
     return [*starts[1:], now]

@@ -12,7 +12,6 @@ from bot.core.messages import (
     BulletList,
     Button,
     Buttons,
-    Code,
     Context,
     Fields,
     Header,
@@ -23,14 +22,14 @@ from bot.core.messages import (
     Quote,
     Section,
 )
-from bot.core.moments import Day, LocalTime, Weekday
+from bot.core.moments import LocalTime, Weekday
 from cogs.oncall.coverage import Gap
 from cogs.oncall.home import HomeShifts
 from cogs.oncall.models import OncallHandoffNote, OncallTriage
 from cogs.oncall.people import Person
 from cogs.oncall.planner import Shift
 from cogs.oncall.service import RotationNow
-from cogs.oncall.stats import Report, Summary, format_seconds
+from cogs.oncall.stats import format_seconds
 from cogs.oncall.triage import QueueItem
 
 T = Callable[..., str]
@@ -262,55 +261,6 @@ def handoff_message(
     msg.add(Context(t("oncall.handoff.until", at=when(t, current.end, tz))))
     msg.summary = t("oncall.handoff.summary", rotation=rotation, name=_name(people, current.member))
     return msg
-
-
-def stats_blocks(t: T, report: Report, people: Mapping[str, str], tz: ZoneInfo) -> list[Block]:
-    """The numbers of a stats report: overall, per week, per rotation, per person, backlog."""
-
-    def pair(bucket_summaries: tuple[Summary, Summary]) -> str:
-        fr, tr = bucket_summaries
-        return t(
-            "oncall.stats.pair",
-            fr_median=format_seconds(fr.median),
-            fr_p90=format_seconds(fr.p90),
-            tr_median=format_seconds(tr.median),
-            tr_p90=format_seconds(tr.p90),
-            count=max(fr.count, tr.count),
-        )
-
-    blocks: list[Block] = [Section(t("oncall.stats.legend"))]
-    blocks.append(Fields(((t("oncall.stats.overall"), pair(report.overall.summaries())),)))
-    week_rows = tuple(
-        (
-            Code(t("core.time.at", at=Day(w, str(tz)))),
-            " ",
-            pair(report.per_week[w].summaries()),
-            " · ",
-            t("oncall.stats.backlog_at", count=report.backlog[i][1]),
-        )
-        for i, w in enumerate(report.weeks)
-    )
-    blocks += [Section(Bold(t("oncall.stats.per_week"))), BulletList(week_rows)]
-    if report.per_rotation:
-        blocks += [
-            Section(Bold(t("oncall.stats.per_rotation"))),
-            BulletList(
-                tuple(
-                    (Plain(name), " ", pair(b.summaries())) for name, b in sorted(report.per_rotation.items())
-                )
-            ),
-        ]
-    if report.per_person:
-        blocks += [
-            Section(Bold(t("oncall.stats.per_person"))),
-            BulletList(
-                tuple(
-                    (Plain(people.get(name, name)), " ", pair(b.summaries()))
-                    for name, b in sorted(report.per_person.items())
-                )
-            ),
-        ]
-    return blocks
 
 
 HOME_SHIFTS = 20

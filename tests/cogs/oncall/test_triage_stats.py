@@ -14,7 +14,7 @@ from bot.github.store import IssueStore, parse_github_time
 from cogs.oncall.config import OncallConfig
 from cogs.oncall.models import OncallTriage
 from cogs.oncall.sections import missing_sections
-from cogs.oncall.stats import build_report, nearest_rank
+from cogs.oncall.stats import build_report, nearest_rank, period_report
 from cogs.oncall.triage import TriageStore
 from cogs.oncall.triage_record import TriageRecorder
 from tests.cogs.oncall.fakes import issue_payload
@@ -178,9 +178,12 @@ def test_queue_oldest_first_excludes_maintainers_bots_labelled_and_flags_missing
     assert missing_sections("**Environment**\nmacOS", ["environment"]) == []
 
 
-def test_stats_match_values_computed_by_hand(db: Database) -> None:
-    monday = datetime(2026, 2, 23, tzinfo=UTC)
-    now = monday + timedelta(days=7, hours=12)  # Tuesday of the following week
+MONDAY = datetime(2026, 2, 23, tzinfo=UTC)
+
+
+def _seed_hand_history(db: Database) -> None:
+    """Eight triage records over two weeks, with times easy to compute by hand."""
+    monday = MONDAY
     rows = [
         # week of 02-23: first responses after 1h, 2h, 3h, 10h (alice, alice, bob, bob)
         (monday + timedelta(hours=1), 1, 1, "alice", "alice"),
@@ -215,6 +218,12 @@ def test_stats_match_values_computed_by_hand(db: Database) -> None:
             )
 
     db.call(seed)
+
+
+def test_stats_match_values_computed_by_hand(db: Database) -> None:
+    monday = MONDAY
+    now = monday + timedelta(days=7, hours=12)  # Tuesday of the following week
+    _seed_hand_history(db)
     report = db.call(build_report, TriageStore(CONFIG, frozenset()), now, ZoneInfo("UTC"), 3)
     assert report.weeks == [monday - timedelta(days=7), monday, monday + timedelta(days=7)]
     fr, tr = report.per_week[monday].summaries()
@@ -229,3 +238,23 @@ def test_stats_match_values_computed_by_hand(db: Database) -> None:
     # Backlog at the end of each week: only the never-answered item is still waiting.
     assert [n for _, n in report.backlog] == [1, 1, 1]
     assert nearest_rank([5, 1, 3], 0.9) == 5 and nearest_rank([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 0.9) == 9
+
+
+async def test_the_digest_period_need_not_start_on_a_monday(db: Database) -> None:
+    """The digest's week runs from any moment to the same moment a week later: its figures are the
+    items opened in it, not the calendar week it ends in."""
+    _seed_hand_history(db)
+    start = MONDAY - timedelta(days=5, hours=-12)  # Wednesday noon
+    end = MONDAY + timedelta(days=1, hours=12)  # Tuesday noon: 6 1/2 days, whatever the length
+    report = await period_report(db, TriageStore(CONFIG, frozenset()), start, end)
+    assert report.weeks == [start]
+    # Opened in the period: carol's 4h, the unanswered one, alice's 1h and 2h, bob's 3h (not bob's
+    # 10h, opened after the end, nor carol's 0.5h and 1.5h, opened before the start).
+    fr, tr = report.overall.summaries()
+    assert (fr.count, fr.median, fr.p90) == (4, 2.5 * 3600, 4 * 3600)
+    assert (tr.count, tr.median) == (4, 1.5 * 3600)  # 4, 1, 2, 0.5 hours
+    assert report.per_week[start].summaries() == report.overall.summaries()
+    assert sorted(report.per_person) == ["alice", "bob", "carol"]
+    assert report.per_person["carol"].summaries()[0].count == 1
+    # Nothing waited at the start; the unanswered item waits at the end.
+    assert report.backlog == [(start, 0), (end, 1)]
