@@ -7,6 +7,7 @@ Positional and ``key:value`` arguments, quoted strings, ``<@U123|name>`` users a
 
 from __future__ import annotations
 
+import io
 import re
 import shlex
 from dataclasses import dataclass
@@ -32,22 +33,47 @@ class ParsedCommand:
 
 
 _SHELL_QUOTING = re.compile(r"[\"'\\]")
-_SHELL_BLANKS = re.compile(r"[ \t\r\n]+")  # shlex's whitespace (not every Unicode space)
+_SHELL_WORD = re.compile(r"[^ \t\r\n]+")  # between shlex's blanks (not every Unicode space)
 
 
 def tokenize(text: str) -> list[str]:
     """Split like a shell, keeping quoted strings whole; UnclosedQuote when a quote is not closed."""
+    spans, broken_at = token_spans(text)
+    if broken_at is not None:
+        raise UnclosedQuote(text)
+    return [token for token, _ in spans]
+
+
+def token_spans(text: str) -> tuple[list[tuple[str, int]], int | None]:
+    """The shell's split of ``text``, each token with the offset it starts at, and the offset of a
+    token whose quote is never closed (None when every quote is): the tokens before it still count.
+    The offsets let a rest-of-line argument take the text exactly as it was typed."""
     if not _SHELL_QUOTING.search(text):
         # No quote or escape: the shell's split is a split at its blanks (most lines; shlex reads a
         # character at a time).
-        return [token for token in _SHELL_BLANKS.split(text) if token]
-    lexer = shlex.shlex(text, posix=True)
+        return [(m.group(), m.start()) for m in _SHELL_WORD.finditer(text)], None
+    stream = io.StringIO(text)
+    lexer = shlex.shlex(stream, posix=True)
     lexer.whitespace_split = True
     lexer.commenters = ""
-    try:
-        return list(lexer)
-    except ValueError as exc:  # unbalanced quotes
-        raise UnclosedQuote(text) from exc
+    spans: list[tuple[str, int]] = []
+    end = 0
+    while True:
+        start = _word_start(text, end)
+        try:
+            token = lexer.get_token()
+        except ValueError:  # an unbalanced quote (or a lone backslash at the end)
+            return spans, start
+        if token is None:  # posix shlex's end of input (an empty quoted token is "")
+            return spans, None
+        spans.append((token, start))
+        end = stream.tell()  # shlex reads one character at a time: just past the token's end
+
+
+def _word_start(text: str, offset: int) -> int:
+    """Where the next token starts: the first character at or after ``offset`` that is no blank."""
+    found = _SHELL_WORD.search(text, offset)
+    return found.start() if found else len(text)
 
 
 class UnclosedQuote(ValueError):
@@ -96,24 +122,45 @@ def parse_line(
     registry: CommandRegistry, text: str, platform: str, prefix: str | CommandStyle = "/"
 ) -> ParsedCommand:
     """Parse a whole line such as ``gfi claim #123`` (without the leading slash)."""
-    try:
-        tokens = tokenize(text)
-    except UnclosedQuote:
-        # The words before the quote still name a command: show its usage, not the line typed.
-        command, _ = resolve(registry, text.split(), prefix)
-        raise UsageError("core.usage.unbalanced_quotes", usage=command.usage(prefix)) from None
-    command, rest = resolve(registry, tokens, prefix)
-    return ParsedCommand(command, bind_arguments(command, rest, platform, prefix, raw=text))
+    spans, broken_at = token_spans(text)
+    command, rest = resolve(registry, [token for token, _ in spans], prefix)
+    line = TypedLine(text, [start for _, start in spans[len(spans) - len(rest) :]], broken_at)
+    return ParsedCommand(command, bind_arguments(command, rest, platform, prefix, line=line))
+
+
+@dataclass(frozen=True)
+class TypedLine:
+    """The line as typed, where each argument token starts in it, and where an unclosed quote starts
+    (see :func:`token_spans`): a rest-of-line argument is taken from it verbatim."""
+
+    text: str
+    starts: list[int]
+    broken_at: int | None = None
+
+    def rest(self, start: int) -> str:
+        """The text from ``start`` on as typed, blanks around it aside; a whole of it in quotes (with
+        no such quote inside) loses them, as quotes only group words."""
+        rest = self.text[start:].strip(" \t\r\n")
+        quote = rest[:1]
+        if quote in ("'", '"') and len(rest) > 1 and rest.endswith(quote) and quote not in rest[1:-1]:
+            return rest[1:-1]
+        return rest
 
 
 def bind_arguments(
-    command: Command, tokens: list[str], platform: str, prefix: str | CommandStyle = "/", raw: str = ""
+    command: Command,
+    tokens: list[str],
+    platform: str,
+    prefix: str | CommandStyle = "/",
+    line: TypedLine | None = None,
 ) -> dict[str, Any]:
-    """Assign tokens to options (named ``key:value`` first, then positional) and convert them."""
+    """Assign tokens to options (named ``key:value`` first, then positional) and convert them. With
+    the ``line`` they came from, a greedy option takes the rest of it exactly as typed."""
     usage = command.usage(prefix)
     by_name = {o.name: o for o in command.options}
     raw_values: dict[str, str] = {}
     positional: list[str] = []
+    greedy_taken = False
     for i, token in enumerate(tokens):
         key, sep, value = token.partition(":")
         if sep and key.lower() in by_name and not token.startswith("<"):
@@ -125,9 +172,16 @@ def bind_arguments(
             continue
         greedy = _next_positional(command, raw_values, positional)
         if greedy is not None and greedy.greedy:
-            positional.append(" ".join(tokens[i:]))
+            positional.append(line.rest(line.starts[i]) if line is not None else " ".join(tokens[i:]))
+            greedy_taken = True
             break
         positional.append(token)
+    if line is not None and line.broken_at is not None and not greedy_taken:
+        # A quote left open is only text where the rest of the line is (a note saying "it's").
+        greedy = _next_positional(command, raw_values, positional)
+        if greedy is None or not greedy.greedy:
+            raise UsageError("core.usage.unbalanced_quotes", usage=usage)
+        positional.append(line.rest(line.broken_at))
     free = [o for o in command.options if o.name not in raw_values]
     if len(positional) > len(free):
         extra = positional[len(free) :]

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from bot.core.arguments import parse_line, tokenize
+from bot.core.arguments import parse_line, token_spans, tokenize
 from bot.core.commands import Choice, Command, CommandRegistry, Option, OptionType
 from bot.core.errors import UsageError
 from bot.core.refs import ChannelRef, UserRef
@@ -67,6 +67,42 @@ def test_quoted_strings_and_greedy(registry: CommandRegistry) -> None:
     parsed = parse_line(registry, "oncall handoff two PRs need review: #12 and #14", "slack")
     assert parsed.args == {"note": "two PRs need review: #12 and #14"}
     assert parse_line(registry, "oncall handoff", "slack").args == {"note": None}
+
+
+@pytest.mark.parametrize(
+    ("line", "note"),
+    [
+        # Quotes, runs of spaces and backslashes stay as typed: it is someone's text, not arguments.
+        (
+            'oncall handoff Watch "kernels#83"   (XPU wheels) -- author said: \\"soon\\"',
+            'Watch "kernels#83"   (XPU wheels) -- author said: \\"soon\\"',
+        ),
+        (
+            "oncall handoff please check #83 — it's urgent, isn't it?",
+            "please check #83 — it's urgent, isn't it?",
+        ),
+        ("oncall handoff   tabs\tand  spaces  ", "tabs\tand  spaces"),
+        ('oncall handoff "one quoted note"', "one quoted note"),  # quoting the whole of it only groups it
+        ("oncall handoff 'it''s'", "'it''s'"),
+        ('oncall handoff "say \\"hi\\""', '"say \\"hi\\""'),
+        ("oncall handoff 'unclosed", "'unclosed"),
+    ],
+)
+def test_a_rest_of_line_argument_is_taken_as_typed(registry: CommandRegistry, line: str, note: str) -> None:
+    assert parse_line(registry, line, "slack").args == {"note": note}
+
+
+def test_token_spans_say_where_each_token_starts() -> None:
+    line = 'gfi  claim "a b"  it\'s'
+    assert token_spans(line) == (
+        [
+            ("gfi", 0),
+            ("claim", 5),
+            ("a b", 11),
+        ],
+        18,
+    )
+    assert token_spans("  x  y ") == ([("x", 2), ("y", 5)], None)
 
 
 def test_slack_user_and_channel_refs(registry: CommandRegistry) -> None:
