@@ -17,7 +17,7 @@ from bot.core.members import MemberDirectory
 from bot.core.messages import Block
 from bot.core.people import PersonResolver
 from bot.core.permissions import MaintainerPolicy
-from bot.i18n import Catalog
+from bot.i18n import Catalog, Reader
 
 if TYPE_CHECKING:
     from bot.config import StewardConfig
@@ -133,8 +133,9 @@ class Cog:
         """
         return {}
 
-    async def digest_section(self, start: datetime, end: datetime, locale: str) -> list[Block]:
-        """This feature's part of the weekly digest for [start, end); empty when it has nothing."""
+    async def digest_section(self, start: datetime, end: datetime, reader: Reader) -> list[Block]:
+        """This feature's part of the weekly digest for [start, end), in ``reader``'s language and time
+        zone (the project's when posted, the person's in a preview); empty when it has nothing."""
         return []
 
     async def joined_members(self, start: datetime, end: datetime) -> list[str] | None:

@@ -18,6 +18,7 @@ from sqlmodel import Session
 
 from bot.core.cog import Cog, Services
 from bot.core.messages import Block
+from bot.i18n import Reader
 from cogs.good_first_issues import views
 from cogs.good_first_issues.announcements import JOB as ANNOUNCE_JOB
 from cogs.good_first_issues.announcements import Announcer
@@ -95,9 +96,12 @@ class GoodFirstIssuesCog(Cog):
         """The ``IssueAreas`` port: the board's label -> area map."""
         return self.service.config.areas
 
-    async def digest_section(self, start: datetime, end: datetime, locale: str) -> list[Block]:
+    async def digest_section(self, start: datetime, end: datetime, reader: Reader) -> list[Block]:
         week = await self.services.db.run(lambda s: board_week(s, start, end))
-        return digest_blocks(lambda key, **p: self.services.catalog.translate(locale, key, **p), week)
+        catalog = self.services.catalog
+        return digest_blocks(
+            lambda key, **p: catalog.translate(reader.locale, key, reader_zone=reader.zone, **p), week
+        )
 
     async def home_section(self, member_id: int, locale: str) -> list[Block]:
         board = await self.service.home(member_id)

@@ -17,6 +17,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.core.cog import Cog, Services
 from bot.core.messages import Block, Fields, Header, Section
+from bot.i18n import Reader
 from cogs.onboarding import views
 from cogs.onboarding.cohort import cohort
 from cogs.onboarding.config import OnboardingConfig, PathConfig
@@ -104,11 +105,11 @@ class OnboardingCog(Cog):
         view = views.progress_view(t, locale, name, path, row.status, row.step_index, done, self.service.day)
         return [Header(t("onboarding.home.title")), *view.blocks[1:]]
 
-    async def digest_section(self, start: datetime, end: datetime, locale: str) -> list[Block]:
+    async def digest_section(self, start: datetime, end: datetime, reader: Reader) -> list[Block]:
         group = await self.services.db.run(cohort, start, end)
         if not group.joined:
             return []
-        t = self.service.tr(locale)
+        t = self.service.tr(reader.locale)
         figures = (
             ("joined", group.joined),
             ("picked", group.picked),

@@ -24,6 +24,7 @@ from bot.core.events import ConfigReloaded, listener
 from bot.core.github_port import GitHubPort
 from bot.core.messages import Block, Bold, Section
 from bot.db.models import ISSUES_TOPIC
+from bot.i18n import Reader
 from cogs.oncall import calendar_feed
 from cogs.oncall.calendar_feed import CalendarFeed
 from cogs.oncall.config import OncallConfig
@@ -168,9 +169,9 @@ class OncallCog(Cog):
         await self._repair_rotations()  # a rotation may cover records that had none
         await self.triage.ensure_waiting(self.services.db)  # the label rule or maintainers may differ
 
-    async def digest_section(self, start: datetime, end: datetime, locale: str) -> list[Block]:
+    async def digest_section(self, start: datetime, end: datetime, reader: Reader) -> list[Block]:
         def t(key: str, **params: Any) -> str:
-            return self.services.catalog.translate(locale, key, **params)
+            return self.services.catalog.translate(reader.locale, key, reader_zone=reader.zone, **params)
 
         return [Section(Bold(t("oncall.digest.title"))), *await self.report.digest_blocks(t, start, end)]
 

@@ -85,11 +85,15 @@ async def test_digest_job_posts_once_and_preview(chat_factory: ChatFactory) -> N
         assert "weekly digest (Jun 1, 2026 to Jun 8, 2026)" in preview.text
         assert "newbie" in preview.text and "Item 3 @everyone" in preview.text
         assert "dependabot" not in preview.text
+        # A preview is dated in the reader's time zone; the posted digest in the project's.
+        await chat.command("alice", "/steward timezone Pacific/Honolulu")  # 09:00 UTC is 23:00 there
+        [mine] = await chat.command("alice", "/steward digest preview")
+        assert "weekly digest (May 31, 2026 to Jun 7, 2026)" in mine.text
         clock.advance(hours=1)
         await chat.app.scheduler.tick()
         await chat.app.scheduler.tick()
         posts = chat.posts("digest")
-        assert len(posts) == 1 and "weekly digest" in posts[0].text
+        assert len(posts) == 1 and "weekly digest (Jun 1, 2026 to Jun 8, 2026)" in posts[0].text
         [denied] = await chat.command("alice", "/steward digest send")
         assert "Only maintainers" in denied.text
         [sent] = [r for r in await chat.command("mia", "/steward digest send") if r.kind == "reply"]

@@ -16,6 +16,7 @@ from sqlmodel import select
 from bot.app import App
 from bot.core.community_events import ContributionCredited
 from bot.db.models import Member, PlatformIdentity
+from bot.i18n import Reader
 from cogs.onboarding import OnboardingCog
 from tests.fakes.github import FakeGitHub
 from tests.fixtures.chat import ChatDriver, ChatFactory, Identities, Reply
@@ -262,7 +263,8 @@ async def test_home_page_and_digest_sections(database_url: str, tmp_path: Path) 
         home = render_plain(Message(await cog.home_section(member_id, "en")))
         assert "Onboarding" in home and "✅ Read the design notes" in home and "Path finished." in home
         digest = render_plain(
-            Message(await cog.digest_section(start, chat.clock.now() + timedelta(days=1), "zh-CN"))
+            Message(await cog.digest_section(start, chat.clock.now() + timedelta(days=1), Reader("zh-CN")))
         )
         assert "已加入: 1" in digest and "走完了一条路径: 1" in digest
-        assert await cog.digest_section(start - timedelta(days=9), start - timedelta(days=2), "en") == []
+        earlier = (start - timedelta(days=9), start - timedelta(days=2))
+        assert await cog.digest_section(*earlier, Reader("en")) == []
