@@ -9,7 +9,7 @@ follows (board_events). The cog itself wires the jobs, the digest and home page 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -95,6 +95,10 @@ class GoodFirstIssuesCog(Cog):
     def issue_areas(self) -> Mapping[str, str]:
         """The ``IssueAreas`` port: the board's label -> area map."""
         return self.service.config.areas
+
+    def newcomer_labels(self) -> Sequence[str]:
+        """The ``NewcomerLabels`` port: the labels that put an issue on the board."""
+        return self.service.config.labels
 
     async def digest_section(self, start: datetime, end: datetime, reader: Reader) -> list[Block]:
         week = await self.services.db.run(lambda s: board_week(s, start, end))

@@ -16,13 +16,13 @@ from bot.core.cog import Services
 from bot.core.community_events import ContributionCredited
 from bot.core.held_issues import held_issue_ids
 from bot.core.invocation import Invocation
-from bot.core.issue_areas import issue_areas
+from bot.core.issue_areas import issue_areas, newcomer_labels
 from bot.core.members import MemberInfo
 from bot.core.messages import Inline, Mention, Message, Plain
 from bot.i18n import normalize_locale
 from cogs.onboarding import views
 from cogs.onboarding.config import OnboardingConfig, PathConfig
-from cogs.onboarding.issues import IssueSuggestion, matching_issues
+from cogs.onboarding.issues import IssueSuggestion, StepIssues, matching_issues
 from cogs.onboarding.paths import find_path, step_labels
 from cogs.onboarding.progress import Advance, Progress
 from cogs.onboarding.views import Translate
@@ -68,10 +68,12 @@ class OnboardingBase:
         """Open issues that fit step ``index`` and no loaded feature holds for someone."""
         step = path.steps[index]
         now, cogs = self.now(), self.services.cogs()
-        labels = step_labels(step, issue_areas(cogs))
+        # A step that completes on a merged PR counts only its repos: suggest nothing elsewhere.
+        repos = step.repos if step.completes == "merged_pr" else None
+        wanted = StepIssues(step_labels(step, issue_areas(cogs)), newcomer_labels(cogs), repos)
 
         def find(session: Session) -> list[IssueSuggestion]:
-            return matching_issues(session, labels, held_issue_ids(cogs, session, now), ISSUES_SHOWN)
+            return matching_issues(session, wanted, held_issue_ids(cogs, session, now), ISSUES_SHOWN)
 
         return await self.services.db.run(find)
 

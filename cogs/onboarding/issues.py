@@ -1,5 +1,9 @@
 """Open good first issues that fit an onboarding step, from the synced GitHub tables.
 
+A step names labels and areas; an issue fits when it carries one of those labels (or one mapped to
+an area) and, where the good-first-issue board is loaded, one of the board's labels too, so every
+suggestion can be claimed. A step that counts merged PRs in some repos only suggests their issues.
+
 An issue another feature holds for someone (the good-first-issue board: an active claim, or a
 reservation for the next person on its waitlist) is not suggested to a newcomer; the caller passes
 those ids, read through the ``bot.core.held_issues`` port.
@@ -10,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass
 
-from sqlalchemy import func
+from sqlalchemy import Select, func
 from sqlmodel import Session, col, select
 
 from bot.db.models import IssueLabel, Repo, TrackedIssue
@@ -26,15 +30,28 @@ class IssueSuggestion:
     url: str | None
 
 
-def matching_issues(
-    session: Session, labels: list[str], held: Collection[int] = (), limit: int = 5
-) -> list[IssueSuggestion]:
-    """Open, unassigned issues (not PRs) not in ``held``, carrying one of ``labels`` (any case), newest
-    first."""
-    if not labels:
-        return []
+@dataclass(frozen=True)
+class StepIssues:
+    """What fits a step: one of ``labels``, and one of ``newcomer`` (the board's labels; None when no
+    feature lists issues for newcomers), in one of ``repos`` (any repo when empty)."""
+
+    labels: list[str]
+    newcomer: list[str] | None = None
+    repos: list[str] | None = None
+
+
+def _labelled(labels: Collection[str]) -> Select:
     folded = [label.lower() for label in labels]
-    labelled = select(IssueLabel.issue_id).where(func.lower(IssueLabel.name).in_(folded))
+    return select(IssueLabel.issue_id).where(func.lower(IssueLabel.name).in_(folded))
+
+
+def matching_issues(
+    session: Session, wanted: StepIssues, held: Collection[int] = (), limit: int = 5
+) -> list[IssueSuggestion]:
+    """Open, unassigned issues (not PRs) not in ``held`` that fit ``wanted`` (labels in any case),
+    newest first."""
+    if not wanted.labels or wanted.newcomer == []:
+        return []
     query = (
         select(TrackedIssue, Repo.full_name)
         .join(Repo, col(Repo.id) == TrackedIssue.repo_id)
@@ -42,10 +59,14 @@ def matching_issues(
             TrackedIssue.state == "open",
             col(TrackedIssue.is_pull_request).is_(False),
             col(TrackedIssue.removed_at).is_(None),
-            col(TrackedIssue.id).in_(labelled),
+            col(TrackedIssue.id).in_(_labelled(wanted.labels)),
         )
         .order_by(col(TrackedIssue.created_at).desc(), col(TrackedIssue.id).desc())
     )
+    if wanted.newcomer is not None:
+        query = query.where(col(TrackedIssue.id).in_(_labelled(wanted.newcomer)))
+    if wanted.repos:
+        query = query.where(col(Repo.full_name_lower).in_([repo.lower() for repo in wanted.repos]))
     found: list[IssueSuggestion] = []
     page, offset = max(limit * 4, 20), 0
     while len(found) < limit:

@@ -37,7 +37,7 @@ PATHS = """onboarding:
             - {title: Contributing guide, url: "https://example.org/contributing"}
           labels: [good first issue]
           completes: merged_pr
-          repos: [Codertocat/Hello-World]
+          repos: [Codertocat/Hello-World, acme/widgets]
         - id: say-hello
           title: Say hello in the community channel
           completes: self_report

@@ -14,7 +14,7 @@ from bot.db.database import Database
 from bot.db.models import IssueLabel, Member, Repo, TrackedIssue
 from cogs.onboarding.config import OnboardingConfig
 from cogs.onboarding.funnel import compute_funnel
-from cogs.onboarding.issues import matching_issues
+from cogs.onboarding.issues import StepIssues, matching_issues
 from cogs.onboarding.models import Newcomer, StepDone
 from cogs.onboarding.progress import Advance, PendingReport, Progress
 from tests.fixtures.console import config_text
@@ -160,9 +160,40 @@ def test_matching_issues_are_open_unassigned_and_labelled(db: Database) -> None:
             for label in labels:
                 s.add(IssueLabel(issue_id=issue.id, name=label))
     with db.session() as s:
-        found = matching_issues(s, ["docs", "good first issue"], (), 5)
+        found = matching_issues(s, StepIssues(["docs", "good first issue"]), (), 5)
         assert [(i.repo, i.number) for i in found] == [("acme/widgets", 6), ("acme/widgets", 1)]
-        assert matching_issues(s, [], (), 5) == []
+        assert matching_issues(s, StepIssues([]), (), 5) == []
+
+
+def test_with_the_board_loaded_only_its_issues_are_suggested(db: Database) -> None:
+    """An area label alone (area/docs) does not make an issue one a newcomer can claim: it needs one
+    of the board's labels too; a step counting merged PRs in some repos suggests only their issues."""
+    with db.session() as s:
+        widgets, docs = repo(s), repo(s, "acme/docs")
+        for repo_id, number, labels in (
+            (widgets, 1, ("area/docs", "bug")),
+            (widgets, 2, ("area/docs", "Good First Issue")),
+            (docs, 3, ("area/docs", "easy")),
+            (docs, 4, ("good first issue",)),
+        ):
+            issue = TrackedIssue(repo_id=repo_id, number=number, title=f"issue {number}", state="open",
+                                 is_pull_request=False, assignees=[],
+                                 created_at=T0 + timedelta(minutes=number))  # fmt: skip
+            s.add(issue)
+            s.flush()
+            assert issue.id is not None
+            for label in labels:
+                s.add(IssueLabel(issue_id=issue.id, name=label))
+    board = ["good first issue", "easy"]
+
+    def numbers(wanted: StepIssues) -> list[int]:
+        with db.session() as s:
+            return [i.number for i in matching_issues(s, wanted, (), 5)]
+
+    assert numbers(StepIssues(["area/docs"])) == [3, 2, 1]  # no board: the area is all there is
+    assert numbers(StepIssues(["area/docs"], board)) == [3, 2]
+    assert numbers(StepIssues(["area/docs"], board, ["ACME/docs"])) == [3]
+    assert numbers(StepIssues(["area/docs"], [])) == []  # a board with no labels lists nothing
 
 
 def test_matching_issues_leave_out_claimed_ones(db: Database) -> None:
@@ -193,7 +224,7 @@ def test_matching_issues_leave_out_claimed_ones(db: Database) -> None:
         s.add(GfiClaim(issue_id=ids[0], open_issue_id=None, member_id=member.id, claimed_at=T0,
                        last_activity_at=T0, expires_at=T0 + timedelta(days=14)))  # fmt: skip
     with db.session() as s:
-        assert [i.number for i in matching_issues(s, ["docs"], held_issue_ids(s, T0), 5)] == [1]
+        assert [i.number for i in matching_issues(s, StepIssues(["docs"]), held_issue_ids(s, T0), 5)] == [1]
 
 
 def test_matching_issues_leave_out_issues_reserved_for_the_waitlist(db: Database) -> None:
@@ -222,6 +253,6 @@ def test_matching_issues_leave_out_issues_reserved_for_the_waitlist(db: Database
         s.add(GfiWaitlist(issue_id=ids[1], member_id=member.id, offer_expires_at=T0 + timedelta(days=1)))
         s.add(GfiWaitlist(issue_id=ids[0], member_id=member.id, offer_expires_at=T0 - timedelta(hours=1)))
     with db.session() as s:
-        assert [i.number for i in matching_issues(s, ["docs"], held_issue_ids(s, T0), 5)] == [1]
+        assert [i.number for i in matching_issues(s, StepIssues(["docs"]), held_issue_ids(s, T0), 5)] == [1]
         later = held_issue_ids(s, T0 + timedelta(days=2))
-        assert [i.number for i in matching_issues(s, ["docs"], later, 5)] == [2, 1]
+        assert [i.number for i in matching_issues(s, StepIssues(["docs"]), later, 5)] == [2, 1]
