@@ -82,7 +82,7 @@ class BoardCommands:
     @refusals
     async def show(self, inv: Invocation, issue: str) -> None:
         details = await self.service.details(parse_target(issue))
-        await inv.reply(views.details(inv.t, details, self.clock.now()))
+        await inv.reply(views.details(inv.t, details, self.clock.now(), inv.actor.member_id))
 
     @command("gfi stats", "gfi.stats.description", access=Access.MAINTAINERS)
     @refusals

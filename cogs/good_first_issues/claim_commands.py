@@ -9,7 +9,6 @@ from bot.core.clock import Clock
 from bot.core.commands import Access, Option, OptionType, action, command
 from bot.core.invocation import Invocation
 from bot.core.messages import Message, Section
-from bot.core.moments import Day
 from bot.core.people import PersonResolver
 from bot.core.refs import UserRef
 from bot.db.database import Database
@@ -99,9 +98,7 @@ class ClaimCommands:
     @refusals
     async def still_working(self, inv: Invocation) -> None:
         claim = await self.claims.still_working(_member(inv), _button_issue(inv))
-        text = localized_parts(
-            inv.t, "gfi.remind.extended", {"until": Day(claim.expires_at)}, {"ref": claim.ref}
-        )
+        text = localized_parts(inv.t, "gfi.remind.extended", {"until": claim.expires_at}, {"ref": claim.ref})
         await inv.reply(Message([Section(*text)]), ephemeral=True)
 
     @action(ACTION_RELEASE_OWN)

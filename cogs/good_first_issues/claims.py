@@ -120,7 +120,7 @@ class ClaimStore:
         ref = issue_ref(repo, issue)
         if issue.state != "open":
             raise GfiError("gfi.error.closed", outside={"ref": ref})
-        self._refuse_if_claimed(session, issue.id, member_id, ref)
+        self._refuse_if_claimed(session, issue.id, member_id, ref, assigning=assigned_by is not None)
         if assigned_by is None:
             if not self.rules.on_board_labels(repo.full_name, issue_labels(session, issue)):
                 raise GfiError("gfi.error.not_on_board", outside={"ref": ref})
@@ -160,21 +160,29 @@ class ClaimStore:
             # Someone else's claim committed between our check and our insert: the constraint decided.
             if claim in session:
                 session.expunge(claim)
-            self._refuse_if_claimed(session, issue.id, member_id, ref)
+            self._refuse_if_claimed(session, issue.id, member_id, ref, assigning=assigned_by is not None)
             raise
         self.leave_waitlist(session, issue.id, member_id)
         mark_changed(session, ISSUES_TOPIC, [issue.id])  # off the board in this transaction
         return claim
 
-    def _refuse_if_claimed(self, session: Session, issue_id: int, member_id: int, ref: str) -> None:
+    def _refuse_if_claimed(
+        self, session: Session, issue_id: int, member_id: int, ref: str, *, assigning: bool = False
+    ) -> None:
+        """Refuse a claim on a claimed issue: to a claimer, with the waitlist; to a maintainer
+        assigning it, with how to hand it over."""
         active = self.active_for_issue(session, issue_id)
         if active is None:
             return
+        holder = member_name(session, active.member_id)
+        if assigning:
+            key = "gfi.error.assign_theirs" if active.member_id == member_id else "gfi.error.assign_claimed"
+            raise GfiError(key, outside={"ref": ref, "name": holder})
         if active.member_id == member_id:
             raise GfiError("gfi.error.already_yours", outside={"ref": ref})
         raise GfiError(
             "gfi.error.already_claimed",
-            outside={"ref": ref, "name": member_name(session, active.member_id)},
+            outside={"ref": ref, "name": holder},
             issue_id=issue_id,
         )
 
@@ -217,6 +225,9 @@ class ClaimStore:
         if active is not None and active.member_id == member_id:
             raise GfiError("gfi.error.already_yours", outside={"ref": ref})
         if active is None and self.current_offer(session, issue.id, None) is None:
+            if issue.assignees:  # held on GitHub, not here: no claim will ever free it for the queue
+                logins = ", ".join(issue.assignees)
+                raise GfiError("gfi.error.assigned_on_github", outside={"ref": ref, "logins": logins})
             raise GfiError("gfi.error.not_claimed_join", outside={"ref": ref})
         try:
             with session.begin_nested():

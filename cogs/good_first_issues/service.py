@@ -49,6 +49,7 @@ class IssueDetails:
     waiting: int
     on_board: bool
     reserved: Reservation | None = None  # a waitlist offer is running: only its reservee may claim
+    claimer_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -149,6 +150,7 @@ class GfiService:
                 assignees=tuple(issue.assignees),
                 claimer=member_name(session, active.member_id) if active else None,
                 claimer_since=active.claimed_at if active else None,
+                claimer_id=active.member_id if active else None,
                 waiting=len(store.waitlist(session, issue.id)),
                 on_board=rules.on_board_labels(repo.full_name, entry.labels),
                 reserved=reserved,

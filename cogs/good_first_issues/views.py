@@ -99,11 +99,13 @@ def board_page(t: Translate, page: BoardPage, now: datetime, nav_value: Callable
     return msg
 
 
-def details(t: Translate, d: IssueDetails, now: datetime) -> Message:
+def details(t: Translate, d: IssueDetails, now: datetime, viewer: int | None = None) -> Message:
+    """/gfi show for ``viewer`` (their member id): the claim button, or the waitlist's unless the
+    viewer holds the claim."""
     e = d.entry
     holder: Inline = t("gfi.show.nobody")
     if d.claimer is not None and d.claimer_since is not None:
-        holder = Plain(f"{d.claimer} ({age(t, d.claimer_since, now)})")
+        holder = Plain(t("gfi.show.claimed_since", name=d.claimer, since=Day(d.claimer_since)))
     elif d.assignees:
         holder = Plain(", ".join(d.assignees) + " (GitHub)")
     state = t(f"gfi.show.state_{d.state}") if d.state in ("open", "closed") else d.state
@@ -127,13 +129,13 @@ def details(t: Translate, d: IssueDetails, now: datetime) -> Message:
         if d.claimer is None and d.reserved is None and d.on_board and not d.assignees:
             label = t("gfi.button.claim", ref=e.short_ref)
             msg.add(Buttons((Button(label, ACTION_CLAIM, str(e.issue_id), ButtonStyle.PRIMARY),)))
-        elif d.claimer is not None:
+        elif d.claimer is not None and (viewer is None or viewer != d.claimer_id):
             msg.add(Buttons((Button(t("gfi.button.wait"), ACTION_WAIT, str(e.issue_id)),)))
     return msg
 
 
 def claimed(t: Translate, r: ClaimResult, parts: Callable[..., tuple[Any, ...]]) -> Message:
-    msg = Message([Section(*parts("gfi.claim.done", {"ref": r.ref}, until=Day(r.expires_at)))])
+    msg = Message([Section(*parts("gfi.claim.done", {"ref": r.ref}, until=r.expires_at))])
     msg.add(Section(issue_link(r.ref, r.title, r.url)))
     msg.add(Context(t(f"gfi.claim.github_{r.github}")))
     return msg
@@ -146,7 +148,7 @@ def mine(t: Translate, claims: list[MyClaim], now: datetime) -> Message:
         (
             issue_link(c.ref, c.title, c.url),
             " — ",
-            t("gfi.mine.until", until=Day(c.expires_at)),
+            t("gfi.mine.until", until=c.expires_at),
             " · ",
             t(f"gfi.mine.github_{c.github_state}"),
         )

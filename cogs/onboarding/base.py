@@ -77,9 +77,14 @@ class OnboardingBase:
 
         return await self.services.db.run(find)
 
-    async def step_view(self, t: Translate, locale: str, path: PathConfig, index: int,
-                        lead: str | None = None) -> Message:  # fmt: skip
-        return views.step_message(t, locale, path, index, await self.issues_for(path, index), lead)
+    async def step_view(self, t: Translate, locale: str, path: PathConfig, index: int, member_id: int,
+                        lead: str | None = None, *, waiting: bool = False) -> Message:  # fmt: skip
+        """Step ``index`` for ``member_id``, with its issues; ``waiting``: reported done, a maintainer
+        is to confirm it."""
+        issues = await self.issues_for(path, index)
+        info = await self.member_info(member_id)
+        linked = info is not None and info.github_login is not None and info.github_verified
+        return views.step_message(t, locale, path, index, issues, lead, waiting=waiting, linked=linked)
 
     async def tell(self, advance: Advance, inv: Invocation | None = None) -> None:
         """Congratulate, show the next step (reply or DM), and celebrate a finished path."""
@@ -94,7 +99,7 @@ class OnboardingBase:
             message = views.finished_dm(t, locale, path)
         else:
             assert advance.next_index is not None
-            message = await self.step_view(t, locale, path, advance.next_index, lead)
+            message = await self.step_view(t, locale, path, advance.next_index, advance.member_id, lead)
         if inv is not None:
             await inv.reply(message)
         else:

@@ -90,7 +90,12 @@ class OnboardingCog(Cog):
 
     # -- pages ------------------------------------------------------------
     async def home_section(self, member_id: int, locale: str) -> list[Block]:
-        t = self.service.tr(locale)
+        info = await self.service.member_info(member_id)
+        zone = (info.timezone if info else None) or self.services.config.project.timezone
+        catalog = self.services.catalog
+
+        def t(key: str, **params: Any) -> str:
+            return catalog.translate(locale, key, reader_zone=zone, **params)
 
         found = await self.services.db.run(latest_enrollment, member_id)
         if found is None:
@@ -100,9 +105,8 @@ class OnboardingCog(Cog):
         path = find_path(self.service.cfg, row.path_id)
         if path is None:
             return []
-        info = await self.service.member_info(member_id)
         name = info.display_name if info else ""
-        view = views.progress_view(t, locale, name, path, row.status, row.step_index, done, self.service.day)
+        view = views.progress_view(t, locale, name, path, row.status, row.step_index, done)
         return [Header(t("onboarding.home.title")), *view.blocks[1:]]
 
     async def digest_section(self, start: datetime, end: datetime, reader: Reader) -> list[Block]:

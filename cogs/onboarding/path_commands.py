@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlmodel import Session
 
 from bot.core.commands import Choice, Option, OptionType, action, autocomplete, command
+from bot.core.errors import UserError
 from bot.core.invocation import Invocation
 from bot.core.messages import Message
 from bot.db.database import Database
@@ -12,7 +13,7 @@ from cogs.onboarding import views
 from cogs.onboarding.access import path_groups
 from cogs.onboarding.models import Enrollment
 from cogs.onboarding.paths import find_path
-from cogs.onboarding.progress import Advance
+from cogs.onboarding.progress import Advance, AlreadyOnPath
 from cogs.onboarding.service import OnboardingService, member_of
 from cogs.onboarding.step_commands import button_id
 
@@ -52,7 +53,10 @@ class PathCommands:
             row, advance = self.service.progress().start(session, member_id, path_id, announce, now)
             return row, advance, current.path_id if current is not None else None
 
-        row, advance, left_id = await self.db.run(start)
+        try:
+            row, advance, left_id = await self.db.run(start)
+        except AlreadyOnPath as exc:
+            raise UserError("onboarding.error.already_on_path", path=exc.path.title.get(inv.locale)) from None
         path = find_path(self.service.cfg, row.path_id)
         assert path is not None and row.id is not None
         left = find_path(self.service.cfg, left_id) if left_id is not None else None
@@ -67,7 +71,9 @@ class PathCommands:
             if advance is not None:
                 await self.service.tell(advance, inv=None)
             return
-        await inv.reply(await self.service.step_view(inv.t, inv.locale, path, row.step_index, lead))
+        await inv.reply(
+            await self.service.step_view(inv.t, inv.locale, path, row.step_index, member_id, lead)
+        )
 
     @autocomplete("onboarding_path")
     async def complete_path(self, inv: Invocation, partial: str) -> list[Choice]:

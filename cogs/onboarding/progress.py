@@ -19,6 +19,14 @@ from cogs.onboarding.models import Enrollment, StepDone
 from cogs.onboarding.paths import find_path, path_named, step_at
 
 
+class AlreadyOnPath(UserError):
+    """Starting the path someone is on; the command names it by its title in their language."""
+
+    def __init__(self, path: PathConfig) -> None:
+        super().__init__("onboarding.error.already_on_path", path=path.id)
+        self.path = path
+
+
 @dataclass(frozen=True)
 class Advance:
     """Steps someone just finished; ``next_index`` is None when the path is finished."""
@@ -79,7 +87,7 @@ class Progress:
             raise UserError("onboarding.error.unknown_path", path=path_id)
         current = self.active(session, member_id)
         if current is not None and current.path_id == path.id:
-            raise UserError("onboarding.error.already_on_path", path=path.id)
+            raise AlreadyOnPath(path)
         if current is not None:
             current.status, current.stopped_at = "stopped", now
             session.add(current)

@@ -19,7 +19,7 @@ from cogs.onboarding import views
 from cogs.onboarding.funnel import compute_funnel
 from cogs.onboarding.models import Enrollment
 from cogs.onboarding.paths import find_path
-from cogs.onboarding.progress import Advance, PendingReport, latest_enrollment
+from cogs.onboarding.progress import Advance, PendingReport, done_steps, latest_enrollment
 from cogs.onboarding.service import OnboardingService, member_of
 
 
@@ -58,12 +58,17 @@ class StepCommands:
         member_id = member_of(inv)
         now = self.service.now()
 
-        def load(session: Session) -> tuple[Enrollment | None, Advance | None]:
+        def load(session: Session) -> tuple[Enrollment | None, Advance | None, bool]:
             progress = self.service.progress()
             row = progress.active(session, member_id)
-            return row, progress.check(session, row, now) if row is not None else None
+            if row is None or row.id is None:
+                return row, None, False
+            waiting = any(
+                not d.confirmed and d.step_index == row.step_index for d in done_steps(session, row.id)
+            )
+            return row, progress.check(session, row, now), waiting
 
-        row, advance = await self.db.run(load)
+        row, advance, waiting = await self.db.run(load)
         if row is None:
             msg = views.paths_list(inv.t, inv.locale, self.service.cfg.paths)
             msg.blocks.insert(0, Section(inv.t("onboarding.next.no_path")))
@@ -75,7 +80,10 @@ class StepCommands:
         path = find_path(self.service.cfg, row.path_id)
         if path is None or row.step_index >= len(path.steps):
             raise UserError("onboarding.error.path_gone", path=row.path_id)
-        await inv.reply(await self.service.step_view(inv.t, inv.locale, path, row.step_index))
+        view = await self.service.step_view(
+            inv.t, inv.locale, path, row.step_index, member_id, waiting=waiting
+        )
+        await inv.reply(view)
 
     @command("onboard done", "onboarding.done.description")
     async def done(self, inv: Invocation) -> None:
@@ -110,7 +118,9 @@ class StepCommands:
         report_id = button_id(inv.value)
         now = self.service.now()
         advance = await self.db.run(lambda s: self.service.progress().confirm(s, report_id, now))
-        await inv.reply(inv.t("onboarding.confirm.confirmed"))
+        await inv.reply(
+            inv.t("onboarding.confirm.finished" if advance.finished else "onboarding.confirm.confirmed")
+        )
         await self.service.tell(advance)
 
     @action(views.REJECT, access=Access.MAINTAINERS)
@@ -144,8 +154,7 @@ class StepCommands:
         path = find_path(self.service.cfg, row.path_id)
         if path is None:
             raise UserError("onboarding.error.path_gone", path=row.path_id)
-        day = self.service.day
-        view = views.progress_view(inv.t, inv.locale, name, path, row.status, row.step_index, done, day)
+        view = views.progress_view(inv.t, inv.locale, name, path, row.status, row.step_index, done)
         await inv.reply(view)
 
     @command(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import datetime
 
 from bot.core.messages import (
     Block,
@@ -22,6 +21,7 @@ from bot.core.messages import (
     Plain,
     Section,
 )
+from bot.core.moments import Day
 from cogs.onboarding.config import PathConfig, StepConfig
 from cogs.onboarding.funnel import Stage
 from cogs.onboarding.greetings import Greeted
@@ -96,8 +96,12 @@ def step_message(
     index: int,
     issues: Sequence[IssueSuggestion],
     lead: str | None = None,
+    *,
+    waiting: bool = False,
+    linked: bool = False,
 ) -> Message:
-    """The current step: what to do, links, matching issues and how it completes."""
+    """The current step: what to do, links, matching issues and how it completes (or, ``waiting``,
+    that a maintainer is to confirm it)."""
     step = path.steps[index]
     title = t("onboarding.step.title", k=index + 1, n=len(path.steps), title=step.title.get(locale))
     msg = Message([], summary=title)
@@ -113,7 +117,10 @@ def step_message(
         msg.add(BulletList(tuple(_issue_line(issue) for issue in issues)))
     elif step.labels or step.areas:
         msg.add(Context(t("onboarding.step.no_issues")))
-    msg.add(Context(how_it_completes(t, step)))
+    if waiting:
+        msg.add(Context(t("onboarding.done.already_waiting")))
+        return msg
+    msg.add(Context(how_it_completes(t, step, linked)))
     if step.completes == "self_report":
         msg.add(Buttons((Button(t("onboarding.step.done_button"), DONE, path.id, ButtonStyle.PRIMARY),)))
     return msg
@@ -125,10 +132,11 @@ def _issue_line(issue: IssueSuggestion) -> tuple[Inline, ...]:
     return (head, " ", Plain(issue.title))
 
 
-def how_it_completes(t: Translate, step: StepConfig) -> str:
+def how_it_completes(t: Translate, step: StepConfig, linked: bool = False) -> str:
+    """How the step completes; ``linked``: the reader's GitHub account is linked already."""
     if step.completes == "merged_pr":
         where = ", ".join(step.repos) if step.repos else t("onboarding.how.any_repo")
-        text = t("onboarding.how.merged_pr", repos=where)
+        text = t("onboarding.how.merged_pr_linked" if linked else "onboarding.how.merged_pr", repos=where)
         if step.pr_labels:
             text += " " + t("onboarding.how.pr_labels", labels=", ".join(step.pr_labels))
         return text
@@ -145,8 +153,8 @@ def progress_view(
     status: str,
     step_index: int,
     done: Sequence[StepDone],
-    timezone_day: Callable[[datetime], str],
 ) -> Message:
+    """Someone's steps on a path: done (on which day, in the reader's zone), waiting, current, ahead."""
     finished = {d.step_id: d for d in done if d.confirmed}
     waiting = {d.step_id for d in done if not d.confirmed}
     title = t("onboarding.progress.title", name=name, path=path.title.get(locale))
@@ -155,8 +163,7 @@ def progress_view(
         label = Plain(step.title.get(locale))
         record = finished.get(step.id)
         if record is not None and record.completed_at is not None:
-            when = timezone_day(record.completed_at)
-            items.append(("✅ ", label, " ", t("onboarding.progress.done_on", day=when)))
+            items.append(("✅ ", label, " ", t("onboarding.progress.done_on", day=Day(record.completed_at))))
         elif step.id in waiting:
             items.append(("⏳ ", label, " ", t("onboarding.progress.waiting")))
         elif i == step_index and status == "active":

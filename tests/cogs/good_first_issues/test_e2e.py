@@ -50,6 +50,13 @@ async def test_list_claim_remind_merge_credit(chat_factory: ChatFactory, github:
 
         [claimed] = await chat.click("alice", page1, "Claim widgets#2")
         assert f"You claimed {REPO}#2" in claimed.text
+        # The claim ends at a time of day, not at the end of a day: the time and its zone are shown.
+        assert "yours until Jan 19, 2026, 10:00\u202fAM Central European Standard Time;" in claimed.text
+        [shown] = await chat.command("alice", f"/gfi show {REPO}#2")
+        assert "alice (since Jan 5, 2026)" in shown.text
+        assert "Join waitlist" not in shown.buttons  # not to the person holding the claim
+        [seen] = await chat.command("bob", f"/gfi show {REPO}#2")
+        assert "Join waitlist" in seen.buttons
         assert "Assigning you on GitHub" in claimed.text
         [assign] = github.of_kind("assign")
         assert (assign.repo, assign.number, assign.payload) == (REPO, 2, "alice-gh")
@@ -137,6 +144,17 @@ async def test_refusals_are_clear_and_change_nothing(
         assert any("Released acme/widgets#1" in r.text for r in replies if r.kind == "reply")
         [dm] = chat.dms("dave")
         assert "维护者释放了你对 acme/widgets#1 的认领" in dm.text  # in dave's language
+
+        # A maintainer assigning a claimed issue is told how to hand it over, not to join its waitlist.
+        await chat.command("erin", "/gfi claim #8")
+        [taken] = await chat.command("mia", "/gfi assign #8 dave")
+        assert "claimed by erin. To give it to someone else, release it first with /gfi release" in taken.text
+        assert "Join waitlist" not in taken.buttons
+        [theirs] = await chat.command("mia", "/gfi assign #8 erin")
+        assert "erin already holds acme/widgets#8" in theirs.text
+        # An issue assigned on GitHub has no waitlist here: no claim here will ever free it.
+        [queued] = await chat.command("erin", "/gfi waitlist #6")
+        assert "already assigned on GitHub to carol" in queued.text
 
 
 async def test_waitlist_offer_and_expiry(chat_factory: ChatFactory, github: RecordingGitHub) -> None:

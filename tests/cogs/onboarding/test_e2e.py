@@ -15,6 +15,7 @@ from sqlmodel import select
 
 from bot.app import App
 from bot.core.community_events import ContributionCredited
+from bot.core.moments import Day
 from bot.db.models import Member, PlatformIdentity
 from bot.i18n import Reader
 from cogs.onboarding import OnboardingCog
@@ -172,6 +173,8 @@ async def test_join_path_github_and_finish(
         assert "acme/widgets#1" in step1.text and "Fix the typo in README" in step1.text
         assert "Taken already" not in step1.text and "Rewrite the scheduler" not in step1.text
         assert "Contributing guide" in step1.text
+        again = only(await chat.command("alice", "/onboard start first-steps"))
+        assert "You are already on the path 'First steps'" in again.text  # its title, not its id
 
         # A self-report does not complete a merged-PR step.
         refused = only(await chat.command("alice", "/onboard done"))
@@ -189,6 +192,10 @@ async def test_join_path_github_and_finish(
 
         progress = only(await chat.command("alice", "/onboard progress"))
         assert "✅ Fix a small bug" in progress.text and "➡️ Say hello" in progress.text
+        # The day it was done, written for the reader (in their zone and language), not 2026-01-05.
+        done_on = Day(chat.clock.now())
+        assert f"(done {chat.app.catalog.translate('en', 'core.time.at', at=done_on)})" in progress.text
+        assert "(done 20" not in progress.text
 
         # Finishing the path: a reply, the announcement in the community channel, a spotlight credit.
         finished = only(await chat.click("alice", congrats, "I've done this"), "reply")
