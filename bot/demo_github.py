@@ -7,7 +7,8 @@
   as if they had pasted it.
 - :class:`DemoMerges`: the console's ``:merge REPO#N`` control. It stands for the contributor's pull
   request fixing issue N being merged on GitHub: the PR is stored like a synced one and the event a
-  webhook would bring is published, so claims, onboarding steps and spotlights follow as they would.
+  webhook would bring is published, so claims, onboarding steps and spotlights follow as they would;
+  the issue is closed, as GitHub closes an issue a merged pull request says it fixes.
 """
 
 from __future__ import annotations
@@ -24,9 +25,9 @@ from sqlmodel import Session, col, func, select
 from bot.config import StewardConfig
 from bot.core.clock import Clock
 from bot.core.events import EventBus
-from bot.core.github_events import IssueCommented, PullRequestMerged
-from bot.db.database import Database
-from bot.db.models import Member, PlatformIdentity, Repo, TrackedIssue
+from bot.core.github_events import IssueClosed, IssueCommented, PullRequestMerged
+from bot.db.database import Database, mark_changed
+from bot.db.models import ISSUES_TOPIC, Member, PlatformIdentity, Repo, TrackedIssue
 from bot.demo import load_demo_data
 from bot.github.store import IssueStore
 from bot.i18n import Catalog
@@ -98,13 +99,16 @@ class DemoMerges:
         if not repo_part or not number_text.isdigit():
             raise MergeRefused("core.console.merge_usage")
         now = self.clock.now()
-        event = await self.db.run(self._store_pr, platform, user_id, repo_part, int(number_text), now)
+        event, closed = await self.db.run(self._store_pr, platform, user_id, repo_part, int(number_text), now)
         await self.bus.publish(event)
+        if closed is not None:
+            await self.bus.publish(closed)
         return event
 
     def _store_pr(
         self, session: Session, platform: str, user_id: str, repo_part: str, number: int, now: datetime
-    ) -> PullRequestMerged:
+    ) -> tuple[PullRequestMerged, IssueClosed | None]:
+        """Store the merged PR and, as GitHub does for "Fixes #N", close the issue it fixes."""
         login = session.exec(
             select(Member.github_login)
             .join(PlatformIdentity, col(PlatformIdentity.member_id) == col(Member.id))
@@ -128,7 +132,14 @@ class DemoMerges:
             .where(func.lower(TrackedIssue.author_login) == login.lower())
         ).one()
         self.store.upsert_issue(session, repo, _pr_payload(repo.full_name, pr_number, login, issue, now))
-        return PullRequestMerged(
+        closed = None
+        if issue.state == "open":
+            issue.state, issue.state_reason = "closed", "completed"
+            issue.closed_at = issue.updated_at = now
+            session.add(issue)
+            mark_changed(session, ISSUES_TOPIC, [issue.id])
+            closed = IssueClosed(repo.full_name, number, now, actor_login=login, state_reason="completed")
+        merged = PullRequestMerged(
             repo=repo.full_name,
             number=pr_number,
             at=now,
@@ -138,6 +149,7 @@ class DemoMerges:
             linked_issues=(number,),
             first_contribution=int(earlier) == 0,
         )
+        return merged, closed
 
     @staticmethod
     def _repo(session: Session, name: str) -> Repo | None:

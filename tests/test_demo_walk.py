@@ -142,3 +142,20 @@ async def test_the_offline_github_knows_only_its_people_and_merges_only_real_iss
     assert "There is no scheduled job called 'no_such_job'." in transcript
     assert "Offline GitHub:" not in transcript  # nothing was merged
     assert ":merge REPO#N" in transcript and ":run JOB" in transcript  # the help lists the demo controls
+
+
+async def test_a_merge_closes_the_issue_it_fixes_as_github_does(database_url: str, tmp_path: Path) -> None:
+    lines = [
+        ":as ben",
+        "/steward link github ben-okafor",
+        ":click 1",
+        "/gfi claim docs#69",
+        ":merge docs#69",
+        "/gfi show docs#69",
+        "/gfi list docs",
+    ]
+    transcript = await run_walk(database_url, tmp_path, datetime(2028, 5, 17, 9, 0, tzinfo=UTC), lines)
+    shown = transcript.split("ben> /gfi show docs#69", 1)[1].split("ben> ", 1)[0]
+    assert "State: closed" in shown and "Claim docs#69" not in shown
+    listed = transcript.split("ben> /gfi list docs", 1)[1]
+    assert "steward-demo/docs#69 " not in listed  # off the board: it is fixed
