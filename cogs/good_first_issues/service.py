@@ -151,7 +151,12 @@ class GfiService:
                 claimer=member_name(session, active.member_id) if active else None,
                 claimer_since=active.claimed_at if active else None,
                 claimer_id=active.member_id if active else None,
-                waiting=len(store.waitlist(session, issue.id)),
+                # The person an offer is reserved for has left the queue's wait: count the others.
+                waiting=sum(
+                    1
+                    for row in store.waitlist(session, issue.id)
+                    if reserved is None or row.member_id != reserved.member_id
+                ),
                 on_board=rules.on_board_labels(repo.full_name, entry.labels),
                 reserved=reserved,
             )

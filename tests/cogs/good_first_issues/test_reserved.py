@@ -44,6 +44,7 @@ async def test_an_offered_issue_is_reserved_everywhere(
 
         [shown] = await chat.command("carol", f"/gfi show {REPO}#1")
         assert "for bob (next on its waitlist) until" in shown.text and "Claim widgets#1" not in shown.buttons
+        assert "Waiting" not in shown.text  # bob is not also counted as someone waiting behind him
 
         started = "\n".join(r.text for r in await chat.command("carol", "/onboard start docs"))
         assert f"{REPO}#8" in started and f"{REPO}#1 " not in started
