@@ -30,6 +30,11 @@ from cogs.onboarding.views import Translate
 ISSUES_SHOWN = 5
 
 
+def github_linked(info: MemberInfo | None) -> bool:
+    """Whether the member proved their GitHub account (merged-PR steps need it)."""
+    return info is not None and info.github_login is not None and info.github_verified
+
+
 class OnboardingBase:
     """What every part of the onboarding feature needs."""
 
@@ -82,8 +87,7 @@ class OnboardingBase:
         """Step ``index`` for ``member_id``, with its issues; ``waiting``: reported done, a maintainer
         is to confirm it."""
         issues = await self.issues_for(path, index)
-        info = await self.member_info(member_id)
-        linked = info is not None and info.github_login is not None and info.github_verified
+        linked = github_linked(await self.member_info(member_id))
         return views.step_message(t, locale, path, index, issues, lead, waiting=waiting, linked=linked)
 
     async def tell(self, advance: Advance, inv: Invocation | None = None) -> None:

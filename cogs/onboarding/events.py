@@ -16,6 +16,7 @@ from bot.core.posting import Poster
 from bot.db.database import Database
 from bot.db.models import Member
 from cogs.onboarding import views
+from cogs.onboarding.base import github_linked
 from cogs.onboarding.models import Enrollment
 from cogs.onboarding.paths import find_path
 from cogs.onboarding.progress import Advance
@@ -113,8 +114,12 @@ class ProgressEvents:
             path = find_path(cfg, path_id)
             if path is None or index >= len(path.steps):
                 continue
-            locale = self.service.locale_of(await self.service.member_info(member_id))
-            message = views.nudge(self.service.tr(locale), locale, path, path.steps[index], enrollment_id)
+            info = await self.service.member_info(member_id)
+            locale = self.service.locale_of(info)
+            step = path.steps[index]
+            message = views.nudge(
+                self.service.tr(locale), locale, path, step, enrollment_id, linked=github_linked(info)
+            )
             await self.poster.dm_member_once(
                 "onboarding_nudges", f"{enrollment_id}:{index}:{count}", member_id, message
             )

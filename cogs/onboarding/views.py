@@ -198,11 +198,14 @@ def finished_announcement(t: Translate, locale: str, mention: Inline, path: Path
     )
 
 
-def nudge(t: Translate, locale: str, path: PathConfig, step: StepConfig, enrollment_id: int) -> Message:
+def nudge(
+    t: Translate, locale: str, path: PathConfig, step: StepConfig, enrollment_id: int, *, linked: bool = False
+) -> Message:
+    """The reminder DM for a step left untouched; ``linked``: the reader's GitHub account is linked."""
     return Message(
         [
             Section(t("onboarding.nudge.body", step=step.title.get(locale), path=path.title.get(locale))),
-            Context(how_it_completes(t, step)),
+            Context(how_it_completes(t, step, linked)),
             Buttons(
                 (
                     Button(t("onboarding.nudge.next_button"), NEXT, "", ButtonStyle.PRIMARY),
