@@ -31,6 +31,7 @@ from bot.config import load_config_text
 from bot.core.clock import FakeClock
 from bot.db.database import Database
 from bot.db.models import Member, TrackedIssue
+from bot.i18n import Reader
 from cogs.digest import DigestCog
 from cogs.digest.views import week_ending
 
@@ -100,12 +101,12 @@ async def measure(label: str, url: str, runs: int) -> bool:
         await cog.start()
     start, end = week_ending(NOW)
     try:
-        message = await digest.build(start, end, "en")  # warm-up, and a sanity check of the content
+        message = await digest.build(start, end, Reader("en"))  # warm-up, and a sanity check of the content
         assert any(type(b).__name__ == "Image" for b in message.blocks), "the on-call chart is in the digest"
         timings = []
         for _ in range(runs):
             began = time.perf_counter()
-            await digest.build(start, end, "en")
+            await digest.build(start, end, Reader("en"))
             timings.append(time.perf_counter() - began)
         base = []
         for i in range(runs):
