@@ -13,7 +13,8 @@ from bot.db.models import Member, TrackedIssue
 from cogs.spotlight.models import OPEN_STATUSES, SpotlightCredit, SpotlightInterview, Status
 from cogs.spotlight.people import Person, is_bot_login, opted_out_keys, verified_login
 
-# How much each reason weighs in the ranking.
+# How much each kind of reason weighs in the ranking. A kind counts once however often it is given:
+# five nominations of one person weigh what one does (the list still shows every distinct note).
 WEIGHTS = {
     "nominated": 4,
     "first_contribution": 3,
@@ -26,11 +27,12 @@ MAX_PR_POINTS = 5  # one point per merged PR in the look-back window, up to this
 
 @dataclass
 class Reason:
-    """Why someone is proposed: ``kind`` with a count (merged PRs, years) or a detail (nomination note)."""
+    """Why someone is proposed: ``kind`` with a count (merged PRs, years, nominators, finished issues)
+    and the details given with it (nomination notes, issues), each once."""
 
     kind: str
     count: int = 0
-    detail: str = ""
+    details: tuple[str, ...] = ()
 
 
 @dataclass
@@ -42,12 +44,10 @@ class Candidate:
 
     @property
     def score(self) -> int:
+        """The ranking: each kind of reason once (merged PRs one point each, up to a cap)."""
         total = 0
-        for r in self.reasons:
-            if r.kind == "merged_prs":
-                total += min(r.count, MAX_PR_POINTS)
-            else:
-                total += WEIGHTS.get(r.kind, 1)
+        for kind, r in {r.kind: r for r in self.reasons}.items():
+            total += min(r.count, MAX_PR_POINTS) if kind == "merged_prs" else WEIGHTS.get(kind, 1)
         return total
 
 
@@ -87,6 +87,21 @@ def anniversary_years(first: datetime, now: datetime, window: timedelta = timede
         if now - window < anniversary <= now:
             return y
     return 0
+
+
+def credit_reason(kind: str, credits: list[SpotlightCredit]) -> Reason:
+    """One reason for all of a person's credits of one kind: the distinct details, and how many
+    people nominated them (nominations) or how many distinct things they finished (other credits)."""
+    details: dict[str, str] = {}
+    for credit in credits:
+        text = credit.detail.strip()
+        if text:
+            details.setdefault(text.casefold(), text)
+    if kind == "nominated":
+        count = len({c.by_member_id for c in credits})
+    else:
+        count = len({c.detail.strip().casefold() for c in credits})
+    return Reason(kind, count, tuple(details.values()))
 
 
 class CandidateFinder:
@@ -160,6 +175,7 @@ class CandidateFinder:
         ):
             last_invite[member_id] = invited_at
         credits = session.exec(select(SpotlightCredit).order_by(col(SpotlightCredit.at))).all()
+        grouped: dict[tuple[str, str], tuple[Candidate, list[SpotlightCredit]]] = {}
         for credit in credits:
             member = session.get(Member, credit.member_id) if credit.member_id is not None else None
             if credit.kind == "nominated":
@@ -169,7 +185,9 @@ class CandidateFinder:
             elif credit.at < since:
                 continue
             cand = add(credit.github_login_lower, member)
-            cand.reasons.append(Reason(credit.kind, detail=credit.detail))
+            grouped.setdefault((cand.person.key, credit.kind), (cand, []))[1].append(credit)
+        for (_, kind), (cand, group) in grouped.items():
+            cand.reasons.append(credit_reason(kind, group))
 
     def _filter(
         self, session: Session, candidates: Iterable[Candidate], now: datetime, limit: int | None

@@ -9,18 +9,19 @@ from bot.core.errors import UserError
 from bot.core.invocation import Invocation
 from bot.core.messages import Form
 from bot.db.database import Database
-from bot.db.models import Member
 from cogs.spotlight import editing, views
 from cogs.spotlight import interview as flow
 from cogs.spotlight.document import answers_of
 from cogs.spotlight.models import SpotlightInterview, Status
-from cogs.spotlight.people import person_of, set_opt_out
 from cogs.spotlight.publishing import queue_position
 from cogs.spotlight.service import SpotlightService
 
 
 class ContributorCommands:
-    """Everything the interviewee does."""
+    """Everything the interviewee does.
+
+    Database work goes through ``service.run``, which shows a refused status by its label.
+    """
 
     def __init__(self, service: SpotlightService, db: Database) -> None:
         self.service = service
@@ -34,10 +35,16 @@ class ContributorCommands:
 
     async def _respond(self, inv: Invocation, choice: str) -> SpotlightInterview:
         member_id = inv.actor.member_id
-        return await self.db.run(
+        return await self.service.run(
+            inv,
             lambda s: flow.respond(
-                s, int(inv.value), member_id, choice, self.service.now(), self.service.cfg.questions
-            )
+                s,
+                views.button_id(inv.value),
+                member_id,
+                choice,
+                self.service.now(),
+                self.service.cfg.questions,
+            ),
         )
 
     @action("spot_accept")
@@ -46,11 +53,16 @@ class ContributorCommands:
 
         def work(session: Session) -> Form:
             interview = flow.respond(
-                session, int(inv.value), member_id, "accept", self.service.now(), self.service.cfg.questions
+                session,
+                views.button_id(inv.value),
+                member_id,
+                "accept",
+                self.service.now(),
+                self.service.cfg.questions,
             )
             return self._form_for(session, interview, flow.first_open_page(session, interview), inv)
 
-        form = await self.db.run(work)
+        form = await self.service.run(inv, work)
         await inv.open_form(form)
 
     @action("spot_notnow")
@@ -92,7 +104,7 @@ class ContributorCommands:
             chosen = page or flow.first_open_page(session, interview)
             return interview, self._form_for(session, interview, chosen, inv)
 
-        interview, form = await self.db.run(work)
+        interview, form = await self.service.run(inv, work)
         if form is not None:
             await inv.open_form(form)
         elif interview.status == Status.INVITED:
@@ -114,7 +126,7 @@ class ContributorCommands:
         def work(session: Session) -> Form:
             return self._form_for(session, flow.own_interview(session, interview_id, member_id), page, inv)
 
-        await inv.open_form(await self.db.run(work))
+        await inv.open_form(await self.service.run(inv, work))
 
     @action("spot_save")
     async def save_page(self, inv: Invocation) -> None:
@@ -129,12 +141,12 @@ class ContributorCommands:
             )
             return interview, state
 
-        interview, state = await self.db.run(work)
+        interview, state = await self.service.run(inv, work)
         await inv.reply(views.progress_message(inv.t, interview, state, page))
 
     @action("spot_later")
     async def later(self, inv: Invocation) -> None:
-        await self.db.run(lambda s: flow.own_interview(s, int(inv.value), inv.actor.member_id))
+        await self.db.run(lambda s: flow.own_interview(s, views.button_id(inv.value), inv.actor.member_id))
         await inv.reply(inv.t("spotlight.answer.later_ack"))
 
     @action("spot_submit")
@@ -142,11 +154,11 @@ class ContributorCommands:
         member_id = inv.actor.member_id
 
         def work(session: Session) -> SpotlightInterview:
-            interview = flow.own_interview(session, int(inv.value), member_id)
+            interview = flow.own_interview(session, views.button_id(inv.value), member_id)
             flow.submit(session, interview, self.service.now())
             return interview
 
-        interview = await self.db.run(work)
+        interview = await self.service.run(inv, work)
         await self.service.ack_and_notify(
             inv, "spotlight.submit.done", "spotlight.notice.submitted", interview
         )
@@ -154,15 +166,15 @@ class ContributorCommands:
     @action("spot_final_ok")
     async def final_ok(self, inv: Invocation) -> None:
         member_id = inv.actor.member_id
+        interview_id, version = views.parse_final_ref(inv.value)
 
         def work(session: Session) -> tuple[SpotlightInterview, int]:
-            interview = flow.own_interview(session, int(inv.value), member_id)
-            editing.contributor_decision(session, interview, True, self.service.now())
+            interview = flow.own_interview(session, interview_id, member_id)
+            editing.contributor_approve(session, interview, version, self.service.now())
             session.flush()
-            assert interview.id is not None
-            return interview, queue_position(session, interview.id)
+            return interview, queue_position(session, interview_id)
 
-        interview, position = await self.db.run(work)
+        interview, position = await self.service.run(inv, work)
         await inv.reply(inv.t("spotlight.final.approved"))
         await self.service.notify_maintainers(
             "spotlight.notice.approved", name=interview.display_name, id=interview.id, position=position
@@ -170,11 +182,14 @@ class ContributorCommands:
 
     @action("spot_final_change")
     async def final_change(self, inv: Invocation) -> None:
-        interview = await self.db.run(lambda s: flow.own_interview(s, int(inv.value), inv.actor.member_id))
-        if interview.status != Status.EDITOR_APPROVED:
-            raise UserError("spotlight.final.not_waiting", status=interview.status)
-        assert interview.id is not None
-        await inv.open_form(views.changes_form(inv.t, interview.id))
+        # Any version may ask for changes: a request about an older text still reaches the editors.
+        interview_id, _ = views.parse_final_ref(inv.value)
+
+        def work(session: Session) -> None:
+            editing.require_waiting(flow.own_interview(session, interview_id, inv.actor.member_id))
+
+        await self.service.run(inv, work)
+        await inv.open_form(views.changes_form(inv.t, interview_id))
 
     @action("spot_changes_save")
     async def changes_save(self, inv: Invocation) -> None:
@@ -182,11 +197,11 @@ class ContributorCommands:
         text = inv.form_values.get("changes", "")
 
         def work(session: Session) -> SpotlightInterview:
-            interview = flow.own_interview(session, int(inv.value), member_id)
-            editing.contributor_decision(session, interview, False, self.service.now(), text)
+            interview = flow.own_interview(session, views.button_id(inv.value), member_id)
+            editing.contributor_changes(session, interview, text)
             return interview
 
-        interview = await self.db.run(work)
+        interview = await self.service.run(inv, work)
         await self.service.ack_and_notify(
             inv, "spotlight.final.changes_sent", "spotlight.notice.changes", interview
         )
@@ -199,11 +214,13 @@ class ContributorCommands:
     async def opt(self, inv: Invocation, choice: str) -> None:
         member_id = inv.actor.member_id
         assert member_id is not None
-
-        def work(session: Session) -> None:
-            member = session.get(Member, member_id)
-            assert member is not None
-            set_opt_out(session, person_of(member), choice == "out", self.service.now())
-
-        await self.db.run(work)
-        await inv.reply(inv.t("spotlight.opt.out" if choice == "out" else "spotlight.opt.in"))
+        closed = await self.db.run(flow.choose_opt, member_id, choice == "out", self.service.now())
+        if not closed:
+            await inv.reply(inv.t("spotlight.opt.out" if choice == "out" else "spotlight.opt.in"))
+            return
+        ids = ", ".join(f"#{i.id}" for i in closed)
+        await inv.reply(inv.t("spotlight.opt.out_closed", ids=ids, count=len(closed)))
+        for interview in closed:
+            await self.service.notify_maintainers(
+                "spotlight.notice.opted_out_closed", name=interview.display_name, id=interview.id
+            )

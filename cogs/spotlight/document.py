@@ -3,6 +3,8 @@ renderer and the Markdown export read, so the post and the blog file always say 
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -87,8 +89,9 @@ def build_document(session: Session, interview: SpotlightInterview) -> Document:
         answer = answers.get(q.id)
         if answer is None:
             continue  # optional questions left out are not published
-        # Published numbering is consecutive even when an optional question was skipped.
-        items.append(Item(len(items) + 1, q.id, q.text(interview.locale), answer.text, answer.editor_note))
+        # The question's own number, as the form, the review and /spotlight note give it: a skipped
+        # optional question leaves a gap rather than renumbering the ones after it.
+        items.append(Item(q.number, q.id, q.text(interview.locale), answer.text, answer.editor_note))
     editor = session.get(Member, interview.editor_id) if interview.editor_id is not None else None
     return Document(
         interview_id=interview.id,
@@ -103,3 +106,20 @@ def build_document(session: Session, interview: SpotlightInterview) -> Document:
         published_at=interview.published_at,
         editor_name=editor.display_name if editor is not None else None,
     )
+
+
+def text_version(doc: Document) -> str:
+    """A short fingerprint of everything the post shows; it changes whenever any of it changes.
+
+    The contributor's Approve button carries it, so an approval always names the text it was given.
+    """
+    shown = {
+        "name": doc.name,
+        "github_login": doc.github_login,
+        "locale": doc.locale,
+        "introduction": doc.introduction,
+        "items": [[i.number, i.question_id, i.question, i.answer, i.note] for i in doc.items],
+        "stats": doc.stats.to_json() if doc.stats is not None else None,
+    }
+    canonical = json.dumps(shown, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:16]

@@ -12,16 +12,17 @@ from sqlmodel import Session, col, func, select
 
 from bot.core.errors import UserError
 from bot.db.models import Repo, TrackedIssue
-from cogs.spotlight.document import Stats, answers_of
-from cogs.spotlight.interview import questions_of
+from cogs.spotlight.document import Stats, answers_of, build_document, text_version
+from cogs.spotlight.interview import StatusRefusal, questions_of
 from cogs.spotlight.models import SpotlightInterview, Status
 
 EDITABLE = (Status.SUBMITTED, Status.EDITOR_APPROVED, Status.APPROVED)
 
 
 def require_editable(interview: SpotlightInterview) -> None:
+    """Refuse editing an interview that is still being answered or already closed."""
     if interview.status not in EDITABLE:
-        raise UserError("spotlight.review.not_editable", id=interview.id, status=interview.status)
+        raise StatusRefusal("spotlight.review.not_editable", interview.status, id=interview.id)
 
 
 def _edited(interview: SpotlightInterview) -> bool:
@@ -34,6 +35,7 @@ def _edited(interview: SpotlightInterview) -> bool:
 
 
 def set_introduction(session: Session, interview: SpotlightInterview, text: str | None) -> bool:
+    """Write (or, with empty text, remove) the introduction; True when an approval was withdrawn."""
     require_editable(interview)
     interview.introduction = text.strip() if text and text.strip() else None
     withdrawn = _edited(interview)
@@ -78,6 +80,7 @@ def contributor_stats(session: Session, login: str) -> Stats:
 
 
 def attach_stats(session: Session, interview: SpotlightInterview, remove: bool = False) -> Stats | None:
+    """Attach a snapshot of the contributor's GitHub stats (or remove it)."""
     require_editable(interview)
     if remove:
         interview.stats = None
@@ -95,10 +98,11 @@ def attach_stats(session: Session, interview: SpotlightInterview, remove: bool =
 def editor_approve(
     session: Session, interview: SpotlightInterview, editor_id: int | None, now: datetime
 ) -> None:
+    """The editors' approval: the text is final and goes to the contributor to approve."""
     if interview.status == Status.EDITOR_APPROVED:
         raise UserError("spotlight.review.already_approved", id=interview.id)
     if interview.status != Status.SUBMITTED:
-        raise UserError("spotlight.review.not_editable", id=interview.id, status=interview.status)
+        raise StatusRefusal("spotlight.review.not_editable", interview.status, id=interview.id)
     interview.status = Status.EDITOR_APPROVED
     interview.editor_approved_at = now
     interview.editor_id = editor_id
@@ -106,19 +110,48 @@ def editor_approve(
     session.add(interview)
 
 
-def contributor_decision(
-    session: Session, interview: SpotlightInterview, approve: bool, now: datetime, changes: str | None = None
-) -> None:
-    """The contributor approves the final text, or asks for changes (back to the editors)."""
-    if interview.status == Status.APPROVED and approve:
-        return
+def require_waiting(interview: SpotlightInterview) -> None:
+    """Refuse a contributor's decision on a text that is not waiting for one."""
     if interview.status != Status.EDITOR_APPROVED:
-        raise UserError("spotlight.final.not_waiting", status=interview.status)
-    if approve:
-        interview.status = Status.APPROVED
-        interview.approved_at = now
-    else:
-        interview.status = Status.SUBMITTED
-        interview.editor_approved_at = None
-        interview.change_request = (changes or "").strip() or None
+        raise StatusRefusal("spotlight.final.not_waiting", interview.status)
+
+
+def _lock(session: Session, interview: SpotlightInterview) -> None:
+    """Lock and re-read the interview's row (PostgreSQL; SQLite transactions hold the write lock
+    already), so an edit committing meanwhile is seen before the version check, never after it."""
+    statement = (
+        select(SpotlightInterview)
+        .where(col(SpotlightInterview.id) == interview.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    session.exec(statement).one()
+
+
+def contributor_approve(
+    session: Session, interview: SpotlightInterview, version: str | None, now: datetime
+) -> None:
+    """The contributor approves the text version ``version`` (what their Approve button was sent with).
+
+    Any other version is refused: the text changed after that button was sent, and only the newest
+    text may be approved. Pressing the button of the approved text again changes nothing.
+    """
+    _lock(session, interview)
+    if interview.status not in (Status.EDITOR_APPROVED, Status.APPROVED):
+        raise StatusRefusal("spotlight.final.not_waiting", interview.status)
+    if version is None or version != text_version(build_document(session, interview)):
+        raise UserError("spotlight.final.stale")
+    if interview.status == Status.APPROVED:
+        return
+    interview.status = Status.APPROVED
+    interview.approved_at = now
+    session.add(interview)
+
+
+def contributor_changes(session: Session, interview: SpotlightInterview, changes: str | None) -> None:
+    """The contributor asks for changes: the interview goes back to the editors with their request."""
+    require_waiting(interview)
+    interview.status = Status.SUBMITTED
+    interview.editor_approved_at = None
+    interview.change_request = (changes or "").strip() or None
     session.add(interview)

@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from sqlmodel import Session
 
-from bot.core.commands import Access, Option, OptionType, action, command
+from bot.core.commands import Access, Choice, Option, OptionType, action, command
 from bot.core.errors import UserError
 from bot.core.invocation import Invocation
 from bot.core.messages import File, Message, Section
@@ -17,7 +17,7 @@ from bot.db.models import Member
 from cogs.spotlight import editing, views
 from cogs.spotlight import interview as flow
 from cogs.spotlight.document import Document, answers_of, build_document
-from cogs.spotlight.models import SpotlightCredit, SpotlightInterview
+from cogs.spotlight.models import SpotlightCredit, SpotlightInterview, Status
 from cogs.spotlight.people import Person, is_bot_login, opted_out, person_of
 from cogs.spotlight.post_view import render_post
 from cogs.spotlight.publishing import recent_interviews
@@ -139,11 +139,11 @@ class EditorCommands:
                 return editing.set_introduction(session, interview, text)
             if change == "note":
                 return editing.set_note(session, interview, number, text)
-            withdrawn = interview.status != "submitted"
+            withdrawn = interview.status != Status.SUBMITTED
             editing.attach_stats(session, interview, remove=remove)
             return withdrawn
 
-        withdrawn = await self.db.run(work)
+        withdrawn = await self.service.run(inv, work)
         await inv.reply(inv.t(f"spotlight.review.{change}_saved", id=interview_id, number=number))
         if withdrawn:
             await inv.reply(inv.t("spotlight.review.approval_withdrawn", id=interview_id))
@@ -160,13 +160,16 @@ class EditorCommands:
 
     @action("spot_intro", access=M)
     async def intro_button(self, inv: Invocation) -> None:
-        interview = await self.db.run(lambda s: flow.get_interview(s, int(inv.value)))
-        editing.require_editable(interview)
-        await inv.open_form(views.intro_form(inv.t, interview))
+        def work(session: Session) -> SpotlightInterview:
+            interview = flow.get_interview(session, views.button_id(inv.value))
+            editing.require_editable(interview)
+            return interview
+
+        await inv.open_form(views.intro_form(inv.t, await self.service.run(inv, work)))
 
     @action("spot_intro_save", access=M)
     async def intro_save(self, inv: Invocation) -> None:
-        await self._edit(inv, int(inv.value), "intro", inv.form_values.get("introduction", ""))
+        await self._edit(inv, views.button_id(inv.value), "intro", inv.form_values.get("introduction", ""))
 
     @command(
         "spotlight note",
@@ -183,22 +186,24 @@ class EditorCommands:
         "spotlight stats",
         "spotlight.stats.description",
         _id_option(),
-        Option("remove", "spotlight.stats.option_remove", OptionType.BOOLEAN, required=False),
+        # Typed as the usage line shows it: `/spotlight stats 4 remove`.
+        Option("remove", "spotlight.stats.option_remove", required=False, choices=(Choice("remove"),)),
         access=M,
     )
-    async def stats(self, inv: Invocation, id: int, remove: bool | None = None) -> None:
-        await self._edit(inv, id, "stats_removed" if remove else "stats", remove=bool(remove))
+    async def stats(self, inv: Invocation, id: int, remove: str | None = None) -> None:
+        await self._edit(inv, id, "stats_removed" if remove else "stats", remove=remove is not None)
 
     @action("spot_stats", access=M)
     async def stats_button(self, inv: Invocation) -> None:
-        await self._edit(inv, int(inv.value), "stats")
+        await self._edit(inv, views.button_id(inv.value), "stats")
 
     async def _approve(self, inv: Invocation, interview_id: int) -> None:
         editor = inv.actor.member_id
-        await self.db.run(
+        await self.service.run(
+            inv,
             lambda s: editing.editor_approve(
                 s, flow.get_interview(s, interview_id), editor, self.service.now()
-            )
+            ),
         )
         delivered = await self.service.send_final_text(interview_id)
         key = "spotlight.review.approved" if delivered else "spotlight.review.approved_dm_failed"
@@ -210,7 +215,7 @@ class EditorCommands:
 
     @action("spot_approve", access=M)
     async def approve_button(self, inv: Invocation) -> None:
-        await self._approve(inv, int(inv.value))
+        await self._approve(inv, views.button_id(inv.value))
 
     async def _document(self, interview_id: int) -> Document:
         return await self.db.run(lambda s: build_document(s, flow.get_interview(s, interview_id)))

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlmodel import Session, col, select
 
@@ -15,8 +16,20 @@ from bot.db.models import Member
 from cogs.spotlight.config import QuestionConfig
 from cogs.spotlight.document import answers_of
 from cogs.spotlight.models import OPEN_STATUSES, SpotlightAnswer, SpotlightInterview, Status
-from cogs.spotlight.people import Person, is_bot_login, opted_out, set_opt_out
+from cogs.spotlight.people import Person, is_bot_login, opted_out, person_of, set_opt_out
 from cogs.spotlight.questions import InterviewQuestion, from_snapshot, pages, snapshot
+
+
+class StatusRefusal(UserError):
+    """A refusal that names where the interview stands.
+
+    It holds the status code; the part that answers shows the status's label in the reader's language
+    (``SpotlightService.run``), so no internal code ever reaches a person.
+    """
+
+    def __init__(self, key: str, status: str, **params: Any) -> None:
+        super().__init__(key, status=status, **params)
+        self.status = status
 
 
 @dataclass(frozen=True)
@@ -102,10 +115,12 @@ def respond(
 ) -> SpotlightInterview:
     """Accept, decline ("Not now") or opt out ("Never") of an invitation."""
     interview = own_interview(session, interview_id, member_id)
+    if interview.status == Status.OPTED_OUT:
+        raise UserError("spotlight.invite.closed_opted_out")
     if interview.status != Status.INVITED:
         if choice == "accept" and interview.status == Status.ACCEPTED:
             return interview  # pressing Accept twice just reopens the form
-        raise UserError("spotlight.invite.no_longer_open", status=interview.status)
+        raise StatusRefusal("spotlight.invite.no_longer_open", interview.status)
     if choice == "accept":
         interview.status = Status.ACCEPTED
         interview.accepted_at = now
@@ -121,10 +136,36 @@ def respond(
         set_opt_out(session, Person(interview.member_id, login, interview.display_name), True, now)
         if member is not None and member.github_login and member.github_login != login:
             set_opt_out(session, Person(None, member.github_login, interview.display_name), True, now)
+        close_open_interviews(session, interview.member_id, now)
     else:
         raise ValueError(choice)
     session.add(interview)
     return interview
+
+
+def close_open_interviews(session: Session, member_id: int, now: datetime) -> list[SpotlightInterview]:
+    """Close every unpublished interview of someone who opted out; none of it will be published."""
+    closed = list(
+        session.exec(
+            select(SpotlightInterview).where(
+                SpotlightInterview.member_id == member_id,
+                col(SpotlightInterview.status).in_([s.value for s in OPEN_STATUSES]),
+            )
+        )
+    )
+    for row in closed:
+        row.status = Status.OPTED_OUT
+        row.closed_at = now
+        session.add(row)
+    return closed
+
+
+def choose_opt(session: Session, member_id: int, out: bool, now: datetime) -> list[SpotlightInterview]:
+    """``/spotlight opt in|out``; opting out also closes the person's open interviews (returned)."""
+    member = session.get(Member, member_id)
+    assert member is not None
+    set_opt_out(session, person_of(member), out, now)
+    return close_open_interviews(session, member_id, now) if out else []
 
 
 def questions_of(interview: SpotlightInterview) -> list[InterviewQuestion]:
@@ -143,7 +184,7 @@ def require_answering(interview: SpotlightInterview) -> None:
     if interview.status == Status.INVITED:
         raise UserError("spotlight.answer.accept_first")
     if interview.status != Status.ACCEPTED:
-        raise UserError("spotlight.answer.closed", status=interview.status)
+        raise StatusRefusal("spotlight.answer.closed", interview.status)
 
 
 def save_page(
@@ -187,7 +228,7 @@ def save_page(
 def _page(interview: SpotlightInterview, page: int) -> list[InterviewQuestion]:
     all_pages = pages(questions_of(interview))
     if not 1 <= page <= len(all_pages):
-        raise UserError("spotlight.answer.no_page", page=page, pages=len(all_pages))
+        raise UserError("spotlight.answer.no_page", page=page, count=len(all_pages))
     return all_pages[page - 1]
 
 

@@ -26,7 +26,7 @@ def _interview_of_period(period: str) -> int | None:
     if not period.startswith(_PART_PREFIX):
         return None
     head = period.removeprefix(_PART_PREFIX).partition(":")[0]
-    return int(head) if head.isdigit() else None
+    return int(head) if head.isascii() and head.isdigit() else None  # isdigit alone takes '²'
 
 
 def day_bounds(day: date, timezone: str) -> tuple[datetime, datetime]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from functools import partial
+from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
@@ -22,10 +23,12 @@ from cogs.spotlight import views
 from cogs.spotlight.blog_text import BlogTarget
 from cogs.spotlight.candidates import CandidateFinder, CandidateRules
 from cogs.spotlight.config import SpotlightConfig
-from cogs.spotlight.document import Document, build_document
+from cogs.spotlight.document import Document, build_document, text_version
 from cogs.spotlight.export import export_day, export_filename, export_markdown
 from cogs.spotlight.models import SpotlightInterview
 from cogs.spotlight.post_view import Translate, render_post
+
+T = TypeVar("T")
 
 
 class SpotlightService:
@@ -73,6 +76,13 @@ class SpotlightService:
             CandidateRules(cfg.lookback_weeks, cfg.cooldown_months, cfg.not_now_cooldown, self.bot_logins())
         )
 
+    async def run(self, inv: Invocation, work: Callable[[Session], T]) -> T:
+        """``work`` in one transaction for ``inv``; a refusal naming a status names it by its label."""
+        try:
+            return await self.db.run(work)
+        except flow.StatusRefusal as refusal:
+            raise views.status_refusal(inv.t, refusal) from None
+
     async def notify_maintainers(self, key: str, **params: object) -> None:
         """A short notice in the maintainers' channel, in the project's language."""
         await self.poster.post(self.cfg.maintainer_channel, Message.text(self.tr()(key, **params)))
@@ -95,7 +105,8 @@ class SpotlightService:
         t = self.tr(interview.locale)
         messages = [Message.text(t("spotlight.final.intro"))]
         messages += render_post(doc, t, self.project_timezone)
-        messages.append(views.final_approval_request(t, interview))
+        # The buttons name this exact text: approving it later approves nothing else.
+        messages.append(views.final_approval_request(t, interview, text_version(doc)))
         return interview, messages
 
     async def send_final_text(self, interview_id: int) -> bool:

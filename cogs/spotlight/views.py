@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from bot.core.errors import UserError
 from bot.core.messages import (
     Bold,
     BulletList,
@@ -23,7 +24,7 @@ from bot.core.messages import (
 )
 from cogs.spotlight.candidates import Candidate, Reason
 from cogs.spotlight.document import Document
-from cogs.spotlight.interview import Progress, page_questions, questions_of
+from cogs.spotlight.interview import Progress, StatusRefusal, page_questions, questions_of
 from cogs.spotlight.models import SpotlightAnswer, SpotlightInterview, Status
 from cogs.spotlight.questions import InterviewQuestion, pages
 
@@ -35,18 +36,45 @@ def ref(interview_id: int, page: int) -> str:
     return f"{interview_id}.{page}"
 
 
+def button_id(value: str) -> int:
+    """The number a button or form carries; a garbled or forged value is a stale button, not a crash."""
+    if not (value.isascii() and value.isdigit()) or len(value) > 12:
+        raise UserError("core.error.stale_button")
+    return int(value)
+
+
 def parse_ref(value: str) -> tuple[int, int]:
+    """The (interview id, page) a :func:`ref` names."""
     head, _, tail = value.partition(".")
-    return int(head), int(tail or 1)
+    return button_id(head), button_id(tail or "1")
+
+
+def final_ref(interview_id: int, version: str) -> str:
+    """Button value naming an interview and the version of its text the buttons were sent with."""
+    return f"{interview_id}:{version}"
+
+
+def parse_final_ref(value: str) -> tuple[int, str | None]:
+    """The (interview id, text version) of a :func:`final_ref`; no version on buttons sent before it."""
+    head, _, version = value.partition(":")
+    return button_id(head), version or None
 
 
 def status_label(t: Translate, status: str) -> str:
+    """What a person reads for an interview status (never the internal code)."""
     return t(f"spotlight.status.{status}")
 
 
+def status_refusal(t: Translate, refusal: StatusRefusal) -> UserError:
+    """The refusal as the reader gets it: the status written as its label, in their language."""
+    params = {**refusal.params, "status": status_label(t, refusal.status)}
+    return UserError(refusal.key, outside=refusal.outside, **params)
+
+
 def reason_text(t: Translate, reason: Reason) -> list[Inline]:
+    """A reason with its details (nomination notes, finished issues) in parentheses."""
     text = t(f"spotlight.reason.{reason.kind}", count=reason.count)
-    return [text, Plain(f" ({reason.detail})")] if reason.detail else [text]
+    return [text, Plain(f" ({'; '.join(reason.details)})")] if reason.details else [text]
 
 
 def candidate_list(t: Translate, candidates: list[Candidate], lookback_weeks: int) -> Message:
@@ -187,7 +215,8 @@ def review_message(
         if answer.editor_note:
             msg.add(Context("📝 ", Bold(t("spotlight.post.editor_note")), Plain(answer.editor_note)))
     if doc.stats is not None:
-        msg.add(Context(t("spotlight.review.stats_attached", prs=doc.stats.merged_prs)))
+        prs = doc.stats.merged_prs
+        msg.add(Context(t("spotlight.review.stats_attached", prs=prs, count=prs)))
     value = str(interview.id)
     msg.add(
         Buttons(
@@ -221,9 +250,10 @@ def intro_form(t: Translate, interview: SpotlightInterview) -> Form:
     )
 
 
-def final_approval_request(t: Translate, interview: SpotlightInterview) -> Message:
+def final_approval_request(t: Translate, interview: SpotlightInterview, version: str) -> Message:
+    """Approve / Request changes under the final text; both name the ``version`` of the text shown."""
     assert interview.id is not None
-    value = str(interview.id)
+    value = final_ref(interview.id, version)
     return Message(
         [
             Section(t("spotlight.final.request")),

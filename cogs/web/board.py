@@ -13,6 +13,7 @@ from bot.web.site import PageContext
 from cogs.good_first_issues.board import BoardFilter, BoardRules, list_board
 from cogs.good_first_issues.board import BoardPage as BoardPageData
 from cogs.good_first_issues.claimed import ClaimedEntry, board_changed_at, claimed_entries
+from cogs.web.request_numbers import canonical_number
 
 if TYPE_CHECKING:
     from cogs.web.cog import WebCog
@@ -41,10 +42,11 @@ def read_filter(query: dict[str, str], rules: BoardRules) -> tuple[BoardFilter, 
     problems += ["difficulty"] if bad else []
     label = (query.get("label") or "").strip()[:MAX_TEXT] or None
     text = (query.get("q") or "").strip()[:MAX_TEXT] or None
-    raw_page = query.get("page", "1")
-    page = int(raw_page) if raw_page.isdigit() and 1 <= int(raw_page) <= MAX_PAGE else 1
-    if raw_page != "1" and page == 1 and raw_page:
-        problems.append("page")
+    raw_page = query.get("page")
+    page = canonical_number(raw_page, high=MAX_PAGE)
+    if page is None:
+        problems += ["page"] if raw_page else []  # an empty page= is the form's own default
+        page = 1
     return BoardFilter(repo, area, difficulty, label, text), page, problems
 
 

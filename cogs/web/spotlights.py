@@ -20,6 +20,7 @@ from bot.web.site import PageContext
 from cogs.spotlight.document import Document
 from cogs.spotlight.export import without_front_matter
 from cogs.spotlight.publishing import published_document, published_interviews
+from cogs.web.request_numbers import canonical_number
 
 if TYPE_CHECKING:
     from cogs.web.cog import WebCog
@@ -92,12 +93,9 @@ class SpotlightPages:
 
     async def interview(self, ctx: PageContext, request: web.Request) -> PageResult:
         spotlight = self._spotlight()
-        raw = request.match_info["id"]
-        doc = (
-            await self.cog.services.db.read(lambda s: published_document(s, int(raw)))
-            if raw.isdigit() and len(raw) < 12
-            else None
-        )
+        # One address per spotlight: /spotlights/01, /spotlights/١ (Arabic-Indic) or /spotlights/² are not it.
+        number = canonical_number(request.match_info["id"])
+        doc = await self.cog.services.db.read(published_document, number) if number is not None else None
         if doc is None:
             return self.cog.not_found(ctx, "web.error.unknown_spotlight")
         values = {

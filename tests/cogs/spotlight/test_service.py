@@ -14,7 +14,7 @@ from cogs.spotlight import editing
 from cogs.spotlight import interview as flow
 from cogs.spotlight.candidates import CandidateFinder, CandidateRules, anniversary_years, months_before
 from cogs.spotlight.config import default_questions
-from cogs.spotlight.document import answers_of, build_document
+from cogs.spotlight.document import answers_of, build_document, text_version
 from cogs.spotlight.models import SpotlightCredit, SpotlightInterview, Status
 from cogs.spotlight.people import Person
 from tests.cogs.spotlight.history import NOW, seed_history
@@ -105,10 +105,38 @@ def test_nominations_and_credits_from_other_features(db: Database) -> None:
         )
     )
     [gil] = db.call(lambda s: finder.find(s, NOW))
-    assert gil.person.member_id == member_id and [(r.kind, r.detail) for r in gil.reasons] == [
-        ("nominated", "great reviews")
+    assert gil.person.member_id == member_id and [(r.kind, r.details) for r in gil.reasons] == [
+        ("nominated", ("great reviews",))
     ]
     assert gil.score == 4
+
+
+def test_a_nomination_counts_once_however_often_it_is_given(db: Database) -> None:
+    gil = add_member(db, "Gil")
+    mia, ola = add_member(db, "Mia"), add_member(db, "Ola")
+    finder = CandidateFinder(rules())
+
+    def credit(kind: str, detail: str, by: int | None = None, days: int = 1) -> None:
+        at = NOW - timedelta(days=days)
+        db.call(
+            lambda s: s.add(SpotlightCredit(member_id=gil, kind=kind, detail=detail, by_member_id=by, at=at))
+        )
+
+    credit("nominated", "Great work", by=mia, days=2)
+    credit("nominated", "great work ", by=mia)  # the same nomination, typed again
+    [cand] = db.call(lambda s: finder.find(s, NOW))
+    assert [(r.kind, r.count, r.details) for r in cand.reasons] == [("nominated", 1, ("Great work",))]
+    assert cand.score == 4
+    credit("nominated", "Helpful reviews", by=ola)
+    credit("gfi_done", "acme/widgets#1")
+    credit("gfi_done", "acme/widgets#2")
+    [cand] = db.call(lambda s: finder.find(s, NOW))
+    reasons = {r.kind: (r.count, r.details) for r in cand.reasons}
+    assert reasons == {
+        "nominated": (2, ("Great work", "Helpful reviews")),
+        "gfi_done": (2, ("acme/widgets#1", "acme/widgets#2")),
+    }
+    assert cand.score == 4 + 2  # each kind once: two nominators and two issues add nothing more
 
 
 def test_calendar_helpers() -> None:
@@ -173,12 +201,11 @@ def test_edits_after_approval_withdraw_it(db: Database) -> None:
     step(lambda s, i: flow.save_page(s, i, 1, answers, NOW, 3000))
     step(lambda s, i: flow.submit(s, i, NOW))
     step(lambda s, i: editing.editor_approve(s, i, None, NOW))
-    assert (
-        step(lambda s, i: editing.contributor_decision(s, i, False, NOW, "Fix my name")).change_request
-        == "Fix my name"
-    )
+    assert step(lambda s, i: editing.contributor_changes(s, i, "Fix my name")).change_request == "Fix my name"
     step(lambda s, i: editing.editor_approve(s, i, None, NOW))
-    assert step(lambda s, i: editing.contributor_decision(s, i, True, NOW)).status == Status.APPROVED
+    version = db.call(lambda s: text_version(build_document(s, flow.get_interview(s, interview_id))))
+    approved = step(lambda s, i: editing.contributor_approve(s, i, version, NOW))
+    assert approved.status == Status.APPROVED
     withdrawn = db.call(lambda s: editing.set_note(s, flow.get_interview(s, interview_id), 2, "Note."))
     assert withdrawn
     interview = db.call(lambda s: flow.get_interview(s, interview_id))
@@ -187,3 +214,30 @@ def test_edits_after_approval_withdraw_it(db: Database) -> None:
     assert [i.note for i in doc.items] == [None, "Note.", None, None, None]
     with pytest.raises(UserError):
         db.call(lambda s: editing.set_note(s, flow.get_interview(s, interview_id), 9, "x"))
+
+
+def test_only_the_version_the_contributor_was_shown_can_be_approved(db: Database) -> None:
+    interview_id, _ = _accepted(db, questions=5)
+    answers = {q.id: f"Answer {q.id}." for q in default_questions()[:5]}
+
+    def run(fn: object) -> str:
+        def work(session: Session) -> str:
+            interview = flow.get_interview(session, interview_id)
+            fn(session, interview)  # type: ignore[operator]
+            session.flush()
+            return text_version(build_document(session, interview))
+
+        return db.call(work)
+
+    run(lambda s, i: flow.save_page(s, i, 1, answers, NOW, 3000))
+    run(lambda s, i: flow.submit(s, i, NOW))
+    shown = run(lambda s, i: editing.editor_approve(s, i, None, NOW))
+    run(lambda s, i: editing.contributor_changes(s, i, "More, please."))
+    edited = run(lambda s, i: editing.set_introduction(s, i, "An introduction."))
+    assert edited != shown and run(lambda s, i: editing.editor_approve(s, i, None, NOW)) == edited
+    for stale in (shown, None, ""):  # an older text, and a button from before versions existed
+        with pytest.raises(UserError) as refused:
+            run(lambda s, i, v=stale: editing.contributor_approve(s, i, v or None, NOW))
+        assert refused.value.key == "spotlight.final.stale"
+    run(lambda s, i: editing.contributor_approve(s, i, edited, NOW))
+    assert db.call(lambda s: flow.get_interview(s, interview_id).status) == Status.APPROVED
