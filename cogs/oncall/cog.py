@@ -3,9 +3,9 @@
 The logic comes in small services, each with narrow dependencies: the schedule (service), the people
 of the rotations (rotation_people), time away, overrides and notes (records), swaps (swap_book) and
 the triage queue (triage). Each command group holds only the services it uses: the read-only
-commands (read_commands), shift changes (shift_commands), swaps (swaps) and the triage queue's
-GitHub events (triage_events). The cog itself wires the jobs, the calendar feed, the digest and home
-page sections.
+commands (read_commands), time away (away_commands), handoff notes and overrides (shift_commands),
+swaps (swaps) and the triage queue's GitHub events (triage_events). The cog itself wires the jobs,
+the calendar feed, the digest and home page sections.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from bot.core.messages import Block, Bold, Section
 from bot.db.models import ISSUES_TOPIC
 from bot.i18n import Reader
 from cogs.oncall import calendar_feed
+from cogs.oncall.away_commands import AwayCommand
 from cogs.oncall.calendar_feed import CalendarFeed
 from cogs.oncall.config import OncallConfig
 from cogs.oncall.home import HomeNotifier, home_shifts
@@ -41,6 +42,7 @@ from cogs.oncall.swaps import SwapCommands
 from cogs.oncall.triage import TriageAccess
 from cogs.oncall.triage_events import TriageEvents
 from cogs.oncall.views import home_blocks
+from cogs.oncall.voices import Voices
 from cogs.oncall.waiting import TRIAGE_TOPIC
 
 if TYPE_CHECKING:
@@ -72,6 +74,11 @@ def _project_locale(services: Services) -> str:
     return services.config.project.locale
 
 
+def _project_reader(services: Services) -> Reader:
+    project = services.config.project
+    return Reader(project.locale, project.timezone)
+
+
 def _bot_logins(services: Services) -> list[str]:
     github = services.config.github
     return github.bot_logins if github is not None else []
@@ -101,6 +108,7 @@ class OncallCog(Cog):
         self.swaps = SwapBook(self.schedule, self.people, self.records)
         schedule, people, records = self.schedule, self.people, self.records
         triage, swaps = self.triage, self.swaps
+        voices = Voices(services.catalog, partial(_project_reader, services), services.members, db)
         self.ticker = ShiftTicker(
             schedule,
             people,
@@ -113,28 +121,17 @@ class OncallCog(Cog):
             poster,
             services.bus,
             github,
-            self._project_t,
+            voices,
         )
         self.calendar = CalendarFeed(schedule, people, db, clock, services.catalog, locale)
         self.report = StatsReport(schedule, triage, db)
         homes = HomeNotifier(people, db, clock, services.bus)
         self._parts: list[object] = [
             ReadCommands(schedule, people, triage, config, db, clock, self.report),
-            ShiftCommands(
-                schedule, people, records, triage, config, db, clock, poster, homes, self._project_t
-            ),
-            SwapCommands(schedule, people, swaps, config, db, clock, poster, homes, self._project_t),
-            TriageEvents(
-                people,
-                triage,
-                config,
-                db,
-                clock,
-                poster,
-                github,
-                services.catalog,
-                locale,
-            ),
+            AwayCommand(schedule, people, records, config, db, clock, homes),
+            ShiftCommands(schedule, people, records, triage, config, db, clock, poster, homes, voices),
+            SwapCommands(schedule, people, swaps, config, db, clock, poster, homes, voices),
+            TriageEvents(people, triage, config, db, clock, poster, github, services.catalog, voices),
         ]
 
     def parts(self) -> list[object]:
@@ -191,6 +188,3 @@ class OncallCog(Cog):
             return self.services.catalog.translate(locale, key, **params)
 
         return home_blocks(t, home, ZoneInfo(timezone) if timezone else self.schedule.project_tz())
-
-    def _project_t(self, key: str, **params: Any) -> str:
-        return self.services.catalog.translate(self.services.config.project.locale, key, **params)

@@ -15,6 +15,7 @@ from cogs.oncall.people import identity_refs
 from cogs.oncall.planner import Shift
 from cogs.oncall.rotation_people import RotationPeople
 from cogs.oncall.service import Schedule
+from cogs.oncall.stretch import held_at
 from cogs.oncall.swap_book import SwapBook
 
 HOME_DAYS = 14
@@ -37,7 +38,7 @@ class HomeShifts:
 
     days: int
     upcoming: list[Shift]  # their shifts overlapping [now, now + days), by start
-    current: list[Shift]  # those in force now
+    current: list[Shift]  # the stretches they hold now (back-to-back pieces joined), one per rotation
     swaps: list[SwapAsk]
     names: dict[str, str]  # ref -> display name, for the people their shifts cover for
 
@@ -58,6 +59,7 @@ def home_shifts(
     own_platform_refs = [f"{platform}:{user_id}" for platform, user_id in info.identities]
     config = people.config()
     upcoming: list[Shift] = []
+    current: list[Shift] = []
     all_refs: set[str] = set()
     in_rotation = False
     for rotation in schedule.config.rotations:
@@ -66,9 +68,11 @@ def home_shifts(
         in_rotation = in_rotation or any(r in refs for r in roster)
         all_refs |= {r.lower() for r in refs}
         # Overrides and swaps may name them by platform id even when the roster names their login.
-        upcoming += [
-            s for s in schedule.shifts(session, rotation, now, now + timedelta(days=days)) if s.member in refs
-        ]
+        planner = schedule.planner(session, rotation)
+        upcoming += [s for s in planner.shifts(now, now + timedelta(days=days)) if s.member in refs]
+        held = held_at(planner, now)
+        if held is not None and held.member in refs:
+            current.append(held)
     upcoming.sort(key=lambda s: (s.start, s.rotation))
     swaps = [
         SwapAsk(
@@ -85,7 +89,6 @@ def home_shifts(
         return None
     covered = {s.planned for s in upcoming if s.planned and s.planned != s.member}
     names = {ref: people.resolve(session, ref, now).name for ref in covered}
-    current = [s for s in upcoming if s.contains(now)]
     return HomeShifts(days, upcoming, current, swaps, names)
 
 

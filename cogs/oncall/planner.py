@@ -17,6 +17,10 @@ from cogs.oncall.config import WEEKDAYS, AvailabilityConfig, RotationConfig
 from cogs.oncall.roster import RosterEpoch, epoch_for
 from cogs.oncall.timeline import FollowTheSunTimeline, SimpleTimeline, Slot, timeline_for
 
+# The shift ticker acts once a minute: a piece shorter than this (an override replaced by another
+# within the minute) was never anyone's shift, so it is folded into the piece that replaced it.
+MIN_PIECE = timedelta(minutes=1)
+
 
 @dataclass(frozen=True)
 class Shift:
@@ -109,6 +113,9 @@ class ShiftPlanner:
         tz = rotation.timezone or "UTC"
         self.tz = ZoneInfo(tz)
         self.availability = {m: Availability(a, tz) for m, a in (plan.availability or {}).items()}
+        self.away: dict[str, list[Away]] = {}
+        for away in plan.away:
+            self.away.setdefault(away.member, []).append(away)
         rosters = configured_rosters(rotation)
         self.epochs: dict[str | None, list[RosterEpoch]] = {
             region: sorted(plan.epochs.get(region) or [RosterEpoch(0, members)], key=lambda e: e.from_slot)
@@ -156,7 +163,9 @@ class ShiftPlanner:
             if slot.end <= start:
                 continue
             shift = Shift(self.rotation.name, slot.region, slot.start, slot.end, member, planned, reason)
-            out.extend(self._apply_overrides(self._apply_away(shift, slot)))
+            pieces = self._apply_overrides(self._apply_away(shift, slot))
+            # Pieces of the slot that end before the range (or start after it) are not asked for.
+            out.extend(p for p in pieces if p.end > start and p.start < end)
         return out
 
     def at(self, when: datetime) -> list[Shift]:
@@ -194,29 +203,40 @@ class ShiftPlanner:
         return planned, "rotation"
 
     def _is_away(self, member: str, when: datetime) -> bool:
-        return any(a.member == member and a.start <= when < a.end for a in self.plan.away)
+        return any(a.start <= when < a.end for a in self.away.get(member, ()))
 
-    def _apply_away(self, shift: Shift, slot: Slot) -> list[Shift]:
-        if shift.member is None:
-            return [shift]
-        cuts = sorted(
+    def _away_cuts(self, shift: Shift, people: Sequence[str]) -> list[datetime]:
+        """The moments inside ``shift`` when one of ``people`` leaves or comes back."""
+        return sorted(
             {
                 t
-                for a in self.plan.away
-                if a.member == shift.member and a.start < shift.end and a.end > shift.start
+                for member in people
+                for a in self.away.get(member, ())
                 for t in (a.start, a.end)
                 if shift.start < t < shift.end
             }
         )
+
+    def _apply_away(self, shift: Shift, slot: Slot) -> list[Shift]:
+        """Cover the planned member's time away: the piece is cut wherever anyone of the roster leaves
+        or comes back, so cover starts as soon as someone is there and the planned member takes over
+        again the moment they are back. A cover keeps the piece while they can (no needless handoffs);
+        a piece nobody can cover has no member (a coverage gap)."""
+        if shift.member is None:
+            return [shift]
+        planned = shift.member
+        candidates = [c for c in self._candidates(slot, planned) if c != planned]
+        cuts = self._away_cuts(shift, [planned, *candidates])
         pieces: list[Shift] = []
+        cover: str | None = None
         for s, e in zip([shift.start, *cuts], [*cuts, shift.end], strict=True):
-            piece = replace(shift, start=s, end=e)
-            if self._is_away(shift.member, s):
-                cover = next(
-                    (c for c in self._candidates(slot, shift.member) if not self._is_away(c, s)), None
-                )
-                piece = replace(piece, member=cover, reason="away")
-            pieces.append(piece)
+            if not self._is_away(planned, s):
+                pieces.append(replace(shift, start=s, end=e))
+                cover = None
+                continue
+            if cover is None or self._is_away(cover, s):
+                cover = next((c for c in candidates if not self._is_away(c, s)), None)
+            pieces.append(replace(shift, start=s, end=e, member=cover, reason="away"))
         return _merge(pieces)
 
     def _apply_overrides(self, pieces: list[Shift]) -> list[Shift]:
@@ -238,7 +258,25 @@ class ShiftPlanner:
                 if ov.end < piece.end:
                     next_pieces.append(replace(piece, start=ov.end))
             pieces = next_pieces
-        return _merge(pieces)
+        return _merge(_fold_slivers(pieces))
+
+
+def _fold_slivers(pieces: list[Shift]) -> list[Shift]:
+    """Fold pieces shorter than ``MIN_PIECE`` into the piece after them (the one that replaced them),
+    or into the one before when they come last, so nobody holds a shift of a few milliseconds."""
+    out: list[Shift] = []
+    carried: datetime | None = None
+    for i, piece in enumerate(pieces):
+        if piece.end - piece.start < MIN_PIECE and i + 1 < len(pieces):
+            carried = piece.start if carried is None else carried
+            continue
+        if carried is not None:
+            piece, carried = replace(piece, start=carried), None
+        if piece.end - piece.start < MIN_PIECE and out:
+            out[-1] = replace(out[-1], end=piece.end)
+            continue
+        out.append(piece)
+    return out
 
 
 def _merge(pieces: list[Shift]) -> list[Shift]:
@@ -260,11 +298,12 @@ def _merge(pieces: list[Shift]) -> list[Shift]:
 
 
 def shift_counts(shifts: Sequence[Shift]) -> Counter[str]:
-    """Shifts per person (fairness view); a shift split by cover counts once per person in it."""
+    """Shifts per person (fairness view); a shift split by cover counts once per person in it, and a
+    piece too short to have been anyone's shift not at all."""
     seen: set[tuple[str, str | None, datetime]] = set()
     counts: Counter[str] = Counter()
     for s in shifts:
-        if s.member is None:
+        if s.member is None or s.end - s.start < MIN_PIECE:
             continue
         key = (s.member, s.region, s.start)
         if key not in seen:

@@ -53,7 +53,8 @@ class ReadCommands:
             return rows, {ref: self.people.resolve(session, ref, now) for ref in refs}
 
         rows, people = await self.db.run(load)
-        await inv.reply(now_message(inv.t, rows, people, self.planning.viewer_tz(inv.actor)))
+        tz = self.planning.viewer_tz(inv.actor)
+        await inv.reply(now_message(inv.t, rows, people, tz, own_zone=inv.actor.timezone is not None))
 
     @command(
         "oncall schedule",

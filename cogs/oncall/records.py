@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from sqlmodel import Session, col, select
@@ -72,12 +73,15 @@ class ShiftRecords:
             )
         )
 
-    def notes(self, session: Session, shift_key: str) -> list[OncallHandoffNote]:
-        """The handoff notes left during a shift, oldest first."""
+    def notes(self, session: Session, shifts: Sequence[Shift]) -> list[OncallHandoffNote]:
+        """The handoff notes left during ``shifts`` (the pieces of one stretch), oldest first."""
+        keys = [s.key for s in shifts]
+        if not keys:
+            return []
         return list(
             session.exec(
                 select(OncallHandoffNote)
-                .where(OncallHandoffNote.shift_key == shift_key)
+                .where(col(OncallHandoffNote.shift_key).in_(keys))
                 .order_by(col(OncallHandoffNote.id))
             )
         )

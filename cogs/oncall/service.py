@@ -9,7 +9,7 @@ The other parts of the feature hold what they use next to this: the people of th
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -22,6 +22,9 @@ from cogs.oncall.config import OncallConfig, RotationConfig
 from cogs.oncall.models import OncallAway, OncallOverride, OncallRoster, OncallTriage
 from cogs.oncall.planner import Away, Override, PlanInput, Shift, ShiftPlanner, configured_rosters
 from cogs.oncall.roster import RosterEpoch, roster_change
+from cogs.oncall.stretch import held_at, held_pieces, joined
+
+UPCOMING = timedelta(days=35)  # how far /oncall now looks for the next person
 
 
 def parse_day(text: str) -> date:
@@ -41,7 +44,10 @@ def day_bounds(day: date, tz: ZoneInfo) -> tuple[datetime, datetime]:
 
 @dataclass(frozen=True)
 class RotationNow:
-    """Who is on call in one rotation now, since when, until when, and who is next."""
+    """Who is on call in one rotation now, since when, until when, and who is next.
+
+    ``current`` is the whole stretch the person holds (back-to-back pieces joined), with the region of
+    the piece in force."""
 
     rotation: RotationConfig
     current: Shift | None
@@ -161,27 +167,32 @@ class Schedule:
     def shifts(
         self, session: Session, rotation: RotationConfig, start: datetime, end: datetime
     ) -> list[Shift]:
+        """The pieces of ``rotation``'s shifts overlapping [start, end)."""
         return self.planner(session, rotation).shifts(start, end)
+
+    def held(self, session: Session, rotation: RotationConfig, at: datetime) -> Shift | None:
+        """The whole stretch one person holds at ``at`` (back-to-back pieces joined), or None."""
+        return held_at(self.planner(session, rotation), at)
 
     def now(
         self, session: Session, now: datetime, planners: Mapping[str, ShiftPlanner] | None = None
     ) -> list[RotationNow]:
-        """Per rotation: the shift in force and the next one with a different person. ``planners``
+        """Per rotation: the stretch in force and the next shift with a different person. ``planners``
         (by rotation name) are reused when the caller already loaded them for other spans."""
         out = []
         for rotation in self.config.rotations:
             planner = planners[rotation.name] if planners else self.planner(session, rotation)
-            shifts = [
-                s
-                for s in planner.shifts(now, now + timedelta(days=35))
-                if s.reason != "off" or s.contains(now)
-            ]
-            current = next((s for s in shifts if s.contains(now)), None)
+            pieces = held_pieces(planner, now)
+            current = None
+            if pieces:
+                in_force = next(p for p in pieces if p.contains(now))
+                current = replace(joined(pieces), region=in_force.region)
+            after = current.end if current else now
             upcoming = next(
                 (
                     s
-                    for s in shifts
-                    if s.start >= (current.end if current else now)
+                    for s in planner.shifts(after, after + UPCOMING)
+                    if s.start >= after
                     and s.member is not None
                     and (current is None or s.member != current.member)
                 ),

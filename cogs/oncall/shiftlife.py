@@ -1,9 +1,12 @@
 """Shift life, driven by a tick: start pings and handoff summaries, topics, escalations, swap reminders.
 
 Each tick looks at the clock and does what is due exactly once (the post log makes posts and DMs
-idempotent across restarts and instances). Missed boundaries are not replayed: after downtime, the
-shift in force is announced with the summary of the one before it, if it began within
-``oncall.handoff_grace``; an older one is skipped, and the log says why.
+idempotent across restarts and instances). A shift here is a person's whole stretch (back-to-back
+pieces joined, :mod:`cogs.oncall.stretch`): when an override or a swap hands them the next piece
+too, nobody is handed over to themselves, and "until" is the end of the stretch. Missed boundaries
+are not replayed: after downtime, the shift in force is announced with the summary of the one
+before it, if it began within ``oncall.handoff_grace``; an older one is skipped, and the log says
+why.
 """
 
 from __future__ import annotations
@@ -22,15 +25,18 @@ from bot.core.posting import Poster
 from bot.db.database import Database
 from cogs.oncall.config import OncallConfig
 from cogs.oncall.people import Person, split_ref
-from cogs.oncall.planner import Shift
+from cogs.oncall.planner import Shift, ShiftPlanner
 from cogs.oncall.records import ShiftRecords
 from cogs.oncall.rotation_people import RotationPeople
 from cogs.oncall.service import Schedule
+from cogs.oncall.stretch import held_pieces, joined
 from cogs.oncall.swap_book import SwapBook
 from cogs.oncall.triage import QueueItem, TriageAccess
-from cogs.oncall.views import handoff_message, when
+from cogs.oncall.views import handoff_message
+from cogs.oncall.voices import Voices
 
 log = logging.getLogger(__name__)
+LOOK_BACK = timedelta(days=35)  # how far back the previous person's stretch is looked for
 
 
 def channel_of(rotation_channel: str | None) -> str:
@@ -53,7 +59,7 @@ class ShiftTicker:
         poster: Poster,
         bus: EventBus,
         github: Callable[[], GitHubPort | None],
-        project_t: Callable[..., str],
+        voices: Voices,
     ) -> None:
         self.schedule = schedule
         self.people = people
@@ -66,7 +72,7 @@ class ShiftTicker:
         self.poster = poster
         self.bus = bus
         self.github = github  # asked on each use: the GitHub client is set up after the cogs
-        self.t = project_t  # channel posts and DMs are in the project's language
+        self.voices = voices  # channel posts in the project's language and zone, DMs in the reader's
 
     async def tick(self) -> None:
         now = self.clock.now()
@@ -83,15 +89,11 @@ class ShiftTicker:
         triage = self.triage.store()
 
         def load(session):  # type: ignore[no-untyped-def]
-            shifts = self.schedule.shifts(
-                session, rotation, now - timedelta(days=35), now + timedelta(seconds=1)
-            )
-            current = next((s for s in shifts if s.contains(now)), None)
-            previous = None
-            if current is not None:
-                previous = next(
-                    (s for s in reversed(shifts) if s.end <= current.start and s.reason != "off"), None
-                )
+            planner = self.schedule.planner(session, rotation)
+            pieces = held_pieces(planner, now)
+            current = joined(pieces) if pieces else None
+            before = _previous_pieces(planner, current) if current is not None else []
+            previous = joined(before) if before else None
             waiting = triage.queue(session, rotation)
             refs = {s.member for s in (current, previous) if s is not None and s.member}
             esc = rotation.escalation
@@ -99,7 +101,7 @@ class ShiftTicker:
                 refs.add(esc)
             people = {r: self.people.resolve(session, r, now) for r in refs}
             triaged = triage.triaged_between(session, name, previous.start, previous.end) if previous else []
-            notes = self.records.notes(session, previous.key) if previous else []
+            notes = self.records.notes(session, before)
             return current, previous, waiting, people, triaged, notes
 
         current, previous, waiting, people, triaged, notes = await self.db.run(load)
@@ -110,26 +112,16 @@ class ShiftTicker:
         await self._escalate(rotation.name, rotation.channel, rotation.escalation, waiting, people, now)
 
     async def _announce(self, name, channel, current, previous, waiting, people, triaged, notes, now):  # type: ignore[no-untyped-def]
-        tz = self.schedule.project_tz()
+        t = self.voices.project()
         sla = self.config().sla
-        message = handoff_message(
-            self.t, name, previous, current, people, tz, triaged, waiting, now, sla, notes
-        )
+        message = handoff_message(t, name, previous, current, people, triaged, waiting, now, sla, notes)
         period = f"{current.key}/{current.member}"
         due = Due(current.start, self.config().handoff_grace, "oncall.handoff_grace")
         results = await self.poster.post_once("oncall_handoff", period, channel_of(channel), message, due=due)
         person: Person | None = people.get(current.member)
         dm_sent: bool | None = None
         if person is not None and person.member_id is not None:
-            dm = Message(
-                [Section(self.t("oncall.dm.start", rotation=name, until=when(self.t, current.end, tz)))]
-            )
-            if waiting:
-                dm.add(
-                    BulletList(
-                        tuple((Plain(f"{i.repo}#{i.number}"), " ", Plain(i.title)) for i in waiting[:10])
-                    )
-                )
+            dm = _start_dm(await self.voices.member(person.member_id), name, current, waiting)
             dm_sent = await self.poster.dm_member_once("oncall_shift_dm", period, person.member_id, dm, due)
         first_time = any(r.status == "sent" for r in results) or dm_sent is not None
         if first_time:
@@ -139,11 +131,11 @@ class ShiftTicker:
                 if who is not None and who.member_id is not None:
                     await self.bus.publish(HomeChanged(who.member_id))
         if any(r.status == "sent" for r in results):
-            topic = self.t(
+            topic = t(
                 "oncall.topic",
                 rotation=name,
                 name=person.name if person else current.member,
-                until=when(self.t, current.end, tz),
+                until=current.end,
             )
             await self.poster.set_topic(channel_of(channel), topic)
             await self._assign(current, waiting)
@@ -178,13 +170,14 @@ class ShiftTicker:
                 recorder.mark(session, item.repo, item.number, item.opened_at, escalated_at=now)
 
         await self.db.run(mark)
-        who: MentionSpan | Plain | str = self.t("oncall.escalation.nobody")
+        t = self.voices.project()
+        who: MentionSpan | Plain | str = t("oncall.escalation.nobody")
         if contact:
             person = people.get(contact)
             who = person.mention() if person is not None and person.user_ids else Plain(contact)
         message = Message(
             [
-                Section(self.t("oncall.escalation.text", rotation=name, count=len(fresh)), " ", who),
+                Section(t("oncall.escalation.text", rotation=name, count=len(fresh)), " ", who),
                 BulletList(
                     tuple(
                         (
@@ -192,20 +185,19 @@ class ShiftTicker:
                             " ",
                             Plain(i.title),
                             " — ",
-                            self.t("oncall.queue.breached", age=_age(now - i.opened_at), sla=_age(sla)),
+                            t("oncall.queue.breached", age=_age(now - i.opened_at), sla=_age(sla)),
                         )
                         for i in fresh[:15]
                     )
                 ),
             ],
-            summary=self.t("oncall.escalation.summary", rotation=name, count=len(fresh)),
+            summary=t("oncall.escalation.summary", rotation=name, count=len(fresh)),
         )
         period = f"{name}:" + ",".join(f"{i.repo}#{i.number}" for i in fresh)
         await self.poster.post_once("oncall_escalation", period[:250], channel_of(channel), message)
 
     async def _swap_reminders(self, now: datetime) -> None:
         lead = self.config().swap_reminder
-        tz = self.schedule.project_tz()
 
         def due(session):  # type: ignore[no-untyped-def]
             reminders = []
@@ -219,14 +211,33 @@ class ShiftTicker:
 
         for swap_id, rotation, member_id, start in await self.db.run(due):
             rot = self.schedule.rotation(rotation)[0]
-            text = self.t("oncall.swap.reminder", id=swap_id, at=when(self.t, start, tz))
+            text = self.voices.project()("oncall.swap.reminder", id=swap_id, at=start)
             await self.poster.post_once(
                 "oncall_swap_reminder", f"swap:{swap_id}", channel_of(rot.channel), Message.text(text)
             )
             if member_id is not None:
+                mine = (await self.voices.member(member_id))("oncall.swap.reminder", id=swap_id, at=start)
                 await self.poster.dm_member_once(
-                    "oncall_swap_reminder", f"swap:{swap_id}", member_id, Message.text(text)
+                    "oncall_swap_reminder", f"swap:{swap_id}", member_id, Message.text(mine)
                 )
+
+
+def _previous_pieces(planner: ShiftPlanner, current: Shift) -> list[Shift]:
+    """The stretch before ``current`` (off-duty time skipped), or [] when there is none."""
+    earlier = [
+        s
+        for s in planner.shifts(current.start - LOOK_BACK, current.start)
+        if s.end <= current.start and s.reason != "off"
+    ]
+    return held_pieces(planner, earlier[-1].start) if earlier else []
+
+
+def _start_dm(t: Callable[..., str], rotation: str, current: Shift, waiting: list[QueueItem]) -> Message:
+    """The DM at the start of someone's stretch, in their language and zone: until when, and the queue."""
+    dm = Message([Section(t("oncall.dm.start", rotation=rotation, until=current.end))])
+    if waiting:
+        dm.add(BulletList(tuple((Plain(f"{i.repo}#{i.number}"), " ", Plain(i.title)) for i in waiting[:10])))
+    return dm
 
 
 def _age(delta: timedelta) -> str:

@@ -15,6 +15,9 @@ from cogs.oncall.records import ShiftRecords
 from cogs.oncall.rotation_people import RotationPeople
 from cogs.oncall.service import Schedule, day_bounds
 
+# A closed swap's status, as people read it (``taken`` names the taker: see ``SwapBook.closed``).
+CLOSED_KEYS = {"withdrawn": "oncall.error.swap_withdrawn", "expired": "oncall.error.swap_expired"}
+
 
 class SwapBook:
     """Swap requests over the database; finds shifts through the schedule and people through the roster."""
@@ -24,14 +27,26 @@ class SwapBook:
         self.people = people
         self.records = records
 
-    def find_own_shift(self, session: Session, actor: Actor, day: date, tz: ZoneInfo) -> tuple[Shift, str]:
-        """The actor's shift overlapping local ``day`` (the earliest), with the ref it is assigned to."""
+    def find_own_shift(
+        self, session: Session, actor: Actor, day: date, tz: ZoneInfo, now: datetime
+    ) -> tuple[Shift, str]:
+        """The actor's shift overlapping local ``day`` (the earliest not over yet), with the ref it is
+        assigned to; UserError when they are in no rotation, have no shift that day, or it is over."""
+        if not self.people.my_refs(actor):
+            raise UserError("oncall.error.not_a_member")
         start, end = day_bounds(day, tz)
+        over = False
         for rotation in self.schedule.config.rotations:
             refs = self.people.my_refs(actor, [rotation])
             for shift in self.schedule.shifts(session, rotation, start, end):
-                if shift.member in refs:
-                    return shift, shift.member
+                if shift.member not in refs:
+                    continue
+                if shift.end <= now:
+                    over = True  # a past shift is never swapped: the past is not rewritten
+                    continue
+                return shift, shift.member
+        if over:
+            raise UserError("oncall.error.swap_past")
         raise UserError("oncall.error.not_on_call_that_day", day=day)
 
     def create_swap(
@@ -80,7 +95,7 @@ class SwapBook:
     ) -> None:
         """``taker`` takes the rest of the swapped shift: the swap closes and an override records it."""
         if swap.status != "open":
-            raise UserError("oncall.error.swap_closed", status=swap.status)
+            raise self.closed(session, swap)
         if swap.shift_end <= now:
             raise UserError("oncall.error.swap_past")
         start = max(swap.shift_start, now)
@@ -89,6 +104,15 @@ class SwapBook:
         self.records.add_override(
             session, swap.rotation, taker, start, swap.shift_end, "swap", member_id, now, swap.region
         )
+
+    def closed(self, session: Session, swap: OncallSwap) -> UserError:
+        """Why ``swap`` can no longer be taken or withdrawn, in words (never the stored status)."""
+        if swap.status == "taken" and swap.taken_by:
+            name = self.people.known(session, swap.taken_by).name
+            return UserError("oncall.error.swap_taken", outside={"name": name})
+        if swap.status in CLOSED_KEYS:
+            return UserError(CLOSED_KEYS[swap.status])
+        return UserError("oncall.error.swap_closed")
 
     def open_swaps(self, session: Session) -> list[OncallSwap]:
         """Open swap requests, soonest shift first."""

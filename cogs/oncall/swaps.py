@@ -1,4 +1,8 @@
-"""The swap commands and buttons of /oncall: offer a shift, take or accept it, withdraw the offer."""
+"""The swap commands and buttons of /oncall: offer a shift, take or accept it, withdraw the offer.
+
+Each message is written for whoever reads it: the rotation channel in the project's language and
+zone, a DM in its recipient's, a reply in the invoker's (:mod:`cogs.oncall.voices`).
+"""
 
 from __future__ import annotations
 
@@ -14,11 +18,32 @@ from bot.core.refs import UserRef
 from bot.db.database import Database
 from cogs.oncall.config import OncallConfig
 from cogs.oncall.home import HomeNotifier
+from cogs.oncall.people import Person
+from cogs.oncall.planner import Shift
 from cogs.oncall.rotation_people import RotationPeople
 from cogs.oncall.service import Schedule, parse_day
 from cogs.oncall.shiftlife import channel_of
 from cogs.oncall.swap_book import SwapBook
-from cogs.oncall.views import when
+from cogs.oncall.voices import Translate, Voices, span
+
+
+def offer_message(
+    t: Translate, swap_id: int, rotation: str, shift: Shift, requester: Person, target: Person | None
+) -> Message:
+    """A swap request as ``t``'s reader sees it: to the whole rotation ("Take") or to one member."""
+    when = span(t, shift.start, shift.end)
+    if target is None:
+        text = Section(t("oncall.swap.open", rotation=rotation, span=when), Plain(requester.name))
+        button = Button(t("oncall.swap.take"), "oncall_take", str(swap_id), ButtonStyle.PRIMARY)
+    else:
+        text = Section(
+            target.mention(),
+            " ",
+            t("oncall.swap.addressed", rotation=rotation, span=when),
+            Plain(requester.name),
+        )
+        button = Button(t("oncall.swap.accept"), "oncall_take", str(swap_id), ButtonStyle.PRIMARY)
+    return Message([text, Buttons((button,))])
 
 
 class SwapCommands:
@@ -34,7 +59,7 @@ class SwapCommands:
         clock: Clock,
         poster: Poster,
         homes: HomeNotifier,
-        project_t: Callable[..., str],
+        voices: Voices,
     ) -> None:
         self.schedule = schedule
         self.people = people
@@ -44,7 +69,7 @@ class SwapCommands:
         self.clock = clock
         self.poster = poster
         self.homes = homes
-        self.project_t = project_t  # translates into the project's language, for channel posts
+        self.voices = voices
 
     @command(
         "oncall swap",
@@ -65,7 +90,7 @@ class SwapCommands:
             raise UserError("oncall.error.force_needs_member")
 
         def create(session):  # type: ignore[no-untyped-def]
-            shift, ref = self.swaps.find_own_shift(session, inv.actor, day, tz)
+            shift, ref = self.swaps.find_own_shift(session, inv.actor, day, tz, now)
             rotation = self.schedule.rotation(shift.rotation)[0]
             refs = self.people.rotation_refs(rotation)
             target = None
@@ -82,80 +107,36 @@ class SwapCommands:
 
         swap_id, shift, rotation, target, people = await self.db.run(create)
         await self.homes.changed({target, shift.member} if force else {target})
-        span = f"{when(inv.t, shift.start, tz)} → {when(inv.t, shift.end, tz)}"
-        requester = people[shift.member]
         if force:
-            text = self.project_t(
-                "oncall.swap.forced",
-                rotation=rotation.name,
-                span=span,
-                name=people[target].name,
-                by=inv.actor.display_name,
-            )
-            await self.poster.post(channel_of(rotation.channel), Message.text(text))
-            await inv.reply(inv.t("oncall.swap.forced_reply", name=people[target].name, span=span))
+            await self._forced(inv, rotation.name, rotation.channel, shift, people[target])
             return
-        if target is None:
-            post = Message(
-                [
-                    Section(
-                        self.project_t("oncall.swap.open", rotation=rotation.name, span=span),
-                        Plain(requester.name),
-                    ),
-                    Buttons(
-                        (
-                            Button(
-                                self.project_t("oncall.swap.take"),
-                                "oncall_take",
-                                str(swap_id),
-                                ButtonStyle.PRIMARY,
-                            ),
-                        )
-                    ),
-                ]
+        requester, taker = people[shift.member], people.get(target) if target else None
+        channel_post = offer_message(self.voices.project(), swap_id, rotation.name, shift, requester, taker)
+        if taker is not None and taker.member_id is not None:
+            t = await self.voices.member(taker.member_id)
+            await self.poster.dm_member(
+                taker.member_id, offer_message(t, swap_id, rotation.name, shift, requester, taker)
             )
-        else:
-            post = Message(
-                [
-                    Section(
-                        people[target].mention(),
-                        " ",
-                        self.project_t("oncall.swap.addressed", rotation=rotation.name, span=span),
-                        Plain(requester.name),
-                    ),
-                    Buttons(
-                        (
-                            Button(
-                                self.project_t("oncall.swap.accept"),
-                                "oncall_take",
-                                str(swap_id),
-                                ButtonStyle.PRIMARY,
-                            ),
-                        )
-                    ),
-                ]
-            )
-            target_id = people[target].member_id
-            if target_id is not None:
-                await self.poster.dm_member(target_id, post)
-        await self.poster.post(channel_of(rotation.channel), post)
-        await inv.reply(
-            Message(
-                [
-                    Section(inv.t("oncall.swap.created", id=swap_id, span=span)),
-                    Buttons(
-                        (
-                            Button(
-                                inv.t("oncall.swap.withdraw"),
-                                "oncall_withdraw",
-                                str(swap_id),
-                                ButtonStyle.DANGER,
-                            ),
-                        )
-                    ),
-                ]
-            )
+        await self.poster.post(channel_of(rotation.channel), channel_post)
+        withdraw = Button(inv.t("oncall.swap.withdraw"), "oncall_withdraw", str(swap_id), ButtonStyle.DANGER)
+        created = inv.t("oncall.swap.created", id=swap_id, span=span(inv.t, shift.start, shift.end))
+        await inv.reply(Message([Section(created), Buttons((withdraw,))]))
+
+    async def _forced(
+        self, inv: Invocation, rotation: str, channel: str | None, shift: Shift, taker: Person
+    ) -> None:
+        """A maintainer handed the shift over: the channel is told, and so is the maintainer."""
+        pt = self.voices.project()
+        text = pt(
+            "oncall.swap.forced",
+            rotation=rotation,
+            span=span(pt, shift.start, shift.end),
+            name=taker.name,
+            by=inv.actor.display_name,
         )
+        await self.poster.post(channel_of(channel), Message.text(text))
+        reply = inv.t("oncall.swap.forced_reply", name=taker.name, span=span(inv.t, shift.start, shift.end))
+        await inv.reply(reply)
 
     @action("oncall_take")
     async def take(self, inv: Invocation) -> None:
@@ -165,6 +146,8 @@ class SwapCommands:
             swap = self.swaps.get_swap(session, inv.value)
             rot = self.schedule.rotation(swap.rotation)[0]
             mine = self.people.my_refs(inv.actor, [rot])
+            if swap.status == "taken" and swap.taken_by in mine:
+                raise UserError("oncall.error.swap_taken_by_you")
             if swap.target is not None and swap.target not in mine:
                 raise UserError("oncall.error.swap_not_yours")
             if not mine:
@@ -182,15 +165,25 @@ class SwapCommands:
 
         swap, rot, taker, requester = await self.db.run(take)
         await self.homes.changed({taker.ref, requester.ref})
-        tz = self.schedule.project_tz()
-        span = f"{when(self.project_t, swap.shift_start, tz)} → {when(self.project_t, swap.shift_end, tz)}"
-        text = self.project_t(
-            "oncall.swap.taken", rotation=rot.name, span=span, name=taker.name, requester=requester.name
-        )
-        await self.poster.post(channel_of(rot.channel), Message.text(text))
+
+        def taken(t: Translate) -> Message:
+            when = span(t, swap.shift_start, swap.shift_end)
+            return Message.text(
+                t(
+                    "oncall.swap.taken",
+                    rotation=rot.name,
+                    span=when,
+                    name=taker.name,
+                    requester=requester.name,
+                )
+            )
+
+        await self.poster.post(channel_of(rot.channel), taken(self.voices.project()))
         if requester.member_id is not None:
-            await self.poster.dm_member(requester.member_id, Message.text(text))
-        await inv.reply(inv.t("oncall.swap.you_took", span=span))
+            await self.poster.dm_member(
+                requester.member_id, taken(await self.voices.member(requester.member_id))
+            )
+        await inv.reply(inv.t("oncall.swap.you_took", span=span(inv.t, swap.shift_start, swap.shift_end)))
 
     @action("oncall_withdraw")
     async def withdraw(self, inv: Invocation) -> None:
@@ -202,14 +195,13 @@ class SwapCommands:
             if swap.requester not in self.people.my_refs(inv.actor, [rot]) and not inv.actor.is_maintainer:
                 raise UserError("oncall.error.swap_not_yours")
             if swap.status != "open":
-                raise UserError("oncall.error.swap_closed", status=swap.status)
+                raise self.swaps.closed(session, swap)
             swap.status, swap.resolved_at = "withdrawn", now
             session.add(swap)
             return swap.id, rot, swap.target
 
         swap_id, rot, target = await self.db.run(withdraw)
         await self.homes.changed({target})
-        await self.poster.post(
-            channel_of(rot.channel), Message.text(self.project_t("oncall.swap.withdrawn_post", id=swap_id))
-        )
+        withdrawn = self.voices.project()("oncall.swap.withdrawn_post", id=swap_id)
+        await self.poster.post(channel_of(rot.channel), Message.text(withdrawn))
         await inv.reply(inv.t("oncall.swap.withdrawn", id=swap_id))

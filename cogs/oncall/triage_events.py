@@ -38,6 +38,7 @@ from cogs.oncall.rotation_people import RotationPeople
 from cogs.oncall.sections import missing_sections
 from cogs.oncall.shiftlife import channel_of
 from cogs.oncall.triage import TriageAccess
+from cogs.oncall.voices import Translate, Voices
 
 ASK_ACTION = "ask_sections"
 ASK_ROUND = "ask_round"  # in OncallTriage.extra: bumped by each refused ask, so a new one is queued
@@ -56,7 +57,7 @@ class TriageEvents:
         poster: Poster,
         github: Callable[[], GitHubPort | None],
         catalog: Catalog,
-        locale: Callable[[], str],
+        voices: Voices,
     ) -> None:
         self.people = people
         self.triage = triage
@@ -66,7 +67,11 @@ class TriageEvents:
         self.poster = poster
         self.github = github  # asked on each use: the GitHub client is set up after the cogs
         self.catalog = catalog
-        self.locale = locale  # the project's language, for GitHub comments and channel notices
+        self.voices = voices  # the project's language for GitHub comments and channel notices
+
+    def locale(self) -> str:
+        """The project's language: GitHub comments are read by everyone."""
+        return self.voices.project_reader().locale
 
     @action("oncall_ask")
     async def ask_for_sections(self, inv: Invocation) -> None:
@@ -155,29 +160,17 @@ class TriageEvents:
         await self._tell_ask_failed(event, reopened[0])
 
     async def _tell_ask_failed(self, event: GitHubActionFailed, rotation: str) -> None:
-        catalog, locale = self.catalog, self.locale()
-        reason_key = f"github.action_failed.{event.reason}"
-        if catalog.has(reason_key):
-            reason = catalog.translate(
-                locale,
-                reason_key,
-                repo=event.repo,
-                number=event.number,
-                action=catalog.translate(locale, "github.action.comment"),
-                login="",
-            )
-        else:
-            reason = catalog.translate(locale, "oncall.queue.ask_failed_reason", reason=event.reason)
-        ref = f"{event.repo}#{event.number}"
-        message = Message.text(catalog.translate(locale, "oncall.queue.ask_failed", ref=ref, reason=reason))
         period = f"outbox:{event.outbox_id}"
+        has_text = self.catalog.has(f"github.action_failed.{event.reason}")
         if event.requested_by_member_id is not None:
+            t = await self.voices.member(event.requested_by_member_id)
             await self.poster.dm_member_once(
-                "oncall_ask_failed", period, event.requested_by_member_id, message
+                "oncall_ask_failed", period, event.requested_by_member_id, _ask_failed(t, event, has_text)
             )
         # The rotation sees it too: the next person on call inherits the item.
         known = {r.name: r for r in self.config().rotations}
         channel = known[rotation].channel if rotation in known else None
+        message = _ask_failed(self.voices.project(), event, has_text)
         await self.poster.post_once("oncall_ask_failed", period, channel_of(channel), message)
 
     @listener(IssueOpened)
@@ -219,3 +212,18 @@ class TriageEvents:
     @listener(PullRequestReviewed)
     async def on_reviewed(self, event: PullRequestReviewed) -> None:
         await self._responded(event)
+
+
+def _ask_failed(t: Translate, event: GitHubActionFailed, known_reason: bool) -> Message:
+    """What failed and why, in ``t``'s language; a reason code without a text is never shown raw."""
+    reason = t("oncall.queue.ask_failed_reason")
+    if known_reason:
+        reason = t(
+            f"github.action_failed.{event.reason}",
+            repo=event.repo,
+            number=event.number,
+            action=t("github.action.comment"),
+            login="",
+        )
+    ref = f"{event.repo}#{event.number}"
+    return Message.text(t("oncall.queue.ask_failed", ref=ref, reason=reason))

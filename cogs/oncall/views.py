@@ -35,11 +35,27 @@ from cogs.oncall.triage import QueueItem
 T = Callable[..., str]
 QUEUE_LIMIT = 20
 ASK_BUTTONS = 5
+GAP_LINES = 10
 
 
 def when(t: T, moment: datetime, tz: ZoneInfo) -> str:
     """'Mon Jan 5, 2026, 9:00 AM' in ``tz``, in the reader's language (the view's footer names ``tz``)."""
     return t("core.time.at", at=LocalTime(moment, str(tz)))
+
+
+def local_span(t: T, start: datetime, end: datetime, tz: ZoneInfo) -> str:
+    """'Mon Jan 5, 2026, 9:00 AM → Mon Jan 12, 2026, 9:00 AM' in ``tz`` (the footer names ``tz``)."""
+    return t("oncall.span", start=LocalTime(start, str(tz)), end=LocalTime(end, str(tz)))
+
+
+def times_footer(t: T, tz: ZoneInfo, own_zone: bool) -> Context:
+    """'Times in {tz}.', with how to choose one's own zone for someone who has not."""
+    return Context(t("oncall.times_in" if own_zone else "oncall.times_in_project", tz=str(tz)))
+
+
+def uncovered(shift: Shift) -> bool:
+    """A piece of duty time nobody holds: everyone who could cover is away."""
+    return shift.member is None and shift.reason != "off"
 
 
 def day_names(t: T) -> tuple[str, ...]:
@@ -55,12 +71,18 @@ def person_inline(people: Mapping[str, Person], ref: str | None, t: T, mention: 
     return person.mention() if mention else Plain(person.name)
 
 
-def now_message(t: T, rows: Sequence[RotationNow], people: Mapping[str, Person], tz: ZoneInfo) -> Message:
+def now_message(
+    t: T, rows: Sequence[RotationNow], people: Mapping[str, Person], tz: ZoneInfo, own_zone: bool = False
+) -> Message:
+    """/oncall now: per rotation who holds it, since and until when (their whole stretch), and who is
+    next; ``own_zone`` when the reader chose ``tz`` themselves."""
     msg = Message([Header(t("oncall.now.title"))], summary=t("oncall.now.title"))
     for row in rows:
         cur, nxt = row.current, row.upcoming
         fields: list[tuple[Inline, Inline]] = []
-        if cur is None or cur.member is None:
+        if cur is not None and uncovered(cur):
+            fields.append((t("oncall.now.who"), t("oncall.now.uncovered")))
+        elif cur is None or cur.member is None:
             fields.append((t("oncall.now.who"), t("oncall.now.off_duty")))
         else:
             who: Inline = person_inline(people, cur.member, t)
@@ -78,7 +100,7 @@ def now_message(t: T, rows: Sequence[RotationNow], people: Mapping[str, Person],
                 )
             )
         msg.add(Section(Bold(row.rotation.name)), Fields(tuple(fields)))
-    msg.add(Context(t("oncall.now.footer", tz=str(tz))))
+    msg.add(times_footer(t, tz, own_zone))
     return msg
 
 
@@ -90,9 +112,13 @@ def _name(people: Mapping[str, Person], ref: str | None) -> str:
 
 
 def shift_line(t: T, shift: Shift, people: Mapping[str, Person], tz: ZoneInfo) -> tuple[Inline, ...]:
-    span = f"{when(t, shift.start, tz)} → {when(t, shift.end, tz)}  "
+    """One schedule line: when, who, and why when it is not the plain rotation."""
+    span = local_span(t, shift.start, shift.end, tz) + "  "
     if shift.reason == "off":
         return (span, t("oncall.schedule.off"))
+    if uncovered(shift):
+        # Nobody covers: never "covering for", which would say someone does.
+        return (span, t("oncall.schedule.uncovered", name=_name(people, shift.planned)))
     parts: list[Inline] = [span, Plain(_name(people, shift.member))]
     if shift.region:
         parts.append(f" [{shift.region}]")
@@ -128,13 +154,37 @@ def schedule_message(
                 f"{_name(people, ref)} {n}" for ref, n in sorted(counts.items(), key=lambda kv: -kv[1])
             )
             msg.add(Context(t("oncall.schedule.fairness"), Plain(shown)))
-        rotation_gaps = [g for g in gaps if g.rotation == name]
-        for gap in rotation_gaps[:10]:
-            start, end = Weekday(gap.start, str(tz)), Weekday(gap.end, str(tz))
-            span = t("oncall.schedule.gap_span", start=start, end=end)
-            msg.add(Context(t("oncall.schedule.gap", when=span)))
+        msg.add(*_gap_warnings(t, name, shifts, gaps, tz))
     msg.add(Context(t("oncall.schedule.footer", tz=str(tz))))
     return msg
+
+
+def _gap_warnings(
+    t: T, rotation: str, shifts: Sequence[Shift], gaps: Sequence[Gap], tz: ZoneInfo
+) -> list[Block]:
+    """Coverage gaps: the dated ones time away leaves in these shifts, then the weekly pattern of
+    hours nobody is available (from the members' stated availability)."""
+    zone = str(tz)
+    dated = [(LocalTime(start, zone), LocalTime(end, zone)) for start, end in uncovered_spans(shifts)]
+    weekly = [(Weekday(g.start, zone), Weekday(g.end, zone)) for g in gaps if g.rotation == rotation]
+    spans: list[tuple[object, object]] = [*dated[:GAP_LINES], *weekly[:GAP_LINES]]
+    return [
+        Context(t("oncall.schedule.gap", when=t("oncall.schedule.gap_span", start=start, end=end)))
+        for start, end in spans
+    ]
+
+
+def uncovered_spans(shifts: Sequence[Shift]) -> list[tuple[datetime, datetime]]:
+    """The times nobody covers, back-to-back pieces joined (a gap across a handoff is one gap)."""
+    spans: list[tuple[datetime, datetime]] = []
+    for shift in shifts:
+        if not uncovered(shift):
+            continue
+        if spans and spans[-1][1] == shift.start:
+            spans[-1] = (spans[-1][0], shift.end)
+        else:
+            spans.append((shift.start, shift.end))
+    return spans
 
 
 def age_text(age: timedelta) -> str:
@@ -211,14 +261,14 @@ def handoff_message(
     previous: Shift | None,
     current: Shift,
     people: Mapping[str, Person],
-    tz: ZoneInfo,
     triaged: Sequence[OncallTriage],
     waiting: Sequence[QueueItem],
     now: datetime,
     sla: timedelta,
     notes: Sequence[OncallHandoffNote],
 ) -> Message:
-    """The post at a shift change: what the last shift did and who is on call now."""
+    """The post at a shift change: what the last shift did and who is on call now, until the end of
+    their stretch (``current``; times in ``t``'s zone, named: a channel has no one zone)."""
     title = t("oncall.handoff.title", rotation=rotation)
     msg = Message([Header(title)])
     nxt = person_inline(people, current.member, t, mention=True)
@@ -258,7 +308,7 @@ def handoff_message(
         msg.add(Section(t("oncall.handoff.starting"), nxt))
     msg.add(Section(Bold(t("oncall.handoff.queue", count=len(waiting)))))
     msg.add(*queue_blocks(t, waiting, now, sla, limit=10))
-    msg.add(Context(t("oncall.handoff.until", at=when(t, current.end, tz))))
+    msg.add(Context(t("oncall.handoff.until", at=current.end)))
     msg.summary = t("oncall.handoff.summary", rotation=rotation, name=_name(people, current.member))
     return msg
 
@@ -281,7 +331,7 @@ def home_blocks(t: T, home: HomeShifts, tz: ZoneInfo) -> list[Block]:
             parts: list[Inline] = [Bold(shift.rotation)]
             if shift.region:
                 parts.append(f" [{shift.region}]")
-            parts.append(f" {when(t, shift.start, tz)} → {when(t, shift.end, tz)}")
+            parts.append(" " + local_span(t, shift.start, shift.end, tz))
             if shift.planned and shift.planned != shift.member:
                 parts.append(t("oncall.home.covering", name=home.names.get(shift.planned, shift.planned)))
             lines.append(tuple(parts))
@@ -301,7 +351,7 @@ def home_blocks(t: T, home: HomeShifts, tz: ZoneInfo) -> list[Block]:
                     "oncall.home.swap_line",
                     rotation=s.rotation,
                     id=s.id,
-                    span=f"{when(t, s.start, tz)} → {when(t, s.end, tz)}",
+                    span=local_span(t, s.start, s.end, tz),
                 ),
             )
             for s in home.swaps[:HOME_SHIFTS]
