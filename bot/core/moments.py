@@ -17,7 +17,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel import Locale
 from babel.dates import format_date, format_datetime, format_skeleton, format_time, format_timedelta
+from babel.lists import format_list
 from babel.numbers import format_decimal
+from babel.units import format_unit
 
 DEFAULT_ZONE = "UTC"
 _BABEL_LOCALES = {"en": "en", "zh-CN": "zh_Hans_CN"}
@@ -71,6 +73,14 @@ class LocalTime:
 
     when: datetime
     zone: str | None = None
+
+
+@dataclass(frozen=True)
+class Elapsed:
+    """A catalog parameter shown as a duration in its two largest units, narrow ('2d 4h', '3h 20m',
+    '45m'; '2天4小时'), for figures read side by side; an en dash when there is no value."""
+
+    seconds: float | None
 
 
 @dataclass(frozen=True)
@@ -129,6 +139,26 @@ def format_duration(delta: timedelta, locale: str | None) -> str:
     return format_timedelta(delta, threshold=1.0, locale=babel_locale(locale))
 
 
+_ELAPSED_UNITS = (("duration-day", 24 * 60), ("duration-hour", 60), ("duration-minute", 1))
+
+
+def format_elapsed(seconds: float | None, locale: str | None) -> str:
+    """'2d 4h' / '2天4小时': whole minutes, the two largest units present (CLDR narrow unit forms)."""
+    if seconds is None:
+        return "–"
+    loc = babel_locale(locale)
+    rest = round(seconds / 60)
+    amounts = []
+    for unit, minutes in _ELAPSED_UNITS:
+        amount, rest = divmod(rest, minutes)
+        amounts.append((unit, amount))
+    first = next((i for i, (_, amount) in enumerate(amounts) if amount), len(amounts) - 1)
+    # The largest unit present, then the next one when it is not zero ('2d', not '2d 0h').
+    shown = [amounts[first], *(x for x in amounts[first + 1 : first + 2] if x[1])]
+    parts = [format_unit(amount, unit, length="narrow", locale=loc) for unit, amount in shown]
+    return format_list(parts, style="unit-narrow", locale=loc)
+
+
 def zone_name(locale: str | None, zone: str | None) -> str:
     """The zone as people call it: 'China Standard Time' (the IANA id is kept for UTC)."""
     tz = zone_of(zone)
@@ -151,6 +181,8 @@ def format_value(value: Any, locale: str | None, zone: str | None) -> Any:
         return format_date(value, "medium", locale=babel_locale(locale))
     if isinstance(value, timedelta):
         return format_duration(value, locale)
+    if isinstance(value, Elapsed):
+        return format_elapsed(value.seconds, locale)
     if isinstance(value, Count):
         return format_decimal(value.value, locale=babel_locale(locale))
     return value

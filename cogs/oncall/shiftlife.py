@@ -20,6 +20,7 @@ from bot.core.events import EventBus, HomeChanged
 from bot.core.github_port import GitHubPort
 from bot.core.messages import BulletList, Message, Plain, Section
 from bot.core.messages import Mention as MentionSpan
+from bot.core.moments import Elapsed
 from bot.core.post_ledger import Due
 from bot.core.posting import Poster
 from bot.db.database import Database
@@ -185,7 +186,7 @@ class ShiftTicker:
                             " ",
                             Plain(i.title),
                             " — ",
-                            t("oncall.queue.breached", age=_age(now - i.opened_at), sla=_age(sla)),
+                            t("oncall.queue.breached", age=_elapsed(now - i.opened_at), sla=_elapsed(sla)),
                         )
                         for i in fresh[:15]
                     )
@@ -240,10 +241,8 @@ def _start_dm(t: Callable[..., str], rotation: str, current: Shift, waiting: lis
     return dm
 
 
-def _age(delta: timedelta) -> str:
-    from cogs.oncall.stats import format_seconds
-
-    return format_seconds(delta.total_seconds())
+def _elapsed(delta: timedelta) -> Elapsed:
+    return Elapsed(delta.total_seconds())
 
 
 Translate = Callable[..., str]

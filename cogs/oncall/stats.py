@@ -302,17 +302,3 @@ def _response_query(session: Session, weeks: int, by_rotation: bool) -> Any:
         func.aggregate_strings(cast(by.c.triage, String), " "),
         func.max(by.c.later),
     ).group_by(by.c.week, by.c.rotation, by.c.responder, by.c.triager)
-
-
-def format_seconds(seconds: float | None) -> str:
-    """A compact duration: 45m, 3h20m, 2d4h; an en dash when there is no value."""
-    if seconds is None:
-        return "–"
-    minutes = round(seconds / 60)
-    days, rest = divmod(minutes, 24 * 60)
-    hours, mins = divmod(rest, 60)
-    if days:
-        return f"{days}d{hours}h" if hours else f"{days}d"
-    if hours:
-        return f"{hours}h{mins:02d}m" if mins else f"{hours}h"
-    return f"{mins}m"

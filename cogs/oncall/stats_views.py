@@ -6,8 +6,8 @@ from collections.abc import Callable, Mapping
 from zoneinfo import ZoneInfo
 
 from bot.core.messages import Block, Bold, BulletList, Code, Fields, Plain, Section
-from bot.core.moments import Day
-from cogs.oncall.stats import Bucket, Report, format_seconds
+from bot.core.moments import Day, Elapsed
+from cogs.oncall.stats import Bucket, Report
 
 T = Callable[..., str]
 
@@ -16,10 +16,10 @@ def _pair(t: T, bucket: Bucket) -> str:
     fr, tr = bucket.summaries()
     return t(
         "oncall.stats.pair",
-        fr_median=format_seconds(fr.median),
-        fr_p90=format_seconds(fr.p90),
-        tr_median=format_seconds(tr.median),
-        tr_p90=format_seconds(tr.p90),
+        fr_median=Elapsed(fr.median),
+        fr_p90=Elapsed(fr.p90),
+        tr_median=Elapsed(tr.median),
+        tr_p90=Elapsed(tr.p90),
         count=max(fr.count, tr.count),
     )
 

@@ -22,14 +22,13 @@ from bot.core.messages import (
     Quote,
     Section,
 )
-from bot.core.moments import LocalTime, Weekday
+from bot.core.moments import Elapsed, LocalTime, Weekday
 from cogs.oncall.coverage import Gap
 from cogs.oncall.home import HomeShifts
 from cogs.oncall.models import OncallHandoffNote, OncallTriage
 from cogs.oncall.people import Person
 from cogs.oncall.planner import Shift
 from cogs.oncall.service import RotationNow
-from cogs.oncall.stats import format_seconds
 from cogs.oncall.triage import QueueItem
 
 T = Callable[..., str]
@@ -187,10 +186,6 @@ def uncovered_spans(shifts: Sequence[Shift]) -> list[tuple[datetime, datetime]]:
     return spans
 
 
-def age_text(age: timedelta) -> str:
-    return format_seconds(age.total_seconds())
-
-
 def queue_blocks(
     t: T,
     items: Sequence[QueueItem],
@@ -216,7 +211,8 @@ def queue_blocks(
             " — ",
         ]
         key = "oncall.queue.breached" if item.breached(now, sla) else "oncall.queue.within"
-        parts.append(t(key, age=age_text(item.age(now)), sla=format_seconds(sla.total_seconds())))
+        age, within = Elapsed(item.age(now).total_seconds()), Elapsed(sla.total_seconds())
+        parts.append(t(key, age=age, sla=within))
         if item.is_pull_request:
             parts.append(t("oncall.queue.pr"))
         if item.missing_sections:
