@@ -297,13 +297,39 @@ class App:
             return None
         return self.http.url(page)
 
+    async def _start_unless_stopped(self, stop: asyncio.Event) -> bool:
+        """``start``, unless ``stop`` is set first: then the start is cancelled, what it began is
+        stopped, and False returned. systemd and ``docker stop`` would otherwise have to kill a bot
+        whose chat connection keeps retrying."""
+        starting = asyncio.ensure_future(self.start())
+        stopping = asyncio.ensure_future(stop.wait())
+        try:
+            await asyncio.wait({starting, stopping}, return_when=asyncio.FIRST_COMPLETED)
+            if not starting.done():
+                log.info("stop asked for while starting: cancelling the start")
+                starting.cancel()
+            await asyncio.gather(starting, return_exceptions=True)
+            if starting.cancelled():
+                await self.stop()
+                return False
+            starting.result()  # a start that failed raises here
+        except BaseException:
+            starting.cancel()
+            await asyncio.gather(starting, return_exceptions=True)
+            await self.stop()
+            raise
+        finally:
+            stopping.cancel()
+        return True
+
     async def run_until_stopped(
         self, until: asyncio.Event | None = None, on_started: Callable[[App], None] | None = None
     ) -> None:
         """Start, then wait for SIGINT/SIGTERM (or ``until``); SIGHUP reloads the config.
 
         ``on_started`` runs once everything is up (the CLI prints where the HTTP server listens). A start
-        that fails half-way (e.g. the HTTP port is taken) stops what did start before raising.
+        that fails half-way (e.g. the HTTP port is taken) stops what did start before raising; a stop
+        asked for while starting (an adapter still retrying its connection) cancels the start.
         """
         loop = asyncio.get_running_loop()
         stop = until or asyncio.Event()
@@ -316,11 +342,8 @@ class App:
             loop.add_signal_handler(signal.SIGHUP, self.reloads.on_signal)
         except (NotImplementedError, RuntimeError, AttributeError):
             pass
-        try:
-            await self.start()
-        except BaseException:
-            await self.stop()
-            raise
+        if not await self._start_unless_stopped(stop):
+            return
         settle_heap()
         if on_started is not None:
             on_started(self)

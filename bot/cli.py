@@ -17,6 +17,7 @@ from bot.config import (
     load_config,
     load_config_text,
 )
+from bot.core.adapter import PlatformStartFailed
 from bot.counted import counted
 from bot.data_dir import demo_files_dir, prepare_demo_state
 from bot.logs import setup_logging
@@ -364,6 +365,9 @@ def main(argv: list[str] | None = None) -> int:
         # A configuration problem like any other: one line, no traceback.
         print(f"steward: {exc}", file=sys.stderr)
         return EXIT_CONFIG
+    except PlatformStartFailed as exc:
+        print(f"steward {args.cmd}: {exc}", file=sys.stderr)
+        return EXIT_FAILED
     except KeyboardInterrupt:
         return 130
 

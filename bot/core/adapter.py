@@ -26,6 +26,11 @@ class GroupChange(StrEnum):
         return self in (GroupChange.DONE, GroupChange.UNCHANGED, GroupChange.UNSUPPORTED)
 
 
+class PlatformStartFailed(RuntimeError):
+    """A chat platform refused or could not be reached at start (a bad token, no network): the
+    message says which and what to check; the command line prints it as one line."""
+
+
 class Adapter(Protocol):
     """A thin translator between one chat platform and the core."""
 

@@ -20,6 +20,7 @@ from bot.adapters.discord.gateway import (
     GatewayEvents,
     ShardedGatewayClient,
     check_shard_plan,
+    login,
 )
 from bot.adapters.discord.interactions import InteractionRouter
 from bot.adapters.discord.pacing import RequestPacer
@@ -129,11 +130,7 @@ class DiscordAdapter:
         self.ready.clear()
         client = self.client = self._new_client(members)
         self.members_intent = members
-        try:
-            await client.login(self.config.token)
-        except discord.LoginFailure as exc:
-            await client.close()
-            raise AdapterStartError("Discord rejected the bot token (discord.token)") from exc
+        await login(client, self.config.token)
         if self.shards is not None:
             await check_shard_plan(client, self.shards)
         await self.sync_commands()

@@ -7,6 +7,7 @@ import asyncio
 import sys
 
 import discord
+from bot.adapters.discord.gateway import login
 from bot.config import StewardConfig
 from bot.counted import counted
 
@@ -48,7 +49,7 @@ async def _application_id(config: StewardConfig) -> int:
         return config.discord.application_id
     client = discord.Client(intents=discord.Intents.none())
     try:
-        await client.login(config.discord.token)
+        await login(client, config.discord.token)
         assert client.application_id is not None
         return client.application_id
     finally:
@@ -80,7 +81,7 @@ async def _sync(config: StewardConfig, global_: bool) -> str:
     adapter = DiscordAdapter(config.discord, app.registry, app.catalog, config.project.locale)
     adapter.client = adapter._new_client(False)
     try:
-        await adapter.client.login(config.discord.token)
+        await login(adapter.client, config.discord.token)
         count = await adapter.sync_commands(global_=global_)
     finally:
         await adapter.client.close()

@@ -8,7 +8,10 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
+import aiohttp
+
 import discord
+from bot.core.adapter import PlatformStartFailed
 from bot.counted import counted
 from bot.shards import ShardPlan
 
@@ -22,8 +25,22 @@ SHARD_REFUSALS = {
 IDENTIFY_WINDOW = 5.0  # seconds; Discord allows max_concurrency IDENTIFYs per window
 
 
-class AdapterStartError(RuntimeError):
+class AdapterStartError(PlatformStartFailed):
     """Discord refused the connection (bad token, gateway unreachable)."""
+
+
+async def login(client: discord.Client, token: str) -> None:
+    """``client.login``, its failures as AdapterStartError: a refused token, or Discord unreachable."""
+    try:
+        await client.login(token)
+    except discord.LoginFailure as exc:
+        await client.close()
+        raise AdapterStartError("Discord rejected the bot token (discord.token)") from exc
+    except (TimeoutError, aiohttp.ClientError, OSError) as exc:
+        await client.close()
+        raise AdapterStartError(
+            f"could not reach Discord ({exc or type(exc).__name__}): check the network and try again"
+        ) from exc
 
 
 @dataclass(frozen=True)

@@ -73,3 +73,26 @@ def test_discord_sync_global_against_the_fake(tmp_path: Path, database_url: str)
         asyncio.run_coroutine_threadsafe(fake.stop(), loop).result(WAIT)
         loop.call_soon_threadsafe(loop.stop)
         thread.join(WAIT)
+
+
+def test_an_unreachable_discord_is_one_line_not_a_traceback(
+    tmp_path: Path, database_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import socket
+
+    import discord
+
+    from bot.cli import main
+    from tests.fixtures.console import config_text
+
+    with socket.socket() as held:  # a port nothing answers on: bound, never listening
+        held.bind(("127.0.0.1", 0))
+        port = held.getsockname()[1]
+        monkeypatch.setattr(discord.http.Route, "BASE", f"http://127.0.0.1:{port}/api/v10")
+        path = tmp_path / "steward.yaml"
+        path.write_text(config_text(database_url, "discord:\n  token: some-token\n"), encoding="utf-8")
+        code = main(["discord-sync", "--global", "--config", str(path)])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert err.startswith("steward discord-sync: could not reach Discord (") and "check the network" in err
+    assert "Traceback" not in err and len(err.strip().splitlines()) == 1
