@@ -124,15 +124,26 @@ def cmd_config_example(args: argparse.Namespace) -> int:
 
 
 def cmd_migrate(args: argparse.Namespace) -> int:
+    from alembic.util.exc import CommandError
+    from sqlalchemy.exc import OperationalError
+
     from bot.db import migrate
 
     config, _ = resolve_config(args)
     url = config.database_url()
-    if args.downgrade:
-        migrate.downgrade(url, args.downgrade)
-    else:
-        migrate.upgrade(url, args.revision)
-    print(f"database at revision {migrate.current_revision(url)}")
+    try:
+        if args.downgrade:
+            migrate.downgrade(url, args.downgrade)
+        else:
+            migrate.upgrade(url, args.revision)
+        revision = migrate.current_revision(url)
+    except CommandError as exc:  # an unknown revision: a usage problem, said in Alembic's words
+        raise UsageProblem(str(exc)) from None
+    except OperationalError as exc:
+        reason = str(exc.orig or exc).strip().splitlines()[0]
+        print(f"steward migrate: cannot use the database: {reason}", file=sys.stderr)
+        return EXIT_FAILED
+    print(f"database at revision {revision}" if revision else "database has no migrations applied (base)")
     return 0
 
 
@@ -320,7 +331,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("migrate", help="apply database migrations")
     with_config(p)
-    p.add_argument("--revision", default="head")
+    p.add_argument("--revision", default="head", help="upgrade to this revision (default: head, the newest)")
     p.add_argument("--downgrade", metavar="REV", help="downgrade to REV instead (e.g. base)")
     p.set_defaults(fn=cmd_migrate)
 

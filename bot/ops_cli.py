@@ -61,8 +61,18 @@ def cmd_healthcheck(args: argparse.Namespace) -> int:
     url = args.url
     if not url:
         from bot.cli import resolve_config
+        from bot.config import ConfigError
 
-        config, _ = resolve_config(args)
+        try:
+            config, _ = resolve_config(args)
+        except ConfigError as exc:
+            # Docker's HEALTHCHECK knows 0 and 1 only (2 is reserved): a config that does not load is
+            # unhealthy, said in one line, not exit 2 as other commands do.
+            print(
+                f"unhealthy: the config does not load: {exc.problems[0] if exc.problems else exc}",
+                file=sys.stderr,
+            )
+            return EXIT_UNHEALTHY
         url = _healthz_url(config.http.host, config.http.port)
     answer = _healthz(url, timeout=args.timeout)
     if answer.get("reachable") is False:

@@ -51,14 +51,20 @@ def fail_at(loc: tuple[str | int, ...], message: str, kind: str = "invalid", val
 
 
 def check_unique(
-    keys: list[str], field: str, what: str, prefix: tuple[str, ...] = (), ignore_case: bool = False
+    keys: list[str],
+    field: str | None,
+    what: str,
+    prefix: tuple[str | int, ...] = (),
+    ignore_case: bool = False,
 ) -> None:
-    """Fail at ``prefix[i].field`` for the first repeated key in ``keys``."""
+    """Fail at ``prefix[i].field`` (``prefix[i]`` for a list of plain values, ``field`` None) for the
+    first repeated key in ``keys``."""
     seen: set[str] = set()
     for index, key in enumerate(keys):
         folded = key.casefold() if ignore_case else key
         if folded in seen:
-            fail_at((*prefix, index, field), f"{what} {key!r} is used more than once", "duplicate", key)
+            loc: tuple[str | int, ...] = (*prefix, index) if field is None else (*prefix, index, field)
+            fail_at(loc, f"{what} {key!r} is used more than once", "duplicate", key)
         seen.add(folded)
 
 

@@ -92,11 +92,17 @@ class RotationConfig(StrictModel):
             if not self.regions:
                 fail_at(("regions",), "a follow_the_sun rotation needs a non-empty 'regions' list")
             check_unique([r.name for r in self.regions], "name", "region name", prefix=("regions",))
+            for index, region in enumerate(self.regions):
+                # Someone listed twice would take two turns in every round.
+                check_unique(
+                    [str(m) for m in region.members], None, "member", ("regions", index, "members"), True
+                )
         else:
             if self.regions:
                 fail_at(("regions",), "'regions' is only used with kind: follow_the_sun")
             if not self.members:
                 fail_at(("members",), "a rotation needs at least one member")
+            check_unique([str(m) for m in self.members], None, "member", ("members",), ignore_case=True)
         return self
 
 

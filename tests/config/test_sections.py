@@ -113,6 +113,12 @@ def test_rotation_rules() -> None:
     ]
     dup = messages(BASE + "oncall:\n  rotations: [{name: a, members: [x]}, {name: a, members: [y]}]\n")
     assert dup == ["oncall.rotations[1].name: rotation name 'a' is used more than once"]
+    # Someone listed twice would take two turns per round; GitHub logins ignore case.
+    twice = messages(BASE + "oncall:\n  rotations: [{name: a, members: [alice, bob, Alice]}]\n")
+    assert twice == ["oncall.rotations[0].members[2]: member 'Alice' is used more than once"]
+    region = "{name: r, timezone: UTC, start: '09:00', end: '17:00', members: [c, c]}"
+    sun = messages(BASE + f"oncall:\n  rotations: [{{name: a, kind: follow_the_sun, regions: [{region}]}}]\n")
+    assert sun == ["oncall.rotations[0].regions[0].members[1]: member 'c' is used more than once"]
     fts = messages(BASE + "oncall:\n  rotations: [{name: a, kind: follow_the_sun}]\n")
     assert fts == ["oncall.rotations[0].regions: a follow_the_sun rotation needs a non-empty 'regions' list"]
     member = messages(BASE + "oncall:\n  rotations: [{name: a, members: ['not a login']}]\n")

@@ -44,8 +44,9 @@ def cmd_slack_manifest(args: argparse.Namespace) -> int:
         raise UsageProblem("the config has no slack: section (see config/steward.example.yaml)")
     if args.url and config.slack.socket_mode:
         raise UsageProblem(
-            "--url is for HTTP mode, but slack.socket_mode is on: Socket Mode has no request URLs "
-            "(drop --url, or set slack.socket_mode: false)"
+            "--url is for HTTP mode, but the config uses Socket Mode (slack.app_token is set): Socket "
+            "Mode has no request URLs (drop --url, or replace slack.app_token with slack.signing_secret "
+            "for HTTP mode)"
         )
     if args.url and (problem := public_url_problem(args.url)):
         raise UsageProblem(problem)
