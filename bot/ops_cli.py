@@ -9,14 +9,13 @@ import sys
 import urllib.error
 import urllib.request
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, text
-from sqlalchemy.engine import make_url
 from sqlmodel import select
 
 from bot.counted import counted
+from bot.db.engine import sqlite_file_missing
 from bot.scheduling.leader import database_now, lease_holder
 
 EXIT_UNHEALTHY = 1
@@ -86,20 +85,12 @@ def cmd_healthcheck(args: argparse.Namespace) -> int:
     return 0
 
 
-def _sqlite_file_missing(url: str) -> Path | None:
-    parsed = make_url(url)
-    if parsed.get_backend_name() != "sqlite" or not parsed.database or parsed.database == ":memory:":
-        return None
-    path = Path(parsed.database)
-    return None if path.exists() else path
-
-
 def _database_report(url: str) -> dict[str, Any]:
     """Reachability and migration state; never creates a database that is not there."""
     from bot.db import migrate
     from bot.db.database import Database
 
-    missing = _sqlite_file_missing(url)
+    missing = sqlite_file_missing(url)
     if missing is not None:
         return {"ok": False, "backend": "sqlite", "state": "missing", "path": str(missing)}
     db = Database(url)

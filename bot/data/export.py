@@ -13,7 +13,7 @@ from sqlalchemy import MetaData, select
 
 from bot.data.archive import MANIFEST_NAME, DataUsageError, Manifest, TableEntry, encode_row, member_name
 from bot.db import migrate
-from bot.db.engine import READ_SNAPSHOT, make_engine
+from bot.db.engine import READ_SNAPSHOT, make_engine, sqlite_file_missing
 from bot.db.models import archived_tables, load_all_models
 
 # Rows are streamed from the database in batches of this many, so memory stays flat on big tables.
@@ -34,14 +34,19 @@ def schema_metadata() -> MetaData:
 
 
 def require_current_schema(url: str, what: str) -> str:
-    """The database's Alembic revision, which must be the one this code's models describe."""
+    """The database's Alembic revision, which must be the one this code's models describe; a SQLite
+    file that is not there is reported, not created."""
+    the = " ".join(filter(None, ("the", what, "database")))
+    missing = sqlite_file_missing(url)
+    if missing is not None:
+        raise DataUsageError(f"{the} does not exist yet ({missing}): run `steward migrate` first")
     revision = migrate.current_revision(url)
     heads = migrate.head_revisions()
     if revision is None:
-        raise DataUsageError(f"the {what} database has no tables yet: run `steward migrate` first")
+        raise DataUsageError(f"{the} has no tables yet: run `steward migrate` first")
     if revision not in heads:
         raise DataUsageError(
-            f"the {what} database is at revision {revision}, this Steward's is {', '.join(heads)}: "
+            f"{the} is at revision {revision}, this Steward's is {', '.join(heads)}: "
             "run `steward migrate` (or use the Steward version that matches the database)"
         )
     return revision

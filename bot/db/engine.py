@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
@@ -34,6 +35,16 @@ def normalize_url(url: str | URL) -> URL:
             text = "postgresql+psycopg://" + text[len(prefix) :]
             break
     return make_url(text)
+
+
+def sqlite_file_missing(url: str) -> Path | None:
+    """The SQLite file ``url`` names when it does not exist yet (connecting would create it); None
+    for PostgreSQL, in-memory SQLite or a file that exists. Commands that only read check it first."""
+    parsed = normalize_url(url)
+    if parsed.get_backend_name() != "sqlite" or not parsed.database or parsed.database == ":memory:":
+        return None
+    path = Path(parsed.database)
+    return None if path.exists() else path
 
 
 def _is_memory_sqlite(url: URL) -> bool:

@@ -213,3 +213,24 @@ def test_export_refuses_a_database_behind_the_code(
     assert main(["export", "-c", _config(tmp_path, database_url, "src"), str(tmp_path / "a.zip")]) == 2
     assert "steward migrate" in capsys.readouterr().err
     assert not (tmp_path / "a.zip").exists()
+
+
+def test_commands_that_read_a_database_never_create_one(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """export, import and forget on a SQLite file that is not there say so; they used to leave an
+    empty database behind."""
+    missing = tmp_path / "nothing-here.db"
+    config = _config(tmp_path, f"sqlite:///{missing}", "none")
+    source = f"sqlite:///{tmp_path / 'source.db'}"
+    migrate.upgrade(source)
+    assert main(["export", "-c", _config(tmp_path, source, "src"), str(tmp_path / "a.zip")]) == 0
+    for command in (
+        ["export", str(tmp_path / "b.zip")],
+        ["import", str(tmp_path / "a.zip")],
+        ["forget", "-y", "bob"],
+    ):
+        assert main([command[0], "-c", config, *command[1:]]) == 2
+        err = capsys.readouterr().err
+        assert f"does not exist yet ({missing}): run `steward migrate` first" in err and "  " not in err
+    assert not missing.exists()
