@@ -46,7 +46,11 @@ def cmd_status(args: argparse.Namespace) -> int:
     report: dict[str, Any] = {"database": _database_report(url)}
     if report["database"].get("ok"):
         report.update(_deployment_report(url, config))
-    report["instance"] = _healthz(_healthz_url(config.http.host, config.http.port))
+    report["instance"] = (
+        _healthz(_healthz_url(config.http.host, config.http.port))
+        if config.http.port
+        else {"reachable": None, "any_port": True}  # a free port is chosen at each start: nothing to ask
+    )
     report["font_warnings"] = chart_font_warnings(config.project.locale)
     _check_same_deployment(report)
     if args.json:
@@ -233,6 +237,9 @@ def _print_database(db: dict[str, Any]) -> None:
 
 
 def _print_instance(instance: dict[str, Any]) -> None:
+    if instance.get("any_port"):
+        print("instance   http.port is 0 (a free port is chosen at each start): no fixed address to check")
+        return
     if instance.get("reachable") is False:
         print(f"instance   no /healthz answer at {instance['url']} (HTTP server off or bot not running)")
         return
@@ -258,7 +265,12 @@ def _print(report: dict[str, Any], locale: str, zone: str) -> None:
         print("scheduler  " + states[leader])
         for job in report.get("jobs", []):
             print(
-                f"  job {job['job']}: {job['status']}, last run {_when(job['last_fire_at'], locale, zone)}, "
+                f"  job {job['job']}: {job['status']}, "
+                + (
+                    f"last run {_when(job['last_fire_at'], locale, zone)}, "
+                    if job["runs"]
+                    else "not run yet, "
+                )
                 + counted(job["runs"], "run", "runs")
                 + (f", error: {job['error']}" if job["error"] else "")
             )

@@ -64,6 +64,14 @@ def test_status_creates_nothing_and_says_what_to_do(tmp_path: Path) -> None:
     assert not (tmp_path / "s.db").exists() and not (tmp_path / "s.db.leader").exists()
 
 
+def test_status_with_any_port_checks_no_address(tmp_path: Path) -> None:
+    cfg = _config(tmp_path, 0)
+    migrate.upgrade(f"sqlite:///{tmp_path / 's.db'}")
+    result = steward("status", "--config", str(cfg))
+    assert "http.port is 0 (a free port is chosen at each start): no fixed address to check" in result.stdout
+    assert ":0/healthz" not in result.stdout
+
+
 def test_status_on_an_empty_database_says_not_migrated(tmp_path: Path) -> None:
     cfg = _config(tmp_path, _free_port())
     (tmp_path / "s.db").write_bytes(b"")
@@ -144,3 +152,22 @@ def test_healthcheck_exit_codes(tmp_path: Path, healthz: tuple[int, dict[str, ob
     closed = f"http://127.0.0.1:{_free_port()}/healthz"
     result = steward("healthcheck", "--url", closed, "--timeout", "2")
     assert result.returncode == 1 and "no answer" in result.stderr
+
+
+def test_a_job_that_never_ran_says_so(capsys: pytest.CaptureFixture[str]) -> None:
+    from bot.ops_cli import _print
+
+    job = {"job": "weekly_digest@default", "status": "ok", "last_fire_at": "2026-12-07T09:00:00+00:00"}
+    report = {
+        "database": {"ok": True, "state": "ok", "backend": "sqlite", "revision": "x"},
+        "scheduler": {"leader_running": True},
+        "jobs": [
+            {**job, "runs": 0, "error": None},
+            {**job, "job": "claim_reminders@default", "runs": 3, "error": None},
+        ],
+        "instance": {"any_port": True},
+    }
+    _print(report, "en", "UTC")
+    out = capsys.readouterr().out
+    assert "job weekly_digest@default: ok, not run yet, 0 runs" in out
+    assert "job claim_reminders@default: ok, last run Dec 7, 2026" in out and "3 runs" in out
