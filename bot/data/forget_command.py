@@ -18,6 +18,7 @@ from bot.counted import counted
 from bot.data.archive import DataUsageError
 from bot.data.forget import ForgetReport, Someone, forget
 
+WAYS_TO_NAME = "name them as discord:ID, slack:ID, console:NAME, their GitHub login or a chat name they used"
 # Where a bare name is looked for, after refs and GitHub logins (which every platform resolves alike).
 NAME_PLATFORMS = ("console", "discord", "slack")
 
@@ -84,7 +85,8 @@ def print_report(report: ForgetReport, *, planned: bool) -> None:
 
 
 def cmd_forget(args: argparse.Namespace) -> int:
-    """``steward forget MEMBER [--yes]``: 0 when erased, 1 when not found or not confirmed, 2 for usage."""
+    """``steward forget MEMBER [--yes]``: 0 when erased, 1 when not confirmed, 2 for usage (nobody, a
+    group or several people named so)."""
     from bot.app import App
     from bot.cli import resolve_config
     from bot.data.export import require_current_schema
@@ -118,9 +120,13 @@ def cmd_forget(args: argparse.Namespace) -> int:
         print_report(report, planned=False)
         return 0
     except UserError as exc:
+        if exc.key == "core.error.unknown_person":
+            # Chat's wording asks for a mention, which a command line cannot give: say what it takes.
+            print(f"steward forget: nobody known as {args.member!r}; {WAYS_TO_NAME}", file=sys.stderr)
+            return 2
         message = app.catalog.translate(config.project.locale, exc.key, **exc.params, **exc.outside)
         print(f"steward forget: {message}", file=sys.stderr)
-        return 1
+        return 2  # naming: nobody, a group, or several people
     finally:
         app.db.dispose()
 

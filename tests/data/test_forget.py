@@ -260,7 +260,7 @@ def test_it_asks_first_and_erases_nothing_without_a_yes(
 @pytest.mark.parametrize(
     ("named", "says"),
     [
-        ("nobody-here", "I don't know anyone called 'nobody-here'"),
+        ("nobody-here", "nobody known as 'nobody-here'; name them as discord:ID, slack:ID, console:NAME"),
         ("@everyone", "names a group"),
         ("Sam", "Several people here are called 'Sam'"),
     ],
@@ -275,7 +275,7 @@ def test_unknown_or_group_names_are_refused_clearly(
             s.add(
                 PlatformIdentity(member_id=sam, platform=platform, platform_user_id=uid, display_name="Sam")
             )
-    assert main(["forget", "-c", _config(tmp_path, db), named, "--yes"]) == 1
+    assert main(["forget", "-c", _config(tmp_path, db), named, "--yes"]) == 2  # a usage problem
     err = capsys.readouterr().err
     assert says in err and "Traceback" not in err
     with db.session() as s:
