@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from collections.abc import Iterator, Mapping
+from typing import TYPE_CHECKING, Any
 
 from bot.config.base import fail_at
 from bot.config.yamltree import DataPath, format_path
@@ -57,6 +57,17 @@ def check_channel_purposes(config: StewardConfig) -> None:
             for j, target in enumerate(schedule.channels.slack):
                 if not (_SLACK_ID.match(target) or target.startswith("#")) and target not in slack:
                     _fail((*here, "slack", j), target, slack)
+
+
+def chat_channel_sections(config: StewardConfig) -> dict[str, Any]:
+    """The config's chat platform sections that are present, by name: every section with a
+    ``channels`` map (features name no platform; a new adapter's section is covered too)."""
+    found: dict[str, Any] = {}
+    for name in type(config).model_fields:
+        section = getattr(config, name, None)
+        if isinstance(getattr(section, "channels", None), Mapping):
+            found[name] = section
+    return found
 
 
 def purpose_warnings(config: StewardConfig) -> list[str]:

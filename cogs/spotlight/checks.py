@@ -6,11 +6,10 @@ entries that name a job only to disable it, and chat platforms with nowhere to p
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import datetime
-from typing import Any
 
 from bot.config import StewardConfig
+from bot.config.purposes import chat_channel_sections
 from cogs.spotlight.config import SpotlightConfig
 
 # What stops happening when a job never runs.
@@ -20,17 +19,6 @@ _JOB_EFFECTS = {
     "failed part-way is only retried at the next publishing slot",
     "spotlight_candidates": "the weekly candidate list is never posted",
 }
-
-
-def _chat_sections(config: StewardConfig) -> dict[str, Any]:
-    """The config's chat platform sections that are present, by name: every section with a
-    ``channels`` map (the cog names no platform; a new adapter's section is checked too)."""
-    found: dict[str, Any] = {}
-    for name in type(config).model_fields:
-        section = getattr(config, name, None)
-        if isinstance(getattr(section, "channels", None), Mapping):
-            found[name] = section
-    return found
 
 
 def config_warnings(config: StewardConfig, now: datetime) -> list[str]:
@@ -46,7 +34,7 @@ def config_warnings(config: StewardConfig, now: datetime) -> list[str]:
                 f"schedules: every {job} entry is disabled, so {effect} "
                 "(remove the entries to use the default schedule)"
             )
-    for platform, section in _chat_sections(config).items():
+    for platform, section in chat_channel_sections(config).items():
         for key, purpose, effect in (
             ("channel", spotlight.channel, "spotlights are not published"),
             ("maintainer_channel", spotlight.maintainer_channel, "maintainers get no spotlight notices"),

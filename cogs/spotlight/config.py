@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import timedelta
 from typing import Annotated, Literal
 
@@ -9,6 +10,7 @@ from pydantic import Field, field_validator
 
 from bot.config.base import FeatureSection, LocalizedText, StrictModel, Text, check_unique
 from bot.config.types import Duration, GitHubLogin, Slug
+from bot.config.yamltree import DataPath
 
 
 class QuestionConfig(StrictModel):
@@ -119,3 +121,9 @@ class SpotlightConfig(FeatureSection):
     def _unique_ids(cls, value: list[QuestionConfig]) -> list[QuestionConfig]:
         check_unique([q.id for q in value], "id", "question id")
         return value
+
+    def channel_purposes(self) -> Iterator[tuple[DataPath, str]]:
+        """The publishing and maintainers' channels, when the file names them (defaults are no typo)."""
+        for key in ("channel", "maintainer_channel"):
+            if key in self.model_fields_set:
+                yield (key,), getattr(self, key)

@@ -254,3 +254,23 @@ def test_app_private_key_must_be_rsa() -> None:
     assert messages(APP, {"K": pem}) == [
         "github.app.private_key: a GitHub App private key is an RSA key; this one is not"
     ]
+
+
+def test_a_named_spotlight_channel_must_exist_and_an_unmapped_handoff_channel_is_warned(
+    tmp_path: Path,
+) -> None:
+    from datetime import UTC, datetime
+
+    from bot.features import config_warnings
+
+    chat = "discord: {token: t, channels: {spotlight: '1', maintainers: '2'}}\n"
+    typo = messages(BASE + chat + "spotlight: {channel: spotlite}\n")
+    assert typo == [
+        "spotlight.channel: unknown channel purpose 'spotlite'; did you mean 'spotlight'? "
+        "configured purposes: maintainers, spotlight"
+    ]
+    quiet = load(BASE + chat + "oncall:\n  rotations: [{name: core, members: [alice]}]\n")
+    assert (
+        "discord.channels: no 'oncall' channel (oncall.rotations.core), so its hand-offs and channel topic "
+        "are not posted on Discord"
+    ) in config_warnings(quiet, datetime(2026, 12, 7, tzinfo=UTC))
