@@ -1,6 +1,12 @@
 # Steward's container image: `steward run` as a non-root user, healthy when /healthz answers.
 #   docker build -t steward .
-#   docker run --env-file deploy/steward.env -v ./steward.yaml:/etc/steward/steward.yaml:ro steward
+#   docker run -d --env-file deploy/steward.env -p 8080:8080 -v "$PWD/deploy/steward.yaml:/etc/steward/steward.yaml:ro" steward
+# The HEALTHCHECK asks /healthz on the config's http: port, so the config needs http.enabled: true
+# (and http.host: 0.0.0.0 for -p to reach the server); deploy/steward.yaml has both. The image has
+# no ./steward.yaml: other commands need the config named, e.g.
+#   docker exec CONTAINER steward status --config /etc/steward/steward.yaml
+# With SQLite (DATABASE_URL empty, sqlite_path /var/lib/steward/steward.db), keep the database on a
+# volume: add -v steward-data:/var/lib/steward.
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \

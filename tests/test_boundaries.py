@@ -1,4 +1,4 @@
-"""The architecture's import boundaries are enforced by ruff's banned-api rule (DESIGN.md)."""
+"""The architecture's import boundaries are enforced by ruff's banned-api rule (docs/ARCHITECTURE.md)."""
 
 from __future__ import annotations
 
