@@ -140,6 +140,27 @@ def test_maintainer_confirmation_and_pr_filters(db: Database, cfg: OnboardingCon
         assert step is not None and step.confirmed and step.completed_at == T0 + timedelta(hours=2)
 
 
+def add_issue(
+    session: Session,
+    repo_id: int,
+    number: int,
+    labels: tuple[str, ...],
+    *,
+    state: str = "open",
+    is_pr: bool = False,
+    assignees: list[str] | None = None,
+) -> None:
+    """A synced issue opened ``number`` minutes after T0, with ``labels``."""
+    issue = TrackedIssue(repo_id=repo_id, number=number, title=f"issue {number}", state=state,
+                         is_pull_request=is_pr, assignees=assignees or [],
+                         created_at=T0 + timedelta(minutes=number))  # fmt: skip
+    session.add(issue)
+    session.flush()
+    assert issue.id is not None
+    for label in labels:
+        session.add(IssueLabel(issue_id=issue.id, name=label))
+
+
 def test_matching_issues_are_open_unassigned_and_labelled(db: Database) -> None:
     with db.session() as s:
         rid = repo(s)
@@ -151,14 +172,7 @@ def test_matching_issues_are_open_unassigned_and_labelled(db: Database) -> None:
             (5, ("kernel",), [], "open", False),
             (6, ("good first issue",), [], "open", False),
         ):
-            issue = TrackedIssue(repo_id=rid, number=number, title=f"issue {number}", state=state,
-                                 is_pull_request=is_pr, assignees=assignees,
-                                 created_at=T0 + timedelta(minutes=number))  # fmt: skip
-            s.add(issue)
-            s.flush()
-            assert issue.id is not None
-            for label in labels:
-                s.add(IssueLabel(issue_id=issue.id, name=label))
+            add_issue(s, rid, number, labels, state=state, is_pr=is_pr, assignees=assignees)
     with db.session() as s:
         found = matching_issues(s, StepIssues(["docs", "good first issue"]), (), 5)
         assert [(i.repo, i.number) for i in found] == [("acme/widgets", 6), ("acme/widgets", 1)]
@@ -176,14 +190,7 @@ def test_with_the_board_loaded_only_its_issues_are_suggested(db: Database) -> No
             (docs, 3, ("area/docs", "easy")),
             (docs, 4, ("good first issue",)),
         ):
-            issue = TrackedIssue(repo_id=repo_id, number=number, title=f"issue {number}", state="open",
-                                 is_pull_request=False, assignees=[],
-                                 created_at=T0 + timedelta(minutes=number))  # fmt: skip
-            s.add(issue)
-            s.flush()
-            assert issue.id is not None
-            for label in labels:
-                s.add(IssueLabel(issue_id=issue.id, name=label))
+            add_issue(s, repo_id, number, labels)
     board = ["good first issue", "easy"]
 
     def numbers(wanted: StepIssues) -> list[int]:

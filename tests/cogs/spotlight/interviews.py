@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlmodel import Session
 
 from cogs.spotlight.interview import get_interview
+from tests.cogs.spotlight.test_e2e import last, only
 from tests.fixtures.chat import ChatDriver, Reply
 
 # Six questions, the second optional (page 1: questions 1-5, page 2: question 6).
@@ -19,19 +20,6 @@ spotlight:
     - {id: f, text: "Question F?"}
 """
 ANSWERS = {"a": "Answer A.", "c": "Answer C.", "d": "Answer D.", "e": "Answer E.", "f": "Answer F."}
-
-
-def only(replies: list[Reply]) -> Reply:
-    """The one answer to the person who acted (DMs and posts it caused are checked separately)."""
-    answers = [r for r in replies if r.kind == "reply"]
-    assert len(answers) == 1, answers
-    return answers[0]
-
-
-def last(replies: list[Reply], kind: str = "reply") -> Reply:
-    found = [r for r in replies if r.kind == kind]
-    assert found, f"no {kind} among {replies}"
-    return found[-1]
 
 
 async def invited(chat: ChatDriver, user: str, maintainer: str = "mia") -> Reply:
