@@ -22,10 +22,12 @@ class NeverConnects:
     platform = "never"
 
     def __init__(self) -> None:
+        self.connecting = asyncio.Event()
         self.cancelled = False
         self.stopped = False
 
     async def start(self, dispatcher: Any) -> None:
+        self.connecting.set()
         try:
             await asyncio.Event().wait()
         except asyncio.CancelledError:
@@ -47,7 +49,8 @@ async def test_sigterm_while_an_adapter_connects_stops_the_bot(database_url: str
     app.adapters.append(adapter)  # type: ignore[arg-type]
     started: list[App] = []
     running = asyncio.create_task(app.run_until_stopped(on_started=started.append))
-    await asyncio.sleep(0.3)  # the adapter is connecting
+    # Once the adapter is connecting (after the database is prepared, which takes longer on PostgreSQL).
+    await asyncio.wait_for(adapter.connecting.wait(), 30)
     assert not running.done()
     began = time.monotonic()
     os.kill(os.getpid(), signal.SIGTERM)
