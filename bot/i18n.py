@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import logging
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -127,6 +127,14 @@ class Catalog:
             form = babel_locale(locale).plural_form(count)
         return strings.get(f"{key}.{form}") or strings[f"{key}.{PLURAL_OTHER}"]
 
+    def for_reader(self, reader: Reader) -> Translate:
+        """``translate`` bound to ``reader``: their language, times in their zone."""
+
+        def t(key: str, **params: Any) -> str:
+            return self.translate(reader.locale, key, reader_zone=reader.zone, **params)
+
+        return t
+
     def translate(
         self, locale: str | None, key: str, *, reader_zone: str | None = None, **params: Any
     ) -> str:
@@ -159,6 +167,10 @@ class Reader:
 
     locale: str
     zone: str | None = None
+
+
+# (key, **params) -> the text in a reader's language, times in their zone.
+Translate = Callable[..., str]
 
 
 class _SafeParams(dict[str, Any]):

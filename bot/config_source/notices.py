@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from babel import Locale
@@ -11,8 +10,8 @@ from bot.config import ConfigProblem
 from bot.config_source.models import ConfigVersion
 from bot.config_source.summary import Change
 from bot.core.messages import BulletList, Context, Header, Inline, Link, Message, Plain, Section
+from bot.i18n import Translate
 
-Translate = Callable[..., str]  # (key, **params) -> text in the reader's locale
 MAX_LISTED = 25  # problems listed in chat; the check run or the bot's log has them all
 
 

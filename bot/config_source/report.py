@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -12,8 +11,7 @@ from bot.config.sections.source import ConfigSourceConfig
 from bot.config_source.fetch import label
 from bot.config_source.notices import change_lines, plural_key
 from bot.config_source.summary import Change
-
-Translate = Callable[..., str]
+from bot.i18n import Translate
 
 
 @dataclass

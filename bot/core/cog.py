@@ -13,7 +13,7 @@ from bot.core.commands import ActionRoute, Command, CommandRegistry, declared
 from bot.core.events import EventBus
 from bot.core.github_port import GitHubPort
 from bot.core.member_reads import MemberReads
-from bot.core.members import MemberDirectory
+from bot.core.members import MemberDirectory, MemberInfo
 from bot.core.messages import Block
 from bot.core.people import PersonResolver
 from bot.core.permissions import MaintainerPolicy
@@ -67,6 +67,19 @@ class Services:
     @property
     def config(self) -> StewardConfig:
         return self.config_ref()
+
+    def project_reader(self) -> Reader:
+        """What a channel reads: the project's language and time zone."""
+        project = self.config.project
+        return Reader(project.locale, project.timezone)
+
+    def reader_for(self, info: MemberInfo | None) -> Reader:
+        """What a member reads: their language and zone, each else the project's."""
+        return info.reader(self.project_reader()) if info is not None else self.project_reader()
+
+    async def reader_of(self, member_id: int) -> Reader:
+        """``reader_for`` the member with id ``member_id`` (the project's for an unknown one)."""
+        return self.reader_for(await self.member_reads.info(member_id))
 
     @property
     def people(self) -> PersonResolver:
@@ -143,8 +156,9 @@ class Cog:
         records joins (onboarding does); None when it does not. The digest welcomes these people."""
         return None
 
-    async def home_section(self, member_id: int, locale: str) -> list[Block]:
-        """This feature's part of a person's home page (Slack App Home): their claims, shifts, progress."""
+    async def home_section(self, member_id: int, reader: Reader) -> list[Block]:
+        """This feature's part of a person's home page (Slack App Home): their claims, shifts, progress,
+        in ``reader``'s (their) language and time zone."""
         return []
 
     def public_page(self) -> str | None:

@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
 
 from bot.db.models import Member, PlatformIdentity
+from bot.i18n import Reader, normalize_locale
 
 
 class KnownMember(NamedTuple):
@@ -67,6 +68,10 @@ class MemberInfo:
 
     def user_ids(self) -> dict[str, str]:
         return dict(self.identities)
+
+    def reader(self, project: Reader) -> Reader:
+        """Who this member is as a reader: their language and zone, each else the project's."""
+        return Reader(normalize_locale(self.locale) or project.locale, self.timezone or project.zone)
 
 
 class MemberDirectory:

@@ -40,24 +40,19 @@ class DigestCog(Cog):
                 joined += await cog.joined_members(start, end) or []
         week = await self.services.db.run(lambda s: community_week(s, start, end, bots, joined))
 
-        def t(key: str, **params: Any) -> str:
-            return self.services.catalog.translate(reader.locale, key, reader_zone=reader.zone, **params)
-
-        return render_digest(t, config.project.name, start, end, week, sections)
+        return render_digest(
+            self.services.catalog.for_reader(reader), config.project.name, start, end, week, sections
+        )
 
     async def weekly_digest(self, ctx: JobContext) -> None:
         """Scheduled: post the digest of the week before the scheduled time, once per period."""
         start, end = week_ending(ctx.scheduled_at)
-        message = await self.build(start, end, self._channel_reader())
+        # Posted to a channel, read by everyone: the project's language and time zone.
+        message = await self.build(start, end, self.services.project_reader())
         # A failed target fails the run, so the scheduler retries the period (sent targets are skipped).
         require_delivered(
             await self.services.poster.post_once(JOB, ctx.period, PURPOSE, message, ctx.channels)
         )
-
-    def _channel_reader(self) -> Reader:
-        """A digest posted to a channel is read by everyone: the project's language and time zone."""
-        project = self.services.config.project
-        return Reader(project.locale, project.timezone)
 
     @command("steward digest preview", "digest.preview.description")
     async def preview(self, inv: Invocation) -> None:
@@ -69,7 +64,7 @@ class DigestCog(Cog):
     async def send(self, inv: Invocation) -> None:
         now = self.services.clock.now()
         start, end = week_ending(now)
-        message = await self.build(start, end, self._channel_reader())
+        message = await self.build(start, end, self.services.project_reader())
         # Keyed by the minute: a double click posts once, a deliberate resend later posts again.
         results = await self.services.poster.post_once(JOB, f"manual-{now:%Y-%m-%dT%H:%M}", PURPOSE, message)
         sent = [r for r in results if r.status == "sent"]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from bot.core.messages import (
@@ -18,9 +17,9 @@ from bot.core.messages import (
     Section,
 )
 from bot.core.moments import Day
+from bot.i18n import Translate
 from cogs.digest.service import CommunityWeek
 
-Translate = Callable[..., str]
 MAX_NAMES = 15
 
 

@@ -102,15 +102,8 @@ class GoodFirstIssuesCog(Cog):
 
     async def digest_section(self, start: datetime, end: datetime, reader: Reader) -> list[Block]:
         week = await self.services.db.run(lambda s: board_week(s, start, end))
-        catalog = self.services.catalog
-        return digest_blocks(
-            lambda key, **p: catalog.translate(reader.locale, key, reader_zone=reader.zone, **p), week
-        )
+        return digest_blocks(self.services.catalog.for_reader(reader), week)
 
-    async def home_section(self, member_id: int, locale: str) -> list[Block]:
+    async def home_section(self, member_id: int, reader: Reader) -> list[Block]:
         board = await self.service.home(member_id)
-        info = await self.services.member_reads.info(member_id)
-        zone = (info.timezone if info else None) or self.services.config.project.timezone
-        return views.home_blocks(
-            lambda key, **p: self.services.catalog.translate(locale, key, reader_zone=zone, **p), board
-        )
+        return views.home_blocks(self.services.catalog.for_reader(reader), board)

@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING, Any
 
 from bot.core.cog import Services
 from bot.core.messages import Button, Buttons, ButtonStyle, Link, Message, Plain, Section
-from bot.db.models import Member
 from bot.i18n import Reader
 from cogs.good_first_issues.board import BoardRules
 from cogs.good_first_issues.config import GoodFirstIssuesConfig
@@ -33,18 +32,11 @@ class Notices:
     def __init__(self, services: Services) -> None:
         self.services = services
 
-    async def reader_of(self, member_id: int) -> Reader:
-        """The member's language and time zone, else the project's."""
-        member = await self.services.db.run(lambda s: s.get(Member, member_id))
-        project = self.services.config.project
-        locale = (member.locale if member and member.locale else None) or project.locale
-        return Reader(locale, (member.timezone if member else None) or project.timezone)
-
     def t(self, reader: Reader, key: str, **params: Any) -> str:
         return self.services.catalog.translate(reader.locale, key, reader_zone=reader.zone, **params)
 
     async def _dm(self, member_id: int, build: Any) -> bool:
-        reader = await self.reader_of(member_id)
+        reader = await self.services.reader_of(member_id)
         return await self.services.poster.dm_member(member_id, build(reader))
 
     async def dm_reminder(
@@ -134,8 +126,8 @@ class Notices:
     def github_comment(self, kind: str, login: str, name: str) -> str:
         """The comment posted on GitHub, in the project's language (config template when given)."""
         config = self.services.config
-        locale = config.project.locale
-        reader = Reader(locale, config.project.timezone)
+        reader = self.services.project_reader()
+        locale = reader.locale
         gfi = config.section(GoodFirstIssuesConfig)
         template = None
         if gfi is not None:

@@ -23,6 +23,7 @@ from bot.core.messages import (
     Section,
 )
 from bot.core.moments import Day
+from bot.i18n import Translate
 from cogs.good_first_issues.board import BoardEntry, BoardPage
 from cogs.good_first_issues.board_stats import Stats
 from cogs.good_first_issues.claim_actions import ClaimResult
@@ -31,7 +32,6 @@ from cogs.good_first_issues.notices import ACTION_CLAIM, issue_link
 from cogs.good_first_issues.reservations import Reservation
 from cogs.good_first_issues.service import IssueDetails, MyClaim
 
-Translate = Callable[..., str]
 ACTION_PAGE = "gfi_page"
 ACTION_WAIT = "gfi_waitlist"
 BUTTONS_PER_ROW = 5

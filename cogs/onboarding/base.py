@@ -19,7 +19,6 @@ from bot.core.invocation import Invocation
 from bot.core.issue_areas import issue_areas, newcomer_labels
 from bot.core.members import MemberInfo
 from bot.core.messages import Inline, Mention, Message, Plain
-from bot.i18n import normalize_locale
 from cogs.onboarding import views
 from cogs.onboarding.config import OnboardingConfig, PathConfig
 from cogs.onboarding.issues import IssueSuggestion, StepIssues, matching_issues
@@ -67,7 +66,7 @@ class OnboardingBase:
         return await self.services.member_reads.info(member_id)
 
     def locale_of(self, info: MemberInfo | None) -> str:
-        return normalize_locale(info.locale if info else None) or self.project_locale()
+        return self.services.reader_for(info).locale
 
     async def issues_for(self, path: PathConfig, index: int) -> list[IssueSuggestion]:
         """Open issues that fit step ``index`` and no loaded feature holds for someone."""

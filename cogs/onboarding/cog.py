@@ -89,13 +89,10 @@ class OnboardingCog(Cog):
         return await self.service.issues_for(path, index)
 
     # -- pages ------------------------------------------------------------
-    async def home_section(self, member_id: int, locale: str) -> list[Block]:
+    async def home_section(self, member_id: int, reader: Reader) -> list[Block]:
         info = await self.service.member_info(member_id)
-        zone = (info.timezone if info else None) or self.services.config.project.timezone
-        catalog = self.services.catalog
-
-        def t(key: str, **params: Any) -> str:
-            return catalog.translate(locale, key, reader_zone=zone, **params)
+        locale = reader.locale
+        t = self.services.catalog.for_reader(reader)
 
         found = await self.services.db.run(latest_enrollment, member_id)
         if found is None:
@@ -113,7 +110,7 @@ class OnboardingCog(Cog):
         group = await self.services.db.run(cohort, start, end)
         if not group.joined:
             return []
-        t = self.service.tr(reader.locale)
+        t = self.services.catalog.for_reader(reader)
         figures = (
             ("joined", group.joined),
             ("picked", group.picked),

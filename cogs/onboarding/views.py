@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 from bot.core.messages import (
     Block,
@@ -22,13 +22,13 @@ from bot.core.messages import (
     Section,
 )
 from bot.core.moments import Day
+from bot.i18n import Translate
 from cogs.onboarding.config import PathConfig, StepConfig
 from cogs.onboarding.funnel import Stage
 from cogs.onboarding.greetings import Greeted
 from cogs.onboarding.issues import IssueSuggestion
 from cogs.onboarding.models import StepDone
 
-Translate = Callable[..., str]
 START, DONE, STOP_REMINDERS, CONFIRM, REJECT, NEXT = (
     "onb_start",
     "onb_done",

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from apscheduler.triggers.interval import IntervalTrigger
+from sqlmodel import Session
 
 from bot.core.cog import Cog, Services
 from bot.core.events import ConfigReloaded, listener
@@ -29,7 +30,7 @@ from cogs.oncall import calendar_feed
 from cogs.oncall.away_commands import AwayCommand
 from cogs.oncall.calendar_feed import CalendarFeed
 from cogs.oncall.config import OncallConfig
-from cogs.oncall.home import HomeNotifier, home_shifts
+from cogs.oncall.home import HomeNotifier, HomeShifts, home_shifts
 from cogs.oncall.read_commands import ReadCommands
 from cogs.oncall.records import ShiftRecords
 from cogs.oncall.report import StatsReport
@@ -74,11 +75,6 @@ def _project_locale(services: Services) -> str:
     return services.config.project.locale
 
 
-def _project_reader(services: Services) -> Reader:
-    project = services.config.project
-    return Reader(project.locale, project.timezone)
-
-
 def _bot_logins(services: Services) -> list[str]:
     github = services.config.github
     return github.bot_logins if github is not None else []
@@ -108,7 +104,7 @@ class OncallCog(Cog):
         self.swaps = SwapBook(self.schedule, self.people, self.records)
         schedule, people, records = self.schedule, self.people, self.records
         triage, swaps = self.triage, self.swaps
-        voices = Voices(services.catalog, partial(_project_reader, services), services.members, db)
+        voices = Voices(services.catalog, services.project_reader, services.members, db)
         self.ticker = ShiftTicker(
             schedule,
             people,
@@ -167,24 +163,17 @@ class OncallCog(Cog):
         await self.triage.ensure_waiting(self.services.db)  # the label rule or maintainers may differ
 
     async def digest_section(self, start: datetime, end: datetime, reader: Reader) -> list[Block]:
-        def t(key: str, **params: Any) -> str:
-            return self.services.catalog.translate(reader.locale, key, reader_zone=reader.zone, **params)
-
+        t = self.services.catalog.for_reader(reader)
         return [Section(Bold(t("oncall.digest.title"))), *await self.report.digest_blocks(t, start, end)]
 
-    async def home_section(self, member_id: int, locale: str) -> list[Block]:
+    async def home_section(self, member_id: int, reader: Reader) -> list[Block]:
         now = self.services.clock.now()
 
-        def load(session):  # type: ignore[no-untyped-def]
-            info = self.services.members.info(session, member_id)
-            home = home_shifts(self.schedule, self.people, self.swaps, session, member_id, now)
-            return home, info.timezone if info else None
+        def load(session: Session) -> HomeShifts | None:
+            return home_shifts(self.schedule, self.people, self.swaps, session, member_id, now)
 
-        home, timezone = await self.services.db.run(load)
+        home = await self.services.db.run(load)
         if home is None:
             return []
-
-        def t(key: str, **params: Any) -> str:
-            return self.services.catalog.translate(locale, key, **params)
-
-        return home_blocks(t, home, ZoneInfo(timezone) if timezone else self.schedule.project_tz())
+        zone = ZoneInfo(reader.zone) if reader.zone else self.schedule.project_tz()
+        return home_blocks(self.services.catalog.for_reader(reader), home, zone)

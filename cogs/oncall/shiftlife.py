@@ -24,6 +24,7 @@ from bot.core.moments import Elapsed
 from bot.core.post_ledger import Due
 from bot.core.posting import Poster
 from bot.db.database import Database
+from bot.i18n import Translate
 from cogs.oncall.config import OncallConfig
 from cogs.oncall.people import Person, split_ref
 from cogs.oncall.planner import Shift, ShiftPlanner
@@ -233,7 +234,7 @@ def _previous_pieces(planner: ShiftPlanner, current: Shift) -> list[Shift]:
     return held_pieces(planner, earlier[-1].start) if earlier else []
 
 
-def _start_dm(t: Callable[..., str], rotation: str, current: Shift, waiting: list[QueueItem]) -> Message:
+def _start_dm(t: Translate, rotation: str, current: Shift, waiting: list[QueueItem]) -> Message:
     """The DM at the start of someone's stretch, in their language and zone: until when, and the queue."""
     dm = Message([Section(t("oncall.dm.start", rotation=rotation, until=current.end))])
     if waiting:
@@ -243,6 +244,3 @@ def _start_dm(t: Callable[..., str], rotation: str, current: Shift, waiting: lis
 
 def _elapsed(delta: timedelta) -> Elapsed:
     return Elapsed(delta.total_seconds())
-
-
-Translate = Callable[..., str]

@@ -10,15 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
 
 from sqlmodel import Session
 
 from bot.core.members import MemberDirectory
 from bot.db.database import Database
-from bot.i18n import Catalog, Reader
-
-Translate = Callable[..., str]
+from bot.i18n import Catalog, Reader, Translate
 
 
 class Voices:
@@ -34,11 +31,7 @@ class Voices:
 
     def of(self, reader: Reader) -> Translate:
         """Translate for ``reader``: their language, times in their zone."""
-
-        def t(key: str, **params: Any) -> str:
-            return self.catalog.translate(reader.locale, key, reader_zone=reader.zone, **params)
-
-        return t
+        return self.catalog.for_reader(reader)
 
     def project(self) -> Translate:
         """The project's language and zone: for what a channel reads."""
@@ -46,10 +39,8 @@ class Voices:
 
     def reader_in(self, session: Session, member_id: int) -> Reader:
         """The member's language and zone, each falling back to the project's."""
-        project = self.project_reader()
         info = self.members.info(session, member_id)
-        locale = (info.locale if info else None) or project.locale
-        return Reader(locale, (info.timezone if info else None) or project.zone)
+        return info.reader(self.project_reader()) if info is not None else self.project_reader()
 
     async def member(self, member_id: int) -> Translate:
         """Translate for a DM to ``member_id``."""

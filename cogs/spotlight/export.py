@@ -9,16 +9,14 @@ which YAML reads as double-quoted scalars whatever characters they hold.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from zoneinfo import ZoneInfo
 
 from bot.core.moments import Day
+from bot.i18n import Translate
 from cogs.spotlight.blog_text import BlogTarget, literal_line, literal_text, wrap_body
 from cogs.spotlight.document import Document
-
-Translate = Callable[..., str]
 
 
 @dataclass(frozen=True)

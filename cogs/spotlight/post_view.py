@@ -9,7 +9,6 @@ nothing in them can ping or format, and they are never cut.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from zoneinfo import ZoneInfo
 
 from bot.core.messages import (
@@ -28,9 +27,8 @@ from bot.core.messages import (
     Section,
 )
 from bot.core.moments import Day
+from bot.i18n import Translate
 from cogs.spotlight.document import Document, Item
-
-Translate = Callable[..., str]
 
 
 def _item_blocks(item: Item, name: str, t: Translate) -> list[Block]:

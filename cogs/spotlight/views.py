@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from bot.core.errors import UserError
 from bot.core.messages import (
     Bold,
@@ -22,13 +20,12 @@ from bot.core.messages import (
     Quote,
     Section,
 )
+from bot.i18n import Translate
 from cogs.spotlight.candidates import Candidate, Reason
 from cogs.spotlight.document import Document
 from cogs.spotlight.interview import Progress, StatusRefusal, page_questions, questions_of
 from cogs.spotlight.models import SpotlightAnswer, SpotlightInterview, Status
 from cogs.spotlight.questions import InterviewQuestion, pages
-
-Translate = Callable[..., str]
 
 
 def ref(interview_id: int, page: int) -> str:

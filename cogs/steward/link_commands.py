@@ -18,7 +18,6 @@ from bot.core.errors import UserError, localized_parts
 from bot.core.github_port import GitHubBusy, GitHubPort
 from bot.core.invocation import Invocation
 from bot.core.messages import Button, Buttons, ButtonStyle, Code, Message, Section
-from bot.i18n import Reader
 from cogs.steward.device_link import DeviceLinks, Outcome
 from cogs.steward.linking import (
     busy,
@@ -149,19 +148,8 @@ class AccountLinks:
 
     async def notify_device_link(self, member_id: int, outcome: Outcome) -> None:
         """The poll loop ended the sign-in: tell the person by DM, in their language."""
-        reader = await self._reader_of(member_id)
-
-        def translate(key: str, **params: Any) -> str:
-            return self.services.catalog.translate(reader.locale, key, reader_zone=reader.zone, **params)
-
+        translate = self.services.catalog.for_reader(await self.services.reader_of(member_id))
         await self.services.poster.dm_member(member_id, _outcome_message(translate, outcome))
-
-    async def _reader_of(self, member_id: int) -> Reader:
-        """The member's language and time zone, else the project's."""
-        info = await self.services.member_reads.info(member_id)
-        project = self.services.config.project
-        locale = (info.locale if info and info.locale else None) or project.locale
-        return Reader(locale, (info.timezone if info else None) or project.timezone)
 
     @command("steward link check", "steward.link.check_description")
     async def link_check(self, inv: Invocation) -> None:

@@ -19,6 +19,7 @@ from bot.core.invocation import Actor
 from bot.core.messages import Block, Context, Divider, Fields, Header, Inline, Message, Plain
 from bot.core.moments import babel_locale
 from bot.core.plaintext import inline_text
+from bot.i18n import Reader
 
 log = logging.getLogger(__name__)
 
@@ -45,10 +46,11 @@ async def home_message(services: Services, cogs: Sequence[Cog], actor: Actor, he
         ),
     ]
     sections: list[list[Block]] = []
+    reader = Reader(loc, actor.timezone or services.config.project.timezone)
     if member_id is not None:
         for cog in cogs:
             try:
-                section = await cog.home_section(member_id, loc)
+                section = await cog.home_section(member_id, reader)
             except Exception:
                 log.exception("home section of %s failed", cog.name)
                 continue

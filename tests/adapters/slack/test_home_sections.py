@@ -11,6 +11,7 @@ import pytest
 
 from bot.core.clock import FakeClock
 from bot.core.messages import Block, Header, Section
+from bot.i18n import Reader
 from cogs.oncall import OncallCog
 from tests.cogs.good_first_issues.conftest import GFI_YAML, REPO, seed, standard_board
 from tests.cogs.oncall.test_e2e import CONFIG as ONCALL_YAML
@@ -105,7 +106,7 @@ async def test_a_home_longer_than_slack_shows_names_the_section_left_out(
     async with slack_chat(database_url, tmp_path, extra_yaml=_config, clock=clock, github=github) as chat:
         cog = next(c for c in chat.app.cogs if isinstance(c, OncallCog))
 
-        async def long_section(member_id: int, locale: str) -> list[Block]:
+        async def long_section(member_id: int, reader: Reader) -> list[Block]:
             return [Header("On call"), *(Section(f"shift {i}") for i in range(120))]
 
         monkeypatch.setattr(cog, "home_section", long_section)

@@ -267,7 +267,8 @@ async def test_home_page_and_digest_sections(database_url: str, tmp_path: Path) 
                 select(PlatformIdentity.member_id).where(PlatformIdentity.platform_user_id == "erin")
             ).one()
         )
-        home = render_plain(Message(await cog.home_section(member_id, "en")))
+        reader = await chat.app.services.reader_of(member_id)
+        home = render_plain(Message(await cog.home_section(member_id, reader)))
         assert "Onboarding" in home and "✅ Read the design notes" in home and "Path finished." in home
         digest = render_plain(
             Message(await cog.digest_section(start, chat.clock.now() + timedelta(days=1), Reader("zh-CN")))

@@ -32,7 +32,7 @@ async def home(chat: ChatDriver, user: str) -> str:
     members = chat.app.services.members
     known = await chat.app.db.run(lambda s: members.known(s, "console", user, user))
     assert known is not None
-    blocks = await cog(chat).home_section(known.id, "en")
+    blocks = await cog(chat).home_section(known.id, await chat.app.services.reader_of(known.id))
     return render_plain(Message(blocks))
 
 
