@@ -125,20 +125,37 @@ def test_now_passing_times_already_stored(db: Database) -> None:
         _check(db, cache, early + timedelta(hours=step))
 
 
+def _issue_ids(db: Database) -> frozenset[int]:
+    return frozenset(db.call(lambda s: list(s.execute(text("SELECT id FROM tracked_issue")).scalars())))
+
+
+def _named(db: Database, feed: ChangeFeed, *, before: frozenset[int]) -> frozenset[int]:
+    """The items the next read names, less those of ``before`` on PostgreSQL. There the cursor is the
+    oldest transaction running anywhere on the server at the last read, so while another client held
+    a transaction open (another test run, a backup) the entries written since it began are named
+    again: repeated, never missed. On SQLite the cursor is exact and nothing is taken off."""
+    changes = db.read_call(feed.read)
+    assert not changes.everything
+    return changes.items - before if db.engine.dialect.name == "postgresql" else changes.items
+
+
 def test_the_journal_names_what_changed(db: Database) -> None:
     _seed(db, random.Random(1))
     feed = ChangeFeed()
     assert db.read_call(feed.read) == EVERYTHING  # no cursor yet
-    assert db.read_call(feed.read).items == frozenset()
+    seeded = _issue_ids(db)
+    assert _named(db, feed, before=seeded) == frozenset()
     _write(db, update(TrackedIssue).where(TrackedIssue.id == 5).values(title="only the title"))
-    assert db.read_call(feed.read).items == frozenset()  # nothing the figures read
+    assert _named(db, feed, before=seeded) == frozenset()  # nothing the figures read
     _write(db, update(TrackedIssue).where(TrackedIssue.id == 5).values(state="closed", closed_at=NOW))
     _write(db, insert(IssueLabel).values(issue_id=6, name="question"))
     opened = NOW - timedelta(days=3)
     _write(db, insert(OncallTriage).values(repo="acme/core", number=1, opened_at=opened, extra={}))
     changes = db.read_call(feed.read)
     assert changes.items >= {5, 6} and not changes.everything
-    assert changes.opened == (opened,)
+    assert opened in changes.opened
+    if db.engine.dialect.name == "sqlite":  # PostgreSQL may name the seeded records again (see _named)
+        assert changes.opened == (opened,)
     _write(db, update(Repo).where(Repo.id == 3).values(full_name_lower="acme/elsewhere"))
     assert db.read_call(feed.read) == EVERYTHING
 
@@ -157,7 +174,7 @@ def test_a_reader_behind_a_pruned_journal_starts_over(db: Database) -> None:
     _write(db, update(TrackedIssue).where(TrackedIssue.id == 6).values(state="closed", closed_at=NOW))
     assert db.read_call(feed.read) == EVERYTHING
     _write(db, update(TrackedIssue).where(TrackedIssue.id == 8).values(state="closed", closed_at=NOW))
-    assert db.read_call(feed.read).items == {8}
+    assert _named(db, feed, before=_issue_ids(db) - {8}) == {8}
 
 
 def test_the_triggers_prune_the_journal(db: Database) -> None:
@@ -206,7 +223,7 @@ def test_a_restored_database_starts_the_journal_over(db: Database) -> None:
     db.read_call(feed.read)
     for n in range(5, 9):
         _write(db, update(TrackedIssue).where(TrackedIssue.id == n).values(state="closed", closed_at=NOW))
-    assert db.read_call(feed.read).items == {5, 6, 7, 8}
+    assert {5, 6, 7, 8} <= _named(db, feed, before=frozenset()) <= {5, 6, 7, 8} | _issue_ids(db)
 
     def restart(session: Session) -> None:
         session.execute(text("DELETE FROM oncall_change"))  # SQLite numbers from 1 again
