@@ -50,6 +50,23 @@ def fail_at(loc: tuple[str | int, ...], message: str, kind: str = "invalid", val
     raise ValidationError.from_exception_data("StewardConfig", [detail])
 
 
+class Problems:
+    """The problems a cross-field check finds, raised together: one run of ``check-config`` names
+    every repeated key or unknown purpose in a file, not the first one only."""
+
+    def __init__(self) -> None:
+        self._details: list[InitErrorDetails] = []
+
+    def add(self, loc: tuple[str | int, ...], message: str, kind: str = "invalid", value: Any = None) -> None:
+        """One problem at ``loc`` (relative to the field or model being validated)."""
+        self._details.append(InitErrorDetails(type=PydanticCustomError(kind, message), loc=loc, input=value))
+
+    def raise_any(self) -> None:
+        """Raise every problem added, as one validation error; nothing when there is none."""
+        if self._details:
+            raise ValidationError.from_exception_data("StewardConfig", self._details)
+
+
 def check_unique(
     keys: list[str],
     field: str | None,
@@ -57,15 +74,17 @@ def check_unique(
     prefix: tuple[str | int, ...] = (),
     ignore_case: bool = False,
 ) -> None:
-    """Fail at ``prefix[i].field`` (``prefix[i]`` for a list of plain values, ``field`` None) for the
-    first repeated key in ``keys``."""
+    """Fail at ``prefix[i].field`` (``prefix[i]`` for a list of plain values, ``field`` None) for every
+    repeated key in ``keys``."""
     seen: set[str] = set()
+    problems = Problems()
     for index, key in enumerate(keys):
         folded = key.casefold() if ignore_case else key
         if folded in seen:
             loc: tuple[str | int, ...] = (*prefix, index) if field is None else (*prefix, index, field)
-            fail_at(loc, f"{what} {key!r} is used more than once", "duplicate", key)
+            problems.add(loc, f"{what} {key!r} is used more than once", "duplicate", key)
         seen.add(folded)
+    problems.raise_any()
 
 
 class FeatureSection(StrictModel):

@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
-from bot.config.base import fail_at
+from bot.config.base import Problems
 from bot.config.yamltree import DataPath, format_path
 
 if TYPE_CHECKING:
@@ -28,15 +28,16 @@ def _purposes_used(config: StewardConfig) -> Iterator[tuple[DataPath, str]]:
             yield (key, *where), purpose
 
 
-def _fail(where: DataPath, purpose: str, known: set[str]) -> None:
+def _unknown(problems: Problems, where: DataPath, purpose: str, known: set[str]) -> None:
     close = difflib.get_close_matches(purpose, sorted(known), n=1)
     hint = f"did you mean {close[0]!r}? " if close else ""
     listed = ", ".join(sorted(known)) or "none"
-    fail_at(where, f"unknown channel purpose {purpose!r}; {hint}configured purposes: {listed}", "purpose")
+    message = f"unknown channel purpose {purpose!r}; {hint}configured purposes: {listed}"
+    problems.add(where, message, "purpose")
 
 
 def check_channel_purposes(config: StewardConfig) -> None:
-    """Fail at the first purpose no configured chat platform maps to a channel.
+    """Fail at every purpose no configured chat platform maps to a channel.
 
     Without Discord or Slack (console only) every purpose is printed, so nothing is checked."""
     discord = set(config.discord.channels) if config.discord is not None else None
@@ -44,19 +45,21 @@ def check_channel_purposes(config: StewardConfig) -> None:
     if discord is None and slack is None:
         return
     known = (discord or set()) | (slack or set())
+    problems = Problems()
     for where, purpose in _purposes_used(config):
         if purpose not in known:
-            _fail(where, purpose, known)
+            _unknown(problems, where, purpose, known)
     for i, schedule in enumerate(config.schedules):
         here = ("schedules", i, "channels")
         if discord is not None:
             for j, target in enumerate(schedule.channels.discord):
                 if not _SNOWFLAKE.match(target) and target not in discord:
-                    _fail((*here, "discord", j), target, discord)
+                    _unknown(problems, (*here, "discord", j), target, discord)
         if slack is not None:
             for j, target in enumerate(schedule.channels.slack):
                 if not (_SLACK_ID.match(target) or target.startswith("#")) and target not in slack:
-                    _fail((*here, "slack", j), target, slack)
+                    _unknown(problems, (*here, "slack", j), target, slack)
+    problems.raise_any()
 
 
 def chat_channel_sections(config: StewardConfig) -> dict[str, Any]:

@@ -119,6 +119,12 @@ def test_rotation_rules() -> None:
     region = "{name: r, timezone: UTC, start: '09:00', end: '17:00', members: [c, c]}"
     sun = messages(BASE + f"oncall:\n  rotations: [{{name: a, kind: follow_the_sun, regions: [{region}]}}]\n")
     assert sun == ["oncall.rotations[0].regions[0].members[1]: member 'c' is used more than once"]
+    # Every repeat is named in one run, not the first one only.
+    many = messages(BASE + "oncall:\n  rotations: [{name: a, members: [alice, bob, alice, bob]}]\n")
+    assert many == [
+        "oncall.rotations[0].members[2]: member 'alice' is used more than once",
+        "oncall.rotations[0].members[3]: member 'bob' is used more than once",
+    ]
     fts = messages(BASE + "oncall:\n  rotations: [{name: a, kind: follow_the_sun}]\n")
     assert fts == ["oncall.rotations[0].regions: a follow_the_sun rotation needs a non-empty 'regions' list"]
     member = messages(BASE + "oncall:\n  rotations: [{name: a, members: ['not a login']}]\n")
@@ -268,6 +274,13 @@ def test_a_named_spotlight_channel_must_exist_and_an_unmapped_handoff_channel_is
     assert typo == [
         "spotlight.channel: unknown channel purpose 'spotlite'; did you mean 'spotlight'? "
         "configured purposes: maintainers, spotlight"
+    ]
+    # Every feature's unknown purpose in one run: renaming a purpose breaks several at once.
+    renamed = BASE + chat.replace("spotlight:", "spotlights:") + "spotlight: {channel: spotlight}\n"
+    renamed += "oncall:\n  rotations: [{name: core, members: [alice], channel: triage}]\n"
+    assert sorted(m.split(";")[0] for m in messages(renamed)) == [
+        "oncall.rotations[0].channel: unknown channel purpose 'triage'",
+        "spotlight.channel: unknown channel purpose 'spotlight'",
     ]
     quiet = load(BASE + chat + "oncall:\n  rotations: [{name: core, members: [alice]}]\n")
     assert (
