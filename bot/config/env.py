@@ -57,6 +57,14 @@ def substitute(text: str, env: Mapping[str, str]) -> EnvResult:
             result.missing.append(name)
             result.errors.append(f"environment variable {name!r} is not set (referenced as ${{{name}}})")
             out.append(token)
+        elif value == "":
+            # An env file's "NAME=" line sets it empty. A secret is never the empty string, and an
+            # empty token or URL read as "not set" would switch a feature off without a word.
+            result.errors.append(
+                f"environment variable {name!r} is empty (referenced as ${{{name}}}); set it, or write"
+                f" ${{{name}:-}} where empty means not set"
+            )
+            out.append(token)
         else:
             out.append(value)
     out.append(text[pos:])

@@ -36,6 +36,25 @@ def test_missing_variable_names_it() -> None:
     assert result.errors == ["environment variable 'ONE' is not set (referenced as ${ONE})"]
 
 
+def test_an_empty_variable_without_a_default_is_refused() -> None:
+    # An env file's "GITHUB_TOKEN=" line: left to mean "not set", GitHub would run unauthenticated and
+    # Slack would complain about neither mode, with no word of the variable.
+    result = substitute("token: ${GITHUB_TOKEN}", {"GITHUB_TOKEN": ""})
+    assert result.errors == [
+        "environment variable 'GITHUB_TOKEN' is empty (referenced as ${GITHUB_TOKEN}); set it, or write"
+        " ${GITHUB_TOKEN:-} where empty means not set"
+    ]
+    assert substitute("token: ${GITHUB_TOKEN:-}", {"GITHUB_TOKEN": ""}).errors == []
+    found = problems(BASE + "discord:\n  token: ${DISCORD_TOKEN}\n", {"DISCORD_TOKEN": ""})
+    assert [(p.line, p.message) for p in found] == [
+        (
+            4,
+            "environment variable 'DISCORD_TOKEN' is empty (referenced as ${DISCORD_TOKEN}); set it,"
+            " or write ${DISCORD_TOKEN:-} where empty means not set",
+        )
+    ]
+
+
 def test_malformed_references() -> None:
     assert substitute("${not valid}", {}).errors
     assert substitute("${}", {}).errors

@@ -63,8 +63,9 @@ def test_empty_optional_secret_means_unset() -> None:
 @pytest.mark.parametrize(
     ("extra", "needle"),
     [
-        ("", "exactly one of 'app_token' (Socket Mode) or 'signing_secret' (HTTP mode)"),
-        ("  app_token: xapp-1\n  signing_secret: s\n", "exactly one of"),
+        ("", "set 'app_token' (Socket Mode) or 'signing_secret' (HTTP mode); neither is set"),
+        ("  app_token: ${SLACK_APP_TOKEN:-}\n", "neither is set (an empty value counts as not set)"),
+        ("  app_token: xapp-1\n  signing_secret: s\n", "only one of 'app_token' (Socket Mode) or"),
     ],
 )
 def test_slack_needs_exactly_one_mode(extra: str, needle: str) -> None:

@@ -98,10 +98,16 @@ class SlackConfig(StrictModel):
 
     @model_validator(mode="after")
     def _one_mode(self) -> SlackConfig:
-        if (self.app_token is None) == (self.signing_secret is None):
+        if self.app_token is None and self.signing_secret is None:
             raise PydanticCustomError(
                 "slack_mode",
-                "set exactly one of 'app_token' (Socket Mode) or 'signing_secret' (HTTP mode)",
+                "set 'app_token' (Socket Mode) or 'signing_secret' (HTTP mode); neither is set"
+                " (an empty value counts as not set)",
+            )
+        if self.app_token is not None and self.signing_secret is not None:
+            raise PydanticCustomError(
+                "slack_mode",
+                "set only one of 'app_token' (Socket Mode) or 'signing_secret' (HTTP mode), not both",
             )
         return self
 
