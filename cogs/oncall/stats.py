@@ -137,14 +137,8 @@ async def gather_report(
     """:func:`build_report` with its queries at once, each on a read-only snapshot of its own: the
     response times and the backlog's two spans. The command waits for the slowest, not for all in
     turn. (Write transactions would take SQLite's write lock one after the other.)"""
-    instants = backlog_instants(week_starts(now, weeks, tz), now)
-    report, open_steps, closed_steps = await asyncio.gather(
-        db.read(response_times, now, tz, weeks, rotation),
-        db.read(store.backlog_steps, instants, rotation, SPANS[0]),
-        db.read(store.backlog_steps, instants, rotation, SPANS[1]),
-    )
-    report.backlog = backlog_from_steps(instants, [open_steps, closed_steps])
-    return report
+    starts = week_starts(now, weeks, tz)
+    return await _read_report(db, store, starts, now, backlog_instants(starts, now), rotation)
 
 
 async def period_report(
@@ -157,13 +151,25 @@ async def period_report(
     """The response times of the items opened in [start, end) as one bucket (``overall``, and per
     rotation and person), with the backlog at ``start`` and at ``end``: the digest's period, which
     need not begin on a Monday. Read afresh (it is asked for once a week), like :func:`gather_report`."""
-    instants = [start, end]
+    return await _read_report(db, store, [start], end, [start, end], rotation)
+
+
+async def _read_report(
+    db: Database,
+    store: TriageStore,
+    starts: list[datetime],
+    end: datetime,
+    instants: list[datetime],
+    rotation: RotationConfig | None,
+) -> Report:
+    """The response times of the buckets beginning at ``starts`` (the last one ends at ``end``) and
+    the backlog at each of ``instants``, their three queries at once."""
     rows, open_steps, closed_steps = await asyncio.gather(
-        db.read(response_rows, end, [start], rotation),
+        db.read(response_rows, end, starts, rotation),
         db.read(store.backlog_steps, instants, rotation, SPANS[0]),
         db.read(store.backlog_steps, instants, rotation, SPANS[1]),
     )
-    report = report_from_rows([start], rows)
+    report = report_from_rows(starts, rows)
     report.backlog = backlog_from_steps(instants, [open_steps, closed_steps])
     return report
 
