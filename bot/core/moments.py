@@ -82,6 +82,11 @@ class Elapsed:
 
     seconds: float | None
 
+    @classmethod
+    def of(cls, delta: timedelta) -> Elapsed:
+        """The duration ``delta``."""
+        return cls(delta.total_seconds())
+
 
 @dataclass(frozen=True)
 class Count:

@@ -187,7 +187,11 @@ class ShiftTicker:
                             " ",
                             Plain(i.title),
                             " — ",
-                            t("oncall.queue.breached", age=_elapsed(now - i.opened_at), sla=_elapsed(sla)),
+                            t(
+                                "oncall.queue.breached",
+                                age=Elapsed.of(now - i.opened_at),
+                                sla=Elapsed.of(sla),
+                            ),
                         )
                         for i in fresh[:15]
                     )
@@ -240,7 +244,3 @@ def _start_dm(t: Translate, rotation: str, current: Shift, waiting: list[QueueIt
     if waiting:
         dm.add(BulletList(tuple((Plain(f"{i.repo}#{i.number}"), " ", Plain(i.title)) for i in waiting[:10])))
     return dm
-
-
-def _elapsed(delta: timedelta) -> Elapsed:
-    return Elapsed(delta.total_seconds())

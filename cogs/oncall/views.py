@@ -211,7 +211,7 @@ def queue_blocks(
             " — ",
         ]
         key = "oncall.queue.breached" if item.breached(now, sla) else "oncall.queue.within"
-        age, within = Elapsed(item.age(now).total_seconds()), Elapsed(sla.total_seconds())
+        age, within = Elapsed.of(item.age(now)), Elapsed.of(sla)
         parts.append(t(key, age=age, sla=within))
         if item.is_pull_request:
             parts.append(t("oncall.queue.pr"))
