@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.core.cog import Cog, Services
-from bot.core.messages import Block, Fields, Header, Section
+from bot.core.messages import Block, Context, Fields, Header, Section
 from bot.i18n import Reader
 from cogs.onboarding import views
 from cogs.onboarding.cohort import cohort
@@ -120,6 +120,7 @@ class OnboardingCog(Cog):
         return [
             Header(t("onboarding.digest.title")),
             Fields(tuple((t(f"onboarding.digest.{key}"), str(len(people))) for key, people in figures)),
+            Context(t("onboarding.digest.cohort")),
         ]
 
     async def joined_members(self, start: datetime, end: datetime) -> list[str] | None:

@@ -65,6 +65,8 @@ async def test_digest_and_stats_count_the_same_people(chat_factory: ChatFactory)
         )
         assert section == (3, 2, 1)
         assert _figure(digest, "Finished a path") == 1
+        # The figures are this week's newcomers': the digest says so, as /onboard stats does.
+        assert "Of the people who joined this week, as of the digest." in digest
 
         stats = _text(await chat.command("mia", "/onboard stats 7"))
         assert (
