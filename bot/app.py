@@ -9,9 +9,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from apscheduler.triggers.interval import IntervalTrigger
 from sqlmodel import Session
 
 from bot.adapters.discord import build_adapter as build_discord
@@ -177,17 +175,9 @@ class App:
     def default_schedules(self) -> dict[str, tuple[Any, timedelta]]:
         """Triggers for jobs that run even when ``schedules:`` does not name them."""
         defaults: dict[str, tuple[Any, timedelta]] = {}
-        github = self.config.github
-        if github is not None:
-            tz = ZoneInfo(self.config.project.timezone)
-            defaults["github_sync"] = (
-                IntervalTrigger(seconds=github.poll_interval.total_seconds(), timezone=tz),
-                github.poll_interval,
-            )
-            defaults["github_reconcile"] = (
-                IntervalTrigger(seconds=github.full_reconcile_interval.total_seconds(), timezone=tz),
-                github.full_reconcile_interval,
-            )
+        github_defaults = getattr(self.services.github, "default_schedules", None)
+        if github_defaults is not None:  # github_sync / github_reconcile
+            defaults.update(github_defaults())
         for cog in self.cogs:
             defaults.update(cog.default_schedules())
         defaults.update(poll_schedule(self.config_source, self.config.project.timezone))

@@ -7,6 +7,9 @@ import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
+
+from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.config import StewardConfig
 from bot.core.clock import Clock
@@ -44,6 +47,20 @@ class BackgroundPolling:
         if self.sync is None:
             return {}
         return {"github_sync": self.poll_all, "github_reconcile": self.reconcile_all}
+
+    def default_schedules(self) -> dict[str, tuple[Any, timedelta]]:
+        """The jobs' triggers when ``schedules:`` does not name them: every ``github.poll_interval``
+        and every ``github.full_reconcile_interval``."""
+        config = self.config_ref()
+        github = config.github
+        if github is None:
+            return {}
+        tz = ZoneInfo(config.project.timezone)
+        every = {"github_sync": github.poll_interval, "github_reconcile": github.full_reconcile_interval}
+        return {
+            job: (IntervalTrigger(seconds=interval.total_seconds(), timezone=tz), interval)
+            for job, interval in every.items()
+        }
 
     def paused_until(self) -> datetime | None:
         """When background work may go on again, while it is paused."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable, Mapping
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from bot.config import StewardConfig
@@ -145,6 +146,10 @@ class GitHubService:
     def jobs(self) -> dict[str, Callable[[], Any]]:
         """The scheduled sync jobs (none offline)."""
         return self.polling.jobs()
+
+    def default_schedules(self) -> dict[str, tuple[Any, timedelta]]:
+        """The sync jobs' triggers when ``schedules:`` does not name them."""
+        return self.polling.default_schedules()
 
     # --- lifecycle ------------------------------------------------------------------------------------
     async def start(self) -> None:
