@@ -9,6 +9,9 @@ exactly those characters on the page. The generators add their own layers on top
   ``:::`` cannot close it: the colons are escaped).
 - Hugo expands shortcodes (``{{< >}}``, ``{{% %}}``) in the raw Markdown; escaped braces and angle
   brackets never form one.
+- Hugo's Markdown (Goldmark) runs its typographer by default, and markdown-it can: ``"`` and ``'``
+  become curly quotes, ``--`` a dash, ``...`` an ellipsis, ``(c)`` a sign. Both leave escaped
+  punctuation alone, so quotes and apostrophes are escaped too: "it's" stays "it's".
 """
 
 from __future__ import annotations
@@ -17,9 +20,9 @@ import re
 from enum import StrEnum
 
 # The ASCII punctuation that CommonMark, its common extensions (tables, strikethrough, autolinks,
-# footnotes, containers, superscripts) or a generator's templates give a meaning; the rest (, ; ' " ?
-# $ /) never starts markup, so it stays unescaped and the file stays readable.
-_PUNCTUATION = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~&:@=^%])")
+# footnotes, containers, superscripts), a typographer or a generator's templates give a meaning; the
+# rest (, ; ? $ /) never does, so it stays unescaped and the file stays readable.
+_PUNCTUATION = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~&:@=^%'\"])")
 _EDGE_SPACE = re.compile(r"^[ \t]+|[ \t]+$")
 
 

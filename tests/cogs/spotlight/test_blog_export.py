@@ -118,3 +118,22 @@ def test_any_text_renders_as_itself(text: str) -> None:
     shown = _text(rendered)
     # Compare what HTML shows: runs of whitespace collapse, line structure aside.
     assert " ".join(shown.split()) == " ".join(text.replace("\x00", "\ufffd").split())
+
+
+def _render_typographer(markdown: str) -> str:
+    """Rendered as Hugo renders by default (Goldmark's typographer on): quotes, dashes, ellipses and
+    signs are replaced wherever they are not escaped."""
+    md = MarkdownIt("commonmark", {"html": True, "typographer": True})
+    return md.enable(["replacements", "smartquotes"]).render(markdown)
+
+
+def test_a_typographer_leaves_quotes_dashes_and_dots_as_written() -> None:
+    said = "I'm \"happy\" -- really... pages 3--5, (c) (tm) +- <<quoted>> 'single'"
+    assert _text(_render_typographer(literal_text(said))).strip() == said
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet="ab '\"-.()+<>!?cCtTmMpP", max_size=40))
+def test_any_punctuation_survives_a_typographer(text: str) -> None:
+    shown = _text(_render_typographer(literal_text(text)))
+    assert " ".join(shown.split()) == " ".join(text.split())
