@@ -21,6 +21,8 @@ _USER_RE = re.compile(r"^<@([A-Z0-9a-z]+)(?:\|([^>]*))?>$")
 _DISCORD_USER_RE = re.compile(r"^<@!?(\d+)>$")
 _CHANNEL_RE = re.compile(r"^<#([A-Z0-9a-z]+)(?:\|([^>]*))?>$")
 _TRUE = {"true", "yes", "on", "1", "y"}
+# The largest integer option value Discord accepts (2^53 - 1); the bound of options that set none.
+INTEGER_LIMIT = 2**53 - 1
 _FALSE = {"false", "no", "off", "0", "n"}
 
 
@@ -211,10 +213,14 @@ def convert_value(opt: Option, value: Any, platform: str, usage: str) -> Any:
             number = int(str(value).strip().lstrip("#"))
         except ValueError:
             raise UsageError("core.usage.not_integer", usage=usage, option=opt.name, value=value) from None
-        if opt.min_value is not None and number < opt.min_value:
-            raise UsageError("core.usage.too_small", usage=usage, option=opt.name, min=opt.min_value)
-        if opt.max_value is not None and number > opt.max_value:
-            raise UsageError("core.usage.too_large", usage=usage, option=opt.name, max=opt.max_value)
+        # Without bounds of its own, an option takes what Discord's integer options take: a 20-digit
+        # number would otherwise reach the database (SQLite's integers are 64-bit) or timedelta.
+        low = opt.min_value if opt.min_value is not None else -INTEGER_LIMIT
+        high = opt.max_value if opt.max_value is not None else INTEGER_LIMIT
+        if number < low:
+            raise UsageError("core.usage.too_small", usage=usage, option=opt.name, min=low)
+        if number > high:
+            raise UsageError("core.usage.too_large", usage=usage, option=opt.name, max=high)
         result: Any = number
     elif opt.type is OptionType.BOOLEAN:
         if isinstance(value, bool):

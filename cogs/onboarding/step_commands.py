@@ -160,7 +160,9 @@ class StepCommands:
     @command(
         "onboard stats",
         "onboarding.stats.description",
-        Option("days", "onboarding.option.days", OptionType.INTEGER, required=False, min_value=1),
+        Option(
+            "days", "onboarding.option.days", OptionType.INTEGER, required=False, min_value=1, max_value=3650
+        ),
         access=Access.MAINTAINERS,
     )
     async def stats(self, inv: Invocation, days: int | None = None) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
@@ -26,20 +26,11 @@ from cogs.oncall.people import Person
 from cogs.oncall.planner import Shift
 from cogs.oncall.records import ShiftRecords
 from cogs.oncall.rotation_people import RotationPeople
-from cogs.oncall.service import Schedule, day_bounds, parse_day
+from cogs.oncall.service import Schedule, day_bounds, last_day_allowed, parse_day
 from cogs.oncall.views import local_span, times_footer
 from cogs.oncall.voices import Translate
 
 COVERED_LINES = 10
-
-
-def last_day_allowed(first: date) -> date:
-    """The last day of at most a year away starting on ``first`` (the day before the same date next
-    year; from Feb 29, Feb 28)."""
-    try:
-        return first.replace(year=first.year + 1) - timedelta(days=1)
-    except ValueError:
-        return date(first.year + 1, 2, 28)
 
 
 @dataclass(frozen=True)

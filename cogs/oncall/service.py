@@ -35,6 +35,15 @@ def parse_day(text: str) -> date:
         raise UserError("oncall.error.bad_date", value=text) from None
 
 
+def last_day_allowed(first: date) -> date:
+    """The last day of at most a year (time away, an override) starting on ``first``: the day before
+    the same date next year (from Feb 29, Feb 28)."""
+    try:
+        return first.replace(year=first.year + 1) - timedelta(days=1)
+    except ValueError:
+        return date(first.year + 1, 2, 28)
+
+
 def day_bounds(day: date, tz: ZoneInfo) -> tuple[datetime, datetime]:
     """[00:00, next 00:00) of a local day, as aware instants."""
     start = datetime.combine(day, datetime.min.time(), tzinfo=tz)

@@ -26,7 +26,7 @@ from cogs.oncall.people import Person
 from cogs.oncall.planner import Shift
 from cogs.oncall.records import ShiftRecords
 from cogs.oncall.rotation_people import RotationPeople
-from cogs.oncall.service import Schedule, day_bounds, parse_day
+from cogs.oncall.service import Schedule, day_bounds, last_day_allowed, parse_day
 from cogs.oncall.shiftlife import channel_of
 from cogs.oncall.stretch import held_at, held_pieces, joined
 from cogs.oncall.triage import QueueItem, TriageAccess
@@ -104,6 +104,11 @@ class ShiftCommands:
         tz = self.schedule.viewer_tz(inv.actor)
         refs = self.people.rotation_refs(rot)
         last_day = parse_day(until) if until else None
+        if last_day is not None:
+            # As for time away: longer is a typo of the year, and beyond what a stretch looks ahead.
+            latest = last_day_allowed(now.astimezone(tz).date())
+            if last_day > latest:
+                raise UserError("oncall.error.override_too_long", last=latest)
 
         def store(session: Session) -> tuple[str, datetime, Person, str | None]:
             ref = self.people.named_ref(session, inv.platform, member, now, refs)

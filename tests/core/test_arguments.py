@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from bot.core.arguments import parse_line, token_spans, tokenize
+from bot.core.arguments import INTEGER_LIMIT, parse_line, token_spans, tokenize
 from bot.core.commands import Choice, Command, CommandRegistry, Option, OptionType
 from bot.core.errors import UsageError
 from bot.core.refs import ChannelRef, UserRef
@@ -140,6 +140,19 @@ def test_bad_input_names_the_usage(registry: CommandRegistry, line: str, key: st
         parse_line(registry, line, "slack")
     assert info.value.key == key
     assert info.value.usage == usage
+
+
+def test_an_integer_option_without_bounds_takes_what_discord_takes(registry: CommandRegistry) -> None:
+    # A 20-digit number reached SQLite ("Python int too large to convert to SQLite INTEGER").
+    registry.add(Command(("spotlight", "review"), "d", _noop, (Option("id", "d", OptionType.INTEGER),)))
+    assert parse_line(registry, f"spotlight review {INTEGER_LIMIT}", "slack").args == {"id": INTEGER_LIMIT}
+    for line, key, bound in (
+        ("spotlight review 99999999999999999999999", "core.usage.too_large", {"max": INTEGER_LIMIT}),
+        ("spotlight review -99999999999999999999999", "core.usage.too_small", {"min": -INTEGER_LIMIT}),
+    ):
+        with pytest.raises(UsageError) as info:
+            parse_line(registry, line, "slack")
+        assert info.value.key == key and info.value.params == {"option": "id", **bound}
 
 
 def test_an_empty_optional_value_is_no_value(registry: CommandRegistry) -> None:

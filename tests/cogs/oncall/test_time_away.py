@@ -107,6 +107,16 @@ async def test_overrides_replaced_within_the_minute_leave_nothing_behind(
         assert fairness(shown) == "Shifts per person, last quarter: Ann 10, ben 9, cho 9, dee 9"
 
 
+async def test_an_override_lasts_at_most_a_year(database_url: str, tmp_path: Path) -> None:
+    # Further ahead it was accepted and every message named a date the look-ahead stopped at instead.
+    async with console_chat(database_url, tmp_path, extra_yaml=CONFIG, clock=FakeClock(NOW)) as chat:
+        far = text(await chat.command("ann", "/oncall override triage ben 2030-01-01"))
+        assert far == "An override can last at most a year: until Dec 6, 2027 at the latest."
+        assert not [p for p in chat.posts("oncall") if "override by" in p.text]
+        year = text(await chat.command("ann", "/oncall override triage ben 2027-12-06"))
+        assert year.startswith("ben is on call for triage until ") and "2027" in year
+
+
 async def test_who_may_swap_and_whose_zone_the_footer_names(database_url: str, tmp_path: Path) -> None:
     async with console_chat(database_url, tmp_path, extra_yaml=CONFIG, clock=FakeClock(NOW)) as chat:
         swap = text(await chat.command("zoe", "/oncall swap 2026-12-20"))
