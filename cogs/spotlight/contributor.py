@@ -168,13 +168,16 @@ class ContributorCommands:
         member_id = inv.actor.member_id
         interview_id, version = views.parse_final_ref(inv.value)
 
-        def work(session: Session) -> tuple[SpotlightInterview, int]:
+        def work(session: Session) -> tuple[SpotlightInterview, bool, int]:
             interview = flow.own_interview(session, interview_id, member_id)
-            editing.contributor_approve(session, interview, version, self.service.now())
+            approved = editing.contributor_approve(session, interview, version, self.service.now())
             session.flush()
-            return interview, queue_position(session, interview_id)
+            return interview, approved, queue_position(session, interview_id)
 
-        interview, position = await self.service.run(inv, work)
+        interview, approved, position = await self.service.run(inv, work)
+        if not approved:  # the button pressed again: the maintainers heard it the first time
+            await inv.reply(inv.t("spotlight.final.already_approved", position=position))
+            return
         await inv.reply(inv.t("spotlight.final.approved"))
         await self.service.notify_maintainers(
             "spotlight.notice.approved", name=interview.display_name, id=interview.id, position=position

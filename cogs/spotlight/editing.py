@@ -130,8 +130,9 @@ def _lock(session: Session, interview: SpotlightInterview) -> None:
 
 def contributor_approve(
     session: Session, interview: SpotlightInterview, version: str | None, now: datetime
-) -> None:
-    """The contributor approves the text version ``version`` (what their Approve button was sent with).
+) -> bool:
+    """The contributor approves the text version ``version`` (what their Approve button was sent with);
+    True when this approved it, False when it was approved already.
 
     Any other version is refused: the text changed after that button was sent, and only the newest
     text may be approved. Pressing the button of the approved text again changes nothing.
@@ -142,10 +143,11 @@ def contributor_approve(
     if version is None or version != text_version(build_document(session, interview)):
         raise UserError("spotlight.final.stale")
     if interview.status == Status.APPROVED:
-        return
+        return False
     interview.status = Status.APPROVED
     interview.approved_at = now
     session.add(interview)
+    return True
 
 
 def contributor_changes(session: Session, interview: SpotlightInterview, changes: str | None) -> None:

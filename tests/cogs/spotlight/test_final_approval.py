@@ -44,8 +44,11 @@ async def test_an_old_approve_button_approves_nothing(chat_factory: ChatFactory)
 
         ok = only(await chat.click("ben", new, "Approve"))
         assert "queued for publishing" in ok.text and status_of(chat, 1) == Status.APPROVED
+        assert len(chat.posts("maintainers")) == notices + 1
+        # The same text approved twice: no change, and the maintainers are not told a second time.
         again = only(await chat.click("ben", new, "Approve"))
-        assert "queued for publishing" in again.text  # the same text approved twice: no change
+        assert again.text == "You approved this text already; it is number 1 in the publishing queue."
+        assert len(chat.posts("maintainers")) == notices + 1
         assert STALE in only(await chat.click("ben", old, "Approve")).text
 
         await chat.app.jobs()["spotlight_publish"]()
