@@ -137,7 +137,12 @@ class AccountLinks:
 
     @action(ACTION_LINK_DEVICE_DONE)
     async def link_device_done(self, inv: Invocation) -> None:
-        flow, outcome = await self.device_links.check(_member(inv))
+        member_id = _member(inv)
+        try:
+            flow, outcome = await self.device_links.check(member_id)
+        except UserError:
+            await self._linked_already(member_id)
+            raise
         if outcome is None:
             text = localized_parts(
                 inv.t, "steward.link.device_waiting", {}, {"uri": flow.code.verification_uri}
@@ -164,6 +169,7 @@ class AccountLinks:
         member_id, now = _member(inv), self.services.clock.now()
         row = await self.services.db.run(lambda s: pending_code(s, member_id, now))
         if row is None:
+            await self._linked_already(member_id)
             raise UserError("steward.link.no_pending")
         login, code = row.login, row.code
         try:
@@ -181,6 +187,13 @@ class AccountLinks:
         await self.services.bus.publish(GitHubLinked(member_id, login))
         done = localized_parts(inv.t, "steward.link.done", {}, {"login": login})
         await inv.reply(Message([Section(*done)]))
+
+    async def _linked_already(self, member_id: int) -> None:
+        """Nothing is pending: a button pressed again after the link was made says so, rather than
+        asking the person to start over."""
+        current = await self.services.db.run(lambda s: verified_login(s, member_id))
+        if current is not None:
+            raise UserError("steward.link.already", outside={"login": current})
 
     @command("steward unlink", "steward.unlink.description")
     async def unlink(self, inv: Invocation) -> None:

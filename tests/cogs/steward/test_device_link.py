@@ -96,6 +96,9 @@ async def test_sign_in_links_the_login_asked_for(chat_factory: ChatFactory, fake
         [done] = await chat.click("alice", started, "Done")
         assert "Linked: you are Alice-GH" in done.text
         assert fake_github.oauth.tokens  # a token was issued; the bot only ever read /user with it
+        # Checking again once linked says so; it used to say to start over.
+        [check] = await chat.command("alice", "/steward link check")
+        assert check.text == "You are already linked to Alice-GH."
 
 
 async def test_done_button_polls_once_the_interval_passed(
