@@ -83,6 +83,8 @@ def attach_stats(session: Session, interview: SpotlightInterview, remove: bool =
     """Attach a snapshot of the contributor's GitHub stats (or remove it)."""
     require_editable(interview)
     if remove:
+        if interview.stats is None:  # nothing changes: no approval is withdrawn either
+            raise UserError("spotlight.review.no_stats", id=interview.id)
         interview.stats = None
         stats = None
     else:

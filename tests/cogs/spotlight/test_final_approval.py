@@ -63,6 +63,8 @@ async def test_the_answer_command_offers_the_newest_buttons(chat_factory: ChatFa
         await chat.command("mia", "/spotlight approve 1")
         old = chat.dms("ben")[-1]
         await chat.command("mia", "/spotlight stats 1 remove")  # any edit withdraws the approval
+        again = only(await chat.command("mia", "/spotlight stats 1 remove"))
+        assert again.text == "#1 has no GitHub stats to remove; nothing changed."
         await chat.command("mia", '/spotlight note 1 4 "Ben fixed this twice."')
         await chat.command("mia", "/spotlight approve 1")
         shown = [r for r in await chat.command("ben", "/spotlight answer") if r.kind == "reply"]
