@@ -41,15 +41,7 @@ def parse_filters(rules: BoardRules, **given: str | None) -> tuple[BoardFilter, 
                 found[candidate] = matched
                 break
         else:
-            raise GfiError(
-                "gfi.error.bad_filter",
-                outside={
-                    "value": value,
-                    "areas": ", ".join(rules.area_names()) or "—",
-                    "difficulties": ", ".join(rules.difficulty_names()) or "—",
-                    "repos": ", ".join(sorted(rules.repo_names.values())) or "—",
-                },
-            )
+            raise _bad_filter(rules, value)
     page = found.get("page", 1)
     flt = BoardFilter(
         repo=str(found["repo"]) if "repo" in found else None,
@@ -83,3 +75,14 @@ def decode_nav(rules: BoardRules, repo_names: Mapping[int, str], value: str) -> 
         raise GfiError("gfi.error.claim_gone") from None
     display = rules.repo_names.get(repo.lower(), repo) if repo else None
     return BoardFilter(display, area, diff), page
+
+
+def _bad_filter(rules: BoardRules, value: str) -> GfiError:
+    """What a filter can be, listing only the kinds this board has (a project may set no areas or
+    difficulties: an empty "Difficulties: —" reads as a broken list)."""
+    areas, difficulties = ", ".join(rules.area_names()), ", ".join(rules.difficulty_names())
+    key = "gfi.error.bad_filter" + ("_areas" if areas else "") + ("_difficulties" if difficulties else "")
+    known = {"areas": areas, "difficulties": difficulties}
+    outside = {name: names for name, names in known.items() if names}
+    repos = ", ".join(sorted(rules.repo_names.values())) or "—"
+    return GfiError(key, outside={"value": value, **outside, "repos": repos})

@@ -52,6 +52,24 @@ def test_filters_land_in_the_slot_they_fit() -> None:
         parse_filters(RULES, repo="nope")
 
 
+def test_a_bad_filter_lists_only_the_kinds_the_board_has() -> None:
+    with pytest.raises(GfiError) as both:
+        parse_filters(RULES, repo="nope")
+    assert both.value.key == "gfi.error.bad_filter_areas_difficulties"
+    assert both.value.outside == {
+        "value": "nope",
+        "areas": "core, docs",
+        "difficulties": "easy",
+        "repos": "acme/docs, acme/widgets",
+    }
+    # No difficulties configured: no "Difficulties: —".
+    plain = BoardRules(RULES.repo_labels, RULES.repo_names, RULES.areas, {}, None)
+    with pytest.raises(GfiError) as areas_only:
+        parse_filters(plain, repo="nope")
+    assert areas_only.value.key == "gfi.error.bad_filter_areas"
+    assert "difficulties" not in areas_only.value.outside
+
+
 def test_nav_values_round_trip_and_stay_short() -> None:
     flt = BoardFilter(repo="acme/docs", area="docs", difficulty="easy")
     value = encode_nav(RULES, {"acme/docs": 12}, flt, 3)
