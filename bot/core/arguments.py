@@ -109,8 +109,10 @@ def resolve(
             if not path and rest and rest[0].lower() in registry.switched_off:
                 section = registry.switched_off[rest[0].lower()]
                 raise UsageError("core.usage.not_enabled", usage=help_usage, name=rest[0], section=section)
+            if not path and not rest:  # a slash alone: no name to quote back
+                raise UsageError("core.usage.no_command", usage=help_usage, help=help_usage)
             if not path:
-                raise UsageError("core.usage.unknown_command", usage=help_usage, name=rest[0] if rest else "")
+                raise UsageError("core.usage.unknown_command", usage=help_usage, name=rest[0])
             raise UsageError(
                 "core.usage.choose_subcommand",
                 usage=f"{' '.join([style.top(path[0]), *path[1:]])} <{'|'.join(children)}>",

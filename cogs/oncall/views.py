@@ -231,7 +231,11 @@ def queue_message(
     t: T, name: str | None, items: Sequence[QueueItem], now: datetime, sla: timedelta, total: int
 ) -> Message:
     """/oncall queue: the head of the queue (``items``) of ``total`` items, with "ask author" buttons."""
-    title = t("oncall.queue.title", rotation=name or t("oncall.queue.all"), count=total)
+    title = (
+        t("oncall.queue.title", rotation=name, count=total)
+        if name
+        else t("oncall.queue.title_all", count=total)
+    )
     msg = Message([Header(title)], summary=title)
     msg.add(*queue_blocks(t, items, now, sla, total=total))
     askable = [i for i in items[:QUEUE_LIMIT] if i.missing_sections and not i.sections_requested][

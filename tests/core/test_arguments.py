@@ -126,6 +126,7 @@ def test_slack_user_and_channel_refs(registry: CommandRegistry) -> None:
         ("gfi list page:1 page:2", "core.usage.duplicate_option", "/gfi list [repo] [difficulty] [page]"),
         ("gfi frobnicate", "core.usage.choose_subcommand", "/gfi <claim|list>"),
         ("nope", "core.usage.unknown_command", "/steward help"),
+        ("", "core.usage.no_command", "/steward help"),
         ('gfi claim "unclosed', "core.usage.unbalanced_quotes", "/gfi claim <issue>"),  # not the line
         ("gfi", "core.usage.group_commands", "/gfi <claim|list>"),
         (
