@@ -7,6 +7,7 @@ import asyncio
 import logging
 import os
 import sys
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
@@ -180,6 +181,7 @@ async def _run_console(
         journal=Path(args.transcript) if getattr(args, "transcript", None) else None,
     )
     app = App(config, config_path=path, adapters=[console], console_operator=operator)
+    console.language_of = partial(console_language, app)
     add_demo_controls(app, console)
 
     def started(app: App) -> None:
@@ -188,6 +190,15 @@ async def _run_console(
 
     await app.run_until_stopped(until=console.finished, on_started=started)
     return 0
+
+
+async def console_language(app: App, user_id: str) -> str | None:
+    """The language a console user chose with /steward language, if any."""
+    from bot.adapters.console.adapter import PLATFORM
+    from bot.i18n import normalize_locale
+
+    known = await app.services.member_reads.known(PLATFORM, user_id, user_id)
+    return normalize_locale(known.locale) if known is not None else None
 
 
 def add_demo_controls(app: App, console: ConsoleAdapter) -> None:

@@ -9,6 +9,7 @@ import threading
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -21,7 +22,7 @@ from bot.core.dispatch import Dispatcher, PlatformUser
 from bot.core.events import MemberJoined
 from bot.core.messages import File, Form, Image, Message
 from bot.core.post_keys import KeyedSend, LookupImpossible
-from bot.i18n import Catalog
+from bot.i18n import Catalog, Translate
 
 log = logging.getLogger(__name__)
 PLATFORM = "console"
@@ -57,9 +58,14 @@ class ConsoleAdapter:
         read_input: bool = True,
         files_dir: Path | None = None,
         journal: Path | None = None,
+        language_of: Callable[[str], Awaitable[str | None]] | None = None,
     ) -> None:
         self.catalog = catalog
-        self.locale = locale
+        self.locale = locale  # the project's: what a channel post's reader reads
+        # The language a console user chose (/steward language), else None; the console's own words
+        # (form prompts, DM headers, where a file was saved) are written in it for that person.
+        self.language_of = language_of
+        self._languages: dict[str, str] = {}
         self.stdin = stdin or sys.stdin
         self.stdout = stdout or sys.stdout
         self.operator = operator
@@ -76,7 +82,7 @@ class ConsoleAdapter:
         # Keyed (scheduled) posts are also appended here, so a restarted bot knows what it showed.
         self.journal = PostJournal(journal) if journal is not None else None
         self._journal_turn = asyncio.Lock()  # one keyed post at a time holds the journal's file lock
-        self.filling = ConsoleForm(self, self._t, self._submit)
+        self.filling = ConsoleForm(self, self._t_for, self._submit)
         self._dispatcher: Dispatcher | None = None
         self._task: asyncio.Task[None] | None = None
         self.finished = asyncio.Event()
@@ -135,7 +141,9 @@ class ConsoleAdapter:
         return await send.run([message], post, find)
 
     async def send_dm(self, user_id: str, message: Message) -> bool:
-        self.emit("dm", user_id, message, header=f"[{self._t('core.console.dm_to', name=user_id)}]")
+        await self._learn_language(user_id)
+        header = self._t_for(user_id)("core.console.dm_to", name=user_id)
+        self.emit("dm", user_id, message, header=f"[{header}]")
         return True
 
     async def set_topic(self, channel_id: str, text: str) -> bool:
@@ -183,6 +191,7 @@ class ConsoleAdapter:
     async def handle_line(self, line: str) -> bool:
         """Handle one input line; False means quit."""
         assert self._dispatcher is not None
+        await self._learn_language(self.current)
         stripped = line.strip()
         if self.filling.form is not None and not stripped.startswith(("/", ":")):
             # While a form is open a line is its answer, unless it is a command or a control: those
@@ -203,6 +212,7 @@ class ConsoleAdapter:
             text = stripped[1:] if stripped.startswith("/") else stripped
             user = self._user()
             await self._dispatcher.run_line(user, PLATFORM, text, _ConsoleResponder(self, user))
+            await self._learn_language(self.current)  # the command may have been /steward language
             going_on = True
         if going_on and pending is not None and self.filling.form is pending:
             self.print_line(self._t("core.console.form_waiting"))
@@ -266,7 +276,22 @@ class ConsoleAdapter:
         return PlatformUser(PLATFORM, self.current, self.current, locale=None)
 
     def _t(self, key: str, **params: Any) -> str:
-        return self.catalog.translate(self.locale, key, **params)
+        """The console's own words for the person at the terminal (the user it acts as now)."""
+        return self._t_for(self.current)(key, **params)
+
+    def _t_for(self, user_id: str | None) -> Translate:
+        """The console's own words for ``user_id`` (None: a channel's readers, the project's language)."""
+        locale = self._languages.get(user_id, self.locale) if user_id is not None else self.locale
+        return partial(self.catalog.translate, locale)
+
+    async def _learn_language(self, user_id: str) -> None:
+        if self.language_of is None:
+            return
+        chosen = await self.language_of(user_id)
+        if chosen:
+            self._languages[user_id] = chosen
+        else:
+            self._languages.pop(user_id, None)
 
     def note(self, user: str, text: str) -> None:
         """Print what the console itself tells the person filling a form, and record it (as a reply)."""
@@ -283,29 +308,31 @@ class ConsoleAdapter:
     ) -> None:
         """Print a message and keep a structured record of it (scripted tests read the records)."""
         numbers: dict[str, int] = {}
-        text = render_console(message, self.book, numbers, save_image=self._save_image)
-        saved = self._save_files(message)
+        # A reply or a DM has one reader; a channel post is the project's.
+        t = self._t_for(target if kind in ("reply", "dm") else None)
+        text = render_console(message, self.book, numbers, save_image=partial(self._save_image, t))
+        saved = self._save_files(message, t)
         if saved:
             text += "\n" + "\n".join(saved)
         files = tuple((b.filename, b.data) for b in message.blocks if isinstance(b, File))
         self.transcript.append(ConsoleRecord(kind, target, text, numbers, ephemeral, files))
         self.print_line((header + "\n" if header else "") + text)
 
-    def _save_files(self, message: Message) -> list[str]:
+    def _save_files(self, message: Message, t: Translate) -> list[str]:
         """Write attached files (the terminal cannot show them) and say where they are."""
         lines = []
         for block in message.blocks:
             if not isinstance(block, File):
                 continue
             path = self.shelf.save(block.filename, block.data, unique=False)
-            lines.append(self._t("core.console.file_saved", path=str(path)))
+            lines.append(t("core.console.file_saved", path=str(path)))
         return lines
 
-    def _save_image(self, image: Image) -> str:
+    def _save_image(self, t: Translate, image: Image) -> str:
         """Write an image (a chart) to a file of its own and return the line that says where it is."""
         assert image.data is not None
         path = self.shelf.save(image.filename, image.data, unique=True)
-        return self._t("core.console.image_saved", alt=image.alt, path=str(path))
+        return t("core.console.image_saved", alt=image.alt, path=str(path))
 
 
 class _ConsoleResponder:

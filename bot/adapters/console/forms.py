@@ -8,6 +8,7 @@ from typing import Protocol
 
 from bot.core.dispatch import PlatformUser
 from bot.core.messages import TOO_LONG, Form
+from bot.i18n import Translate
 
 # (user, form, answers) -> what was wrong with each refused answer, by question id
 Submit = Callable[[PlatformUser, Form, dict[str, str]], Awaitable[dict[str, str] | None]]
@@ -35,9 +36,9 @@ class _Filling:
 class ConsoleForm:
     """The form being filled in, if any: asks its questions in turn and submits the answers."""
 
-    def __init__(self, output: FormOutput, t: Callable[..., str], submit: Submit) -> None:
+    def __init__(self, output: FormOutput, t_for: Callable[[str], Translate], submit: Submit) -> None:
         self.output = output
-        self.t = t
+        self.t_for = t_for  # the console's own words, in the language of the person filling the form
         self.submit = submit
         self._filling: _Filling | None = None
 
@@ -56,8 +57,9 @@ class ConsoleForm:
         """Open ``form`` for ``user`` (replacing any other) and ask its first question."""
         self._filling = _Filling(form, user)
         self.output.record_form(form, user)
-        self.output.print_line(self.t("core.console.form_title", title=form.title))
-        self.output.print_line(self.t("core.console.form_help"))
+        t = self.t_for(user.user_id)
+        self.output.print_line(t("core.console.form_title", title=form.title))
+        self.output.print_line(t("core.console.form_help"))
         self.ask()
 
     def cancel(self) -> bool:
@@ -70,9 +72,10 @@ class ConsoleForm:
         """Print the current question again."""
         assert self._filling is not None
         q = self._filling.form.questions[self._filling.index]
+        t = self.t_for(self._filling.user.user_id)
         # The label is the cog's (with its own numbering, if any): the console adds no second one.
-        marker = "" if q.required else self.t("core.console.form_optional")
-        default = self.t("core.console.form_default", default=q.default) if q.default else ""
+        marker = "" if q.required else t("core.console.form_optional")
+        default = t("core.console.form_default", default=q.default) if q.default else ""
         self.output.print_line(f"{q.label}{marker}{default}")
 
     async def answer(self, text: str) -> None:
@@ -80,13 +83,14 @@ class ConsoleForm:
         filling = self._filling
         assert filling is not None
         q = filling.form.questions[filling.index]
+        t = self.t_for(filling.user.user_id)
         value = text or (q.default or "")
         if not value and q.required:
-            self._refuse(filling, self.t("core.console.form_required"))
+            self._refuse(filling, t("core.console.form_required"))
             return
         over = q.too_long(value)
         if over is not None:  # refused and asked again: an answer is never cut
-            self._refuse(filling, self.t(TOO_LONG, **over))
+            self._refuse(filling, t(TOO_LONG, **over))
             return
         filling.answers[q.id] = value
         filling.index += 1
@@ -98,7 +102,7 @@ class ConsoleForm:
         if errors:
             labels = {q.id: q.label for q in filling.form.questions}
             for qid, err in errors.items():
-                said = self.t("core.console.form_invalid", question=labels.get(qid, qid), error=err)
+                said = t("core.console.form_invalid", question=labels.get(qid, qid), error=err)
                 self.output.note(filling.user.user_id, said)
             self.begin(filling.form, filling.user)
 

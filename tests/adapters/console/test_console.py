@@ -206,6 +206,28 @@ async def test_a_command_typed_while_a_form_is_open_runs_and_the_form_waits(
     assert "No form is open: nothing to cancel." in out
 
 
+async def test_the_console_speaks_the_language_of_the_person_filling_the_form(
+    run_console: ConsoleRunner, probe_cog: type[_ProbeCog]
+) -> None:
+    # The project is English; nina chose Chinese: the console's own words to her follow her choice.
+    run = await run_console(
+        [
+            ":as nina",
+            "/steward language zh-CN",
+            "/probe ask",
+            ":click 1",
+            "",
+            ":cancel",
+            ":as operator",
+            ":cancel",
+        ]
+    )
+    out = run.output
+    assert "表单：Interview" in out and "此题必填。" in out and "表单已取消。" in out
+    assert "Form: Interview" not in out and "This answer is required." not in out
+    assert out.rstrip().endswith("No form is open: nothing to cancel.")  # the operator reads English
+
+
 async def test_cancel_closes_the_form(run_console: ConsoleRunner, probe_cog: type[_ProbeCog]) -> None:
     run = await run_console(["/probe ask", ":click 1", ":cancel", "/steward timezone"])
     assert "Form cancelled." in run.output
