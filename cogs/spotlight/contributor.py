@@ -31,6 +31,12 @@ class ContributorCommands:
         assert interview.id is not None
         flow.require_answering(interview)
         answers = answers_of(session, interview.id)
+        if not answers and interview.locale != inv.locale:
+            # The post is in the language the answers are written in: until the first answer is
+            # saved, that is the language the person reads now (they may have changed it since the
+            # invitation), so the questions they see and the published ones are the same.
+            interview.locale = inv.locale
+            session.add(interview)
         return views.page_form(inv.t, interview, page, answers, self.service.cfg.answer_max_length)
 
     async def _respond(self, inv: Invocation, choice: str) -> SpotlightInterview:

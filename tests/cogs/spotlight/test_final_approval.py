@@ -7,11 +7,13 @@ import pytest
 
 from bot.core.clock import FakeClock
 from bot.core.errors import UserError
+from cogs.spotlight.document import build_document
+from cogs.spotlight.interview import get_interview
 from cogs.spotlight.models import Status
 from cogs.spotlight.views import button_id, final_ref, parse_final_ref
 from tests.cogs.spotlight.history import NOW
-from tests.cogs.spotlight.interviews import SIX_QUESTIONS_YAML, only, status_of, submitted
-from tests.fixtures.chat import ChatFactory
+from tests.cogs.spotlight.interviews import ANSWERS, SIX_QUESTIONS_YAML, invited, only, status_of, submitted
+from tests.fixtures.chat import ChatDriver, ChatFactory
 
 STALE = "The text has changed since these buttons were sent"
 
@@ -83,3 +85,28 @@ def test_a_garbled_button_value_is_a_stale_button() -> None:
         assert refused.value.key == "core.error.stale_button", forged
         with pytest.raises(UserError):
             button_id(forged)
+
+
+async def test_the_interview_follows_a_language_chosen_before_the_first_answer(
+    chat_factory: ChatFactory,
+) -> None:
+    # Invited while English, ben switches to Chinese before answering: the questions he answers and
+    # the ones published beside his answers are the Chinese ones (they were English, beside a
+    # Chinese form title).
+    clock = FakeClock(NOW)
+    async with chat_factory(extra_yaml=SIX_QUESTIONS_YAML, maintainers=["mia"], clock=clock) as chat:
+        invitation = await invited(chat, "ben")
+        await chat.command("ben", "/steward language zh-CN")
+        await chat.click("ben", invitation, "Accept")
+        await chat.fill_form("ben", ANSWERS)
+        assert locale_of(chat, 1) == "zh-CN"
+        doc = chat.app.db.call(lambda s: build_document(s, get_interview(s, 1)))
+        assert doc.items[0].question == "问题 A？"
+        # Once answers are saved, a later change of language leaves the interview's as it is.
+        await chat.command("ben", "/steward language en")
+        await chat.command("ben", "/spotlight answer")
+        assert locale_of(chat, 1) == "zh-CN"
+
+
+def locale_of(chat: ChatDriver, interview_id: int) -> str:
+    return chat.app.db.call(lambda s: get_interview(s, interview_id).locale)
