@@ -15,6 +15,7 @@ from typing import Any
 
 from bot.core.commands import Command, CommandRegistry, CommandStyle, Option, OptionType
 from bot.core.errors import UsageError
+from bot.core.moments import Count
 from bot.core.refs import ChannelRef, UserRef
 
 _USER_RE = re.compile(r"^<@([A-Z0-9a-z]+)(?:\|([^>]*))?>$")
@@ -220,9 +221,9 @@ def convert_value(opt: Option, value: Any, platform: str, usage: str) -> Any:
         low = opt.min_value if opt.min_value is not None else -INTEGER_LIMIT
         high = opt.max_value if opt.max_value is not None else INTEGER_LIMIT
         if number < low:
-            raise UsageError("core.usage.too_small", usage=usage, option=opt.name, min=low)
+            raise UsageError("core.usage.too_small", usage=usage, option=opt.name, min=Count(low))
         if number > high:
-            raise UsageError("core.usage.too_large", usage=usage, option=opt.name, max=high)
+            raise UsageError("core.usage.too_large", usage=usage, option=opt.name, max=Count(high))
         result: Any = number
     elif opt.type is OptionType.BOOLEAN:
         if isinstance(value, bool):
@@ -242,7 +243,7 @@ def convert_value(opt: Option, value: Any, platform: str, usage: str) -> Any:
         if not result.strip():
             raise UsageError("core.usage.missing", usage=usage, option=opt.name)
         if opt.max_length is not None and len(result) > opt.max_length:
-            raise UsageError("core.usage.too_long", usage=usage, option=opt.name, max=opt.max_length)
+            raise UsageError("core.usage.too_long", usage=usage, option=opt.name, max=Count(opt.max_length))
     if opt.choices:
         allowed = {str(c.value).lower(): c.value for c in opt.choices}
         key = str(result).lower()

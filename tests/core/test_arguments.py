@@ -10,6 +10,7 @@ import pytest
 from bot.core.arguments import INTEGER_LIMIT, parse_line, token_spans, tokenize
 from bot.core.commands import Choice, Command, CommandRegistry, Option, OptionType
 from bot.core.errors import UsageError
+from bot.core.moments import Count
 from bot.core.refs import ChannelRef, UserRef
 
 
@@ -148,8 +149,8 @@ def test_an_integer_option_without_bounds_takes_what_discord_takes(registry: Com
     registry.add(Command(("spotlight", "review"), "d", _noop, (Option("id", "d", OptionType.INTEGER),)))
     assert parse_line(registry, f"spotlight review {INTEGER_LIMIT}", "slack").args == {"id": INTEGER_LIMIT}
     for line, key, bound in (
-        ("spotlight review 99999999999999999999999", "core.usage.too_large", {"max": INTEGER_LIMIT}),
-        ("spotlight review -99999999999999999999999", "core.usage.too_small", {"min": -INTEGER_LIMIT}),
+        ("spotlight review 99999999999999999999999", "core.usage.too_large", {"max": Count(INTEGER_LIMIT)}),
+        ("spotlight review -99999999999999999999999", "core.usage.too_small", {"min": Count(-INTEGER_LIMIT)}),
     ):
         with pytest.raises(UsageError) as info:
             parse_line(registry, line, "slack")
