@@ -5,8 +5,7 @@ from __future__ import annotations
 import logging
 import random
 import secrets
-from collections.abc import AsyncIterator, Mapping
-from contextlib import asynccontextmanager
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -54,23 +53,11 @@ class Dispatcher:
     async def actor_for(self, user: PlatformUser) -> Actor:
         """Resolve (and on first sight create) the member behind a platform user."""
         services = self.services
-
-        def fields(member: Any) -> tuple[int, str | None, str | None, str | None]:
-            assert member.id is not None
-            return member.id, member.locale, member.timezone, member.github_login
-
-        def load(session: Any) -> tuple[int, str | None, str | None, str | None]:
-            return fields(
-                services.members.ensure(
-                    session, user.platform, user.user_id, user.display_name, services.clock.now()
-                )
-            )
-
         # Someone the bot knows costs nothing (or a snapshot read after a change to members); only a
         # newcomer or a renamed person costs a write.
         member = await services.member_reads.known(user.platform, user.user_id, user.display_name)
         member_id, locale, timezone, github_login = (
-            fields(member) if member is not None else await services.db.run(load)
+            _member_fields(member) if member is not None else await services.db.run(self._ensure(user))
         )
         verified_login = github_login
         resolved_locale = (
@@ -90,6 +77,18 @@ class Dispatcher:
             github_login=github_login,
             roles=user.roles,
         )
+
+    def _ensure(self, user: PlatformUser) -> Callable[[Any], tuple[int, str | None, str | None, str | None]]:
+        """The write that creates (or renames) the member behind ``user``, for ``db.run``."""
+        services = self.services
+
+        def ensure(session: Any) -> tuple[int, str | None, str | None, str | None]:
+            now = services.clock.now()
+            return _member_fields(
+                services.members.ensure(session, user.platform, user.user_id, user.display_name, now)
+            )
+
+        return ensure
 
     def _invocation(
         self, actor: Actor, channel_id: str | None, responder: Responder, **kw: Any
@@ -116,7 +115,7 @@ class Dispatcher:
 
         Usage lines use ``prefix`` when given, else the platform's registered style.
         """
-        async with self._answered(user, responder):
+        try:
             actor = await self.actor_for(user)
             style = self.style_for(user.platform) if prefix is None else CommandStyle.of(prefix)
             try:
@@ -129,6 +128,8 @@ class Dispatcher:
             await self._run(
                 self._invocation(actor, channel_id, responder, command=parsed.command, args=parsed.args)
             )
+        except Exception:
+            await self._answer_failure(user, responder)
 
     async def run_command(
         self,
@@ -143,7 +144,7 @@ class Dispatcher:
         The values still go through :func:`convert_value`, so limits, choices and ranges are checked
         server-side exactly as for typed lines; a bad value is answered with the usage line.
         """
-        async with self._answered(user, responder):
+        try:
             actor = await self.actor_for(user)
             try:
                 converted: dict[str, Any] = {}
@@ -161,14 +162,18 @@ class Dispatcher:
                 await self._report(self._invocation(actor, channel_id, responder, command=command), exc)
                 return
             await self._run(self._invocation(actor, channel_id, responder, command=command, args=converted))
+        except Exception:
+            await self._answer_failure(user, responder)
 
     async def run_action(
         self, user: PlatformUser, channel_id: str | None, action: str, value: str, responder: Responder
     ) -> None:
         """A button press routed by action name."""
-        async with self._answered(user, responder):
+        try:
             actor = await self.actor_for(user)
             await self._run(self._invocation(actor, channel_id, responder, action=action, value=value))
+        except Exception:
+            await self._answer_failure(user, responder)
 
     async def submit_form(
         self,
@@ -180,7 +185,7 @@ class Dispatcher:
         responder: Responder,
     ) -> dict[str, str] | None:
         """A form submission; returns per-question error texts when validation fails."""
-        async with self._answered(user, responder):
+        try:
             actor = await self.actor_for(user)
             inv = self._invocation(
                 actor, channel_id, responder, action=action, value=value, form_values=values
@@ -189,24 +194,23 @@ class Dispatcher:
                 await self._run(inv, reraise_form=True)
             except FormInvalid as exc:
                 return {qid: inv.t(key, **exc.params.get(qid, {})) for qid, key in exc.errors.items()}
+        except Exception:
+            await self._answer_failure(user, responder)
         return None
 
-    @asynccontextmanager
-    async def _answered(self, user: PlatformUser, responder: Responder) -> AsyncIterator[None]:
-        """The floor under every invocation: whatever escapes (the member lookup failing, a bug
-        outside a handler) is logged with a reference and answered with the generic error, in the
-        person's platform language, so nobody is left without a reply."""
+    async def _answer_failure(self, user: PlatformUser, responder: Responder) -> None:
+        """The floor under every invocation, called from its ``except Exception``: whatever escapes
+        (the member lookup failing, a bug outside a handler) is logged with a reference and answered
+        with the generic error, in the person's platform language, so nobody is left without a reply.
+        (A plain ``try`` rather than a context manager: it costs nothing when nothing fails.)"""
+        ref = secrets.token_hex(6)
+        log.exception("invocation by %s:%s failed (ref %s)", user.platform, user.user_id, ref)
+        locale = normalize_locale(user.locale) or self.services.config.project.locale
+        text = self.services.catalog.translate(locale, "core.error.internal", ref=ref)
         try:
-            yield
+            await responder.reply(Message.text(text), True)
         except Exception:
-            ref = secrets.token_hex(6)
-            log.exception("invocation by %s:%s failed (ref %s)", user.platform, user.user_id, ref)
-            locale = normalize_locale(user.locale) or self.services.config.project.locale
-            text = self.services.catalog.translate(locale, "core.error.internal", ref=ref)
-            try:
-                await responder.reply(Message.text(text), True)
-            except Exception:
-                log.exception("could not deliver an error reply on %s", user.platform)
+            log.exception("could not deliver an error reply on %s", user.platform)
 
     async def autocomplete(self, user: PlatformUser, provider: str, partial: str) -> list[Choice]:
         fn = self.services.registry.autocompleters.get(provider)
@@ -283,6 +287,11 @@ class Dispatcher:
             await inv.reply(message, ephemeral=True)
         except Exception:
             log.exception("could not deliver an error reply on %s", inv.platform)
+
+
+def _member_fields(member: Any) -> tuple[int, str | None, str | None, str | None]:
+    assert member.id is not None
+    return member.id, member.locale, member.timezone, member.github_login
 
 
 class _NullResponder:

@@ -18,7 +18,7 @@ from bot.adapters.discord.forms import (
     submitted_values,
     with_answers,
 )
-from bot.adapters.discord.render import PLATFORM, oversized, render
+from bot.adapters.discord.render import PLATFORM, RenderCache, oversized
 from bot.core.commands import Command, CommandRegistry
 from bot.core.dispatch import Dispatcher, PlatformUser
 from bot.core.messages import BulletList, Button, Buttons, ButtonStyle, Form, Message, Plain, Section
@@ -74,11 +74,16 @@ class InteractionResponder:
     """
 
     def __init__(
-        self, adapter: InteractionPort, interaction: discord.Interaction[Any], ephemeral: bool
+        self,
+        adapter: InteractionPort,
+        interaction: discord.Interaction[Any],
+        ephemeral: bool,
+        renderings: RenderCache | None = None,
     ) -> None:
         self.adapter = adapter
         self.interaction = interaction
         self.default_ephemeral = ephemeral
+        self.renderings = renderings if renderings is not None else RenderCache()
         self._lock = asyncio.Lock()
 
     @property
@@ -86,12 +91,15 @@ class InteractionResponder:
         return self.interaction.response.is_done()
 
     async def reply(self, message: Message, ephemeral: bool) -> None:
-        limit = self.interaction.filesize_limit  # attachment_size_limit of this interaction
-        if oversized(message, limit):
-            locale = await self.adapter.locale_of(self.interaction)
-            message = self.adapter.fit_files(message, limit, locale)
+        rendered = self.renderings.kept(message)
+        if rendered is None:
+            limit = self.interaction.filesize_limit  # attachment_size_limit of this interaction
+            if oversized(message, limit):
+                locale = await self.adapter.locale_of(self.interaction)
+                message = self.adapter.fit_files(message, limit, locale)
+            rendered = self.renderings.render(message)
         async with self._lock:
-            for out in render(message):
+            for out in rendered:
                 kwargs = out.kwargs()
                 if not self.interaction.response.is_done():
                     await self.interaction.response.send_message(ephemeral=ephemeral, **kwargs)
@@ -134,6 +142,8 @@ class InteractionResponder:
 
     async def finish(self) -> None:
         """Acknowledge an interaction the handler left unanswered, so the user sees no failure."""
+        if self.interaction.response.is_done():  # once answered, always answered: no need to wait
+            return
         async with self._lock:
             if self.interaction.response.is_done():
                 return
@@ -149,6 +159,8 @@ class InteractionRouter:
     def __init__(self, adapter: InteractionPort, defer_after: float) -> None:
         self.adapter = adapter
         self.defer_after = defer_after
+        # Shared by every interaction's responder: the same replies are rendered once.
+        self.renderings = RenderCache()
 
     @property
     def dispatcher(self) -> Dispatcher:
@@ -167,7 +179,7 @@ class InteractionRouter:
         if kind is discord.InteractionType.application_command:
             command, values, _ = invoked(self.adapter.registry, data)
             ephemeral = command.ephemeral if command is not None else True
-        responder = InteractionResponder(self.adapter, interaction, ephemeral)
+        responder = InteractionResponder(self.adapter, interaction, ephemeral, self.renderings)
         # The handler has ``defer_after`` seconds to answer directly. Under a burst handlers queue
         # (for the loop, the database) and the loop itself lags, so the safety deferral comes sooner,
         # leaving most of the 3-second window for it to reach Discord; a burst that is answered

@@ -8,9 +8,9 @@ Outside text is escaped; only :class:`Mention` produces a ping, and only for tha
 from __future__ import annotations
 
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import discord
 from bot.adapters.discord.embeds import EMBED_TOTAL, Embed, embed_size, render_embeds
@@ -46,6 +46,8 @@ _STYLES = {
     ButtonStyle.DANGER: discord.ButtonStyle.danger,
 }
 BUTTON_LABEL_LIMIT = 80
+RENDER_CACHE_SIZE = 256  # renderings kept: a few help pages per language, and recent short replies
+_NO_MENTIONS = discord.AllowedMentions(everyone=False, roles=False, users=[])
 
 
 @dataclass
@@ -59,16 +61,19 @@ class Outgoing:
     mentions: list[str] = field(default_factory=list)
     alt_text: dict[str, str] = field(default_factory=dict)  # filename -> image description
 
-    def kwargs(self) -> dict[str, Any]:
-        """Keyword arguments for discord.py's send methods."""
-        users = [discord.Object(id=int(u)) for u in self.mentions]
-        kw: dict[str, Any] = {
-            "allowed_mentions": discord.AllowedMentions(everyone=False, roles=False, users=users),
-        }
+    def kwargs(self, embeds: Sequence[discord.Embed] | None = None) -> dict[str, Any]:
+        """Keyword arguments for discord.py's send methods; ``embeds`` are ``self.embeds`` already built
+        (see :class:`RenderCache`)."""
+        if self.mentions:
+            users = [discord.Object(id=int(u)) for u in self.mentions]
+            allowed = discord.AllowedMentions(everyone=False, roles=False, users=users)
+        else:  # discord.py only reads it (merges into a new object), so one serves every send
+            allowed = _NO_MENTIONS
+        kw: dict[str, Any] = {"allowed_mentions": allowed}
         if self.content:
             kw["content"] = self.content
         if self.embeds:
-            kw["embeds"] = [discord.Embed.from_dict(e) for e in self.embeds]
+            kw["embeds"] = list(embeds) if embeds is not None else self.embeds_built()
         if self.buttons:
             kw["view"] = button_view(self.buttons)
         if self.files:
@@ -77,6 +82,10 @@ class Outgoing:
                 for name, data in self.files
             ]
         return kw
+
+    def embeds_built(self) -> list[discord.Embed]:
+        """``self.embeds`` as discord.py sends them."""
+        return [discord.Embed.from_dict(e) for e in self.embeds]
 
     def text(self) -> str:
         """What a person reads, for logs."""
@@ -148,6 +157,67 @@ def render(message: Message) -> list[Outgoing]:
         if _uses_embeds(message):  # mentions inside embeds never ping: name them in the content
             out[0].content = " ".join(f"<@{u}>" for u in writer.mentions)
     return [o for o in out if o.content or o.embeds or o.buttons or o.files]
+
+
+class Rendered(NamedTuple):
+    """One message of a kept rendering, with its embeds built once: discord.py only reads them
+    (``to_dict``) when sending. Neither part may be changed: later replies send the same objects."""
+
+    outgoing: Outgoing
+    embeds: tuple[discord.Embed, ...]
+
+    def kwargs(self) -> dict[str, Any]:
+        """Keyword arguments for one send (the view and files are built afresh: sending changes them)."""
+        return self.outgoing.kwargs(self.embeds)
+
+
+class RenderCache:
+    """:func:`render` results by the message's blocks, for the replies that repeat all day (a help
+    page, a confirmation). Rendering is a function of the blocks alone, and blocks are frozen and
+    compared by value, so an equal message always gets the same rendering.
+
+    Messages with attachments are rendered every time (their bytes are not worth keeping, and sending
+    needs fresh file objects), and so are unhashable ones (a :class:`Mention` holds a mapping). The
+    oldest kept rendering gives way first: a hit does not reorder (that would hash the blocks again)."""
+
+    def __init__(self, size: int = RENDER_CACHE_SIZE) -> None:
+        self._size = size
+        self._kept: dict[tuple[Block, ...], tuple[Rendered, ...]] = {}
+
+    def kept(self, message: Message) -> tuple[Rendered, ...] | None:
+        """The kept rendering of ``message``; None when there is none. A kept message has no
+        attachment, so nothing in it can be too large to send."""
+        key = _key(message)
+        if key is None:
+            return None
+        try:
+            return self._kept.get(key)
+        except TypeError:  # an unhashable block: never kept
+            return None
+
+    def render(self, message: Message) -> tuple[Rendered, ...]:
+        """Render ``message``, keeping the result when it may be sent again as it is."""
+        rendered = tuple(Rendered(out, tuple(out.embeds_built())) for out in render(message))
+        key = _key(message)
+        if key is None:
+            return rendered
+        try:
+            self._kept[key] = rendered
+        except TypeError:
+            return rendered
+        if len(self._kept) > self._size:
+            del self._kept[next(iter(self._kept))]
+        return rendered
+
+
+def _key(message: Message) -> tuple[Block, ...] | None:
+    """The blocks of a message that may be kept; None with an attachment (looked for before hashing,
+    which would read every byte of it)."""
+    blocks = tuple(message.blocks)
+    for b in blocks:
+        if isinstance(b, File) or (isinstance(b, Image) and b.data is not None):
+            return None
+    return blocks
 
 
 def _attach(out: list[Outgoing], files: list[tuple[str, bytes]]) -> None:
