@@ -24,6 +24,11 @@ _CHANNEL_RE = re.compile(r"^<#([A-Z0-9a-z]+)(?:\|([^>]*))?>$")
 _TRUE = {"true", "yes", "on", "1", "y"}
 # The largest integer option value Discord accepts (2^53 - 1); the bound of options that set none.
 INTEGER_LIMIT = 2**53 - 1
+# The longest word option (an issue reference or URL, a zone, a login, a name) that sets no limit of
+# its own: longer is never a real one, and a refusal would quote all of it back.
+TOKEN_LIMIT = 300
+# How much of a value it does not take a refusal quotes.
+NAME_QUOTED = 60
 _FALSE = {"false", "no", "off", "0", "n"}
 
 
@@ -113,7 +118,7 @@ def resolve(
             if not path and not rest:  # a slash alone: no name to quote back
                 raise UsageError("core.usage.no_command", usage=help_usage, help=help_usage)
             if not path:
-                raise UsageError("core.usage.unknown_command", usage=help_usage, name=rest[0])
+                raise UsageError("core.usage.unknown_command", usage=help_usage, name=_quoted(rest[0]))
             raise UsageError(
                 "core.usage.choose_subcommand",
                 usage=f"{' '.join([style.top(path[0]), *path[1:]])} <{'|'.join(children)}>",
@@ -204,6 +209,12 @@ def bind_arguments(
     return args
 
 
+def _quoted(typed: str) -> str:
+    """What a refusal quotes of a value it does not take: the start of a long one is enough to see
+    which it was, and the whole of it could fill several messages."""
+    return typed if len(typed) <= NAME_QUOTED else typed[:NAME_QUOTED] + "…"
+
+
 def _next_positional(command: Command, named: dict[str, str], positional: list[str]) -> Option | None:
     free = [o for o in command.options if o.name not in named]
     return free[len(positional)] if len(positional) < len(free) else None
@@ -215,7 +226,9 @@ def convert_value(opt: Option, value: Any, platform: str, usage: str) -> Any:
         try:
             number = int(str(value).strip().lstrip("#"))
         except ValueError:
-            raise UsageError("core.usage.not_integer", usage=usage, option=opt.name, value=value) from None
+            raise UsageError(
+                "core.usage.not_integer", usage=usage, option=opt.name, value=_quoted(str(value))
+            ) from None
         # Without bounds of its own, an option takes what Discord's integer options take: a 20-digit
         # number would otherwise reach the database (SQLite's integers are 64-bit) or timedelta.
         low = opt.min_value if opt.min_value is not None else -INTEGER_LIMIT
@@ -233,7 +246,9 @@ def convert_value(opt: Option, value: Any, platform: str, usage: str) -> Any:
         elif str(value).lower() in _FALSE:
             result = False
         else:
-            raise UsageError("core.usage.not_boolean", usage=usage, option=opt.name, value=value)
+            raise UsageError(
+                "core.usage.not_boolean", usage=usage, option=opt.name, value=_quoted(str(value))
+            )
     elif opt.type is OptionType.USER:
         result = value if isinstance(value, UserRef) else parse_user(str(value), platform)
     elif opt.type is OptionType.CHANNEL:
@@ -242,8 +257,9 @@ def convert_value(opt: Option, value: Any, platform: str, usage: str) -> Any:
         result = str(value)
         if not result.strip():
             raise UsageError("core.usage.missing", usage=usage, option=opt.name)
-        if opt.max_length is not None and len(result) > opt.max_length:
-            raise UsageError("core.usage.too_long", usage=usage, option=opt.name, max=Count(opt.max_length))
+        limit = opt.max_length if opt.max_length is not None or opt.greedy else TOKEN_LIMIT
+        if limit is not None and len(result) > limit:
+            raise UsageError("core.usage.too_long", usage=usage, option=opt.name, max=Count(limit))
     if opt.choices:
         allowed = {str(c.value).lower(): c.value for c in opt.choices}
         key = str(result).lower()

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from bot.core.arguments import INTEGER_LIMIT, parse_line, token_spans, tokenize
+from bot.core.arguments import INTEGER_LIMIT, TOKEN_LIMIT, parse_line, token_spans, tokenize
 from bot.core.commands import Choice, Command, CommandRegistry, Option, OptionType
 from bot.core.errors import UsageError
 from bot.core.moments import Count
@@ -155,6 +155,22 @@ def test_an_integer_option_without_bounds_takes_what_discord_takes(registry: Com
         with pytest.raises(UsageError) as info:
             parse_line(registry, line, "slack")
         assert info.value.key == key and info.value.params == {"option": "id", **bound}
+
+
+def test_a_huge_value_is_refused_without_being_quoted_back_whole(registry: CommandRegistry) -> None:
+    # A 5,000-character "issue reference" was quoted back in full (several messages on Discord).
+    with pytest.raises(UsageError) as word:
+        parse_line(registry, "gfi claim " + "a" * 5000, "slack")
+    assert word.value.key == "core.usage.too_long" and word.value.params["max"] == Count(TOKEN_LIMIT)
+    with pytest.raises(UsageError) as number:
+        parse_line(registry, "gfi list page:" + "9x" * 2500, "slack")
+    assert number.value.params["value"] == "9x" * 30 + "…"
+    with pytest.raises(UsageError) as command:
+        parse_line(registry, "z" * 3500, "slack")
+    assert command.value.params["name"] == "z" * 60 + "…"
+    # A rest-of-line argument keeps its own limit (none here): a long note is taken whole.
+    note = "n" * 5000
+    assert parse_line(registry, f"oncall handoff {note}", "slack").args == {"note": note}
 
 
 def test_an_empty_optional_value_is_no_value(registry: CommandRegistry) -> None:
