@@ -33,7 +33,7 @@ class Notices:
         self.services = services
 
     def t(self, reader: Reader, key: str, **params: Any) -> str:
-        return self.services.catalog.translate(reader.locale, key, reader_zone=reader.zone, **params)
+        return self.services.catalog.for_reader(reader)(key, **params)
 
     async def _dm(self, member_id: int, build: Any) -> bool:
         reader = await self.services.reader_of(member_id)
